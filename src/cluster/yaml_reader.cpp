@@ -1,0 +1,124 @@
+// Strict YAML mapping reader with file:line:key errors.
+#include "cluster/yaml_reader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "util/error.h"
+
+namespace dust::cluster {
+
+namespace {
+
+bool known_line(const YAML::Mark& m) { return m.line >= 0 && m.pos >= 0; }
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace
+
+std::string located(const std::string& file, const YAML::Mark& mark, const std::string& key,
+                    const std::string& msg) {
+  std::string out = file;
+  if (known_line(mark)) out += fmt::format(":{}", mark.line + 1);
+  out += ": ";
+  if (!key.empty()) out += key + ": ";
+  return out + msg;
+}
+
+YAML::Node load_yaml(std::string_view text, const std::string& file) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    throw Error(located(file, e.mark, "", "invalid YAML: " + e.msg));
+  }
+}
+
+MapReader::MapReader(const YAML::Node& node, std::string file, std::string path,
+                     std::vector<std::string> allowed, bool strict)
+    : node_(node), file_(std::move(file)), path_(std::move(path)), mark_(node.Mark()) {
+  if (!node_.IsDefined() || node_.IsNull())
+    throw Error(located(file_, mark_, path_, "is empty, expected a mapping"));
+  if (!node_.IsMap()) throw Error(located(file_, mark_, path_, "must be a mapping (key: value)"));
+  std::set<std::string> seen;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    if (!it->first.IsScalar())
+      throw Error(located(file_, it->first.Mark(), path_, "keys must be plain words"));
+    std::string key = it->first.Scalar();
+    // yaml-cpp keeps both entries of a repeated key; the second would otherwise be silently ignored.
+    if (!seen.insert(key).second)
+      throw Error(located(file_, it->first.Mark(), this->path(key), "duplicate key"));
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    if (strict)
+      throw Error(located(file_, it->first.Mark(), this->path(key),
+                          "unknown key (expected one of: " + join(allowed) + ")"));
+    unknown_.push_back(located(file_, it->first.Mark(), this->path(key), "unknown key ignored"));
+  }
+}
+
+std::string MapReader::path(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+YAML::Node MapReader::value(const std::string& key) const {
+  for (auto it = node_.begin(); it != node_.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+bool MapReader::has(const std::string& key) const { return value(key).IsDefined(); }
+
+YAML::Mark MapReader::mark(const std::string& key) const {
+  YAML::Node v = value(key);
+  return v.IsDefined() ? v.Mark() : mark_;
+}
+
+void MapReader::fail(const std::string& key, const std::string& msg) const {
+  throw Error(located(file_, mark(key), path(key), msg));
+}
+
+std::optional<std::string> MapReader::opt_str(const std::string& key) const {
+  YAML::Node v = value(key);
+  if (!v.IsDefined()) return std::nullopt;
+  if (v.IsNull()) fail(key, "has no value");
+  if (!v.IsScalar()) fail(key, "must be a single value, not a list or mapping");
+  return v.Scalar();
+}
+
+std::string MapReader::str(const std::string& key) const {
+  if (!has(key)) fail(key, "missing required key");
+  return *opt_str(key);
+}
+
+std::optional<long> MapReader::opt_int(const std::string& key) const {
+  auto s = opt_str(key);
+  if (!s) return std::nullopt;
+  try {
+    size_t used = 0;
+    long n = std::stol(*s, &used);
+    if (used == s->size()) return n;
+  } catch (const std::exception&) {
+  }
+  fail(key, "must be an integer, not '" + *s + "'");
+}
+
+YAML::Node MapReader::map(const std::string& key) const {
+  YAML::Node v = value(key);
+  if (!v.IsDefined()) fail(key, "missing required key");
+  if (!v.IsMap()) fail(key, "must be a mapping (key: value)");
+  return v;
+}
+
+YAML::Node MapReader::seq(const std::string& key) const {
+  YAML::Node v = value(key);
+  if (!v.IsDefined()) fail(key, "missing required key");
+  if (!v.IsSequence()) fail(key, "must be a list (- item)");
+  return v;
+}
+
+}  // namespace dust::cluster
