@@ -1,0 +1,132 @@
+"""Tests of the testbed itself: moto enforces auth, the seed matches its table, hosts answer, teardown is total."""
+import os
+import subprocess
+import time
+import unittest
+
+import testbed
+from testbed import seed
+
+
+def ssh(sb, host, cmd, timeout=15):
+    return subprocess.run(sb.ssh_argv(host, cmd), capture_output=True, text=True, timeout=timeout)
+
+
+class MotoAndSeed(testbed.SandboxTestCase):
+    HOSTS = 4
+
+    def test_wrong_secret_is_rejected_by_moto(self):
+        import botocore.exceptions
+        bad = self.sandbox.moto.client("ec2", secret="not-the-secret")
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            bad.describe_instances()
+        self.assertEqual(cm.exception.response["Error"]["Code"], "AuthFailure")
+
+    def test_unknown_key_id_is_rejected(self):
+        import botocore.exceptions
+        bad = self.sandbox.moto.client("ec2", key_id="AKIAUNKNOWN000000000", secret="x")
+        with self.assertRaises(botocore.exceptions.ClientError):
+            bad.describe_instances()
+
+    def test_seed_matches_table(self):
+        got = {}
+        for r in self.sandbox.ec2.describe_instances()["Reservations"]:
+            for i in r["Instances"]:
+                tags = {t["Key"]: t["Value"] for t in i.get("Tags", [])}
+                got[i["InstanceId"]] = (tags.get("Name"), i["State"]["Name"], i["PrivateIpAddress"],
+                                        i.get("PublicIpAddress"), tags)
+        self.assertEqual(len(got), len(seed.SEED))
+        for inst in self.sandbox.instances:
+            name, state, ip, public, tags = got[inst.id]
+            self.assertEqual((name, state, ip), (inst.name, inst.state, inst.ip))
+            self.assertIsNone(public, "sandbox instances must have no public IP")
+            for k, v in inst.row.tags.items():
+                self.assertEqual(tags[k], v)
+        names = sorted(n for n, *_ in got.values() if n)
+        self.assertEqual(names, ["db", "master", "web", "web", "worker0", "worker1", "worker2"])
+
+    def test_env_is_hermetic(self):
+        env = self.sandbox.env()
+        self.assertTrue(env["HOME"].startswith(self.sandbox.dir))
+        self.assertEqual(env["AWS_ENDPOINT_URL"], self.sandbox.moto.url)
+        self.assertEqual(env["NO_COLOR"], "1")
+        self.assertNotIn("AWS_PROFILE", env)
+        self.assertTrue(os.path.exists(os.path.join(env["HOME"], ".ssh", "id_ed25519")))
+        self.assertFalse(os.path.exists(os.path.join(env["HOME"], ".ssh", "known_hosts")))
+
+    def test_aws_cli_sees_the_seed_through_auth(self):
+        # The AWS CLI is an independent client: same env, same answer.
+        p = subprocess.run(["aws", "ec2", "describe-instances", "--query",
+                            "Reservations[].Instances[].InstanceId", "--output", "text"],
+                           env=self.sandbox.env(AWS_DEFAULT_REGION="us-east-1"),  # awscli v1 ignores AWS_REGION
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted(p.stdout.split()), sorted(i.id for i in self.sandbox.instances))
+
+
+@unittest.skipUnless(testbed.current_ns(), "namespace hosts need root")
+class Hosts(testbed.SandboxTestCase):
+    HOSTS = 4
+
+    def test_each_host_answers_with_its_name(self):
+        for name in ("master", "worker0", "worker1", "worker2"):
+            r = ssh(self.sandbox, name, "hostname")
+            self.assertEqual((r.returncode, r.stdout.strip()), (0, name), r.stderr)
+
+    def test_login_shell_prints_nothing_and_home_is_per_host(self):
+        a = ssh(self.sandbox, "worker0", "echo x > f; cat f; pwd")
+        b = ssh(self.sandbox, "worker1", "cat f 2>/dev/null || echo none")
+        self.assertEqual(a.stdout, "x\n/root\n")
+        self.assertEqual(b.stdout, "none\n")
+        # An interactive login shell on a pty: nothing before our marker but the prompt.
+        p = subprocess.run(["ssh", "-tt", "-F", self.sandbox.ssh_config, self.sandbox.host("master").ip],
+                           input="echo MARK-$((1+1))\nexit\n", capture_output=True, text=True, timeout=15)
+        self.assertIn("MARK-2", p.stdout)
+        self.assertNotIn("rror", p.stdout)
+
+    def test_no_route_off_the_machine(self):
+        # moto invents 54.x public addresses; inside the sandbox they must be unroutable.
+        r = subprocess.run(["ip", "route", "get", "54.1.2.3"], capture_output=True, text=True)
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+
+    def test_kill_listener_refuses_then_restart_with_new_key(self):
+        h = self.sandbox.host("worker2")
+        self.assertEqual(ssh(self.sandbox, h, "true").returncode, 0)
+        old = h.fingerprint()
+        h.kill_listener()
+        r = ssh(self.sandbox, h, "true")
+        self.assertIn("refused", r.stderr)
+        h.restart(new_host_key=True)
+        self.assertNotEqual(h.fingerprint(), old)
+        r = ssh(self.sandbox, h, "true")
+        self.assertIn("REMOTE HOST IDENTIFICATION HAS CHANGED", r.stderr)
+        # Put the host back as the class found it: forget the key so later tests see a fresh host.
+        subprocess.run(["ssh-keygen", "-R", h.ip, "-f", self.sandbox.known_hosts], capture_output=True)
+        self.assertEqual(ssh(self.sandbox, h, "hostname").stdout.strip(), "worker2")
+
+    def test_blackhole_times_out_then_recovers(self):
+        h = self.sandbox.host("worker1")
+        h.blackhole()
+        try:
+            t = time.monotonic()
+            r = subprocess.run(self.sandbox.ssh_argv(h, "true")[:1] + ["-o", "ConnectTimeout=2"] +
+                               self.sandbox.ssh_argv(h, "true")[1:], capture_output=True, text=True, timeout=20)
+            self.assertIn("timed out", r.stderr)
+            self.assertGreaterEqual(time.monotonic() - t, 1.9)
+        finally:
+            h.blackhole(False)
+        self.assertEqual(ssh(self.sandbox, h, "hostname").stdout.strip(), "worker1")
+
+    def test_pause_hangs_then_resume(self):
+        h = self.sandbox.host("master")
+        h.pause()
+        try:
+            with self.assertRaises(subprocess.TimeoutExpired):
+                ssh(self.sandbox, h, "true", timeout=2)
+        finally:
+            h.resume()
+        self.assertEqual(ssh(self.sandbox, h, "hostname").stdout.strip(), "master")
+
+
+if __name__ == "__main__":
+    testbed.main()

@@ -1,0 +1,65 @@
+"""Run the current test/demo process inside its own network namespace, so nothing it does leaves the machine."""
+import os
+import signal
+import subprocess
+import sys
+
+ENV_MARK = "DUST_TESTBED_NS"   # set in the re-executed child: the name of its client namespace
+
+
+def is_root():
+    return os.geteuid() == 0
+
+
+def current_ns():
+    """Name of the client namespace we run in, or None when not isolated."""
+    return os.environ.get(ENV_MARK) or None
+
+
+def isolate():
+    """Re-exec this program in a fresh namespace `dust-c<pid>` (root only) and exit with its status.
+
+    Inside, only `lo` exists (the sandbox adds a bridge for its hosts): moto, boto3 and dust share that
+    loopback and there is no route off the machine, so moto's invented public IPs are unreachable.
+    The outer process waits, then kills whatever is left in our namespaces and deletes them.
+    Returns (only) in the child, or when not root (no isolation: the loopback fallback is used).
+    """
+    if current_ns() or not is_root():
+        return
+    ns = f"dust-c{os.getpid()}"
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    rc = 1
+    try:
+        subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+        env = dict(os.environ, **{ENV_MARK: ns})
+        argv = ["ip", "netns", "exec", ns, sys.executable, *sys.orig_argv[1:]]
+        child = subprocess.Popen(argv, env=env)
+        # Ctrl-C reaches the child through the terminal; the outer must survive it to clean up.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, lambda s, _f: child.send_signal(s))
+        rc = child.wait()
+    finally:
+        delete_namespaces(ns)
+    os._exit(rc if rc >= 0 else 128 - rc)
+
+
+def our_namespaces(prefix):
+    out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    names = [line.split()[0] for line in out.splitlines() if line.strip()]
+    return [n for n in names if n == prefix or n.startswith(prefix + "-")]
+
+
+def delete_namespaces(prefix):
+    """Kill every process still in namespace `prefix` or `prefix-*` (all ours: the names are unique per run),
+    then delete them. Host namespaces go first; the client namespace (and its bridge) last."""
+    names = sorted(our_namespaces(prefix), key=lambda n: n == prefix)
+    for n in names:
+        pids = subprocess.run(["ip", "netns", "pids", n], capture_output=True, text=True).stdout.split()
+        for pid in pids:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    for n in names:
+        subprocess.run(["ip", "netns", "del", n], capture_output=True)

@@ -1,0 +1,171 @@
+"""The whole sandbox: hermetic HOME, moto in auth mode, the seeded inventory and the ssh hosts behind it."""
+import os
+import shutil
+import tempfile
+import threading
+import time
+
+from . import isolation, procs, seed as seedmod
+from .moto import Moto, free_port
+from .network import Bridge, pick_subnet
+from .sshhost import SshHost, keygen
+
+
+class Sandbox:
+    """Bring everything up in __init__; `stop()` (or the with-block, or exit) tears it all down.
+
+    hosts:     how many running seed rows get an ssh host, in table order (int), or "all".
+    instances: rows to seed instead of seed.SEED.
+    bulk:      extra running instances without hosts (benchmarks: 2000).
+    agent:     start the HostAgent, which gives new running instances in the subnet (e.g. from `load`) a host.
+    """
+
+    def __init__(self, hosts=4, instances=None, bulk=0, agent=False, auth=True):
+        self.timings = {}
+        t0 = time.monotonic()
+        self.dir = tempfile.mkdtemp(prefix="dust-tb-")
+        procs.on_exit(self._remove_dir)
+        self.ns = isolation.current_ns()
+        if isolation.is_root() and not self.ns:
+            raise RuntimeError("testbed: as root, call testbed.isolate() (or testbed.main()) first, so that "
+                               "nothing the sandbox or dust does can leave this machine")
+        self.isolated = bool(self.ns)
+        # Namespace mode: hosts at 10.231.X.11+ on port 22. Fallback: 127.0.0.11+ on one shared free port.
+        self.subnet_cidr = pick_subnet() if self.isolated else "127.0.0.0/24"
+        self.ssh_port = 22 if self.isolated else free_port()
+        self.hosts = []
+        self.agent = self.bridge = None
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._make_home()
+        procs.on_exit(self.stop)
+
+        self.moto = Moto(self.dir, auth=auth)
+        self.timings["moto"] = time.monotonic() - t0
+        t1 = time.monotonic()
+        self.ec2 = self.moto.client("ec2")
+        vpc_cidr = "10.231.0.0/16" if self.isolated else "127.0.0.0/16"
+        self.vpc, self.subnet = seedmod.create_network(self.ec2, self.subnet_cidr, vpc_cidr)
+        self.instances = seedmod.seed(self.ec2, self.subnet, self.subnet_cidr,
+                                      instances if instances is not None else seedmod.SEED, self.public_key)
+        self.bulk_ids = seedmod.seed_bulk(self.ec2, self.vpc, bulk) if bulk else []
+        self.timings["seed"] = time.monotonic() - t1
+
+        t2 = time.monotonic()
+        self.bridge = Bridge(self.subnet_cidr, self.ns) if self.isolated else None
+        running = [i for i in self.instances if i.state == "running"]
+        for inst in running if hosts == "all" else running[:hosts]:
+            self.add_host(inst.ip, inst.name or inst.id)
+        self.timings["hosts"] = time.monotonic() - t2
+        self.timings["per_host"] = self.timings["hosts"] / len(self.hosts) if self.hosts else 0.0
+
+        self.agent = None
+        if agent:
+            from .agent import HostAgent
+            self.agent = HostAgent(self)
+        self.timings["total"] = time.monotonic() - t0
+
+    # -- the client side: what dust sees ----------------------------------------------------------
+    def _make_home(self):
+        """A hermetic HOME: the test key as default identity, an ssh config for the test hosts, nothing else."""
+        self.home = os.path.join(self.dir, "home")
+        self.dust_home = os.path.join(self.home, ".dustcluster")
+        ssh = os.path.join(self.home, ".ssh")
+        os.makedirs(ssh, mode=0o700)
+        self.identity = os.path.join(ssh, "id_ed25519")
+        self.public_key = keygen(self.identity, "dust-test-client")
+        self.authorized_keys = os.path.join(self.dir, "authorized_keys")
+        with open(self.authorized_keys, "w") as f:
+            f.write(self.public_key + "\n")
+        self.known_hosts = os.path.join(ssh, "known_hosts")
+        self.ssh_config = os.path.join(ssh, "config")
+        pattern = "10.231.*" if self.isolated else "127.0.0.*"
+        user = "root" if isolation.is_root() else os.environ.get("USER") or os.getlogin()
+        # Absolute paths, so OpenSSH (which ignores $HOME) can use it too: `ssh -F <ssh_config> ip`.
+        lines = [f"Host {pattern}", f"    User {user}", f"    IdentityFile {self.identity}",
+                 f"    UserKnownHostsFile {self.known_hosts}", "    StrictHostKeyChecking accept-new"]
+        if self.ssh_port != 22:
+            lines.append(f"    Port {self.ssh_port}")
+        with open(self.ssh_config, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    def env(self, **extra):
+        """Environment for running dust (or any AWS/ssh client) against the sandbox, hermetically."""
+        keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TERM", ENV_NS) if k in os.environ}
+        env = dict(keep, HOME=self.home, DUST_HOME=self.dust_home, NO_COLOR="1", **self.moto.env())
+        env.update({k: str(v) for k, v in extra.items()})
+        return env
+
+    def ssh_argv(self, host, *cmd):
+        """OpenSSH client argv that reaches `host` (an SshHost or a name) with the test key: a reference client."""
+        h = self.host(host) if isinstance(host, str) else host
+        return ["ssh", "-F", self.ssh_config, "-o", "BatchMode=yes", h.ip, *cmd]
+
+    # -- hosts ------------------------------------------------------------------------------------
+    def add_host(self, ip, hostname):
+        with self._lock:
+            if self.bridge:
+                ns, veth = self.bridge.add_host(ip)
+                h = SshHost(hostname, ip, self.dir, self.authorized_keys, ns=ns, veth=veth, bridge=self.bridge)
+            else:
+                h = SshHost(hostname, ip, self.dir, self.authorized_keys, port=self.ssh_port)
+            self.hosts.append(h)
+            return h
+
+    def host(self, name_or_ip):
+        for h in self.hosts:
+            if name_or_ip in (h.hostname, h.ip):
+                return h
+        raise KeyError(f"no test host {name_or_ip!r}; have {[h.hostname for h in self.hosts]}")
+
+    def instance(self, name):
+        """The one seeded instance with this Name tag (error if none or several)."""
+        found = [i for i in self.instances if i.name == name]
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} seeded instances named {name!r}")
+        return found[0]
+
+    def banner(self):
+        lines = [f"sandbox in {self.dir}" + (f" (network namespace {self.ns})" if self.ns else " (no isolation)"),
+                 f"  moto   {self.moto.url}  region {self.moto.region}  key {self.moto.key_id}",
+                 f"  subnet {self.subnet_cidr} ({self.subnet}, {self.vpc})"]
+        hosted = {h.ip for h in self.hosts}
+        for i in self.instances:
+            mark = "ssh" if i.ip in hosted else ""
+            lines.append(f"  {i.name or '-':8} {i.id:20} {i.state:8} {i.ip:14} {mark}")
+        if self.bulk_ids:
+            lines.append(f"  + {len(self.bulk_ids)} bulk instances (no hosts)")
+        return "\n".join(lines)
+
+    # -- teardown ---------------------------------------------------------------------------------
+    def stop(self):
+        if self._stopped:
+            return
+        self._stopped = True
+        if self.agent:
+            self.agent.stop()
+        for h in self.hosts:
+            h.stop()
+        self.moto.stop() if hasattr(self, "moto") else None
+        if self.ns:
+            # Host namespaces are ours alone (named after our client namespace): delete them now.
+            for h in self.hosts:
+                procs.run(["ip", "netns", "del", h.ns], check=False)
+            if self.bridge:
+                procs.run(["ip", "link", "del", self.bridge.name], check=False)
+
+    def _remove_dir(self):
+        if os.environ.get("DUST_TESTBED_KEEP"):  # keep logs and configs to debug a failure
+            print(f"testbed: kept {self.dir}", flush=True)
+            return
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        self._remove_dir()
+
+
+ENV_NS = isolation.ENV_MARK

@@ -1,0 +1,184 @@
+"""One OpenSSH sshd per test host: in its own network namespace (root) or on a 127.0.0.x address (fallback)."""
+import os
+import signal
+import subprocess
+
+from . import procs
+
+SSHD = "/usr/sbin/sshd"
+
+
+def keygen(path, comment="dust-testbed"):
+    for p in (path, path + ".pub"):
+        if os.path.exists(p):
+            os.remove(p)
+    procs.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path])
+    with open(path + ".pub") as f:
+        return f.read().strip()
+
+
+def _sshd_config(listen, host_key, authorized_keys, user_root):
+    return "\n".join([
+        f"ListenAddress {listen}",
+        f"HostKey {host_key}",
+        "PidFile none",                       # we track the pid ourselves; no shared /run file
+        "PermitRootLogin prohibit-password" if user_root else "PermitRootLogin no",
+        "PubkeyAuthentication yes",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        "UsePAM no",
+        "StrictModes no",                     # the test key lives in a temp dir with default modes
+        f"AuthorizedKeysFile {authorized_keys}",
+        "PrintMotd no",
+        "PrintLastLog no",
+        "Subsystem sftp internal-sftp",      # put/get use the same connection's SFTP subsystem
+        "MaxStartups 200:30:200",
+        "MaxSessions 50",
+        "ClientAliveInterval 0",
+        "LogLevel INFO",
+    ]) + "\n"
+
+
+def _children(pid):
+    """All descendants of pid (for the loopback fallback, where there is no namespace to list)."""
+    kids = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                kids.setdefault(ppid, []).append(int(d))
+            except (OSError, IndexError, ValueError):
+                pass
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        for c in kids.get(p, []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+class SshHost:
+    """A running sshd. `ip`, `port`, `hostname`, `host_key` (public line); fault helpers below.
+
+    With a namespace (root): sshd listens on ip:22 inside `ns`, in its own UTS namespace (hostname) and
+    mount namespace where /root is a per-host directory, so each host has its own home and files.
+    Without (fallback): sshd listens on ip:port on this machine's loopback, as the current user.
+    """
+
+    def __init__(self, hostname, ip, workdir, authorized_keys, ns=None, veth=None, bridge=None, port=22):
+        self.hostname, self.ip, self.port = hostname, ip, port
+        self.ns, self.veth, self.bridge = ns, veth, bridge
+        self.dir = os.path.join(workdir, "hosts", f"{hostname}-{ip}")
+        self.home = os.path.join(self.dir, "root")
+        os.makedirs(self.home, exist_ok=True)
+        self.key_path = os.path.join(self.dir, "ssh_host_ed25519_key")
+        self.config_path = os.path.join(self.dir, "sshd_config")
+        self.log_path = os.path.join(self.dir, "sshd.log")
+        self.authorized_keys = authorized_keys
+        self.proc = None
+        self.host_key = keygen(self.key_path, f"host-{hostname}")
+        self.start()
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    def start(self):
+        with open(self.config_path, "w") as f:
+            f.write(_sshd_config(f"{self.ip}:{self.port}", self.key_path, self.authorized_keys,
+                                 user_root=os.geteuid() == 0))
+        os.makedirs("/run/sshd", exist_ok=True) if os.geteuid() == 0 else None  # privsep dir
+        offset = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
+        sshd = [SSHD, "-D", "-f", self.config_path, "-E", self.log_path]
+        if self.ns:
+            script = 'hostname "$1" && mount --bind "$2" /root && shift 2 && exec "$@"'
+            argv = ["ip", "netns", "exec", self.ns, "unshare", "--uts", "--mount", "--propagation", "slave",
+                    "sh", "-c", script, "sh", self.hostname, self.home, *sshd]
+        else:
+            argv = sshd
+        self.proc = procs.start(argv, stdin=subprocess.DEVNULL)
+
+        def listening():
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"sshd for {self.hostname} exited: {self.log()[-1500:]}")
+            with open(self.log_path, errors="replace") as f:
+                f.seek(offset)
+                return "Server listening on" in f.read()
+        procs.wait_for(lambda: os.path.exists(self.log_path) and listening(), 10, f"sshd {self.hostname}")
+
+    def log(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def pids(self):
+        """Every process of this host: the listener and all sessions (even orphaned ones)."""
+        if self.ns:
+            out = procs.run(["ip", "netns", "pids", self.ns], check=False).stdout.split()
+            return [int(p) for p in out]
+        if self.proc and self.proc.poll() is None:
+            return [self.proc.pid, *_children(self.proc.pid)]
+        return []
+
+    def stop(self):
+        """Tear down: the listener and every session on this host."""
+        for pid in self.pids():
+            if not self.proc or pid != self.proc.pid:
+                _signal(pid, signal.SIGKILL)
+        if self.proc:
+            procs.stop(self.proc)
+
+    # -- faults ----------------------------------------------------------------------------------
+    def kill_listener(self):
+        """New connections are refused; sessions already open keep working."""
+        procs.stop(self.proc)
+
+    def kill(self):
+        """The host dies: listener and every open session go (connection lost, then refused)."""
+        self.stop()
+
+    def restart(self, new_host_key=False):
+        """Restart sshd (after kill/kill_listener); with new_host_key the client sees a changed host key."""
+        if self.proc and self.proc.poll() is None:
+            procs.stop(self.proc)
+        if new_host_key:
+            self.host_key = keygen(self.key_path, f"host-{self.hostname}-new")
+        self.start()
+
+    def blackhole(self, on=True):
+        """Packets to this host vanish (connect/read timeouts), not refused. Needs the namespace mode.
+        A permanent neighbour entry stops the kernel from failing fast with 'no route to host'."""
+        if not self.veth:
+            raise RuntimeError("blackhole needs namespace hosts (root)")
+        if on:
+            mac = procs.run(["ip", "-n", self.ns, "-br", "link", "show", "eth0"]).stdout.split()[2]
+            procs.run(["ip", "neigh", "replace", self.ip, "lladdr", mac, "dev", self.bridge.name,
+                       "nud", "permanent"])
+        self.bridge.link(self.veth, up=not on)
+
+    def pause(self, on=True):
+        """SIGSTOP (or SIGCONT) every process of the host: it accepts TCP but never answers (a hang)."""
+        for pid in self.pids():
+            _signal(pid, signal.SIGSTOP if on else signal.SIGCONT)
+
+    def resume(self):
+        self.pause(False)
+
+    # -- for tests ---------------------------------------------------------------------------------
+    def known_hosts_line(self):
+        host = self.ip if self.port == 22 else f"[{self.ip}]:{self.port}"
+        return f"{host} {' '.join(self.host_key.split()[:2])}"
+
+    def fingerprint(self):
+        return procs.run(["ssh-keygen", "-l", "-E", "sha256", "-f", self.key_path + ".pub"]).stdout.split()[1]
+
+    def __repr__(self):
+        return f"SshHost({self.hostname} {self.ip}:{self.port} ns={self.ns})"
+
+
+def _signal(pid, sig):
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
