@@ -1,0 +1,22 @@
+// ssh settings shared by every session: fan-out, timeouts, defaults and host-key policy (PRODUCT.md §5).
+#pragma once
+#include <string>
+
+namespace dust::ssh {
+
+struct Options {
+  int fanout = 64;                   // handshakes in flight at once
+  int connect_timeout_s = 10;        // TCP connect + handshake + auth, per node
+  int keepalive_s = 30;              // idle sessions send an ignore message this often (0 = never)
+  std::string ssh_config;            // -F file; empty = ~/.ssh/config
+  std::string default_user = "ec2-user";
+  std::string address = "";          // default address kind: public|private|dns ("" = public else private)
+  std::string strict_host_key;       // "" = from ssh config, else accept-new; "yes" refuses unknown keys
+  std::string term;                  // TERM for the pty; empty = $TERM, else xterm
+  // Output that a node produces faster than this is summarised instead of printed, so a flood
+  // (`yes | head -c 1G`) cannot make dust buffer without bound or lag behind the other nodes.
+  size_t output_burst_bytes = 16u << 20;
+  size_t output_rate_bytes_per_s = 8u << 20;
+};
+
+}  // namespace dust::ssh

@@ -1,0 +1,88 @@
+// PromptScanner: marker recognition over arbitrary chunk boundaries.
+#include "ssh/prompt_scanner.h"
+
+#include <fmt/format.h>
+
+#include <random>
+
+namespace dust::ssh {
+
+std::string make_nonce() {
+  std::random_device rd;
+  std::mt19937_64 g((uint64_t(rd()) << 32) ^ rd());
+  return fmt::format("\x1e" "DuSt{:016x}", g());
+}
+
+std::string shell_setup_line(const std::string& nonce) {
+  // The nonce's leading 0x1e is produced by printf so that the line itself stays plain ASCII; the
+  // `$?` stays single-quoted so that it is expanded at each prompt, not now.
+  std::string tail = nonce.substr(1);
+  return fmt::format(
+      " stty -echo 2>/dev/null; set +o emacs +o vi 2>/dev/null; unset PROMPT_COMMAND 2>/dev/null;"
+      " PS2=''; PS1=\"$(printf '\\036'){}:\"'$?:'\n",
+      tail);
+}
+
+void PromptScanner::feed(std::string_view data, const OutFn& out, const DoneFn& done) {
+  if (held_.empty()) return scan(data, out, done);
+  std::string buf = std::move(held_);
+  held_.clear();
+  buf.append(data);
+  scan(buf, out, done);
+}
+
+void PromptScanner::scan(std::string_view buf, const OutFn& out, const DoneFn& done) {
+  size_t from = 0;  // start of bytes not yet passed on
+  size_t search = 0;
+  for (;;) {
+    size_t pos = buf.find(nonce_, search);
+    if (pos == std::string_view::npos) break;
+    // After the nonce: ':' 1-3 digits ':'.
+    size_t i = pos + nonce_.size();
+    bool complete = false, malformed = false;
+    int status = 0, digits = 0;
+    if (i >= buf.size()) {
+    } else if (buf[i] != ':') {
+      malformed = true;
+    } else {
+      for (++i; i < buf.size(); ++i) {
+        char c = buf[i];
+        if (c >= '0' && c <= '9' && digits < 3) {
+          status = status * 10 + (c - '0');
+          ++digits;
+        } else if (c == ':' && digits > 0) {
+          complete = true;
+          ++i;
+          break;
+        } else {
+          malformed = true;
+          break;
+        }
+      }
+    }
+    if (malformed) {  // not ours after all: plain text
+      search = pos + 1;
+      continue;
+    }
+    if (!complete) {  // the marker continues in the next chunk
+      if (pos > from) out(buf.substr(from, pos - from));
+      held_.assign(buf.substr(pos));
+      return;
+    }
+    if (pos > from) out(buf.substr(from, pos - from));
+    done(status);
+    from = search = i;
+  }
+  // Hold back the longest tail that is a proper prefix of the nonce.
+  size_t keep = 0;
+  size_t max = std::min(nonce_.size() - 1, buf.size() - from);
+  for (size_t k = max; k > 0; --k)
+    if (buf.compare(buf.size() - k, k, nonce_, 0, k) == 0) {
+      keep = k;
+      break;
+    }
+  if (buf.size() - keep > from) out(buf.substr(from, buf.size() - keep - from));
+  held_.assign(buf.substr(buf.size() - keep));
+}
+
+}  // namespace dust::ssh

@@ -1,0 +1,43 @@
+// The shell protocol's reader: finds the per-session prompt marker `<nonce>:<status>:` in a node's
+// byte stream (any chunk split) and separates it from command output (PRODUCT.md §5 hint).
+//
+// The remote PS1 is set to the marker (see shell_setup_line). bash and dash print PS1 only when the
+// foreground command has finished, with `$?` expanded, so each marker = "command done, status N",
+// and dust never needs to write anything of its own to the node's stdin. The marker is matched
+// anywhere, not only at a line start: when the command's output did not end in a newline, the
+// prompt follows it on the same line and the text before the marker is that output's last line.
+#pragma once
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace dust::ssh {
+
+// A fresh random nonce: starts with a control character (0x1e) that ordinary text never ends with,
+// so holding back a possible marker prefix practically never delays a prompt like `[Y/n] `.
+std::string make_nonce();
+
+// The line written to a fresh shell: echo off, no line editing (no readline redraws or bracketed
+// paste), no PROMPT_COMMAND, PS2 empty, PS1 = the marker. Works in bash, dash and other POSIX sh.
+std::string shell_setup_line(const std::string& nonce);
+
+class PromptScanner {
+ public:
+  using OutFn = std::function<void(std::string_view)>;
+  using DoneFn = std::function<void(int status)>;
+
+  explicit PromptScanner(std::string nonce) : nonce_(std::move(nonce)) {}
+
+  // Passes output bytes to `out` and each marker's status to `done`, in stream order. Bytes that
+  // could be the start of a marker split across chunks are held until the next feed.
+  void feed(std::string_view data, const OutFn& out, const DoneFn& done);
+  const std::string& held() const { return held_; }
+  const std::string& nonce() const { return nonce_; }
+
+ private:
+  void scan(std::string_view buf, const OutFn& out, const DoneFn& done);
+  std::string nonce_;
+  std::string held_;
+};
+
+}  // namespace dust::ssh

@@ -1,0 +1,82 @@
+// Tests for the shell protocol reader: markers across every chunk split, status, false markers.
+#include "ssh/prompt_scanner.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace dust::ssh {
+
+namespace {
+
+struct Result {
+  std::string text;              // output with each marker rendered as <status>
+  std::vector<int> statuses;
+};
+
+Result run(PromptScanner& s, const std::vector<std::string>& chunks) {
+  Result r;
+  for (const auto& c : chunks)
+    s.feed(c, [&](std::string_view d) { r.text.append(d); },
+           [&](int st) {
+             r.statuses.push_back(st);
+             r.text += "<" + std::to_string(st) + ">";
+           });
+  return r;
+}
+
+const std::string N = "\x1e" "DuSt0123456789abcdef";
+
+}  // namespace
+
+TEST(PromptScanner, NonceShapeAndSetupLine) {
+  std::string n = make_nonce();
+  EXPECT_EQ(n.size(), N.size());
+  EXPECT_EQ(n[0], '\x1e');
+  EXPECT_NE(n, make_nonce());
+  std::string line = shell_setup_line(n);
+  EXPECT_NE(line.find(n.substr(1)), std::string::npos);
+  EXPECT_EQ(line.find('\x1e'), std::string::npos);  // produced remotely by printf
+  EXPECT_NE(line.find("'$?:'"), std::string::npos);  // expanded at prompt time
+  EXPECT_EQ(line.back(), '\n');
+}
+
+TEST(PromptScanner, EveryChunkSplit) {
+  std::string stream = "hello\r\nworld\r\n" + N + ":0:" + "partial no newline" + N + ":127:" + N + ":3:";
+  std::string expected = "hello\r\nworld\r\n<0>partial no newline<127><3>";
+  for (size_t a = 0; a <= stream.size(); ++a)
+    for (size_t b = a; b <= stream.size(); b += 3) {
+      PromptScanner s(N);
+      Result r = run(s, {stream.substr(0, a), stream.substr(a, b - a), stream.substr(b)});
+      ASSERT_EQ(r.text, expected) << a << "," << b;
+      ASSERT_TRUE(s.held().empty());
+    }
+  PromptScanner s(N);
+  std::vector<std::string> bytes;
+  for (char c : stream) bytes.push_back(std::string(1, c));
+  EXPECT_EQ(run(s, bytes).text, expected);
+}
+
+TEST(PromptScanner, HoldsOnlyPossibleMarkerPrefix) {
+  PromptScanner s(N);
+  Result r = run(s, {"Continue? [Y/n] "});
+  EXPECT_EQ(r.text, "Continue? [Y/n] ");  // nothing held back: the prompt shows at once
+  r = run(s, {"abc" + N.substr(0, 5)});
+  EXPECT_EQ(r.text, "abc");
+  EXPECT_EQ(s.held(), N.substr(0, 5));
+  r = run(s, {"X"});  // not a marker after all
+  EXPECT_EQ(r.text, N.substr(0, 5) + "X");
+}
+
+TEST(PromptScanner, MalformedMarkersAreText) {
+  PromptScanner s(N);
+  Result r = run(s, {N + ":x:" + "y" + N + ":1234:" + N + "::" + N + ":2:"});
+  EXPECT_EQ(r.statuses, std::vector<int>{2});
+  EXPECT_EQ(r.text, N + ":x:y" + N + ":1234:" + N + "::<2>");
+  // Another session's nonce is just text.
+  PromptScanner t(N);
+  std::string other = "\x1e" "DuStffffffffffffffff:0:";
+  EXPECT_EQ(run(t, {other}).text, other);
+}
+
+}  // namespace dust::ssh
