@@ -40,30 +40,44 @@ class Sandbox:
         self._make_home()
         procs.on_exit(self.stop)
 
-        self.moto = Moto(self.dir, auth=auth)
-        self.timings["moto"] = time.monotonic() - t0
-        t1 = time.monotonic()
-        self.ec2 = self.moto.client("ec2")
-        vpc_cidr = "10.231.0.0/16" if self.isolated else "127.0.0.0/16"
-        self.vpc, self.subnet = seedmod.create_network(self.ec2, self.subnet_cidr, vpc_cidr)
-        self.instances = seedmod.seed(self.ec2, self.subnet, self.subnet_cidr,
-                                      instances if instances is not None else seedmod.SEED, self.public_key)
-        self.bulk_ids = seedmod.seed_bulk(self.ec2, self.vpc, bulk) if bulk else []
-        self.timings["seed"] = time.monotonic() - t1
-
-        t2 = time.monotonic()
-        self.bridge = Bridge(self.subnet_cidr, self.ns) if self.isolated else None
-        running = [i for i in self.instances if i.state == "running"]
-        for inst in running if hosts == "all" else running[:hosts]:
-            self.add_host(inst.ip, inst.name or inst.id)
-        self.timings["hosts"] = time.monotonic() - t2
-        self.timings["per_host"] = self.timings["hosts"] / len(self.hosts) if self.hosts else 0.0
-
-        self.agent = None
+        # Hosts need only their planned IPs, so they come up in a thread while moto boots and is seeded.
+        planned = seedmod.plan(instances if instances is not None else seedmod.SEED, self.subnet_cidr)
+        running = [(row, ip) for row, ip in planned if row.state == "running"]
+        wanted = running if hosts == "all" else running[:hosts]
+        host_error = []
+        hosts_thread = threading.Thread(target=self._start_hosts, args=(wanted, host_error))
+        hosts_thread.start()
+        try:
+            self.moto = Moto(self.dir, auth=auth)
+            self.timings["moto"] = time.monotonic() - t0
+            t1 = time.monotonic()
+            self.ec2 = self.moto.client("ec2")
+            vpc_cidr = "10.231.0.0/16" if self.isolated else "127.0.0.0/16"
+            self.vpc, self.subnet = seedmod.create_network(self.ec2, self.subnet_cidr, vpc_cidr)
+            self.instances = seedmod.seed(self.ec2, self.subnet, planned, self.public_key)
+            self.bulk_ids = seedmod.seed_bulk(self.ec2, self.vpc, bulk) if bulk else []
+            self.timings["seed"] = time.monotonic() - t1
+        finally:
+            hosts_thread.join()
+        if host_error:
+            raise host_error[0]
         if agent:
             from .agent import HostAgent
             self.agent = HostAgent(self)
         self.timings["total"] = time.monotonic() - t0
+        self.timings["seeded"] = self.timings["seed"] + self.timings["moto"]
+
+    def _start_hosts(self, wanted, error):
+        # Hostname = the Name tag; an instance without one gets unnamed-<last octet>.
+        t = time.monotonic()
+        try:
+            self.bridge = Bridge(self.subnet_cidr, self.ns) if self.isolated else None
+            for row, ip in wanted:
+                self.add_host(ip, row.name or f"unnamed-{ip.rsplit('.', 1)[1]}")
+        except Exception as e:  # raised again in the main thread
+            error.append(e)
+        self.timings["hosts"] = time.monotonic() - t
+        self.timings["per_host"] = self.timings["hosts"] / len(wanted) if wanted else 0.0
 
     # -- the client side: what dust sees ----------------------------------------------------------
     def _make_home(self):

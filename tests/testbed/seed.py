@@ -61,14 +61,18 @@ def create_network(ec2, subnet_cidr, vpc_cidr="10.231.0.0/16"):
     return vpc, subnet
 
 
-def seed(ec2, subnet, subnet_cidr, rows=SEED, public_key=None):
-    """Launch one instance per row with PrivateIpAddress <subnet>.(11+i), then stop the stopped ones."""
+def plan(rows, subnet_cidr):
+    """[(row, private ip)]: row i gets <subnet>.(11+i). Known before moto is up, so hosts start in parallel."""
+    net = ipaddress.ip_network(subnet_cidr)
+    return [(row, str(net.network_address + FIRST_HOST + i)) for i, row in enumerate(rows)]
+
+
+def seed(ec2, subnet, planned, public_key=None):
+    """Launch one instance per planned (row, ip), then stop the stopped ones."""
     if public_key:
         ec2.import_key_pair(KeyName=KEY_NAME, PublicKeyMaterial=public_key.encode())
-    net = ipaddress.ip_network(subnet_cidr)
     out = []
-    for i, row in enumerate(rows):
-        ip = str(net.network_address + FIRST_HOST + i)
+    for row, ip in planned:
         kw = {"KeyName": KEY_NAME} if public_key else {}
         r = ec2.run_instances(ImageId=IMAGE, MinCount=1, MaxCount=1, InstanceType=row.type, SubnetId=subnet,
                               PrivateIpAddress=ip, TagSpecifications=_tag_spec(row), **kw)

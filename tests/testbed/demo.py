@@ -1,0 +1,76 @@
+"""`make demo`: the sandbox (isolated namespace, moto in auth mode, seeded nodes, ssh hosts, host agent) with dust
+running interactively inside it; everything is torn down when dust exits."""
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # so `testbed` imports
+import testbed  # noqa: E402
+from testbed import seed  # noqa: E402
+
+SPEC = """\
+# A cluster spec for `load demo1.yaml`: its nodes land in the sandbox subnet and get ssh hosts.
+cloud: {{provider: ec2, region: {region}}}
+cluster: {{name: demo1, vpc_id: {vpc}, subnet_id: {subnet}, ssh_cidr: 10.231.0.0/16}}
+nodes:
+- {{image: {image}, instance_type: t2.nano, nodename: master, username: root, key: {key}}}
+- {{image: {image}, instance_type: t2.nano, nodename: worker, username: root, key: {key}, count: 2}}
+"""
+
+SSH_WRAPPER = """#!/bin/sh
+# OpenSSH reads ~/.ssh from the passwd entry, not $HOME: point it at the sandbox's config.
+exec /usr/bin/ssh -F "$HOME/.ssh/config" "$@"
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--dust", default=testbed.dust_bin(), help="the program to run in the sandbox")
+    ap.add_argument("--hosts", default=4, type=lambda v: v if v == "all" else int(v),
+                    help="running seed nodes that get an ssh host (default 4: master, worker0-2)")
+    ap.add_argument("--no-agent", action="store_true", help="do not give new instances (load) ssh hosts")
+    ap.add_argument("args", nargs="*", help="arguments passed to dust")
+    opts = ap.parse_args()
+    if not os.access(opts.dust, os.X_OK):
+        sys.exit(f"demo: {opts.dust} is not an executable (build it with `make`)")
+
+    testbed.isolate()
+    print("demo: starting the sandbox…", flush=True)
+    sb = testbed.Sandbox(hosts=opts.hosts, agent=not opts.no_agent)
+    bindir = os.path.join(sb.dir, "bin")
+    os.makedirs(bindir)
+    with open(os.path.join(bindir, "ssh"), "w") as f:
+        f.write(SSH_WRAPPER)
+    os.chmod(os.path.join(bindir, "ssh"), 0o755)
+    spec = os.path.join(sb.home, "demo1.yaml")
+    with open(spec, "w") as f:
+        f.write(SPEC.format(region=sb.moto.region, vpc=sb.vpc, subnet=sb.subnet, image=seed.IMAGE,
+                            key=seed.KEY_NAME))
+    print(sb.banner())
+    t = sb.timings
+    print(f"  (up in {t['total']:.1f}s: moto {t['moto']:.1f}s, seed {t['seed']:.1f}s, "
+          f"{len(sb.hosts)} hosts {t['hosts']:.1f}s)")
+    print(f"  cluster spec to try: load {spec}")
+    print("  try: show · showex · @ hostname · @worker* uptime · exit leaves and tears it all down\n", flush=True)
+
+    env = sb.env(PATH=bindir + os.pathsep + os.environ.get("PATH", ""))
+    env.setdefault("TERM", "xterm-256color")
+    # dust owns the terminal: Ctrl-C is its to handle (cancel the line), not ours.
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        rc = subprocess.call([opts.dust, *opts.args], env=env, cwd=sb.home,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    finally:
+        signal.signal(signal.SIGINT, old)
+        t0 = time.monotonic()
+        sb.stop()
+        sb._remove_dir()
+        print(f"demo: sandbox torn down in {time.monotonic() - t0:.1f}s", flush=True)
+    sys.exit(rc)
+
+
+if __name__ == "__main__":
+    main()
