@@ -1,7 +1,77 @@
-// dust entry point: argv → Shell.
-#include <cstdio>
+// dust entry point: argv → Context → REPL, script or one-shot.
+#include <unistd.h>
 
-int main(int, char**) {
-  std::puts("dust " DUST_VERSION);
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "shell/config.h"
+#include "shell/context.h"
+#include "shell/repl.h"
+#include "util/error.h"
+#include "util/interrupt.h"
+#include "util/log.h"
+#include "util/paths.h"
+
+int main(int argc, char** argv) {
+  using namespace dust;
+  CLI::App app{"dust — an ssh cluster shell for EC2.\n"
+               "  dust              interactive shell (stdin a terminal)\n"
+               "  dust WORDS...     run one command line, wait for every node, exit\n"
+               "  dust < script     run command lines from stdin in order",
+               "dust"};
+  bool yes = false, json = false, version = false;
+  std::string ssh_config, level;
+  app.add_flag("-y,--yes", yes, "answer yes to confirmations");
+  app.add_flag("--json", json, "machine-readable output (JSON lines)");
+  app.add_flag("--version", version, "print the version and exit");
+  app.add_option("-F", ssh_config, "ssh config file to use instead of ~/.ssh/config");
+  app.add_option("--loglevel", level, "info or debug");
+  app.prefix_command();  // the first word ends dust's options: `dust show -v` passes -v to show
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (version) {
+    std::printf("dust %s\n", DUST_VERSION);
+    return 0;
+  }
+  std::vector<std::string> words = app.remaining();
+  if (!level.empty()) {
+    log::Level l;
+    if (!log::parse_level(level, &l)) {
+      std::fprintf(stderr, "dust: unknown log level '%s' (use info or debug)\n", level.c_str());
+      return 2;
+    }
+    log::set_level(l);
+  }
+
+  shell::Config config;
+  try {
+    config = shell::Config::load(paths::join(paths::dust_home(), "config.yaml"));
+  } catch (const Error& e) {
+    std::fprintf(stderr, "dust: %s\n", e.what());
+    return 2;
+  }
+  if (!ssh_config.empty()) config.ssh_config = paths::expand_user(ssh_config);
+
+  shell::Mode mode = !words.empty()             ? shell::Mode::OneShot
+                     : isatty(STDIN_FILENO) != 0 ? shell::Mode::Interactive
+                                                 : shell::Mode::Script;
+  interrupt::install();
+  shell::Context ctx(config, mode, yes, json);
+  switch (mode) {
+    case shell::Mode::OneShot: {
+      std::string line;
+      for (const auto& w : words) line += (line.empty() ? "" : " ") + w;
+      return shell::run_one_shot(ctx, line);
+    }
+    case shell::Mode::Interactive:
+      return shell::run_repl(ctx);
+    case shell::Mode::Script:
+      return shell::run_script(ctx);
+  }
   return 0;
 }

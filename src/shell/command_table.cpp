@@ -1,0 +1,136 @@
+// The command table and argument splitting.
+#include "shell/command_table.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "shell/commands/commands.h"
+
+namespace dust::shell {
+
+CommandTable& CommandTable::instance() {
+  static CommandTable* t = [] {
+    auto* table = new CommandTable;
+    register_builtins(*table);
+    return table;
+  }();
+  return *t;
+}
+
+void register_builtins(CommandTable& t) {
+  // One line per command file in src/shell/commands/.
+  register_help(t);
+  register_show(t);
+  register_showex(t);
+  register_refresh(t);
+  register_start(t);
+  register_stop(t);
+  register_terminate(t);
+  register_tag(t);
+  register_untag(t);
+  register_use(t);
+  register_loglevel(t);
+  register_exit(t);
+}
+
+void CommandTable::add(Command c) {
+  for (auto& existing : commands_)
+    if (existing.name == c.name) {
+      existing = std::move(c);
+      return;
+    }
+  commands_.push_back(std::move(c));
+}
+
+const Command* CommandTable::find(const std::string& name) const {
+  for (const auto& c : commands_) {
+    if (c.name == name) return &c;
+    if (std::find(c.aliases.begin(), c.aliases.end(), name) != c.aliases.end()) return &c;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> CommandTable::names() const {
+  std::vector<std::string> out;
+  for (const auto& c : commands_) {
+    out.push_back(c.name);
+    for (const auto& a : c.aliases) out.push_back(a);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+namespace {
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+}  // namespace
+
+std::string CommandTable::suggest(const std::string& word) const {
+  std::string best;
+  size_t best_d = word.size() <= 4 ? 1 : 2;  // short words: only one edit away
+  for (const auto& n : names()) {
+    size_t d = edit_distance(word, n);
+    if (d <= best_d && (best.empty() || d < edit_distance(word, best))) best = n;
+  }
+  return best;
+}
+
+std::vector<std::string> split_words(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : line) {
+    if (quote) {
+      cur.push_back(c);
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == ' ' || c == '\t') {
+      if (in_word) out.push_back(cur), cur.clear(), in_word = false;
+      continue;
+    }
+    if (c == '"' || c == '\'') quote = c;
+    cur.push_back(c);
+    in_word = true;
+  }
+  if (in_word) out.push_back(cur);
+  return out;
+}
+
+bool parse_args(const Command& c, const std::string& rest, Args* out, std::string* err) {
+  out->rest = rest;
+  bool only_positionals = false;
+  for (const auto& w : split_words(rest)) {
+    if (!only_positionals && w == "--") {
+      only_positionals = true;
+      continue;
+    }
+    if (!only_positionals && w.size() > 1 && w[0] == '-' && !(w[1] >= '0' && w[1] <= '9')) {
+      auto it = std::find_if(c.flags.begin(), c.flags.end(), [&](const Flag& f) {
+        return f.long_name == w || (!f.short_name.empty() && f.short_name == w);
+      });
+      if (it == c.flags.end()) {
+        *err = fmt::format("{}: unknown option '{}'\nusage: {}", c.name, w, c.usage);
+        return false;
+      }
+      out->flags.insert(it->long_name);
+      continue;
+    }
+    out->words.push_back(w);
+  }
+  return true;
+}
+
+}  // namespace dust::shell

@@ -1,0 +1,19 @@
+// exit / quit — leave dust (sessions are closed, history saved).
+#include "shell/command_table.h"
+#include "shell/commands/commands.h"
+#include "shell/context.h"
+
+namespace dust::shell {
+
+void register_exit(CommandTable& t) {
+  t.add({.name = "exit",
+         .aliases = {"quit"},
+         .usage = "exit",
+         .summary = "leave dust (Ctrl-D too)",
+         .run = [](Context& ctx, Args&) {
+           ctx.quit_requested = true;
+           return 0;
+         }});
+}
+
+}  // namespace dust::shell

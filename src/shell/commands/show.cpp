@@ -1,0 +1,61 @@
+// show [-v] [target] — the node table of the working set.
+#include "shell/commands/show.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "select/target.h"
+#include "shell/command_table.h"
+#include "shell/commands/commands.h"
+#include "shell/context.h"
+#include "shell/node_table.h"
+#include "util/error.h"
+#include "util/log.h"
+
+namespace dust::shell {
+
+int show_nodes(Context& ctx, const Args& a, bool verbose) {
+  if (!a.words.empty())
+    throw Error(fmt::format("show takes one target (no spaces), got extra '{}'", a.words[0]));
+  if (ctx.json()) {
+    for (const Node* n : a.nodes) {
+      nlohmann::json j;
+      for (const auto& key : {"name", "id", "state", "type", "image", "key", "ip", "int_ip", "dns",
+                              "private_dns", "vpc", "subnet", "az", "launch_time", "cluster"}) {
+        std::string v;
+        if (select::property(*n, key, &v)) j[key] = v;
+      }
+      nlohmann::json tags = nlohmann::json::object();
+      for (const auto& [k, v] : n->tags) tags[k] = v;
+      j["tags"] = tags;
+      ctx.out().out(j.dump() + "\n");
+    }
+    return 0;
+  }
+  if (a.nodes.empty()) {
+    ctx.out().out(a.target.empty() ? fmt::format("no nodes in {}\n", ctx.region())
+                                   : fmt::format("no nodes match '{}'\n", a.target));
+    return a.target.empty() ? 0 : 1;
+  }
+  ctx.out().out(render_table({{"", a.nodes}}, verbose));
+  return 0;
+}
+
+namespace {
+int run(Context& ctx, Args& a) { return show_nodes(ctx, a, a.has("--verbose")); }
+}  // namespace
+
+void register_show(CommandTable& t) {
+  t.add({.name = "show",
+         .usage = "show [-v] [target]",
+         .summary = "list nodes: Name Instance State ID ext_IP int_IP",
+         .help = "With -v (or showex) each node gets detail lines: image, hostname, key, DNS, tags,\n"
+                 "launch_time, vpc:subnet, groups.",
+         .flags = {{"-v", "--verbose", "add detail lines (same as showex)"}},
+         .target = TargetKind::Optional,
+         .complete = CompleteKind::Nodes,
+         .run = run});
+}
+
+}  // namespace dust::shell

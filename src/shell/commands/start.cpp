@@ -1,0 +1,19 @@
+// start [--wait] [target]
+#include "shell/command_table.h"
+#include "shell/commands/commands.h"
+#include "shell/power.h"
+
+namespace dust::shell {
+
+void register_start(CommandTable& t) {
+  t.add({.name = "start",
+         .usage = "start [--wait] [target]",
+         .summary = "start nodes (no target = every node of the working set)",
+         .flags = {{"-w", "--wait", "wait until the nodes reach their new state"},
+                   {"-y", "--yes", "do not ask for confirmation"}},
+         .target = TargetKind::Optional,
+         .complete = CompleteKind::Nodes,
+         .run = [](Context& ctx, Args& a) { return change_power(ctx, a, PowerAction::Start); }});
+}
+
+}  // namespace dust::shell

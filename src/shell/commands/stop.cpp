@@ -1,0 +1,19 @@
+// stop [--wait] [target]
+#include "shell/command_table.h"
+#include "shell/commands/commands.h"
+#include "shell/power.h"
+
+namespace dust::shell {
+
+void register_stop(CommandTable& t) {
+  t.add({.name = "stop",
+         .usage = "stop [--wait] [target]",
+         .summary = "stop nodes (no target = every node, after confirmation)",
+         .flags = {{"-w", "--wait", "wait until the nodes reach their new state"},
+                   {"-y", "--yes", "do not ask for confirmation"}},
+         .target = TargetKind::Optional,
+         .complete = CompleteKind::Nodes,
+         .run = [](Context& ctx, Args& a) { return change_power(ctx, a, PowerAction::Stop); }});
+}
+
+}  // namespace dust::shell

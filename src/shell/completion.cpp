@@ -1,0 +1,73 @@
+// readline completion.
+#include "shell/completion.h"
+
+#include <readline/readline.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "shell/command_table.h"
+#include "shell/context.h"
+
+namespace dust::shell {
+namespace {
+
+Context* g_ctx = nullptr;
+std::vector<std::string> g_matches;
+size_t g_index = 0;
+
+char* next_match(const char*, int state) {
+  if (state == 0) g_index = 0;
+  if (g_index < g_matches.size()) return strdup(g_matches[g_index++].c_str());
+  return nullptr;
+}
+
+std::vector<std::string> node_names(const std::string& prefix) {
+  std::vector<std::string> out;
+  if (!g_ctx->have_nodes()) return out;  // never block on the cloud while typing
+  for (const Node& n : g_ctx->nodes()) {
+    const std::string& l = n.label();
+    if (!l.empty() && l.rfind(prefix, 0) == 0) out.push_back(l);
+  }
+  return out;
+}
+
+char** complete(const char* text, int start, int) {
+  std::string word = text;
+  g_matches.clear();
+  rl_attempted_completion_over = 1;
+  std::string before(rl_line_buffer, start);
+  bool first = before.find_first_not_of(" \t") == std::string::npos;
+  if (first && !word.empty() && word[0] == '@') {
+    for (auto& n : node_names(word.substr(1))) g_matches.push_back("@" + n);
+  } else if (first) {
+    for (auto& n : CommandTable::instance().names())
+      if (n.rfind(word, 0) == 0) g_matches.push_back(n);
+  } else {
+    std::string cmd = before.substr(before.find_first_not_of(" \t"));
+    cmd = cmd.substr(0, cmd.find_first_of(" \t"));
+    const Command* c = CommandTable::instance().find(cmd);
+    CompleteKind kind = c ? c->complete : CompleteKind::Files;
+    if (kind == CompleteKind::Files) {
+      rl_attempted_completion_over = 0;  // readline's filename completion
+      return nullptr;
+    }
+    if (kind == CompleteKind::Nodes) g_matches = node_names(word);
+    if (kind == CompleteKind::Commands)
+      for (auto& n : CommandTable::instance().names())
+        if (n.rfind(word, 0) == 0) g_matches.push_back(n);
+  }
+  if (g_matches.empty()) return nullptr;
+  return rl_completion_matches(text, next_match);
+}
+
+}  // namespace
+
+void setup_completion(Context& ctx) {
+  g_ctx = &ctx;
+  rl_basic_word_break_characters = const_cast<char*>(" \t\n");
+  rl_attempted_completion_function = complete;
+}
+
+}  // namespace dust::shell

@@ -1,0 +1,120 @@
+// Context: working set, caches, clients, prompts.
+#include "shell/context.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "cloud/ec2.h"
+#include "select/target.h"
+#include "util/error.h"
+#include "util/log.h"
+
+namespace dust::shell {
+
+Context::Context(Config config, Mode mode, bool assume_yes, bool json)
+    : config_(std::move(config)), mode_(mode), assume_yes_(assume_yes), json_(json) {}
+
+Context::~Context() = default;
+
+const cloud::AwsConfig& Context::aws() {
+  if (!aws_) aws_ = cloud::resolve_aws_config(config_.region);
+  return *aws_;
+}
+
+const std::string& Context::region() const {
+  if (region_.empty()) {
+    // Resolve without credentials so the prompt works before any call is made.
+    for (const char* v : {"AWS_REGION", "AWS_DEFAULT_REGION"})
+      if (const char* r = getenv(v); r && *r) return region_ = r;
+    if (aws_ && !aws_->region.empty()) return region_ = aws_->region;
+    region_ = config_.region.empty() ? "us-east-1" : config_.region;
+  }
+  return region_;
+}
+
+void Context::set_region(const std::string& r) {
+  region_ = r;
+  cluster_name_.clear();
+}
+
+std::string Context::prompt() const {
+  return fmt::format("dust:{}$ ", cluster_name_.empty() ? region() : cluster_name_);
+}
+
+cloud::Ec2& Context::ec2() {
+  const std::string& r = region();
+  auto& slot = ec2_[r];
+  if (!slot) {
+    const auto& cfg = aws();
+    log::debug("EC2 endpoint for {}: {}", r, cfg.ec2_endpoint.empty() ? "(default)" : cfg.ec2_endpoint);
+    slot = std::make_unique<cloud::Ec2>(cfg, r);
+  }
+  return *slot;
+}
+
+const Nodes& Context::nodes() {
+  auto it = cache_.find(region());
+  if (it != cache_.end()) return it->second;
+  Nodes fetched = ec2().describe_instances();
+  return cache_[region()] = std::move(fetched);
+}
+
+void Context::invalidate() { cache_.erase(region()); }
+
+bool Context::have_nodes() const { return cache_.count(region()) > 0; }
+
+std::vector<const Node*> Context::select(const std::string& target) {
+  select::Target t;
+  std::string err;
+  if (!select::parse(target, &t, &err)) throw Error(fmt::format("bad target '{}': {}", target, err));
+  const Nodes& all = nodes();
+  std::vector<const Node*> out;
+  for (size_t i : select::select(t, all)) out.push_back(&all[i]);
+  return out;
+}
+
+bool read_answer_line(std::string* line) {
+  line->clear();
+  char c;
+  for (;;) {
+    ssize_t n = ::read(STDIN_FILENO, &c, 1);
+    if (n < 0 && errno == EINTR) return false;  // Ctrl-C at a prompt = no
+    if (n <= 0) return !line->empty();
+    if (c == '\n') return true;
+    line->push_back(c);
+  }
+}
+
+bool Context::confirm(const std::string& question, bool yes) {
+  if (assume_yes_ || yes) {
+    printer_.out(fmt::format("{} [y/N] yes (--yes)\n", question));
+    return true;
+  }
+  printer_.out(fmt::format("{} [y/N] ", question));
+  std::string answer;
+  if (!read_answer_line(&answer)) {
+    printer_.out("\n");
+    return false;
+  }
+  if (!isatty(STDIN_FILENO)) printer_.out(answer + "\n");
+  std::transform(answer.begin(), answer.end(), answer.begin(), ::tolower);
+  answer.erase(0, answer.find_first_not_of(" \t"));
+  answer.erase(answer.find_last_not_of(" \t\r") + 1);
+  return answer == "y" || answer == "yes";
+}
+
+std::string Context::ask(const std::string& question, const std::string& default_value) {
+  if (assume_yes_) return default_value;
+  printer_.out(default_value.empty() ? fmt::format("{}: ", question)
+                                     : fmt::format("{} [{}]: ", question, default_value));
+  std::string answer;
+  if (!read_answer_line(&answer)) return default_value;
+  answer.erase(0, answer.find_first_not_of(" \t"));
+  answer.erase(answer.find_last_not_of(" \t\r") + 1);
+  return answer.empty() ? default_value : answer;
+}
+
+}  // namespace dust::shell

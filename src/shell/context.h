@@ -1,0 +1,78 @@
+// The live state every command sees: settings, working set (region or cluster), node cache, AWS
+// clients, output, confirmation. Commands never print straight to stdout; they use ctx.out().
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cloud/aws_config.h"
+#include "model/node.h"
+#include "shell/config.h"
+#include "shell/printer.h"
+#include "util/event_loop.h"
+
+namespace dust::cloud {
+class Ec2;
+}
+
+namespace dust::shell {
+
+enum class Mode { Interactive, OneShot, Script };
+
+class Context {
+ public:
+  Context(Config config, Mode mode, bool assume_yes, bool json);
+  ~Context();
+
+  EventLoop& loop() { return loop_; }
+  Printer& out() { return printer_; }
+  const Config& config() const { return config_; }
+  Mode mode() const { return mode_; }
+  bool interactive() const { return mode_ == Mode::Interactive; }
+  bool json() const { return json_; }
+  bool assume_yes() const { return assume_yes_; }
+
+  // Working set ------------------------------------------------------------
+  const std::string& region() const;          // resolved lazily from the AWS chain
+  void set_region(const std::string& r);      // `use <region>`: drops cluster, keeps caches
+  const std::string& cluster_name() const { return cluster_name_; }
+  std::string prompt() const;                 // "dust:<cluster or region>$ "
+
+  // Nodes of the working set (cached per region; fetched on first use or after invalidate()).
+  const Nodes& nodes();
+  void invalidate();                          // drop this region's cache (after mutations, refresh)
+  bool have_nodes() const;                    // cache present (for completion without API calls)
+  // Resolves a target against the working set; throws dust::Error on a malformed target.
+  std::vector<const Node*> select(const std::string& target);
+
+  // Clients -----------------------------------------------------------------
+  const cloud::AwsConfig& aws();
+  cloud::Ec2& ec2();                          // for the current region
+
+  // Asks `question` (adds " [y/N] "); --yes answers yes; EOF or anything but y/yes is no.
+  bool confirm(const std::string& question, bool yes = false);
+  // Asks for a line with a default; non-interactive input reads stdin.
+  std::string ask(const std::string& question, const std::string& default_value);
+
+  bool quit_requested = false;
+
+ private:
+  EventLoop loop_;
+  Printer printer_;
+  Config config_;
+  Mode mode_;
+  bool assume_yes_;
+  bool json_;
+  mutable std::string region_;
+  std::string cluster_name_;
+  std::optional<cloud::AwsConfig> aws_;
+  std::map<std::string, std::unique_ptr<cloud::Ec2>> ec2_;  // by region
+  std::map<std::string, Nodes> cache_;                     // by region
+};
+
+// Reads one line from stdin for prompts (leaves readline's callback state alone). false on EOF.
+bool read_answer_line(std::string* line);
+
+}  // namespace dust::shell

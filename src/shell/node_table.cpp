@@ -1,0 +1,92 @@
+// show/showex rendering.
+#include "shell/node_table.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace dust::shell {
+
+std::vector<std::string> display_names(const std::vector<const Node*>& nodes) {
+  std::map<std::string, int> count;
+  for (const Node* n : nodes)
+    if (!n->name.empty()) count[n->name]++;
+  std::vector<std::string> out;
+  out.reserve(nodes.size());
+  for (const Node* n : nodes) {
+    if (!n->name.empty() && count[n->name] > 1 && !n->id.empty())
+      out.push_back(fmt::format("{}({})", n->name, n->id));
+    else
+      out.push_back(n->name);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> node_details(const Node& n) {
+  std::string tags;
+  for (const auto& [k, v] : n.tags) {
+    if (!tags.empty()) tags += ",";
+    tags += k + "=" + v;
+  }
+  std::string groups;
+  for (const auto& g : n.groups) groups += (groups.empty() ? "" : ",") + g;
+  std::vector<std::pair<std::string, std::string>> d = {
+      {"image", n.image},
+      {"hostname", n.private_dns},
+      {"key", n.key_name},
+      {"DNS", n.public_dns},
+      {"tags", tags},
+      {"launch_time", n.launch_time},
+      {"vpc:subnet", n.vpc.empty() && n.subnet.empty() ? "" : n.vpc + ":" + n.subnet},
+      {"az", n.az},
+      {"groups", groups},
+  };
+  if (!n.cluster.empty()) d.push_back({"cluster", n.cluster});
+  if (!n.username.empty()) d.push_back({"username", n.username});
+  return d;
+}
+
+std::string render_table(const std::vector<NodeGroup>& groups, bool verbose) {
+  static const char* headers[] = {"Name", "Instance", "State", "ID", "ext_IP", "int_IP"};
+  // Column widths over every group so the groups line up; minimums as in the original.
+  size_t w[6] = {12, 12, 12, 10, 15, 15};
+  std::vector<std::vector<std::string>> names;
+  for (const auto& g : groups) {
+    names.push_back(display_names(g.nodes));
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      const Node& n = *g.nodes[i];
+      const std::string* cols[] = {&names.back()[i], &n.instance_type, &n.state, &n.id, &n.public_ip,
+                                   &n.private_ip};
+      for (int c = 0; c < 6; ++c) w[c] = std::max(w[c], cols[c]->size() + 1);
+    }
+  }
+  auto row = [&](const std::string* cols[6]) {
+    std::string line;
+    for (int c = 0; c < 6; ++c) line += fmt::format("{:<{}} ", *cols[c], w[c]);
+    line.erase(line.find_last_not_of(' ') + 1);
+    return line + "\n";
+  };
+  std::string out;
+  std::string hdr[6];
+  const std::string* hp[6];
+  for (int c = 0; c < 6; ++c) hdr[c] = headers[c], hp[c] = &hdr[c];
+  out += row(hp) + "\n";
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    const auto& g = groups[gi];
+    if (!g.title.empty()) out += g.title + "\n";
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      const Node& n = *g.nodes[i];
+      const std::string* cols[] = {&names[gi][i], &n.instance_type, &n.state, &n.id, &n.public_ip,
+                                   &n.private_ip};
+      out += row(cols);
+      if (verbose)
+        for (const auto& [k, v] : node_details(n))
+          if (!v.empty()) out += fmt::format("{:{}}{} : {}\n", "", w[0] + 2, k, v);
+    }
+    if (gi + 1 < groups.size()) out += "\n";
+  }
+  return out;
+}
+
+}  // namespace dust::shell

@@ -1,0 +1,25 @@
+// Renders nodes the way `show` prints them: `Name Instance State ID ext_IP int_IP`, columns wide
+// enough for their longest value, optional per-node detail lines (showex), optional group titles.
+// Pure: no I/O.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "model/node.h"
+
+namespace dust::shell {
+
+struct NodeGroup {
+  std::string title;  // "" = no title line (e.g. "Unassigned:" or "sample1:")
+  std::vector<const Node*> nodes;
+};
+
+// Names to print for `nodes`: a name shared by several nodes becomes "name(i-…)" — never merged.
+std::vector<std::string> display_names(const std::vector<const Node*>& nodes);
+
+std::string render_table(const std::vector<NodeGroup>& groups, bool verbose);
+
+// Detail lines of showex for one node ("  image : ami-…").
+std::vector<std::pair<std::string, std::string>> node_details(const Node& n);
+
+}  // namespace dust::shell

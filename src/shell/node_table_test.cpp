@@ -1,0 +1,58 @@
+#include "shell/node_table.h"
+
+#include <gtest/gtest.h>
+
+namespace dust::shell {
+namespace {
+
+Node make(std::string name, std::string id, std::string state = "running") {
+  Node n;
+  n.name = std::move(name);
+  n.id = std::move(id);
+  n.state = std::move(state);
+  n.instance_type = "t2.nano";
+  n.private_ip = "10.0.0.1";
+  return n;
+}
+
+TEST(NodeTable, HeaderAndRows) {
+  Node a = make("master", "i-1");
+  std::string t = render_table({{"", {&a}}}, false);
+  EXPECT_EQ(t.rfind("Name         Instance     State        ID         ext_IP          int_IP", 0), 0u)
+      << t;
+  EXPECT_NE(t.find("master       t2.nano      running      i-1"), std::string::npos) << t;
+}
+
+TEST(NodeTable, LongIdsWidenTheirColumn) {
+  Node a = make("x", "i-0123456789abcdef0");
+  std::string t = render_table({{"", {&a}}}, false);
+  EXPECT_NE(t.find("i-0123456789abcdef0 "), std::string::npos) << t;
+}
+
+TEST(NodeTable, DuplicateNamesAreDisambiguatedNotMerged) {
+  Node a = make("web", "i-1"), b = make("web", "i-2"), c = make("db", "i-3");
+  auto names = display_names({&a, &b, &c});
+  ASSERT_EQ(names.size(), 3u);
+  EXPECT_EQ(names[0], "web(i-1)");
+  EXPECT_EQ(names[1], "web(i-2)");
+  EXPECT_EQ(names[2], "db");
+}
+
+TEST(NodeTable, VerboseAddsDetails) {
+  Node a = make("m", "i-1");
+  a.image = "ami-1";
+  a.tags = {{"Name", "m"}, {"env", "dev"}};
+  std::string t = render_table({{"", {&a}}}, true);
+  EXPECT_NE(t.find("image : ami-1"), std::string::npos) << t;
+  EXPECT_NE(t.find("tags : Name=m,env=dev"), std::string::npos) << t;
+  EXPECT_EQ(t.find("key :"), std::string::npos) << "empty values are left out";
+}
+
+TEST(NodeTable, GroupTitles) {
+  Node a = make("", "i-1"), b = make("master", "i-2");
+  std::string t = render_table({{"Unassigned:", {&a}}, {"sample1:", {&b}}}, false);
+  EXPECT_LT(t.find("Unassigned:"), t.find("sample1:"));
+}
+
+}  // namespace
+}  // namespace dust::shell

@@ -1,0 +1,113 @@
+// The state-change flow of start/stop/terminate.
+#include "shell/power.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+
+#include "cloud/ec2.h"
+#include "select/target.h"
+#include "shell/context.h"
+#include "shell/node_table.h"
+#include "util/error.h"
+#include "util/fold.h"
+#include "util/interrupt.h"
+#include "util/log.h"
+
+namespace dust::shell {
+namespace {
+
+const char* verb(PowerAction a) {
+  switch (a) {
+    case PowerAction::Start: return "start";
+    case PowerAction::Stop: return "stop";
+    case PowerAction::Terminate: return "terminate";
+  }
+  return "";
+}
+
+const char* final_state(PowerAction a) {
+  switch (a) {
+    case PowerAction::Start: return "running";
+    case PowerAction::Stop: return "stopped";
+    case PowerAction::Terminate: return "terminated";
+  }
+  return "";
+}
+
+// True if several selected nodes share a name and the target named it plainly: say so.
+bool ambiguous(const Args& a) {
+  select::Target t;
+  std::string err;
+  if (a.target.empty() || !select::parse(a.target, &t, &err) || !t.is_plain_name()) return false;
+  return a.nodes.size() > 1;
+}
+
+int wait_for(Context& ctx, const std::vector<std::string>& ids, const std::string& state) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  interrupt::reset();
+  for (;;) {
+    ctx.invalidate();
+    size_t done = 0;
+    for (const Node& n : ctx.nodes())
+      for (const auto& id : ids)
+        if (n.id == id && n.state == state) ++done;
+    ctx.out().out(fmt::format("waiting: {}/{} {}\n", done, ids.size(), state));
+    if (done == ids.size()) return 0;
+    if (interrupt::pending()) throw Error("wait interrupted");
+    if (std::chrono::steady_clock::now() > deadline)
+      throw Error(fmt::format("timed out waiting for {} nodes to be {}", ids.size() - done, state));
+    ctx.loop().run_once(std::chrono::milliseconds(2000));
+  }
+}
+
+}  // namespace
+
+int change_power(Context& ctx, Args& a, PowerAction action) {
+  if (!a.words.empty())
+    throw Error(fmt::format("{} takes one target (no spaces), got extra '{}'", verb(action), a.words[0]));
+  std::vector<const Node*> nodes;
+  for (const Node* n : a.nodes)
+    if (!n->id.empty()) nodes.push_back(n);
+  if (nodes.empty()) {
+    ctx.out().err(a.target.empty() ? fmt::format("no nodes in {}\n", ctx.region())
+                                   : fmt::format("no nodes match '{}'\n", a.target));
+    return 1;
+  }
+  bool is_ambiguous = ambiguous(a);
+  bool ask = action == PowerAction::Terminate || a.target.empty() || is_ambiguous;
+  if (ask || nodes.size() > 1) ctx.out().out(render_table({{"", nodes}}, false));
+  if (is_ambiguous)
+    log::warn("'{}' names {} different nodes (shown above with their ids)", a.target, nodes.size());
+  if (ask &&
+      !ctx.confirm(fmt::format("{} {} node{}: {}. Continue", verb(action), nodes.size(),
+                               nodes.size() == 1 ? "" : "s", fold_names(display_names(nodes))),
+                   a.has("--yes"))) {
+    ctx.out().out("cancelled, nothing changed\n");
+    return 1;
+  }
+  std::vector<std::string> ids;
+  std::map<std::string, std::string> label;
+  auto names = display_names(nodes);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    ids.push_back(nodes[i]->id);
+    label[nodes[i]->id] = names[i].empty() ? nodes[i]->id : names[i];
+  }
+  std::vector<cloud::StateChange> changes;
+  switch (action) {
+    case PowerAction::Start: changes = ctx.ec2().start_instances(ids); break;
+    case PowerAction::Stop: changes = ctx.ec2().stop_instances(ids); break;
+    case PowerAction::Terminate: changes = ctx.ec2().terminate_instances(ids); break;
+  }
+  ctx.invalidate();
+  for (const auto& c : changes) {
+    std::string who = label.count(c.id) ? label[c.id] : c.id;
+    std::string id = who == c.id ? "" : fmt::format(" ({})", c.id);
+    ctx.out().out(fmt::format("{}{}: {} -> {}\n", who, id, c.previous, c.current));
+  }
+  if (a.has("--wait")) return wait_for(ctx, ids, final_state(action));
+  return 0;
+}
+
+}  // namespace dust::shell

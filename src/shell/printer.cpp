@@ -1,0 +1,36 @@
+// Printer: readline-aware output.
+#include "shell/printer.h"
+
+#include <readline/readline.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace dust::shell {
+
+void Printer::out(std::string_view text) { write(STDOUT_FILENO, text); }
+void Printer::err(std::string_view text) { write(STDERR_FILENO, text); }
+
+void Printer::write(int fd, std::string_view text) {
+  if (prompt_visible_) {
+    rl_clear_visible_line();
+    fflush(rl_outstream ? rl_outstream : stdout);
+  }
+  fflush(stdout);
+  while (!text.empty()) {
+    ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        usleep(1000);
+        continue;
+      }
+      break;  // closed pipe: drop output rather than crash
+    }
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+  if (prompt_visible_) rl_forced_update_display();
+}
+
+}  // namespace dust::shell
