@@ -70,7 +70,7 @@ int run_repl(Context& ctx) {
   g_ctx = &ctx;
   g_history = paths::join(paths::ensure_dust_home(), "history");
   using_history();
-  read_history(g_history.c_str());
+  if (read_history(g_history.c_str()) != 0) write_history(g_history.c_str());  // append needs a file
   rl_catch_signals = 0;  // our SIGINT handler counts; readline must not re-raise it
   rl_readline_name = "dust";
   setup_completion(ctx);
