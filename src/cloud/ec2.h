@@ -2,33 +2,26 @@
 // error response (message carries the AWS code) and dust::Error on transport failure.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cloud/aws_config.h"
+#include "cloud/ec2_types.h"
+#include "cloud/query.h"
 #include "model/node.h"
 #include "util/error.h"
 
 namespace dust::cloud {
 
-struct AwsError : Error {
-  AwsError(std::string code, int http_status, const std::string& message)
-      : Error(message), code(std::move(code)), http_status(http_status) {}
-  std::string code;   // "AuthFailure", "InvalidInstanceID.NotFound", ...
-  int http_status;
-};
-
-struct StateChange {
-  std::string id;
-  std::string previous;
-  std::string current;
-};
-
 class Ec2 {
  public:
+  // `region` may be empty when an endpoint override is set (signing then uses us-east-1).
   Ec2(AwsConfig cfg, std::string region);
   const std::string& region() const { return region_; }
+  const std::string& endpoint() const { return q_.endpoint(); }
 
-  Nodes describe_instances();  // all pages (NextToken); Node::name from the Name tag
+  // All pages (NextToken). Node::name from the Name tag; every other Node field filled from the API.
+  Nodes describe_instances(const std::vector<Filter>& filters = {});
   std::vector<StateChange> start_instances(const std::vector<std::string>& ids);
   std::vector<StateChange> stop_instances(const std::vector<std::string>& ids);
   std::vector<StateChange> terminate_instances(const std::vector<std::string>& ids);
@@ -37,9 +30,22 @@ class Ec2 {
   void delete_tags(const std::vector<std::string>& ids, const std::vector<std::string>& keys);
   std::vector<std::string> describe_regions();
 
+  // Security groups (issue 5). No ids and no filters = every group of the region (all pages).
+  std::vector<SecurityGroup> describe_security_groups(const std::vector<std::string>& ids = {},
+                                                     const std::vector<Filter>& filters = {});
+  void authorize_ingress(const std::string& group_id, const IpPermission& rule);
+  void revoke_ingress(const std::string& group_id, const IpPermission& rule);
+
+  // Query parameters for one rule as IpPermissions.1.* (exposed for tests).
+  static Params ingress_params(const std::string& group_id, const IpPermission& rule);
+  static void add_filters(Params& p, const std::vector<Filter>& filters);
+
  private:
+  std::vector<StateChange> change_state(const std::string& action, const std::vector<std::string>& ids);
+
   AwsConfig cfg_;
   std::string region_;
+  QueryClient q_;
 };
 
 }  // namespace dust::cloud
