@@ -21,7 +21,7 @@ class Target {
   Target& operator=(Target&&) noexcept;
 
   bool all() const;                      // empty or "*": every node
-  bool matches(const Node& n) const;     // union of terms minus exclusions
+  bool matches(const Node& n) const;     // union of terms minus exclusions (only "!x" = all but x)
   const std::string& text() const { return text_; }
   // True when the target is a plain name (no glob, range, filter, union): "worker0".
   bool is_plain_name() const;
@@ -29,7 +29,8 @@ class Target {
  private:
   friend bool parse(std::string_view, Target*, std::string*);
   std::string text_;
-  std::vector<std::unique_ptr<Term>> include_, exclude_;
+  std::vector<std::unique_ptr<Term>> include_, exclude_;  // no includes = every node
+  bool all_ = true;                                       // matches every node
 };
 
 // Parses text; on failure returns false and sets *err to a message naming what is wrong.
