@@ -30,6 +30,8 @@ void register_builtins(CommandTable& t) {
   register_tag(t);
   register_untag(t);
   register_use(t);
+  register_assign(t);
+  register_cluster(t);
   register_loglevel(t);
   register_exit(t);
 }

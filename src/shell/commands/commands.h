@@ -15,6 +15,8 @@ void register_terminate(CommandTable& t);
 void register_tag(CommandTable& t);
 void register_untag(CommandTable& t);
 void register_use(CommandTable& t);
+void register_assign(CommandTable& t);
+void register_cluster(CommandTable& t);
 void register_loglevel(CommandTable& t);
 void register_exit(CommandTable& t);
 

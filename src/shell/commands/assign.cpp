@@ -1,0 +1,90 @@
+// assign <filter> [name] [user=<ssh user>] — save the nodes a filter selects as a named cluster
+// file ($DUST_HOME/clusters/<name>.yaml), their names taken from their Name tags.
+#include <fmt/format.h>
+
+#include "cluster/assign.h"
+#include "cluster/cluster_file.h"
+#include "shell/command_table.h"
+#include "shell/commands/commands.h"
+#include "shell/context.h"
+#include "shell/node_table.h"
+#include "util/error.h"
+#include "util/log.h"
+
+namespace dust::shell {
+namespace {
+
+constexpr const char* kUsage = "assign <filter> [name] [user=<ssh user>] [--yes]";
+
+int run(Context& ctx, Args& a) {
+  std::string name, user;
+  bool user_given = false;
+  for (const auto& w : a.words) {
+    // Cluster names cannot contain '=', so user=<u> is never mistaken for a name.
+    if (w.rfind("user=", 0) == 0) {
+      user = w.substr(5);
+      user_given = true;
+    } else if (name.empty()) {
+      name = w;
+    } else {
+      throw Error(fmt::format("usage: {}", kUsage));
+    }
+  }
+
+  Nodes chosen;
+  for (const Node* n : a.nodes)
+    if (n->state != "terminated") chosen.push_back(*n);  // a terminated instance is gone for good
+  if (chosen.empty()) {
+    ctx.out().err(fmt::format("no nodes match '{}' in {}; nothing written\n", a.target,
+                              ctx.region()));
+    return 1;
+  }
+  std::vector<const Node*> shown;
+  for (const auto& n : chosen) shown.push_back(&n);
+  ctx.out().out(render_table({{"", shown}}, false));
+
+  bool yes = a.has("--yes");
+  if (!user_given) user = yes ? ctx.config().ssh_user : ctx.ask("ssh user for these nodes",
+                                                                ctx.config().ssh_user);
+  if (name.empty() && !yes) name = ctx.ask("Cluster name", "");
+  if (name.empty()) throw Error(fmt::format("a cluster name is needed: {}", kUsage));
+  if (!cluster::valid_cluster_name(name))
+    throw Error(fmt::format("'{}' is not a valid cluster name (letters, digits, '-', '_', '.')",
+                            name));
+
+  cluster::ClusterFile c = cluster::assign_cluster(name, ctx.region(), a.target, chosen, user);
+  std::string path = cluster::cluster_path(name);
+  ctx.out().out(cluster::to_yaml(c));
+  if (!ctx.confirm(fmt::format("Write cluster {} to {}?", name, path), yes)) {
+    ctx.out().out("nothing written\n");
+    return 1;
+  }
+  if (cluster::cluster_exists(name) &&
+      !ctx.confirm(fmt::format("{} exists. Overwrite it?", path), yes)) {
+    ctx.out().out("nothing written\n");
+    return 1;
+  }
+  cluster::save_cluster(c);
+  log::info("Wrote {} ({} nodes); use it with: use cluster {}", path, c.nodes.size(), name);
+  return 0;
+}
+
+}  // namespace
+
+void register_assign(CommandTable& t) {
+  t.add({.name = "assign",
+         .aliases = {},
+         .usage = kUsage,
+         .summary = "save the nodes a filter selects as a named cluster with friendly names",
+         .help = "Nodes are named from their Name tag (selector tags=name:<v>), else node<i> "
+                 "(selector id=<instance-id>); shared Name tags get unique names and id "
+                 "selectors. Asks for the ssh user and (if not given) the cluster name, shows the "
+                 "file, and confirms before writing or overwriting. With --yes: user from "
+                 "config.yaml (or user=<u>), the name must be given.",
+         .flags = {{"-y", "--yes", "do not ask; use defaults"}},
+         .target = TargetKind::Required,
+         .complete = CompleteKind::Nodes,
+         .run = run});
+}
+
+}  // namespace dust::shell
