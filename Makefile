@@ -26,11 +26,11 @@ e2e: build
 
 demo: deps
 	$(MAKE) build
-	@python3 tests/testbed/demo.py --dust $(BUILD)/dust
+	@python3 tests/testbed/demo.py --dust $(abspath $(BUILD))/dust
 
 bench: deps
 	$(MAKE) build
-	@bench/run.sh $(BUILD)/dust
+	@bench/run.sh $(abspath $(BUILD))/dust
 
 clean:
 	rm -rf $(BUILD)
