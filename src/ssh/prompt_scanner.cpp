@@ -13,14 +13,16 @@ std::string make_nonce() {
   return fmt::format("\x1e" "DuSt{:016x}", g());
 }
 
-std::string shell_setup_line(const std::string& nonce) {
+std::string shell_setup_line(const std::string& nonce, int attempt) {
   // The nonce's leading 0x1e is produced by printf so that the line itself stays plain ASCII; the
-  // `$?` stays single-quoted so that it is expanded at each prompt, not now.
+  // `$?` stays single-quoted so that it is expanded at each prompt, not now. The line ends with a
+  // status of its own (kSetupStatusBase + attempt) so that its marker can be told apart from a
+  // command's when the line had to be sent more than once.
   std::string tail = nonce.substr(1);
   return fmt::format(
       " stty -echo 2>/dev/null; set +o emacs +o vi 2>/dev/null; unset PROMPT_COMMAND 2>/dev/null;"
-      " PS2=''; PS1=\"$(printf '\\036'){}:\"'$?:'\n",
-      tail);
+      " PS2=''; PS1=\"$(printf '\\036'){}:\"'$?:'; $(exit {})\n",
+      tail, kSetupStatusBase + std::min(attempt, 9));
 }
 
 void PromptScanner::feed(std::string_view data, const OutFn& out, const DoneFn& done) {

@@ -19,7 +19,11 @@ std::string make_nonce();
 
 // The line written to a fresh shell: echo off, no line editing (no readline redraws or bracketed
 // paste), no PROMPT_COMMAND, PS2 empty, PS1 = the marker. Works in bash, dash and other POSIX sh.
-std::string shell_setup_line(const std::string& nonce);
+// Its own marker carries status kSetupStatusBase + attempt (attempt 0..9). It may have to be sent
+// again: a slow rc file (pyenv init...) can swallow what was typed before the shell was reading.
+constexpr int kSetupStatusBase = 240;
+std::string shell_setup_line(const std::string& nonce, int attempt = 0);
+inline bool is_setup_status(int s) { return s >= kSetupStatusBase && s < kSetupStatusBase + 10; }
 
 class PromptScanner {
  public:

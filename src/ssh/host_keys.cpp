@@ -1,0 +1,106 @@
+// verify_host_key and the StrictHostKeyChecking lookup.
+#include "ssh/host_keys.h"
+
+#include <fmt/format.h>
+#include <fnmatch.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace dust::ssh {
+
+namespace {
+
+std::string fingerprint(ssh_session s) {
+  ssh_key key = nullptr;
+  if (ssh_get_server_publickey(s, &key) != SSH_OK) return "(unknown key)";
+  unsigned char* hash = nullptr;
+  size_t len = 0;
+  std::string out = "(unknown key)";
+  if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &len) == 0) {
+    char* fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, len);
+    if (fp) {
+      out = fmt::format("{} {}", ssh_key_type_to_char(ssh_key_type(key)), fp);
+      ssh_string_free_char(fp);
+    }
+    ssh_clean_pubkey_hash(&hash);
+  }
+  ssh_key_free(key);
+  return out;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+bool verify_host_key(ssh_session s, const std::string& strict, std::string* err, std::string* notice) {
+  char* kh = nullptr;
+  ssh_options_get(s, SSH_OPTIONS_KNOWNHOSTS, &kh);
+  std::string known_hosts = kh ? kh : "known_hosts";
+  if (kh) ssh_string_free_char(kh);
+  switch (ssh_session_is_known_server(s)) {
+    case SSH_KNOWN_HOSTS_OK:
+      return true;
+    case SSH_KNOWN_HOSTS_CHANGED:
+    case SSH_KNOWN_HOSTS_OTHER:
+      *err = fmt::format(
+          "HOST KEY CHANGED — refusing to connect. The server now offers {}, which does not match {}. "
+          "If the change is expected, remove the old entry (ssh-keygen -R HOST -f {}).",
+          fingerprint(s), known_hosts, known_hosts);
+      return false;
+    case SSH_KNOWN_HOSTS_UNKNOWN:
+    case SSH_KNOWN_HOSTS_NOT_FOUND:
+      if (lower(strict) == "yes") {
+        *err = fmt::format("unknown host key {} refused (StrictHostKeyChecking yes; add it to {})",
+                           fingerprint(s), known_hosts);
+        return false;
+      }
+      if (ssh_session_update_known_hosts(s) != SSH_OK) {
+        *notice = fmt::format("could not record host key in {}: {}", known_hosts, ssh_get_error(s));
+        return true;
+      }
+      *notice = fmt::format("recorded new host key {} in {}", fingerprint(s), known_hosts);
+      return true;
+    case SSH_KNOWN_HOSTS_ERROR:
+    default:
+      *err = fmt::format("host key check failed: {}", ssh_get_error(s));
+      return false;
+  }
+}
+
+std::string strict_from_ssh_config(const std::string& config_path, const std::string& host) {
+  std::ifstream in(config_path);
+  std::string line;
+  bool match = true;  // lines before any Host apply to all
+  while (std::getline(in, line)) {
+    for (auto& c : line)
+      if (c == '=' || c == '\t') c = ' ';
+    std::istringstream ls(line);
+    std::string kw;
+    if (!(ls >> kw) || kw[0] == '#') continue;
+    kw = lower(kw);
+    if (kw == "host") {
+      match = false;
+      std::string pat;
+      bool negated = false;
+      while (ls >> pat) {
+        bool neg = pat[0] == '!';
+        if (neg) pat.erase(0, 1);
+        if (fnmatch(pat.c_str(), host.c_str(), 0) == 0) (neg ? negated : match) = true;
+      }
+      if (negated) match = false;
+    } else if (kw == "match") {
+      match = false;  // not evaluated here
+    } else if (match && kw == "stricthostkeychecking") {
+      std::string v;
+      ls >> v;
+      return lower(v);
+    }
+  }
+  return "";
+}
+
+}  // namespace dust::ssh

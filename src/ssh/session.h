@@ -1,0 +1,118 @@
+// One node's ssh session: a non-blocking libssh state machine (connect → host key → auth → channel →
+// pty → shell → setup → ready/busy) living in the shared EventLoop, and its shell's output stream.
+#pragma once
+#include <libssh/libssh.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "ssh/endpoint.h"
+#include "ssh/line_buffer.h"
+#include "ssh/options.h"
+#include "ssh/prompt_scanner.h"
+#include "util/event_loop.h"
+
+namespace dust::ssh {
+
+class Session;
+
+// What a session reports; the pool implements it and routes to the job's listener.
+class SessionObserver {
+ public:
+  virtual ~SessionObserver() = default;
+  virtual void on_ready(Session& s) = 0;                       // shell set up (or back from raw)
+  virtual void on_line(Session& s, std::string_view text) = 0;  // already printable()
+  virtual void on_partial(Session& s, std::string_view text) = 0;
+  virtual void on_done(Session& s, int status) = 0;
+  virtual void on_notice(Session& s, const std::string& msg) = 0;
+  // The session ended: failed (message) or closed cleanly (`exit`, message empty). It can be
+  // started again; the remote shell state is gone.
+  virtual void on_closed(Session& s, const std::string& error) = 0;
+};
+
+class Session {
+ public:
+  enum class State { Idle, Connecting, Auth, Channel, Pty, Shell, Setup, Ready, Busy, Raw, Closed, Failed };
+
+  Session(EventLoop& loop, const Options& opt, Endpoint ep, SessionObserver& obs);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const Endpoint& endpoint() const { return ep_; }
+  State state() const { return state_; }
+  bool handshaking() const { return state_ >= State::Connecting && state_ <= State::Setup; }
+  bool usable() const { return state_ == State::Ready || state_ == State::Busy; }
+  bool ended() const { return state_ == State::Closed || state_ == State::Failed; }
+  bool was_used() const { return used_; }  // a shell was ready once (state lost on reconnect)
+
+  void start();  // Idle/Closed/Failed → Connecting
+  // Writes `line` + "\n" to the shell: a new command when Ready (→ Busy), input to the running
+  // program when Busy. Returns false if the session is not usable.
+  bool send_line(const std::string& line);
+  void interrupt();  // Ctrl-C on the pty: SIGINT to the foreground command
+  void close();      // polite close, no callbacks
+
+  // Raw mode (raw_attach.cpp drives these). Bytes from the remote go to `sink` unparsed.
+  bool enter_raw(std::function<void(std::string_view)> sink, int cols, int rows);
+  void write_raw(std::string_view bytes);
+  void resize(int cols, int rows);
+  void leave_raw();  // back to line mode: re-runs the setup line, on_ready when done
+
+ private:
+  void step();             // advance the handshake / pump data; called on fd activity and timers
+  bool step_handshake();   // false once failed
+  bool check_host_key();
+  void pump();             // read a bounded amount, schedule more if libssh still holds data
+  void handle_output(std::string_view data);
+  void deliver_line(std::string_view line);
+  void flush_partial();
+  void arm_idle_timer();
+  void arm_keepalive();
+  void send_setup(bool first);
+  void send_setup_timer();
+  void flush_writes();
+  void update_watch();
+  void fail(const std::string& msg);
+  void teardown();
+  void on_channel_closed();
+
+  EventLoop& loop_;
+  const Options& opt_;
+  Endpoint ep_;
+  SessionObserver& obs_;
+  State state_ = State::Idle;
+  ssh_session ssh_ = nullptr;
+  ssh_channel ch_ = nullptr;
+  int fd_ = -1;
+  bool used_ = false;
+  bool in_step_ = false;
+  bool pump_scheduled_ = false;
+  bool raw_entering_ = false;
+  std::string strict_;  // StrictHostKeyChecking in effect
+  EventLoop::TimerId deadline_timer_ = 0;
+  EventLoop::TimerId idle_timer_ = 0;
+  EventLoop::TimerId keepalive_timer_ = 0;
+  EventLoop::TimerId tick_timer_ = 0;
+  EventLoop::TimerId setup_timer_ = 0;
+  std::function<void()> setup_check_;
+  int setup_attempts_ = 0;
+  int stale_setups_ = 0;  // setup lines sent again that may still run (their markers are skipped)
+  std::chrono::steady_clock::time_point setup_sent_at_;
+  std::chrono::steady_clock::time_point last_data_;
+  std::string outq_;  // bytes for the channel not yet accepted (remote window)
+  PromptScanner scanner_;
+  LineBuffer lines_;
+  std::function<void(std::string_view)> raw_sink_;
+  // Flood control: a token bucket of printable bytes; what exceeds it is counted, not printed.
+  double tokens_;
+  std::chrono::steady_clock::time_point refill_at_;
+  uint64_t dropped_bytes_ = 0, dropped_lines_ = 0;
+  std::chrono::steady_clock::time_point last_drop_notice_;
+};
+
+const char* state_name(Session::State s);
+
+}  // namespace dust::ssh
