@@ -1,0 +1,96 @@
+"""E2E: `assign` and `cluster list` (issue 4) — the real dust binary against moto in SigV4 auth mode."""
+import os
+
+import yaml
+
+import testbed
+from testbed import STACK
+
+
+class Assign(testbed.SandboxTestCase):
+    HOSTS = 0
+
+    def cluster_file(self, name):
+        return os.path.join(self.sandbox.dust_home, "clusters", name + ".yaml")
+
+    def text(self, name):
+        with open(self.cluster_file(name)) as f:
+            return f.read()
+
+    def read_cluster(self, name):
+        return yaml.safe_load(self.text(name))
+
+    def test_assign_with_yes_writes_the_original_format(self):
+        r = self.dust("assign", f"tags={STACK}:nano1", "nano1", "user=ec2-user", "--yes")
+        self.assertEqual(r.rc, 0, r.err)
+        c = self.read_cluster("nano1")
+        self.assertEqual(c["cloud"], {"provider": "ec2", "region": "us-east-1"})
+        self.assertEqual(c["cluster"], {"name": "nano1", "filter": f"tags={STACK}:nano1"})
+        self.assertEqual(sorted((n["nodename"], n["selector"], n["username"]) for n in c["nodes"]),
+                         [(x, f"tags=name:{x}", "ec2-user") for x in ("master", "worker0", "worker1")])
+        self.assertIn("use cluster nano1", r.err)
+        # The same YAML was shown before it was written.
+        self.assertIn(self.text("nano1").strip(), r.out)
+
+    def test_interactive_asks_user_and_name_and_disambiguates(self):
+        r = self.dust("assign", "tags=env:prod", input="ubuntu\nprod1\ny\n")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertIn("ssh user for these nodes [ec2-user]:", r.out)
+        self.assertIn("Cluster name:", r.out)
+        c = self.read_cluster("prod1")
+        webs = sorted(i.id for i in self.sandbox.instances if i.name == "web" and i.row.tags.get("env") == "prod")
+        db = self.sandbox.instance("db")
+        got = {n["nodename"]: n["selector"] for n in c["nodes"]}
+        # One web has env=prod; its Name is unique within the selection, so it keeps a tag selector.
+        self.assertEqual(len(webs), 1)
+        self.assertEqual(got, {"web": "tags=name:web", "db": "tags=name:db"})
+        self.assertEqual({n["username"] for n in c["nodes"]}, {"ubuntu"})
+        self.assertNotIn(db.id, self.text("prod1"))
+
+        # Both webs (a Name shared within the selection) get unique names and id selectors.
+        r = self.dust("assign", "web", "webs", "--yes")
+        self.assertEqual(r.rc, 0, r.err)
+        c = self.read_cluster("webs")
+        ids = sorted(i.id for i in self.sandbox.instances if i.name == "web")
+        self.assertEqual(sorted(n["nodename"] for n in c["nodes"]), ["web-1", "web-2"])
+        self.assertEqual(sorted(n["selector"] for n in c["nodes"]), [f"id={i}" for i in ids])
+        self.assertEqual({n["username"] for n in c["nodes"]}, {"ec2-user"})  # config default
+
+    def test_overwrite_needs_a_second_yes(self):
+        self.assertEqual(self.dust("assign", "master", "ow", "--yes").rc, 0)
+        before = self.text("ow")
+        r = self.dust("assign", "worker0", "ow", input="\ny\nn\n")
+        self.assertEqual(r.rc, 1)
+        self.assertIn("exists. Overwrite it?", r.out)
+        self.assertIn("nothing written", r.out)
+        self.assertEqual(self.text("ow"), before)
+        r = self.dust("assign", "worker0", "ow", input="\ny\ny\n")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual([n["nodename"] for n in self.read_cluster("ow")["nodes"]], ["worker0"])
+
+    def test_refusals_write_nothing(self):
+        r = self.dust("assign", "tags=env:nowhere", "none1", "--yes")
+        self.assertEqual(r.rc, 1)
+        self.assertIn("no nodes match", r.err)
+        self.assertFalse(os.path.exists(self.cluster_file("none1")))
+        r = self.dust("assign", "master", "no2", input="\nn\n")
+        self.assertEqual(r.rc, 1)
+        self.assertFalse(os.path.exists(self.cluster_file("no2")))
+        r = self.dust("assign", "master", "../escape", "--yes")
+        self.assertNotEqual(r.rc, 0)
+        self.assertIn("not a valid cluster name", r.err)
+        r = self.dust("assign", "master", "--yes")
+        self.assertNotEqual(r.rc, 0)
+        self.assertIn("a cluster name is needed", r.err)
+
+    def test_cluster_list_by_region(self):
+        self.assertEqual(self.dust("assign", "worker2", "listed", "--yes").rc, 0)
+        r = self.dust("cluster", "list")
+        self.assertEqual(r.rc, 0, r.err)
+        lines = r.out.splitlines()
+        self.assertIn("us-east-1:", lines)
+        self.assertIn("  listed", lines)
+
+
+if __name__ == "__main__":
+    testbed.main()
