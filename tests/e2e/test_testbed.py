@@ -128,5 +128,99 @@ class Hosts(testbed.SandboxTestCase):
         self.assertEqual(ssh(self.sandbox, h, "hostname").stdout.strip(), "master")
 
 
+@unittest.skipUnless(testbed.current_ns(), "namespace hosts need root")
+class Agent(testbed.SandboxTestCase):
+    HOSTS = 1
+    AGENT = True
+
+    def test_new_instance_gets_a_host_named_by_its_tag(self):
+        sb = self.sandbox
+        r = sb.ec2.run_instances(ImageId=seed.IMAGE, MinCount=1, MaxCount=1, SubnetId=sb.subnet,
+                                 TagSpecifications=[{"ResourceType": "instance",
+                                                     "Tags": [{"Key": "Name", "Value": "fresh"}]}])
+        ip = r["Instances"][0]["PrivateIpAddress"]
+        deadline = time.monotonic() + 15
+        while not any(h.ip == ip for h in sb.hosts) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(ssh(sb, ip, "hostname").stdout.strip(), "fresh", sb.agent.errors)
+        # Seeded running instances left without a host stay hostless (tests of unreachable nodes need them).
+        self.assertFalse(any(h.hostname == "web" for h in sb.hosts))
+
+
+class Harness(unittest.TestCase):
+    """run_dust / spawn_dust with a stand-in binary: arguments, stdin, env and the pty reach the program."""
+
+    def setUp(self):
+        self.old = os.environ.get("DUST_BIN")
+        os.environ["DUST_BIN"] = "/bin/sh"
+        self.addCleanup(lambda: os.environ.__setitem__("DUST_BIN", self.old) if self.old
+                        else os.environ.pop("DUST_BIN", None))
+
+    def test_run_dust_one_shot_and_script(self):
+        rc, out, err = testbed.run_dust(["-c", "echo $X; echo e >&2; exit 3"], env={"X": "v", "PATH": "/bin"})
+        self.assertEqual((rc, out, err), (3, "v\n", "e\n"))
+        r = testbed.run_dust([], input="echo a\necho b\n", env={"PATH": "/bin"})
+        self.assertEqual(r.out, "a\nb\n")
+
+    def test_spawn_dust_has_a_tty(self):
+        child = testbed.spawn_dust(["-c", "test -t 0 && stty size"], env={"PATH": "/bin:/usr/bin"})
+        child.expect("40 160")
+        child.expect(testbed_eof())
+        child.close()
+
+
+def alive(pid):
+    """True if pid runs; a zombie (dead, waiting for init to reap it) does not count."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def testbed_eof():
+    import pexpect
+    return pexpect.EOF
+
+
+@unittest.skipUnless(testbed.current_ns(), "namespaces need root")
+class Teardown(unittest.TestCase):
+    CHILD = ("import os, signal, sys, time; sys.path.insert(0, %r); import testbed; testbed.isolate();"
+             "sb = testbed.Sandbox(hosts=2); print('UP', sb.moto.proc.pid, *[h.proc.pid for h in sb.hosts],"
+             " flush=True); %s")
+
+    def run_child(self, tail):
+        env = {k: v for k, v in os.environ.items() if k != testbed.isolation.ENV_MARK}
+        code = self.CHILD % (os.path.dirname(os.path.dirname(os.path.abspath(__file__))), tail)
+        p = subprocess.Popen([os.sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+        line = p.stdout.readline().split()
+        self.addCleanup(p.stdout.close)
+        self.assertEqual(line[:1], ["UP"])
+        return p, [int(x) for x in line[1:]]
+
+    def assert_all_gone(self, p, pids):
+        prefix = f"dust-c{p.pid}"
+        self.assertEqual(testbed.isolation.our_namespaces(prefix), [])
+        for pid in pids:
+            self.assertFalse(alive(pid), f"pid {pid} survived")
+
+    def test_normal_exit_removes_everything(self):
+        p, pids = self.run_child("pass")
+        p.wait(60)
+        self.assert_all_gone(p, pids)
+
+    def test_sigterm_removes_everything(self):
+        p, pids = self.run_child("time.sleep(60)")
+        p.terminate()
+        self.assertNotEqual(p.wait(60), 0)
+        self.assert_all_gone(p, pids)
+
+    def test_inner_process_killed_outer_still_cleans(self):
+        # SIGKILL the inner test process (no atexit runs): the outer isolate() process cleans up.
+        p, pids = self.run_child("os.kill(os.getpid(), signal.SIGKILL)")
+        p.wait(60)
+        self.assert_all_gone(p, pids)
+
+
 if __name__ == "__main__":
     testbed.main()

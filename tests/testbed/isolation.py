@@ -32,7 +32,9 @@ def isolate():
     try:
         subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
         env = dict(os.environ, **{ENV_MARK: ns})
-        argv = ["ip", "netns", "exec", ns, sys.executable, *sys.orig_argv[1:]]
+        # nsenter, not `ip netns exec`: the child must stay in our mount namespace, or the host namespaces it
+        # creates (bind mounts under /run/netns) would be invisible here and escape the cleanup below.
+        argv = ["nsenter", f"--net=/run/netns/{ns}", "--", sys.executable, *sys.orig_argv[1:]]
         child = subprocess.Popen(argv, env=env)
         # Ctrl-C reaches the child through the terminal; the outer must survive it to clean up.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
