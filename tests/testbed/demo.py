@@ -2,6 +2,7 @@
 running interactively inside it; everything is torn down when dust exits."""
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,6 +35,8 @@ def main():
     ap.add_argument("--no-agent", action="store_true", help="do not give new instances (load) ssh hosts")
     ap.add_argument("args", nargs="*", help="arguments passed to dust")
     opts = ap.parse_args()
+    # dust runs from the sandbox HOME, so a relative path must be resolved here.
+    opts.dust = os.path.abspath(opts.dust) if os.sep in opts.dust else (shutil.which(opts.dust) or opts.dust)
     if not os.access(opts.dust, os.X_OK):
         sys.exit(f"demo: {opts.dust} is not an executable (build it with `make`)")
 
