@@ -1,4 +1,6 @@
 """moto_server on a free loopback port with IAM auth enforced: every request after the bootstrap is SigV4-checked."""
+import gzip
+import importlib.util
 import json
 import os
 import socket
@@ -28,6 +30,19 @@ def _accepts(host, port):
         return False
 
 
+def _base_amis(workdir):
+    """moto's 44 classic AMIs (ami-12c6146b…) as a file for MOTO_AMIS_PATH. Without it moto's first EC2 call
+    also builds ~1,100 region AMIs (ECS, latest), which is most of a second of CPU per sandbox."""
+    spec = importlib.util.find_spec("moto")
+    src = os.path.join(list(spec.submodule_search_locations)[0], "ec2", "resources", "amis.json.gz") if spec else ""
+    if not os.path.exists(src):
+        return None
+    dst = os.path.join(workdir, "moto-amis.json")
+    with gzip.open(src, "rb") as f, open(dst, "wb") as out:
+        out.write(f.read())
+    return dst
+
+
 class Moto:
     """A running moto_server. `url`, `key_id`, `secret`, `region` are what a client needs."""
 
@@ -41,6 +56,9 @@ class Moto:
         env = dict(os.environ)
         if auth:
             env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(BOOTSTRAP_CALLS)
+        amis = _base_amis(workdir or tempfile.gettempdir())
+        if amis:
+            env["MOTO_AMIS_PATH"] = amis
         self._log = open(self.log_path, "wb")
         self.proc = procs.start(["moto_server", "-H", host, "-p", str(self.port)],
                                 stdout=self._log, stderr=subprocess.STDOUT, env=env)
