@@ -92,10 +92,13 @@ def seed_bulk(ec2, vpc, count, cidr="10.231.200.0/21", batch=500):
         n = min(batch, count - len(ids))
         r = ec2.run_instances(ImageId=IMAGE, MinCount=n, MaxCount=n, InstanceType="t2.nano", SubnetId=subnet)
         ids += [i["InstanceId"] for i in r["Instances"]]
-    # Name tags in batches; CreateTags takes many resources but one value, so tag per instance.
+    # CreateTags takes many resources but one value: the shared tag in one call per 1000.
     for start in range(0, len(ids), 1000):
         chunk = ids[start:start + 1000]
         ec2.create_tags(Resources=chunk, Tags=[{"Key": "env", "Value": "bulk"}])
-    for i, iid in enumerate(ids):
-        ec2.create_tags(Resources=[iid], Tags=[{"Key": "Name", "Value": f"bulk{i:04d}"}])
+    # Distinct Names need one call each; a few threads overlap boto3's signing with moto's work.
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda p: ec2.create_tags(Resources=[p[1]], Tags=[{"Key": "Name", "Value": f"bulk{p[0]:04d}"}]),
+                      enumerate(ids)))
     return ids
