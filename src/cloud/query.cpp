@@ -16,13 +16,35 @@ void add_list(Params& p, const std::string& prefix, const std::vector<std::strin
   for (size_t i = 0; i < values.size(); ++i) p.emplace_back(prefix + "." + std::to_string(i + 1), values[i]);
 }
 
+namespace {
+
+// application/x-www-form-urlencoded as botocore writes it (Python's urlencode): RFC 3986 escaping but
+// space as '+'. AWS hashes whatever bytes arrive, but moto's auth mode re-encodes the parsed form the
+// Python way before checking the signature, so any other spelling of a space fails there.
+std::string form_escape(const std::string& s) {
+  std::string out = sigv4::uri_encode(s);
+  std::string plus;
+  plus.reserve(out.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out.compare(i, 3, "%20") == 0) {
+      plus.push_back('+');
+      i += 2;
+    } else {
+      plus.push_back(out[i]);
+    }
+  }
+  return plus;
+}
+
+}  // namespace
+
 std::string form_encode(const Params& p) {
   std::string out;
   for (const auto& [k, v] : p) {
     if (!out.empty()) out.push_back('&');
-    out += sigv4::uri_encode(k);
+    out += form_escape(k);
     out.push_back('=');
-    out += sigv4::uri_encode(v);
+    out += form_escape(v);
   }
   return out;
 }

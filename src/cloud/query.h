@@ -28,7 +28,7 @@ struct AwsError : Error {
 // InstanceId.1, InstanceId.2, ...
 using Params = std::vector<std::pair<std::string, std::string>>;
 void add_list(Params& p, const std::string& prefix, const std::vector<std::string>& values);
-std::string form_encode(const Params& p);  // k=v&k2=v2, both sides SigV4-URI-encoded
+std::string form_encode(const Params& p);  // k=v&k2=v2, URI-encoded, space as +
 
 // An error document's code and message, whichever service shape it has
 // (EC2: <Response><Errors><Error>; CloudFormation/IAM: <ErrorResponse><Error>); nullopt if none.

@@ -17,7 +17,7 @@ TEST(Query, ListParamsNumberFromOne) {
 
 TEST(Query, FormEncodingEscapesReservedCharacters) {
   Params p{{"Action", "CreateTags"}, {"Tag.1.Key", "a b"}, {"Tag.1.Value", "x=y&z/+~*é"}};
-  EXPECT_EQ(form_encode(p), "Action=CreateTags&Tag.1.Key=a%20b&Tag.1.Value=x%3Dy%26z%2F%2B~%2A%C3%A9");
+  EXPECT_EQ(form_encode(p), "Action=CreateTags&Tag.1.Key=a+b&Tag.1.Value=x%3Dy%26z%2F%2B~%2A%C3%A9");
   EXPECT_EQ(form_encode({}), "");
 }
 
