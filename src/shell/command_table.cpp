@@ -34,6 +34,8 @@ void register_builtins(CommandTable& t) {
   register_cluster(t);
   register_loglevel(t);
   register_exit(t);
+  register_secgroup(t);
+  register_lua_commands(t);  // last: a drop-in may not replace a built-in
 }
 
 void CommandTable::add(Command c) {

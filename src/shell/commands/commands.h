@@ -19,5 +19,7 @@ void register_assign(CommandTable& t);
 void register_cluster(CommandTable& t);
 void register_loglevel(CommandTable& t);
 void register_exit(CommandTable& t);
+void register_secgroup(CommandTable& t);
+void register_lua_commands(CommandTable& t);  // src/plugins/: drop-in Lua commands, after the built-ins
 
 }  // namespace dust::shell
