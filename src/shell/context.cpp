@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "cloud/ec2.h"
+#include "cluster/resolve.h"
 #include "select/target.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -38,6 +39,17 @@ const std::string& Context::region() const {
 void Context::set_region(const std::string& r) {
   region_ = r;
   cluster_name_.clear();
+  cluster_.reset();
+  working_.reset();
+}
+
+void Context::use_cluster(const std::string& name) {
+  cluster::ClusterFile c = cluster::load_cluster(name);
+  for (const auto& w : c.warnings) log::warn("{}", w);
+  region_ = c.region;
+  cluster_name_ = name;
+  cluster_ = std::move(c);
+  working_.reset();
 }
 
 std::string Context::prompt() const {
@@ -55,16 +67,50 @@ cloud::Ec2& Context::ec2() {
   return *slot;
 }
 
-const Nodes& Context::nodes() {
+const Nodes& Context::region_nodes() {
   auto it = cache_.find(region());
   if (it != cache_.end()) return it->second;
   Nodes fetched = ec2().describe_instances();
   return cache_[region()] = std::move(fetched);
 }
 
-void Context::invalidate() { cache_.erase(region()); }
+const Nodes& Context::nodes() {
+  if (working_) return *working_;
+  const Nodes& all = region_nodes();
+  if (cluster_) {
+    cluster::Resolution r = cluster::resolve(*cluster_, all);
+    for (const auto& w : r.warnings) log::warn("{}", w);
+    strays_ = std::move(r.strays);
+    return *(working_ = std::move(r.nodes));
+  }
+  // Region view: mark the instances that a cluster file of this region claims.
+  Nodes out = all;
+  for (const auto& entry : cluster::list_clusters()) {
+    if (entry.region != region() || !entry.error.empty()) continue;
+    try {
+      cluster::Resolution r = cluster::resolve(cluster::read_cluster_file(entry.path), all);
+      for (const Node& member : r.nodes)
+        for (Node& n : out)
+          if (!member.id.empty() && n.id == member.id) n.cluster = entry.name;
+    } catch (const Error& e) {
+      log::warn("{}", e.what());
+    }
+  }
+  return *(working_ = std::move(out));
+}
 
-bool Context::have_nodes() const { return cache_.count(region()) > 0; }
+const Nodes& Context::strays() {
+  nodes();
+  return strays_;
+}
+
+void Context::invalidate() {
+  cache_.erase(region());
+  working_.reset();
+  strays_.clear();
+}
+
+bool Context::have_nodes() const { return working_.has_value() || cache_.count(region()) > 0; }
 
 std::vector<const Node*> Context::select(const std::string& target) {
   select::Target t;

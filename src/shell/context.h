@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cloud/aws_config.h"
+#include "cluster/cluster_file.h"
 #include "model/node.h"
 #include "shell/config.h"
 #include "shell/printer.h"
@@ -37,10 +38,18 @@ class Context {
   // Working set ------------------------------------------------------------
   const std::string& region() const;          // resolved lazily from the AWS chain
   void set_region(const std::string& r);      // `use <region>`: drops cluster, keeps caches
+  // `use cluster <name>`: reads the cluster file, switches to its region; nodes() becomes the
+  // cluster's nodes under their friendly names. Throws dust::Error if the file is missing/bad.
+  void use_cluster(const std::string& name);
   const std::string& cluster_name() const { return cluster_name_; }
+  const cluster::ClusterFile* cluster() const { return cluster_ ? &*cluster_ : nullptr; }
+  // Instances of the cluster's filter that its file does not name (cluster in use only).
+  const Nodes& strays();
   std::string prompt() const;                 // "dust:<cluster or region>$ "
 
   // Nodes of the working set (cached per region; fetched on first use or after invalidate()).
+  // Region view: the region's instances, each with Node::cluster set when a cluster file of this
+  // region claims it. Cluster view: the cluster's nodes (absent ones included).
   const Nodes& nodes();
   void invalidate();                          // drop this region's cache (after mutations, refresh)
   bool have_nodes() const;                    // cache present (for completion without API calls)
@@ -67,9 +76,13 @@ class Context {
   bool json_;
   mutable std::string region_;
   std::string cluster_name_;
+  std::optional<cluster::ClusterFile> cluster_;
+  std::optional<Nodes> working_;  // derived from cache_ and the cluster state; reset with them
+  Nodes strays_;
   std::optional<cloud::AwsConfig> aws_;
   std::map<std::string, std::unique_ptr<cloud::Ec2>> ec2_;  // by region
   std::map<std::string, Nodes> cache_;                     // by region
+  const Nodes& region_nodes();
 };
 
 // Reads one line from stdin for prompts (leaves readline's callback state alone). false on EOF.

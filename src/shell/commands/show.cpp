@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "select/target.h"
@@ -14,6 +16,26 @@
 #include "util/log.h"
 
 namespace dust::shell {
+
+namespace {
+
+// "Unassigned:" then one group per cluster, as the original printed them. Cluster view: one group.
+std::vector<NodeGroup> group_by_cluster(Context& ctx, const std::vector<const Node*>& nodes) {
+  if (ctx.cluster()) return {{ctx.cluster_name() + ":", nodes}};
+  std::vector<NodeGroup> groups{{"Unassigned:", {}}};
+  for (const Node* n : nodes) {
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const NodeGroup& g) { return g.title == n->cluster + ":"; });
+    if (n->cluster.empty()) it = groups.begin();
+    if (it == groups.end()) it = groups.insert(groups.end(), NodeGroup{n->cluster + ":", {}});
+    it->nodes.push_back(n);
+  }
+  if (groups.size() == 1) groups[0].title.clear();  // no clusters here: a plain table
+  if (groups[0].nodes.empty()) groups.erase(groups.begin());
+  return groups;
+}
+
+}  // namespace
 
 int show_nodes(Context& ctx, const Args& a, bool verbose) {
   if (!a.words.empty())
@@ -38,7 +60,13 @@ int show_nodes(Context& ctx, const Args& a, bool verbose) {
                                    : fmt::format("no nodes match '{}'\n", a.target));
     return a.target.empty() ? 0 : 1;
   }
-  ctx.out().out(render_table({{"", a.nodes}}, verbose));
+  ctx.out().out(render_table(group_by_cluster(ctx, a.nodes), verbose));
+  if (ctx.cluster() && a.target.empty() && !ctx.strays().empty()) {
+    std::vector<const Node*> strays;
+    for (const Node& n : ctx.strays()) strays.push_back(&n);
+    ctx.out().out(fmt::format("\nnot in the cluster file ({} of the cluster's filter '{}'):\n{}",
+                              strays.size(), ctx.cluster()->filter, render_table({{"", strays}}, false)));
+  }
   return 0;
 }
 

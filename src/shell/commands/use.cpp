@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "cloud/ec2.h"
+#include "cluster/cluster_file.h"
+#include "shell/commands/show.h"
 #include "shell/command_table.h"
 #include "shell/commands/commands.h"
 #include "shell/context.h"
@@ -25,7 +27,21 @@ int use_region(Context& ctx, const std::string& r) {
   return 0;
 }
 
+int use_cluster(Context& ctx, const std::string& name) {
+  ctx.use_cluster(name);
+  log::info("Showing nodes for cluster [{}] in region [{}]", name, ctx.region());
+  Args all;
+  all.nodes = ctx.select("");
+  return show_nodes(ctx, all, false);
+}
+
 int list(Context& ctx) {
+  std::string clusters;
+  for (const auto& c : cluster::list_clusters())
+    if (c.error.empty())
+      clusters += c.name == ctx.cluster_name() ? fmt::format(" [{}]({})", c.name, c.region)
+                                               : fmt::format(" {}({})", c.name, c.region);
+  ctx.out().out("clusters:" + (clusters.empty() ? std::string(" none") : clusters) + "\n");
   std::string s = "regions:";
   for (const auto& r : ctx.ec2().describe_regions())
     s += r == ctx.region() ? fmt::format(" [{}]", r) : " " + r;
@@ -36,9 +52,12 @@ int list(Context& ctx) {
 int run(Context& ctx, Args& a) {
   if (a.words.empty()) return list(ctx);
   if (a.words.size() == 2 && a.words[0] == "region") return use_region(ctx, a.words[1]);
-  if (a.words.size() == 2 && a.words[0] == "cluster")
-    throw Error(fmt::format("no cluster named '{}'", a.words[1]));
-  if (a.words.size() == 1) return use_region(ctx, a.words[0]);
+  if (a.words.size() == 2 && a.words[0] == "cluster") return use_cluster(ctx, a.words[1]);
+  if (a.words.size() == 1) {
+    if (cluster::valid_cluster_name(a.words[0]) && cluster::cluster_exists(a.words[0]))
+      return use_cluster(ctx, a.words[0]);
+    return use_region(ctx, a.words[0]);
+  }
   throw Error("usage: use [<region> | region <region> | cluster <name> | <cluster>]");
 }
 
@@ -46,9 +65,11 @@ int run(Context& ctx, Args& a) {
 
 void register_use(CommandTable& t) {
   t.add({.name = "use",
-         .usage = "use [<region>|region <r>|cluster <name>]",
-         .summary = "switch the working set to a region or a cluster; no argument lists them",
-         .complete = CompleteKind::Regions,
+         .usage = "use [<cluster>|<region>|cluster <name>|region <r>]",
+         .summary = "switch the working set to a cluster or a region; no argument lists them",
+         .help = "In a cluster, nodes carry the cluster file's friendly names and ssh settings, the\n"
+                 "prompt shows the cluster, and its region becomes the current region.",
+         .complete = CompleteKind::Clusters,
          .run = run});
 }
 
