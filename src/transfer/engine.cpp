@@ -1,0 +1,275 @@
+// The put/get driver: per-node state machines pumped from the event loop (see engine.h).
+#include "transfer/engine.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <map>
+
+#include "transfer/format.h"
+#include "util/error.h"
+#include "util/interrupt.h"
+
+namespace dust::transfer {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+class Driver;
+
+// The pool keeps the last listener it was given for a node's later events, so this one lives as long
+// as the process: during a transfer it reports to the driver, afterwards it prints like `@` does.
+class Forward : public ssh::Listener {
+ public:
+  Driver* driver = nullptr;
+  std::function<void(const std::string&)> out, err;
+  void on_line(const std::string& node, std::string_view text) override {
+    if (out) out(fmt::format("[{}] {}\n", node, text));
+  }
+  void on_partial(const std::string& node, std::string_view text) override { on_line(node, text); }
+  void on_done(const std::string&, int) override {}
+  void on_error(const std::string& node, const std::string& message) override;
+  void on_notice(const std::string& node, const std::string& message) override {
+    if (err) err(fmt::format("[{}] {}\n", node, message));
+  }
+};
+
+Forward& forward() {
+  static Forward* f = new Forward;
+  return *f;
+}
+
+class Driver {
+ public:
+  Driver(ssh::Pool& pool, Job& job, const RunOptions& opt) : pool_(pool), job_(job), opt_(opt) {}
+
+  int run(const std::vector<ssh::Endpoint>& nodes) {
+    tasks_.resize(nodes.size());
+    for (size_t i = 0; i < nodes.size(); ++i) tasks_[i].ep = nodes[i], by_label_[nodes[i].node_label] = i;
+    Forward& f = forward();
+    f.driver = this;
+    f.out = opt_.out;
+    f.err = opt_.err;
+    started_ = Clock::now();
+    if (opt_.progress) arm_progress();
+    pool_.connect(nodes, f);
+    for (size_t i = 0; i < tasks_.size(); ++i) {
+      NodeTask& t = tasks_[i];
+      if (t.phase != NodeTask::Phase::Connecting) continue;  // failed while we waited for another
+      std::string err;
+      ssh::Session* s = pool_.ready_session(t.ep, f, &err);
+      if (t.phase != NodeTask::Phase::Connecting) continue;
+      if (!s) {
+        fail(t, connect_errors_.count(i) ? connect_errors_[i] : err);
+        continue;
+      }
+      t.session = s;
+      t.link = std::make_unique<Link>(s->handle());
+      t.phase = NodeTask::Phase::Opening;
+      s->set_io_hook([this, i] { pump(i); });
+      arm_tick(i);
+      pump(i);
+    }
+    interrupt::reset();
+    pool_.loop().run_until([&] { return all_done() || interrupt::pending(); }, 100ms);
+    if (interrupt::pending()) {
+      for (auto& t : tasks_)
+        if (!finished(t)) fail(t, "interrupted");
+    }
+    if (progress_timer_) pool_.loop().cancel(progress_timer_), progress_timer_ = 0;
+    if (opt_.progress && shown_) opt_.err("\r\x1b[K");
+    int failed = 0;
+    for (auto& t : tasks_) {
+      release(t);
+      if (t.phase == NodeTask::Phase::Failed) ++failed;
+    }
+    f.driver = nullptr;
+    return failed;
+  }
+
+  void on_error(const std::string& node, const std::string& message) {
+    auto it = by_label_.find(node);
+    if (it == by_label_.end()) return;
+    NodeTask& t = tasks_[it->second];
+    if (t.phase == NodeTask::Phase::Connecting) {
+      connect_errors_[it->second] = message;
+      return;
+    }
+    // The session is gone and libssh freed our channel with it: never touch it again.
+    if (t.link) t.link->abandon();
+    if (!finished(t)) fail(t, message.find("connection lost") == 0 ? message : "connection lost: " + message, false);
+  }
+
+ private:
+  static bool finished(const NodeTask& t) {
+    return t.phase == NodeTask::Phase::Done || t.phase == NodeTask::Phase::Failed;
+  }
+  bool all_done() const {
+    for (const auto& t : tasks_)
+      if (!finished(t)) return false;
+    return true;
+  }
+
+  bool alive(const NodeTask& t) const {
+    return t.session && !t.session->ended() && t.link && t.link->channel() &&
+           t.session->handle() == t.link->session() &&
+           !(ssh_get_status(t.link->session()) & (SSH_CLOSED | SSH_CLOSED_ERROR));
+  }
+
+  void fail(NodeTask& t, const std::string& why, bool connection_alive = true) {
+    if (finished(t)) return;
+    if (t.item_open) {
+      try {
+        job_.abort_item(t, connection_alive && alive(t));
+      } catch (...) {
+      }
+      t.item_open = false;
+    }
+    t.phase = NodeTask::Phase::Failed;
+    t.error = why;
+    t.seconds = seconds_since(t);
+    clear_line();
+    opt_.err(fmt::format("[{}] {} failed: {}\n", t.ep.node_label, job_.verb(), why));
+  }
+
+  void succeed(NodeTask& t) {
+    t.phase = NodeTask::Phase::Done;
+    t.seconds = seconds_since(t);
+    clear_line();
+    opt_.out(result_line(t.ep.node_label, job_.verb(), job_.describe(t), t.done_bytes, t.seconds) + "\n");
+  }
+
+  double seconds_since(const NodeTask& t) const {
+    auto from = t.started == Clock::time_point{} ? started_ : t.started;
+    return std::chrono::duration<double>(Clock::now() - from).count();
+  }
+
+  void release(NodeTask& t) {
+    if (t.tick) pool_.loop().cancel(t.tick), t.tick = 0;
+    if (t.session && !t.session->ended()) t.session->set_io_hook(nullptr);
+    if (t.link && !alive(t)) t.link->abandon();
+    t.up.reset();
+    t.down.reset();
+    t.link.reset();
+  }
+
+  void arm_tick(size_t i) {
+    // Socket activity drives the pumps; the tick catches data libssh buffered without any.
+    tasks_[i].tick = pool_.loop().after(20ms, [this, i] {
+      tasks_[i].tick = 0;
+      if (finished(tasks_[i])) return;
+      pump(i);
+      if (!finished(tasks_[i]) && !tasks_[i].tick) arm_tick(i);
+    });
+  }
+
+  void pump(size_t i) {
+    NodeTask& t = tasks_[i];
+    if (t.pumping || finished(t)) return;
+    t.pumping = true;
+    try {
+      step(t, i);
+    } catch (const std::exception& e) {
+      fail(t, e.what());
+    }
+    t.pumping = false;
+    if (!finished(t) && t.link && t.link->session() && (ssh_get_poll_flags(t.link->session()) & SSH_WRITE_PENDING))
+      ssh_blocking_flush(t.link->session(), 0);
+  }
+
+  void step(NodeTask& t, size_t i) {
+    for (;;) {
+      if (finished(t)) return;
+      if (!alive(t)) return fail(t, "connection lost", false);
+      if (t.phase == NodeTask::Phase::Opening) {
+        std::string err;
+        auto r = t.link->open_step(&err);
+        if (r == Link::Open::Pending) return;
+        if (r == Link::Open::Failed) return fail(t, err);
+        t.phase = NodeTask::Phase::Working;
+        t.started = Clock::now();
+        if (!job_.plan(t)) return fail(t, t.error);
+        for (const auto& it : t.items) t.total_bytes += it.size;
+        continue;
+      }
+      if (!t.item_open) {
+        if (t.next >= t.items.size()) return succeed(t);
+        if (!job_.begin_item(t)) return fail(t, t.error);
+        t.item_open = true;
+      }
+      Step st = Step::Done;
+      bool again = false;
+      std::string err;
+      if (t.up) st = t.up->pump(&err, &again);
+      else if (t.down) st = t.down->pump(&err, &again);
+      if (st == Step::Failed) return fail(t, err.empty() ? t.link->last_error() : err);
+      if (st == Step::Pending) {
+        if (again) pool_.loop().after(0ms, [this, i] { pump(i); });
+        return;
+      }
+      uint64_t moved = t.up ? t.up->acked() : t.down ? t.down->received() : 0;
+      if (!job_.finish_item(t)) return fail(t, t.error);
+      t.item_open = false;
+      t.done_bytes += moved;
+      if (!t.items[t.next].dir) ++t.files;
+      t.up.reset();
+      t.down.reset();
+      ++t.next;
+    }
+  }
+
+  uint64_t moved(const NodeTask& t) const {
+    uint64_t b = t.done_bytes;
+    if (t.up) b += t.up->acked();
+    if (t.down) b += t.down->received();
+    return b;
+  }
+
+  void arm_progress() {
+    progress_timer_ = pool_.loop().after(250ms, [this] {
+      progress_timer_ = 0;
+      uint64_t done = 0, total = 0;
+      size_t finished_nodes = 0;
+      for (const auto& t : tasks_) {
+        done += moved(t);
+        total += t.total_bytes;
+        if (finished(t)) ++finished_nodes;
+      }
+      double secs = std::chrono::duration<double>(Clock::now() - started_).count();
+      opt_.err(fmt::format("\r\x1b[K{} {} / {}  {}  {}/{} nodes done", job_.verb(), human_bytes(done),
+                           human_bytes(total), human_rate(done, secs), finished_nodes, tasks_.size()));
+      shown_ = true;
+      arm_progress();
+    });
+  }
+
+  void clear_line() {
+    if (opt_.progress && shown_) opt_.err("\r\x1b[K");
+  }
+
+  ssh::Pool& pool_;
+  Job& job_;
+  const RunOptions& opt_;
+  std::vector<NodeTask> tasks_;
+  std::map<std::string, size_t> by_label_;
+  std::map<size_t, std::string> connect_errors_;
+  Clock::time_point started_;
+  EventLoop::TimerId progress_timer_ = 0;
+  bool shown_ = false;
+};
+
+void Forward::on_error(const std::string& node, const std::string& message) {
+  if (driver) return driver->on_error(node, message);
+  if (err) err(fmt::format("[{}] error: {}\n", node, message));
+}
+
+}  // namespace
+
+int run(ssh::Pool& pool, const std::vector<ssh::Endpoint>& nodes, Job& job, const RunOptions& opt) {
+  Driver d(pool, job, opt);
+  return d.run(nodes);
+}
+
+}  // namespace dust::transfer

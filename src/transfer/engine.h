@@ -1,0 +1,72 @@
+// Runs one put or get on many nodes at once: connects them through the pool, opens an SFTP channel
+// on each node's persistent session, and pumps every node's transfer from the shared event loop
+// (session socket activity + a short tick), with a progress line on a terminal and a result per node.
+#pragma once
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ssh/pool.h"
+#include "transfer/link.h"
+#include "transfer/pipe.h"
+
+namespace dust::transfer {
+
+// One file (or directory to create) for one node.
+struct Item {
+  std::string src, dst;  // put: local → remote; get: remote → local
+  uint64_t size = 0;
+  uint32_t mode = 0644;
+  bool dir = false;
+};
+
+struct NodeTask {
+  ssh::Endpoint ep;
+  ssh::Session* session = nullptr;
+  std::unique_ptr<Link> link;
+  enum class Phase { Connecting, Opening, Working, Done, Failed } phase = Phase::Connecting;
+  std::vector<Item> items;
+  size_t next = 0;         // next item to start
+  bool item_open = false;  // items[next] is being moved
+  // The item being moved.
+  std::unique_ptr<Upload> up;
+  std::unique_ptr<Download> down;
+  int fd = -1;
+  sftp_file remote = nullptr;
+  std::string tmp;  // temporary name (remote for put, local for get) renamed when complete
+  uint64_t done_bytes = 0, total_bytes = 0, files = 0;
+  std::chrono::steady_clock::time_point started;
+  double seconds = 0;
+  std::string error, summary;
+  EventLoop::TimerId tick = 0;
+  bool pumping = false;
+};
+
+// The direction-specific part.
+class Job {
+ public:
+  virtual ~Job() = default;
+  virtual const char* verb() const = 0;
+  // The SFTP channel is up: decide this node's items (a few libssh sftp round trips). false + n.error.
+  virtual bool plan(NodeTask& n) = 0;
+  // Opens items[n.next] (creates dirs, opens files, sets n.up / n.down). false + n.error.
+  virtual bool begin_item(NodeTask& n) = 0;
+  // The open item's bytes are all moved: close, set mode, rename into place. false + n.error.
+  virtual bool finish_item(NodeTask& n) = 0;
+  // After a failure: close and remove what begin_item created (temp files). Must not throw.
+  virtual void abort_item(NodeTask& n, bool connection_alive) = 0;
+  // "data.dat → /opt/data/data.dat" or "3 files → /opt/data".
+  virtual std::string describe(const NodeTask& n) const = 0;
+};
+
+struct RunOptions {
+  bool progress = false;  // a one-line progress display on stderr (a terminal)
+  std::function<void(const std::string&)> out, err;  // result lines, failures and progress
+};
+
+// Returns the number of nodes that failed.
+int run(ssh::Pool& pool, const std::vector<ssh::Endpoint>& nodes, Job& job, const RunOptions& opt);
+
+}  // namespace dust::transfer

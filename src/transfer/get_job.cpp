@@ -1,0 +1,189 @@
+// GetJob (see get_job.h).
+#include "transfer/get_job.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fnmatch.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "transfer/format.h"
+
+namespace dust::transfer {
+namespace {
+
+std::string join(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  return a.back() == '/' ? a + b : a + "/" + b;
+}
+
+std::string base_name(std::string p) {
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  auto s = p.rfind('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+bool mkdirs(const std::string& path, std::string* err) {
+  std::string cur;
+  size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = path.find('/', pos + 1);
+    cur = path.substr(0, pos);
+    if (cur.empty()) continue;
+    if (mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) return *err = fmt::format("{}: {}", cur, std::strerror(errno)), false;
+  }
+  return true;
+}
+
+bool exists(const std::string& p) {
+  struct stat st{};
+  return lstat(p.c_str(), &st) == 0;
+}
+
+using Attrs = std::unique_ptr<sftp_attributes_struct, void (*)(sftp_attributes)>;
+Attrs attrs(sftp_attributes a) { return Attrs(a, sftp_attributes_free); }
+
+}  // namespace
+
+std::string node_dir_name(const std::string& label) {
+  std::string s = label.empty() ? "unnamed" : label;
+  std::replace(s.begin(), s.end(), '/', '_');
+  return s;
+}
+
+bool GetJob::walk(NodeTask& n, const std::string& remote, const std::string& local) {
+  sftp_session s = n.link->sftp();
+  sftp_dir d = sftp_opendir(s, remote.c_str());
+  if (!d) return n.error = fmt::format("{}: {}", remote, n.link->last_error()), false;
+  std::vector<std::pair<std::string, Attrs>> entries;
+  while (sftp_attributes a = sftp_readdir(s, d)) {
+    std::string name = a->name ? a->name : "";
+    if (name == "." || name == "..") {
+      sftp_attributes_free(a);
+      continue;
+    }
+    entries.emplace_back(name, attrs(a));
+  }
+  sftp_closedir(d);
+  std::sort(entries.begin(), entries.end(), [](auto& x, auto& y) { return x.first < y.first; });
+  for (auto& [name, a] : entries) {
+    std::string r = join(remote, name), l = join(local, name);
+    if (a->type == SSH_FILEXFER_TYPE_SYMLINK) {
+      a = attrs(sftp_stat(s, r.c_str()));  // follow, as a copy would
+      if (!a) continue;                       // dangling
+    }
+    if (a->type == SSH_FILEXFER_TYPE_DIRECTORY) {
+      n.items.push_back({r, l, 0, a->permissions & 07777, true});
+      if (!walk(n, r, l)) return false;
+    } else if (a->type == SSH_FILEXFER_TYPE_REGULAR) {
+      n.items.push_back({r, l, a->size, a->permissions & 07777, false});
+    }
+  }
+  return true;
+}
+
+bool GetJob::plan(NodeTask& n) {
+  sftp_session s = n.link->sftp();
+  std::string base = join(local_dir_, node_dir_name(n.ep.node_label));
+  n.summary = base;
+  std::vector<std::pair<std::string, Attrs>> matches;
+  std::string pattern = base_name(remote_);
+  if (has_glob(pattern)) {
+    auto slash = remote_.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : remote_.substr(0, slash);
+    sftp_dir d = sftp_opendir(s, dir.c_str());
+    if (!d) return n.error = fmt::format("{}: {}", dir, n.link->last_error()), false;
+    while (sftp_attributes a = sftp_readdir(s, d)) {
+      std::string name = a->name ? a->name : "";
+      if (name != "." && name != ".." && fnmatch(pattern.c_str(), name.c_str(), FNM_PERIOD) == 0) {
+        sftp_attributes_free(a);
+        std::string path = dir == "." ? name : join(dir, name);
+        matches.emplace_back(path, attrs(sftp_stat(s, path.c_str())));
+      } else {
+        sftp_attributes_free(a);
+      }
+    }
+    sftp_closedir(d);
+    if (matches.empty()) return n.error = fmt::format("{}: no match", remote_), false;
+    std::sort(matches.begin(), matches.end(), [](auto& x, auto& y) { return x.first < y.first; });
+  } else {
+    Attrs a = attrs(sftp_stat(s, remote_.c_str()));
+    if (!a) return n.error = fmt::format("{}: {}", remote_, n.link->last_error()), false;
+    matches.emplace_back(remote_, std::move(a));
+  }
+  for (auto& [path, a] : matches) {
+    if (!a) continue;  // vanished between listing and stat
+    std::string local = join(base, base_name(path));
+    if (a->type == SSH_FILEXFER_TYPE_DIRECTORY) {
+      if (!recursive_) return n.error = fmt::format("{}: is a directory (use -r)", path), false;
+      n.items.push_back({path, local, 0, a->permissions & 07777, true});
+      if (!walk(n, path, local)) return false;
+    } else if (a->type == SSH_FILEXFER_TYPE_REGULAR) {
+      n.items.push_back({path, local, a->size, a->permissions & 07777, false});
+    } else if (matches.size() == 1) {
+      return n.error = fmt::format("{}: not a regular file", path), false;
+    }
+  }
+  if (!force_)
+    for (const auto& it : n.items)
+      if (!it.dir && exists(it.dst)) return n.error = fmt::format("{} exists (use -f to overwrite)", it.dst), false;
+  if (!mkdirs(base, &n.error)) return false;
+  return true;
+}
+
+bool GetJob::begin_item(NodeTask& n) {
+  const Item& it = n.items[n.next];
+  if (it.dir) return mkdirs(it.dst, &n.error);
+  n.remote = sftp_open(n.link->sftp(), it.src.c_str(), O_RDONLY, 0);
+  if (!n.remote) return n.error = fmt::format("{}: {}", it.src, n.link->last_error()), false;
+  n.tmp = it.dst + ".dust-part";
+  n.fd = open(n.tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (n.fd < 0) {
+    n.error = fmt::format("{}: {}", n.tmp, std::strerror(errno));
+    n.tmp.clear();
+    return false;  // abort_item closes the remote handle
+  }
+  n.down = std::make_unique<Download>(*n.link, n.remote, it.size, n.fd);
+  return true;
+}
+
+bool GetJob::finish_item(NodeTask& n) {
+  const Item& it = n.items[n.next];
+  if (it.dir) {
+    chmod(it.dst.c_str(), it.mode | 0700);  // we may still need to write into it
+    return true;
+  }
+  uint64_t size = n.down->size();
+  sftp_close(n.remote);
+  n.remote = nullptr;
+  bool ok = ftruncate(n.fd, static_cast<off_t>(size)) == 0 && fchmod(n.fd, it.mode) == 0;
+  if (close(n.fd) != 0) ok = false;
+  n.fd = -1;
+  if (!ok) return n.error = fmt::format("{}: {}", n.tmp, std::strerror(errno)), false;
+  if (!force_ && exists(it.dst)) return n.error = fmt::format("{} exists (use -f to overwrite)", it.dst), false;
+  if (rename(n.tmp.c_str(), it.dst.c_str()) != 0) return n.error = fmt::format("{}: {}", it.dst, std::strerror(errno)), false;
+  n.tmp.clear();
+  return true;
+}
+
+void GetJob::abort_item(NodeTask& n, bool connection_alive) {
+  n.down.reset();
+  if (n.fd >= 0) close(n.fd), n.fd = -1;
+  if (!n.tmp.empty()) unlink(n.tmp.c_str()), n.tmp.clear();
+  if (connection_alive && n.remote) sftp_close(n.remote);
+  n.remote = nullptr;
+}
+
+std::string GetJob::describe(const NodeTask& n) const {
+  size_t files = 0;
+  for (const auto& it : n.items) files += !it.dir;
+  if (n.items.size() == 1) return fmt::format("{} → {}", n.items[0].src, n.items[0].dst);
+  return fmt::format("{} file{} → {}", files, files == 1 ? "" : "s", n.summary);
+}
+
+}  // namespace dust::transfer

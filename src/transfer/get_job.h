@@ -1,0 +1,32 @@
+// get: what to download from each node (a path, a glob on its last component, -r directories) into
+// <local dir>/<node>/…, never replacing an existing local file without -f (written to a .part name,
+// renamed when complete).
+#pragma once
+#include <string>
+
+#include "transfer/engine.h"
+
+namespace dust::transfer {
+
+class GetJob : public Job {
+ public:
+  GetJob(std::string remote, std::string local_dir, bool recursive, bool force)
+      : remote_(std::move(remote)), local_dir_(std::move(local_dir)), recursive_(recursive), force_(force) {}
+  const char* verb() const override { return "get"; }
+  bool plan(NodeTask& n) override;
+  bool begin_item(NodeTask& n) override;
+  bool finish_item(NodeTask& n) override;
+  void abort_item(NodeTask& n, bool connection_alive) override;
+  std::string describe(const NodeTask& n) const override;
+
+ private:
+  bool walk(NodeTask& n, const std::string& remote, const std::string& local);
+  std::string remote_;
+  std::string local_dir_;
+  bool recursive_, force_;
+};
+
+// The node's own folder below the local directory: its label with '/' replaced.
+std::string node_dir_name(const std::string& label);
+
+}  // namespace dust::transfer

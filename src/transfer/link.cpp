@@ -1,0 +1,106 @@
+// Link: the per-node SFTP channel (see link.h).
+#include "transfer/link.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+namespace dust::transfer {
+
+std::string fx_reason(int code) {
+  switch (code) {
+    case SSH_FX_OK: return "ok";
+    case SSH_FX_EOF: return "unexpected end of file";
+    case SSH_FX_NO_SUCH_FILE: return "no such file or directory";
+    case SSH_FX_PERMISSION_DENIED: return "permission denied";
+    case SSH_FX_FAILURE: return "failed";
+    case SSH_FX_BAD_MESSAGE: return "bad message";
+    case SSH_FX_NO_CONNECTION: return "no connection";
+    case SSH_FX_CONNECTION_LOST: return "connection lost";
+    case SSH_FX_OP_UNSUPPORTED: return "operation not supported";
+    case SSH_FX_FILE_ALREADY_EXISTS: return "file already exists";
+    case SSH_FX_WRITE_PROTECT: return "write protected";
+    case SSH_FX_NO_MEDIA: return "no media";
+    default: return fmt::format("sftp error {}", code);
+  }
+}
+
+Link::~Link() {
+  if (sftp_) sftp_free(sftp_);  // sends EOF and frees the channel
+  else if (ch_) ssh_channel_free(ch_);
+}
+
+void Link::abandon() {
+  if (sftp_) {
+    sftp_->channel = nullptr;  // already freed by ssh_free
+    sftp_free(sftp_);
+  }
+  sftp_ = nullptr;
+  ch_ = nullptr;
+}
+
+Link::Open Link::open_step(std::string* err) {
+  for (;;) {
+    int rc = SSH_OK;
+    switch (step_) {
+      case 0:
+        ch_ = ssh_channel_new(ssh_);
+        if (!ch_) return *err = "cannot create a channel", Open::Failed;
+        step_ = 1;
+        break;
+      case 1:
+        rc = ssh_channel_open_session(ch_);
+        if (rc == SSH_AGAIN) return Open::Pending;
+        if (rc != SSH_OK) return *err = fmt::format("cannot open a channel: {}", ssh_get_error(ssh_)), Open::Failed;
+        step_ = 2;
+        break;
+      case 2:
+        rc = ssh_channel_request_subsystem(ch_, "sftp");
+        if (rc == SSH_AGAIN) return Open::Pending;
+        if (rc != SSH_OK) return *err = "the server has no sftp subsystem", Open::Failed;
+        step_ = 3;
+        break;
+      case 3:
+        sftp_ = sftp_new_channel(ssh_, ch_);
+        if (!sftp_) return *err = "out of memory", Open::Failed;
+        // One round trip; libssh waits for the VERSION reply by polling the (non-blocking) socket.
+        if (sftp_init(sftp_) != SSH_OK)
+          return *err = fmt::format("sftp start failed: {}", ssh_get_error(ssh_)), Open::Failed;
+        posix_rename_ = sftp_extension_supported(sftp_, "posix-rename@openssh.com", "1");
+        step_ = 4;
+        return Open::Ready;
+      default:
+        return sftp_ ? Open::Ready : Open::Failed;
+    }
+  }
+}
+
+std::string Link::last_error() const {
+  if (!sftp_) return "no sftp session";
+  int code = sftp_get_error(sftp_);
+  if (code == SSH_FX_OK || code == SSH_FX_FAILURE || code == SSH_FX_BAD_MESSAGE) {
+    if (ssh_get_status(ssh_) & (SSH_CLOSED | SSH_CLOSED_ERROR)) return "connection lost";
+    std::string e = ssh_get_error(ssh_);
+    if (code == SSH_FX_OK) return e.empty() ? "failed" : e;
+    const std::string pre = "SFTP server: ";
+    if (e.rfind(pre, 0) == 0) e = e.substr(pre.size());
+    return e.empty() ? fx_reason(code) : e;
+  }
+  return fx_reason(code);
+}
+
+bool Link::pull() {
+  if (!ch_) return false;
+  uint32_t before = static_cast<uint32_t>(std::max(0, ssh_channel_poll(ch_, 0)));
+  ssh_channel_poll(ch_, 1);
+  int after = ssh_channel_poll(ch_, 0);
+  return after > 0 && static_cast<uint32_t>(after) > before;
+}
+
+size_t Link::available() {
+  if (!ch_) return 0;
+  int n = ssh_channel_poll(ch_, 0);
+  return n > 0 ? static_cast<size_t>(n) : 0;
+}
+
+}  // namespace dust::transfer

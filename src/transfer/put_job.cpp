@@ -1,0 +1,218 @@
+// PutJob and local expansion (see put_job.h).
+#include "transfer/put_job.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "transfer/wire.h"
+#include "util/error.h"
+
+namespace dust::transfer {
+namespace {
+
+std::string base_name(std::string p) {
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  auto s = p.rfind('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+std::string parent_of(const std::string& p) {
+  auto s = p.rfind('/');
+  return s == std::string::npos ? "." : s == 0 ? "/" : p.substr(0, s);
+}
+
+std::string join(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  return a.back() == '/' ? a + b : a + "/" + b;
+}
+
+void walk(const std::string& path, const std::string& rel, std::vector<LocalEntry>* out) {
+  DIR* d = opendir(path.c_str());
+  if (!d) throw Error(fmt::format("{}: {}", path, std::strerror(errno)));
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d))
+    if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, "..")) names.push_back(e->d_name);
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  for (const auto& name : names) {
+    std::string p = join(path, name), r = rel + "/" + name;
+    struct stat st{};
+    if (stat(p.c_str(), &st) != 0) throw Error(fmt::format("{}: {}", p, std::strerror(errno)));
+    if (S_ISDIR(st.st_mode)) {
+      out->push_back({p, r, true, 0, static_cast<uint32_t>(st.st_mode & 07777)});
+      walk(p, r, out);
+    } else if (S_ISREG(st.st_mode)) {
+      out->push_back({p, r, false, static_cast<uint64_t>(st.st_size), static_cast<uint32_t>(st.st_mode & 07777)});
+    }  // sockets, fifos, devices inside a tree are skipped
+  }
+}
+
+}  // namespace
+
+std::vector<LocalEntry> expand_local(const std::vector<std::string>& args, bool recursive) {
+  std::vector<LocalEntry> out;
+  for (const auto& a : args) {
+    glob_t g{};
+    int rc = glob(a.c_str(), GLOB_TILDE, nullptr, &g);
+    std::vector<std::string> paths;
+    if (rc == 0)
+      for (size_t i = 0; i < g.gl_pathc; ++i) paths.push_back(g.gl_pathv[i]);
+    globfree(&g);
+    if (paths.empty()) throw Error(fmt::format("{}: no such file or directory", a));
+    for (const auto& p : paths) {
+      struct stat st{};
+      if (stat(p.c_str(), &st) != 0) throw Error(fmt::format("{}: {}", p, std::strerror(errno)));
+      if (S_ISDIR(st.st_mode)) {
+        if (!recursive) throw Error(fmt::format("{} is a directory (use -r)", p));
+        std::string rel = base_name(p);
+        out.push_back({p, rel, true, 0, static_cast<uint32_t>(st.st_mode & 07777)});
+        walk(p, rel, &out);
+      } else if (S_ISREG(st.st_mode)) {
+        out.push_back({p, base_name(p), false, static_cast<uint64_t>(st.st_size),
+                       static_cast<uint32_t>(st.st_mode & 07777)});
+      } else {
+        throw Error(fmt::format("{}: not a regular file or directory", p));
+      }
+    }
+  }
+  return out;
+}
+
+bool PutJob::plan(NodeTask& n) {
+  sftp_session s = n.link->sftp();
+  std::string dir = remote_dir_;
+  if (dir.empty() || dir == "~") {
+    char* home = sftp_canonicalize_path(s, ".");
+    if (!home) return n.error = "cannot find the remote home: " + n.link->last_error(), false;
+    dir = home;
+    ssh_string_free_char(home);
+  } else if (dir.rfind("~/", 0) == 0) {
+    dir = dir.substr(2);  // the sftp server starts in the home directory
+  }
+  sftp_attributes a = sftp_stat(s, dir.c_str());
+  if (!a) {
+    std::string why = n.link->last_error();
+    if (why == "no such file or directory") why = "no such directory";
+    return n.error = fmt::format("{}: {}", dir, why), false;
+  }
+  bool is_dir = a->type == SSH_FILEXFER_TYPE_DIRECTORY;
+  sftp_attributes_free(a);
+  if (!is_dir) return n.error = fmt::format("{}: not a directory", dir), false;
+  n.summary = dir;
+  for (const auto& f : files_) n.items.push_back({f.path, join(dir, f.rel), f.size, f.mode, f.dir});
+  return true;
+}
+
+bool PutJob::begin_item(NodeTask& n) {
+  const Item& it = n.items[n.next];
+  sftp_session s = n.link->sftp();
+  if (it.dir) {
+    if (sftp_mkdir(s, it.dst.c_str(), it.mode | 0700) != 0) {
+      std::string why = n.link->last_error();
+      sftp_attributes a = sftp_stat(s, it.dst.c_str());
+      bool exists = a && a->type == SSH_FILEXFER_TYPE_DIRECTORY;
+      if (a) sftp_attributes_free(a);
+      if (!exists) return n.error = fmt::format("{}: {}", it.dst, why), false;
+    }
+    return true;
+  }
+  n.tmp = fmt::format("{}/.{}.dust-{}-{}", parent_of(it.dst), base_name(it.dst), getpid(), ++counter_);
+  n.fd = open(it.src.c_str(), O_RDONLY | O_CLOEXEC);
+  if (n.fd < 0) return n.error = fmt::format("{}: {}", it.src, std::strerror(errno)), false;
+  n.remote = sftp_open(s, n.tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (!n.remote) {
+    n.error = fmt::format("{}: {}", parent_of(it.dst), n.link->last_error());
+    close(n.fd), n.fd = -1;
+    return false;
+  }
+  n.up = std::make_unique<Upload>(*n.link, n.fd, it.size, n.remote);
+  return true;
+}
+
+bool PutJob::finish_item(NodeTask& n) {
+  const Item& it = n.items[n.next];
+  if (it.dir) {
+    sftp_chmod(n.link->sftp(), it.dst.c_str(), it.mode);
+    return true;
+  }
+  close(n.fd), n.fd = -1;
+  int rc = sftp_close(n.remote);
+  n.remote = nullptr;
+  if (rc != 0) return n.error = fmt::format("{}: close failed: {}", it.dst, n.link->last_error()), false;
+  // The server's umask applied at open; the local mode is what the user expects to find.
+  if (sftp_chmod(n.link->sftp(), n.tmp.c_str(), it.mode) != 0)
+    return n.error = fmt::format("{}: chmod failed: {}", it.dst, n.link->last_error()), false;
+  if (!rename_into_place(n, n.tmp, it.dst)) return false;
+  n.tmp.clear();
+  return true;
+}
+
+bool PutJob::rename_into_place(NodeTask& n, const std::string& from, const std::string& to) {
+  Link& l = *n.link;
+  if (l.has_posix_rename()) {
+    // Atomic replace of an existing file. One round trip, waited for as libssh waits for its own.
+    uint32_t id = l.next_id();
+    std::string req = wire::posix_rename(id, from, to);
+    size_t off = 0;
+    while (off < req.size()) {
+      int w = ssh_channel_write(l.channel(), req.data() + off, static_cast<uint32_t>(req.size() - off));
+      if (w == SSH_ERROR) return n.error = "connection lost", false;
+      off += std::max(w, 0);
+      if (w <= 0) l.pull();
+    }
+    wire::ReplyReader rr;
+    wire::Reply r;
+    char buf[1024];
+    while (!rr.next(&r)) {
+      if (l.available() == 0 && !l.pull()) {
+        if (ssh_get_status(l.session()) & (SSH_CLOSED | SSH_CLOSED_ERROR)) return n.error = "connection lost", false;
+        usleep(100);
+        continue;
+      }
+      int got = ssh_channel_read_nonblocking(l.channel(), buf, sizeof buf, 0);
+      if (got == SSH_ERROR) return n.error = "connection lost", false;
+      if (got > 0) rr.feed(std::string_view(buf, got));
+    }
+    if (r.type == wire::kStatus && r.code == SSH_FX_OK) return true;
+    return n.error = fmt::format("{}: rename failed: {}", to, fx_reason(static_cast<int>(r.code))), false;
+  }
+  if (sftp_rename(l.sftp(), from.c_str(), to.c_str()) == 0) return true;
+  // SFTP v3 RENAME refuses an existing target: replace it (not atomic, but never a partial file).
+  sftp_unlink(l.sftp(), to.c_str());
+  if (sftp_rename(l.sftp(), from.c_str(), to.c_str()) == 0) return true;
+  return n.error = fmt::format("{}: rename failed: {}", to, l.last_error()), false;
+}
+
+void PutJob::abort_item(NodeTask& n, bool connection_alive) {
+  if (n.fd >= 0) close(n.fd), n.fd = -1;
+  if (n.up && connection_alive) {
+    try {
+      n.up->drain();
+    } catch (...) {  // a malformed reply: the channel is unusable anyway
+    }
+  }
+  n.up.reset();
+  if (connection_alive) {
+    if (n.remote) sftp_close(n.remote);
+    if (!n.tmp.empty()) sftp_unlink(n.link->sftp(), n.tmp.c_str());
+  }
+  n.remote = nullptr;  // with the connection gone, libssh's memory for it is gone too
+  n.tmp.clear();
+}
+
+std::string PutJob::describe(const NodeTask& n) const {
+  size_t files = 0;
+  for (const auto& it : n.items) files += !it.dir;
+  if (n.items.size() == 1) return fmt::format("{} → {}", n.items[0].src, n.items[0].dst);
+  return fmt::format("{} file{} → {}", files, files == 1 ? "" : "s", n.summary);
+}
+
+}  // namespace dust::transfer
