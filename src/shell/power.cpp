@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <map>
 
 #include "cloud/ec2.h"
@@ -103,6 +104,12 @@ int change_power(Context& ctx, Args& a, PowerAction action) {
   ctx.invalidate();
   for (const auto& c : changes) {
     std::string who = label.count(c.id) ? label[c.id] : c.id;
+    if (ctx.json()) {
+      nlohmann::json j{{"name", who == c.id ? "" : who}, {"id", c.id}, {"previous", c.previous},
+                       {"current", c.current}};
+      ctx.out().out(j.dump() + "\n");
+      continue;
+    }
     std::string id = who == c.id ? "" : fmt::format(" ({})", c.id);
     ctx.out().out(fmt::format("{}{}: {} -> {}\n", who, id, c.previous, c.current));
   }
