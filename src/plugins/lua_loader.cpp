@@ -17,6 +17,7 @@
 #include "util/error.h"
 #include "util/interrupt.h"
 #include "util/log.h"
+#include "util/atomic_file.h"
 #include "util/paths.h"
 
 namespace dust::plugins {
@@ -223,11 +224,15 @@ int run_handler(const std::string& name, int ref, shell::Context& ctx, shell::Ar
 // Runs one file in an environment of its own (globals fall through to the shared _G), so two files'
 // helper functions never clash. Returns the commands it declared; throws with Lua's message.
 std::vector<Pending> load_file(lua_State* L, const std::string& path) {
+  // The chunk is named by its file name alone: Lua cuts long chunk names to 60 characters from the
+  // left, which would hide the name in "file:line: message"; the skip message gives the full path.
+  std::string text = util::read_file(path);
+  std::string chunk = "@" + fs::path(path).filename().string();
   std::vector<Pending> pending;
   g_pending = &pending;
   int base = lua_gettop(L);
   lua_pushcfunction(L, message_handler);
-  int st = luaL_loadfilex(L, path.c_str(), "t");
+  int st = luaL_loadbufferx(L, text.data(), text.size(), chunk.c_str(), "t");
   if (st == LUA_OK) {
     lua_newtable(L);  // _ENV = setmetatable({}, {__index = _G})
     lua_newtable(L);
@@ -308,7 +313,7 @@ int load_commands(shell::CommandTable& table) {
       try {
         pending = load_file(L, file);
       } catch (const Error& e) {
-        log::error("{} (command file skipped)", e.what());
+        log::error("{} (command file {} skipped)", e.what(), file);
         continue;
       }
       if (pending.empty()) log::warn("{}: declares no command (use dust.command{{...}})", file);

@@ -1,0 +1,202 @@
+"""E2E: drop-in Lua commands — loading, help, dispatch, errors, state, and the shipped uptime/inventory —
+through the real dust binary against moto (auth mode) and sshd hosts in network namespaces."""
+import configparser
+import json
+import os
+import tempfile
+
+import testbed
+from testbed.harness import REPO
+
+GOOD = r'''
+local greeting = "hello"            -- a file-local helper: must not leak into other files
+dust.command{
+  name = "hello", aliases = {"hi"}, usage = "hello [target] [words...]", summary = "greets the nodes",
+  flags = {{"-l", "--loud", "shout"}}, target = "optional",
+  run = function(args)
+    local names = {}
+    for _, n in ipairs(args.nodes) do names[#names + 1] = n.label end
+    local text = greeting .. " " .. dust.fold(names) .. " words=" .. table.concat(args.words, "+")
+    if args.flags["--loud"] then text = text:upper() end
+    print(text)
+    return #names > 0 and 0 or 3
+  end,
+}
+dust.command{
+  name = "nodeinfo", usage = "nodeinfo <target>", summary = "node fields as JSON", target = "none",
+  run = function(args)
+    for _, n in ipairs(dust.nodes(args.words[1])) do
+      local tags = {}
+      for k, v in pairs(n.tags) do tags[#tags + 1] = k .. "=" .. v end
+      table.sort(tags)
+      dust.print(string.format('{"name": "%s", "id": "%s", "state": "%s", "int_ip": "%s", "address": "%s", ' ..
+                               '"vpc": "%s", "subnet": "%s", "type": "%s", "tags": "%s"}',
+                               n.name, n.id, n.state, n.int_ip, n.address, n.vpc, n.subnet, n.type,
+                               table.concat(tags, ",")))
+    end
+  end,
+}
+dust.command{
+  name = "counter", summary = "counts its runs in dust.state",
+  run = function(args)
+    local n = (dust.state.get("runs") or 0) + 1
+    dust.state.set("runs", n)
+    local seen = dust.state.get("seen") or {}
+    seen[#seen + 1] = args.words[1] or "-"
+    dust.state.set("seen", seen)
+    dust.print("run " .. n .. " seen " .. table.concat(seen, ","))
+  end,
+}
+'''
+
+FAILING = r'''
+local function deeper() error("kaboom " .. tostring(greeting)) end
+dust.command{name = "boom", summary = "always fails", run = function(args) deeper() end}
+dust.command{name = "badtarget", summary = "asks for a malformed target",
+             run = function(args) dust.nodes("worker[5-2]") end}
+'''
+
+BROKEN_SYNTAX = 'dust.command{name = "never", run = function() end\nx = = 1\n'
+BROKEN_AT_LOAD = 'dust.command{name = "alsonever", run = function() end}\nlocal n = dust.nodes("*")\n'
+BUILTIN = 'dust.command{name = "show", summary = "hijack", run = function() print("hijacked") end}\n'
+
+
+class Lua(testbed.SandboxTestCase):
+    HOSTS = 3  # master, worker0, worker1 have sshd; worker2 runs in moto with no host behind it
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cmd_dir = os.path.join(cls.sandbox.dust_home, "commands")
+        os.makedirs(cls.cmd_dir, exist_ok=True)
+        for name, text in [("good.lua", GOOD), ("failing.lua", FAILING), ("broken.lua", BROKEN_SYNTAX),
+                           ("loaderr.lua", BROKEN_AT_LOAD), ("show.lua", BUILTIN)]:
+            with open(os.path.join(cls.cmd_dir, name), "w") as f:
+                f.write(text)
+
+    def dust(self, *args, **kw):
+        # The shipped examples from the checkout, whatever binary is under test.
+        kw.setdefault("DUST_COMMANDS_PATH", os.path.join(REPO, "commands"))
+        return super().dust(*args, **kw)
+
+    def test_help_lists_drop_ins_beside_builtins(self):
+        r = self.dust("help")
+        self.assertEqual(r.rc, 0, r.err)
+        for line in ("uptime [target]", "inventory [target] [file|-]", "hello [target] [words...]", "greets the nodes",
+                     "counter", "boom"):
+            self.assertIn(line, r.out)
+        self.assertNotIn("never", r.out)
+        self.assertNotIn("alsonever", r.out)
+        r = self.dust("help", "hello")
+        self.assertIn("usage: hello [target] [words...]", r.out)
+        self.assertIn("--loud", r.out)
+        self.assertIn("aliases: hi", r.out)
+
+    def test_broken_files_are_reported_by_name_and_skipped(self):
+        r = self.dust("hello", "worker*")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertRegex(r.err, r"error: broken\.lua:2: .*\(command file " + os.path.join(self.cmd_dir, "broken.lua"))
+        self.assertIn("loaderr.lua:2: dust.nodes is", r.err)
+        self.assertIn("only available while a command runs", r.err)
+        self.assertIn("skipped", r.err)
+        r = self.dust("never")
+        self.assertNotEqual(r.rc, 0)
+
+    def test_a_builtin_cannot_be_replaced(self):
+        r = self.dust("show", "master")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertIn("show.lua: 'show' is a built-in command", r.err)
+        self.assertNotIn("hijacked", r.out)
+        self.assertIn("master", r.out)
+
+    def test_dispatch_target_words_flags_and_alias(self):
+        r = self.dust("hello", "worker*", "a", "b")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertIn("hello worker[0-2] words=a+b", r.out)
+        r = self.dust("hi", "--loud", "master")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertIn("HELLO MASTER", r.out)
+        r = self.dust("hello", "nosuch*")  # handler's own exit status
+        self.assertEqual(r.rc, 3)
+        r = self.dust("hello", "--bogus")
+        self.assertEqual(r.rc, 2)
+        self.assertIn("unknown option '--bogus'", r.err)
+
+    def test_nodes_api_reaches_live_inventory(self):
+        r = self.dust("nodeinfo", "worker*")
+        self.assertEqual(r.rc, 0, r.err)
+        got = {o["name"]: o for o in map(json.loads, r.out.splitlines())}
+        self.assertEqual(sorted(got), ["worker0", "worker1", "worker2"])
+        for name, o in got.items():
+            inst = self.sandbox.instance(name)
+            self.assertEqual(o["id"], inst.id)
+            self.assertEqual(o["int_ip"], inst.ip)
+            self.assertEqual(o["address"], inst.ip)  # no public IP in the sandbox subnet
+            self.assertEqual((o["vpc"], o["subnet"], o["state"]), (self.sandbox.vpc, self.sandbox.subnet, "running"))
+            self.assertIn("role=worker", o["tags"])
+
+    def test_runtime_errors_are_reported_and_the_script_goes_on(self):
+        r = self.dust(input="boom\nhello master\nbadtarget\ncounter script\n")
+        self.assertNotEqual(r.rc, 0)
+        # file:line of the error, the file-local `greeting` of good.lua is not visible here (nil).
+        self.assertIn("boom: failing.lua:2: kaboom nil", r.err)
+        self.assertIn("hello master", r.out)
+        self.assertIn("badtarget: bad target 'worker[5-2]'", r.err)
+        self.assertRegex(r.out, r"run \d+ seen")
+
+    def test_state_persists_across_invocations(self):
+        state = os.path.join(self.sandbox.dust_home, "state", "counter.json")
+        if os.path.exists(state):
+            os.remove(state)
+        r1 = self.dust("counter", "first")
+        self.assertEqual(r1.rc, 0, r1.err)
+        self.assertIn("run 1 seen first", r1.out)
+        r2 = self.dust("counter", "second")
+        self.assertIn("run 2 seen first,second", r2.out)
+        with open(state) as f:
+            self.assertEqual(json.load(f), {"runs": 2, "seen": ["first", "second"]})
+
+    def test_uptime_over_ssh_folds_nodes_by_load(self):
+        r = self.dust("uptime", "master,worker*,db", timeout=90)
+        loads = [l for l in r.out.splitlines() if l.startswith("load ")]
+        self.assertTrue(loads, r.out + r.err)
+        names = ",".join(l.split()[5] for l in loads)  # "load 0.5 (5/15 min a-b) <nodes> ..."
+        for n in ("master", "worker0", "worker1"):
+            self.assertTrue(n in names or "worker[0-1]" in names, (n, r.out))
+        failed = [l for l in r.out.splitlines() if l.startswith("failed: ")]
+        self.assertTrue(any("db: not running (stopped)" in l for l in failed), r.out)
+        self.assertTrue(any(l.startswith("failed: worker2: ") for l in failed), r.out)  # no sshd behind it
+        self.assertEqual(r.rc, 1)  # some nodes failed
+        r = self.dust("uptime", "worker[0-1]", timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertRegex(r.out, r"^load \d+\.\d\s+\(5/15 min [\d.]+-[\d.]+\)\s+worker\[0-1\]\s+2 nodes\n$")
+
+    def test_inventory_writes_ansible_ini_and_remembers_the_file(self):
+        out = os.path.join(tempfile.mkdtemp(prefix="dust-inv-"), "hosts.ini")
+        r = self.dust("inventory", "worker*", out)
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertIn(f"wrote {out}: 3 hosts", r.out)
+        ini = configparser.ConfigParser(allow_no_value=True, delimiters=(" ",))
+        ini.read(out)
+        hosts = {h: v for h, v in ini["all"].items()}
+        self.assertEqual(sorted(hosts), ["worker0", "worker1", "worker2"])
+        w0 = self.sandbox.instance("worker0")
+        self.assertEqual(hosts["worker0"], f"ansible_host={w0.ip} ansible_user=ec2-user")
+        self.assertEqual(sorted(ini["tag_role_worker"]), ["worker0", "worker1", "worker2"])
+        self.assertEqual(sorted(ini["tag_env_dev"]), ["worker0", "worker1", "worker2"])
+        self.assertEqual(sorted(ini["tag_aws_cloudformation_stack_name_nano1"]), ["worker0", "worker1"])
+        # No file given: the one from last time (dust.state), now with master only.
+        r = self.dust("inventory", "master")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertIn(f"wrote {out}: 1 hosts", r.out)
+        ini = configparser.ConfigParser(allow_no_value=True, delimiters=(" ",))
+        ini.read(out)
+        self.assertEqual(list(ini["all"]), ["master"])
+        r = self.dust("inventory", "web", "-")  # two nodes named web, one running: printed, not written
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertIn("[all]\nweb ansible_host=", r.out)
+        self.assertFalse(os.path.exists(out + ".tmp"))
+
+
+if __name__ == "__main__":
+    testbed.main()
