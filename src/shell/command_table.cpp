@@ -32,6 +32,8 @@ void register_builtins(CommandTable& t) {
   register_use(t);
   register_assign(t);
   register_cluster(t);
+  register_load(t);
+  register_status(t);
   register_loglevel(t);
   register_exit(t);
   register_secgroup(t);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "cloud/cloudformation.h"
 #include "cloud/ec2.h"
 #include "cluster/resolve.h"
 #include "select/target.h"
@@ -63,6 +64,17 @@ cloud::Ec2& Context::ec2() {
     const auto& cfg = aws();
     log::debug("EC2 endpoint for {}: {}", r, cfg.ec2_endpoint.empty() ? "(default)" : cfg.ec2_endpoint);
     slot = std::make_unique<cloud::Ec2>(cfg, r);
+  }
+  return *slot;
+}
+
+cloud::CloudFormation& Context::cfn(const std::string& region) {
+  auto& slot = cfn_[region];
+  if (!slot) {
+    const auto& cfg = aws();
+    log::debug("CloudFormation endpoint for {}: {}", region,
+               cfg.cfn_endpoint.empty() ? "(default)" : cfg.cfn_endpoint);
+    slot = std::make_unique<cloud::CloudFormation>(cfg, region);
   }
   return *slot;
 }

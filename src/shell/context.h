@@ -16,6 +16,7 @@
 
 namespace dust::cloud {
 class Ec2;
+class CloudFormation;
 }
 
 namespace dust::shell {
@@ -59,6 +60,8 @@ class Context {
   // Clients -----------------------------------------------------------------
   const cloud::AwsConfig& aws();
   cloud::Ec2& ec2();                          // for the current region
+  // CloudFormation in `region` (a spec names its own region, which need not be the current one).
+  cloud::CloudFormation& cfn(const std::string& region);
 
   // Asks `question` (adds " [y/N] "); --yes answers yes; EOF or anything but y/yes is no.
   bool confirm(const std::string& question, bool yes = false);
@@ -81,6 +84,7 @@ class Context {
   Nodes strays_;
   std::optional<cloud::AwsConfig> aws_;
   std::map<std::string, std::unique_ptr<cloud::Ec2>> ec2_;  // by region
+  std::map<std::string, std::unique_ptr<cloud::CloudFormation>> cfn_;  // by region
   std::map<std::string, Nodes> cache_;                     // by region
   const Nodes& region_nodes();
 };

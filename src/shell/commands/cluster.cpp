@@ -1,14 +1,32 @@
-// cluster list — the cluster files in $DUST_HOME/clusters, by region.
+// cluster list|create|status|delete — cluster files by region; create and status are `load` and
+// `status` under another name; delete removes a loaded cluster's stack and its cluster file.
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <optional>
+
+#include "cloud/cloudformation.h"
+#include "cloud/ec2.h"
 #include "cluster/cluster_file.h"
 #include "shell/command_table.h"
 #include "shell/commands/commands.h"
+#include "shell/commands/stack.h"
 #include "shell/context.h"
+#include "shell/node_table.h"
 #include "util/error.h"
+#include "util/fold.h"
+#include "util/log.h"
+#include "util/paths.h"
 
 namespace dust::shell {
 namespace {
+
+constexpr const char* kUsage =
+    "cluster list | create <spec.yaml> [--yes] [--wait] | status [name] [--wait] | "
+    "delete <name> [--yes]";
 
 int list(Context& ctx) {
   auto entries = cluster::list_clusters();
@@ -31,9 +49,115 @@ int list(Context& ctx) {
   return status;
 }
 
+std::string timestamp() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+// The stack's instances that still count (not terminated), looked up in the stack's own region.
+Nodes stack_instances(Context& ctx, const std::string& name, const std::string& region) {
+  cloud::Ec2 ec2(ctx.aws(), region);
+  return ec2.describe_instances(
+      {{"tag:aws:cloudformation:stack-name", {name}},
+       {"instance-state-name", {"pending", "running", "stopping", "stopped"}}});
+}
+
+// Shows what goes, asks, deletes the stack, removes the cluster file and sets the template aside.
+int remove(Context& ctx, const std::string& name, bool yes) {
+  if (!cluster::valid_cluster_name(name))
+    throw Error(fmt::format("'{}' is not a valid cluster name", name));
+  std::optional<cluster::ClusterFile> file;
+  if (cluster::cluster_exists(name)) {
+    try {
+      file = cluster::load_cluster(name);
+    } catch (const Error& e) {
+      log::warn("{} (looking for the stack in {})", e.what(), ctx.region());
+    }
+  }
+  bool have_file = cluster::cluster_exists(name);
+  std::string region = file ? file->region : ctx.region();
+  std::optional<cloud::Stack> s = ctx.cfn(region).find_stack(name);
+  bool live = s && s->status != "DELETE_COMPLETE";
+  if (!live && !have_file)
+    throw Error(fmt::format("no stack and no cluster file named '{}' in {}", name, region));
+
+  if (live) {
+    ctx.out().out(fmt::format("Stack {} in {} ({}) will be deleted with all its resources.\n",
+                              name, region, s->status));
+    Nodes nodes = stack_instances(ctx, name, region);
+    std::vector<const Node*> shown;
+    for (const auto& n : nodes) shown.push_back(&n);
+    if (shown.empty())
+      ctx.out().out("It has no instances left.\n");
+    else
+      ctx.out().out(fmt::format("Its {} instance{} will be terminated: {}\n{}", shown.size(),
+                                shown.size() == 1 ? "" : "s", fold_names(display_names(shown)),
+                                render_table({{"", shown}}, false)));
+  } else {
+    ctx.out().out(fmt::format("There is no stack named {} in {}; only the cluster file is left.\n",
+                              name, region));
+  }
+  if (have_file)
+    ctx.out().out(fmt::format("Cluster file {} will be removed.\n", cluster::cluster_path(name)));
+
+  std::string question = live ? fmt::format("Delete stack {} and its cluster file?", name)
+                              : fmt::format("Remove cluster file {}?", cluster::cluster_path(name));
+  if (!ctx.confirm(question, yes)) {
+    ctx.out().out("cancelled, nothing changed\n");
+    return 1;
+  }
+  if (live) {
+    ctx.cfn(region).delete_stack(name);
+    ctx.out().out(fmt::format("Deleting stack {} in {} (follow with: status {} --wait)\n", name,
+                              region, name));
+  }
+  if (have_file) {
+    cluster::remove_cluster(name);
+    ctx.out().out(fmt::format("Removed {}\n", cluster::cluster_path(name)));
+  }
+  // The template is the only record of what the stack was: keep it, under a name `load` will
+  // not collide with when the cluster is created again.
+  std::string tpl = stack::template_path(name);
+  if (paths::exists(tpl)) {
+    std::string backup = tpl + ".deleted-" + timestamp();
+    if (std::rename(tpl.c_str(), backup.c_str()) == 0)
+      ctx.out().out(fmt::format("Template kept as {}\n", backup));
+    else
+      log::warn("could not rename {} to {}: {}", tpl, backup, strerror(errno));
+  }
+  if (ctx.cluster_name() == name) ctx.set_region(region);  // its file is gone: back to the region
+  ctx.invalidate();
+  return 0;
+}
+
+// `cluster create` / `cluster status`: the same entry's handler with the subcommand word dropped.
+int forward(Context& ctx, Args& a, const std::string& command) {
+  Args rest = a;
+  rest.words.erase(rest.words.begin());
+  const Command* c = CommandTable::instance().find(command);
+  if (!c) throw Error(fmt::format("{} is not available in this build", command));
+  for (const auto& f : rest.flags) {
+    bool known = false;
+    for (const auto& declared : c->flags) known = known || declared.long_name == f;
+    if (!known) throw Error(fmt::format("cluster {}: unknown option '{}'", a.words[0], f));
+  }
+  return c->run(ctx, rest);
+}
+
 int run(Context& ctx, Args& a) {
-  if (a.words.size() == 1 && a.words[0] == "list") return list(ctx);
-  throw Error("usage: cluster list");
+  const std::string sub = a.words.empty() ? "" : a.words[0];
+  if (sub == "list" && a.words.size() == 1) return list(ctx);
+  if (sub == "create") return forward(ctx, a, "load");
+  if (sub == "status") return forward(ctx, a, "status");
+  if (sub == "delete" && a.words.size() == 2) {
+    if (a.has("--wait")) throw Error("cluster delete: --wait is for create and status");
+    return remove(ctx, a.words[1], a.has("--yes"));
+  }
+  throw Error(fmt::format("usage: {}", kUsage));
 }
 
 }  // namespace
@@ -41,10 +165,15 @@ int run(Context& ctx, Args& a) {
 void register_cluster(CommandTable& t) {
   t.add({.name = "cluster",
          .aliases = {},
-         .usage = "cluster list",
-         .summary = "list cluster files by region",
-         .help = "",
-         .flags = {},
+         .usage = kUsage,
+         .summary = "list, create, follow and delete clusters",
+         .help = "list: cluster files by region. create: same as load. status: same as status. "
+                 "delete: shows the stack and its instances, asks, deletes the stack, removes the "
+                 "cluster file and keeps the saved template as <name>.json.deleted-<time>; "
+                 "without a stack, offers to remove the cluster file alone.",
+         .flags = {{"-y", "--yes", "do not ask"},
+                   {"-w", "--wait", "create/status: follow until complete or failed"}},
+         .target = TargetKind::None,
          .complete = CompleteKind::Clusters,
          .run = run});
 }

@@ -17,6 +17,8 @@ void register_untag(CommandTable& t);
 void register_use(CommandTable& t);
 void register_assign(CommandTable& t);
 void register_cluster(CommandTable& t);
+void register_load(CommandTable& t);
+void register_status(CommandTable& t);
 void register_loglevel(CommandTable& t);
 void register_exit(CommandTable& t);
 void register_secgroup(CommandTable& t);
