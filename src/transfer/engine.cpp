@@ -113,7 +113,7 @@ class Driver {
   }
 
   bool alive(const NodeTask& t) const {
-    return t.session && !t.session->ended() && t.link && t.link->channel() &&
+    return t.session && !t.session->ended() && t.link && !t.link->abandoned() &&
            t.session->handle() == t.link->session() &&
            !(ssh_get_status(t.link->session()) & (SSH_CLOSED | SSH_CLOSED_ERROR));
   }

@@ -37,6 +37,7 @@ void Link::abandon() {
   }
   sftp_ = nullptr;
   ch_ = nullptr;
+  abandoned_ = true;
 }
 
 Link::Open Link::open_step(std::string* err) {

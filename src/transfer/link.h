@@ -33,6 +33,7 @@ class Link {
   size_t available();  // bytes buffered on the channel (reads the socket if none)
   // The ssh session died under us: libssh freed the channel with it; forget it without touching it.
   void abandon();
+  bool abandoned() const { return abandoned_; }
 
  private:
   ssh_session ssh_;
@@ -40,6 +41,7 @@ class Link {
   sftp_session sftp_ = nullptr;
   int step_ = 0;
   bool posix_rename_ = false;
+  bool abandoned_ = false;
 };
 
 // SSH_FX_* code → short reason.

@@ -1,0 +1,61 @@
+// get [-r] [-f] <target> <remote path or glob> [local dir] — parallel SFTP download, one copy per node
+// at <dir>/<node>/<file>; an existing local file is kept unless -f.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "shell/command_table.h"
+#include "shell/commands/at.h"
+#include "shell/commands/commands.h"
+#include "shell/context.h"
+#include "transfer/engine.h"
+#include "transfer/get_job.h"
+#include "util/error.h"
+#include "util/fold.h"
+
+namespace dust::shell {
+namespace {
+
+std::string unquote(std::string w) {
+  if (w.size() >= 2 && (w[0] == '\'' || w[0] == '"') && w.back() == w[0]) return w.substr(1, w.size() - 2);
+  return w;
+}
+
+int run(Context& ctx, Args& a) {
+  if (a.words.size() < 2 || a.words.size() > 3) throw Error("usage: get [-r] [-f] <target> <remote path> [local dir]");
+  std::string target = a.words[0], remote = unquote(a.words[1]);
+  std::string local = a.words.size() == 3 ? unquote(a.words[2]) : ".";
+  std::vector<const Node*> running;
+  std::vector<std::string> skipped;
+  for (const Node* n : ctx.select(target)) (n->state == "running" ? running.push_back(n) : skipped.push_back(n->label()));
+  if (!skipped.empty())
+    ctx.out().err(fmt::format("skipping {} node{} not running: {}\n", skipped.size(), skipped.size() == 1 ? "" : "s",
+                              fold_names(skipped)));
+  if (running.empty()) throw Error(fmt::format("no running node matches '{}'", target));
+
+  transfer::GetJob job(remote, local, a.has("--recursive"), a.has("--force"));
+  transfer::RunOptions opt;
+  opt.progress = isatty(STDERR_FILENO) && !ctx.json();
+  opt.out = [&](const std::string& s) { ctx.out().out(s); };
+  opt.err = [&](const std::string& s) { ctx.out().err(s); };
+  int failed = transfer::run(ssh_pool(ctx), endpoints_for(ctx, running), job, opt);
+  if (failed) ctx.out().err(fmt::format("get failed on {} of {} node{}\n", failed, running.size(), running.size() == 1 ? "" : "s"));
+  return failed ? 1 : 0;
+}
+
+}  // namespace
+
+void register_get(CommandTable& t) {
+  t.add({.name = "get",
+         .aliases = {},
+         .usage = "get [-r] [-f] <target> <remote path or glob> [local dir]",
+         .summary = "download a file from each node in parallel over SFTP to <dir>/<node>/<file>",
+         .help = "A glob in the last path component is matched on each node. Directories need -r. An "
+                 "existing local file is never replaced without -f. The local directory defaults to '.'.",
+         .flags = {{"-r", "--recursive", "copy directories recursively"},
+                   {"-f", "--force", "overwrite existing local files"}},
+         .target = TargetKind::None,
+         .complete = CompleteKind::Nodes,
+         .run = run});
+}
+
+}  // namespace dust::shell

@@ -1,0 +1,217 @@
+"""E2E: parallel put/get over SFTP on each node's persistent session (issue 5) — the real dust binary
+against moto + one sshd per host. The hosts share this machine's filesystem, so every test works in its
+own directory; OpenSSH (`sandbox.ssh_argv`) is the reference client that checks what arrived."""
+import hashlib
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+import time
+
+import testbed
+
+
+def sha(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for b in iter(lambda: f.read(1 << 20), b""):
+            h.update(b)
+    return h.hexdigest()
+
+
+class Transfer(testbed.SandboxTestCase):
+    HOSTS = 4  # master, worker0..2
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="dust-xfer-")
+        os.chmod(self.tmp, 0o755)
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+
+    def mkdir(self, name):
+        p = os.path.join(self.tmp, name)
+        os.makedirs(p, exist_ok=True)
+        return p
+
+    def write(self, path, data, mode=0o644):
+        with open(path, "wb") as f:
+            f.write(data)
+        os.chmod(path, mode)
+        return path
+
+    def remote_sha(self, host, path):
+        r = subprocess.run(self.sandbox.ssh_argv(host, f"sha256sum {path}"), capture_output=True, text=True,
+                           timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout.split()[0]
+
+    # -- put --------------------------------------------------------------------------------------
+    def test_put_to_several_nodes_keeps_content_and_mode_and_leaves_no_temp(self):
+        src = self.write(os.path.join(self.mkdir("src"), "data.dat"), os.urandom(3_000_000 + 17), 0o640)
+        dst = self.mkdir("dst")
+        r = self.dust("put", "worker*", src, dst)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        for node in ("worker0", "worker1", "worker2"):
+            self.assertRegex(r.out, rf"\[{node}\] put {src} → {dst}/data.dat \(3\.0 MB, [\d.]+ [KMG]?B/s\)")
+        final = os.path.join(dst, "data.dat")
+        self.assertEqual(self.remote_sha("worker1", final), sha(src))
+        self.assertEqual(stat.S_IMODE(os.stat(final).st_mode), 0o640)
+        self.assertEqual(os.listdir(dst), ["data.dat"], "temporary names are renamed or removed")
+
+    def test_seed_argument_order_and_replacing_an_existing_file(self):
+        src = self.write(os.path.join(self.mkdir("src"), "conf.txt"), b"new contents\n", 0o600)
+        dst = self.mkdir("dst")
+        self.write(os.path.join(dst, "conf.txt"), b"old\n")
+        r = self.dust("put", src, "worker0", dst)  # the seed's `put data.dat worker* /opt/data`
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertIn(f"[worker0] put {src} → {dst}/conf.txt", r.out)
+        with open(os.path.join(dst, "conf.txt"), "rb") as f:
+            self.assertEqual(f.read(), b"new contents\n")
+        self.assertEqual(stat.S_IMODE(os.stat(os.path.join(dst, "conf.txt")).st_mode), 0o600)
+
+    def test_remote_dir_defaults_to_home(self):
+        name = f"dust-put-home-{os.getpid()}-{time.monotonic_ns()}.txt"
+        src = self.write(os.path.join(self.tmp, name), b"home\n")
+        home = subprocess.run(self.sandbox.ssh_argv("worker2", "pwd"), capture_output=True, text=True).stdout.strip()
+        self.addCleanup(lambda: os.path.exists(os.path.join(home, name)) and os.remove(os.path.join(home, name)))
+        r = self.dust("put", "worker2", src)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertIn(f"→ {home}/{name}", r.out)
+        self.assertEqual(self.remote_sha("worker2", f"{home}/{name}"), sha(src))
+
+    def test_local_globs_and_recursive_directories(self):
+        src = self.mkdir("src")
+        for n in ("a.txt", "b.txt", "c.log"):
+            self.write(os.path.join(src, n), n.encode() * 1000)
+        tree = self.mkdir("src/tree/sub/deeper")
+        self.write(os.path.join(tree, "x.sh"), b"#!/bin/sh\necho x\n", 0o755)
+        os.chmod(os.path.join(src, "tree", "sub"), 0o750)
+        dst = self.mkdir("dst")
+        r = self.dust("put", "worker0", os.path.join(src, "*.txt"), dst)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertIn("[worker0] put 2 files → " + dst, r.out)
+        self.assertEqual(sorted(os.listdir(dst)), ["a.txt", "b.txt"])
+        # A directory needs -r; with it the tree (and its modes) arrives under its own name.
+        r = self.dust("put", "worker0", os.path.join(src, "tree"), dst)
+        self.assertNotEqual(r.rc, 0)
+        self.assertIn("is a directory (use -r)", r.err)
+        r = self.dust("put", "-r", "worker0", os.path.join(src, "tree"), dst)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        x = os.path.join(dst, "tree", "sub", "deeper", "x.sh")
+        self.assertEqual(sha(x), sha(os.path.join(tree, "x.sh")))
+        self.assertEqual(stat.S_IMODE(os.stat(x).st_mode), 0o755)
+        self.assertEqual(stat.S_IMODE(os.stat(os.path.join(dst, "tree", "sub")).st_mode), 0o750)
+
+    def test_permission_denied_and_missing_remote_dir_fail_per_node_without_partial_files(self):
+        src = self.write(os.path.join(self.tmp, "f.bin"), os.urandom(100_000))
+        locked = self.mkdir("locked")
+        # Tests log in as root, who ignores modes: an immutable directory refuses even root (EPERM).
+        subprocess.run(["chattr", "+i", locked], check=True)
+        self.addCleanup(subprocess.run, ["chattr", "-i", locked])
+        r = self.dust("put", "worker[0-1]", src, locked)
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        for node in ("worker0", "worker1"):
+            self.assertRegex(r.err, rf"\[{node}\] put failed: .*permission denied")
+        self.assertEqual(os.listdir(locked), [])
+        r = self.dust("put", "worker0", src, os.path.join(self.tmp, "no", "such"))
+        self.assertEqual(r.rc, 1)
+        self.assertIn("[worker0] put failed: " + os.path.join(self.tmp, "no", "such") + ": no such directory", r.err)
+
+    def test_node_down_fails_alone(self):
+        src = self.write(os.path.join(self.tmp, "f.bin"), os.urandom(200_000))
+        dst = self.mkdir("dst")
+        h = self.sandbox.host("worker1")
+        h.kill()
+        self.addCleanup(h.restart)
+        r = self.dust("put", "worker*", src, dst, timeout=60)
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertRegex(r.out, r"\[worker0\] put .* → ")
+        self.assertRegex(r.out, r"\[worker2\] put .* → ")
+        self.assertRegex(r.err, r"\[worker1\] put failed: .*(refused|connect)")
+        self.assertIn("put failed on 1 of 3 nodes", r.err)
+
+    def test_host_killed_mid_transfer_leaves_no_file_under_the_final_name(self):
+        src = os.path.join(self.tmp, "big.dat")
+        with open(src, "wb") as f:
+            f.truncate(1_500_000_000)  # sparse: cheap to make, as costly as any other bytes to send
+        dst = self.mkdir("dst")
+        h = self.sandbox.host("worker2")
+        self.addCleanup(h.restart)
+        p = subprocess.Popen([testbed.dust_bin(), "put", "worker2", src, dst], env=self.sandbox.env(),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # wait until bytes are flowing into the temporary file
+            names = os.listdir(dst)
+            if names and os.path.getsize(os.path.join(dst, names[0])) > 20_000_000:
+                break
+            time.sleep(0.02)
+        else:
+            p.kill()
+            self.fail("the upload never started: " + p.communicate()[1])
+        h.kill()
+        out, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 1, out + err)
+        self.assertRegex(err, r"\[worker2\] put failed: .*connection lost")
+        self.assertFalse(os.path.exists(os.path.join(dst, "big.dat")))
+
+    # -- get --------------------------------------------------------------------------------------
+    def test_get_one_copy_per_node_and_existing_files_need_force(self):
+        remote = self.mkdir("remote")
+        src = self.write(os.path.join(remote, "app.log"), os.urandom(1_234_567), 0o604)
+        local = self.mkdir("local")
+        r = self.dust("get", "worker*", src, local)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        for node in ("worker0", "worker1", "worker2"):
+            got = os.path.join(local, node, "app.log")
+            self.assertIn(f"[{node}] get {src} → {got} (1.2 MB,", r.out)
+            self.assertEqual(sha(got), sha(src))
+            self.assertEqual(stat.S_IMODE(os.stat(got).st_mode), 0o604)
+        # Never overwrite without -f: the local file stays as it was.
+        self.write(os.path.join(local, "worker1", "app.log"), b"mine\n")
+        r = self.dust("get", "worker1", src, local)
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn("exists (use -f to overwrite)", r.err)
+        with open(os.path.join(local, "worker1", "app.log"), "rb") as f:
+            self.assertEqual(f.read(), b"mine\n")
+        r = self.dust("get", "-f", "worker1", src, local)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertEqual(sha(os.path.join(local, "worker1", "app.log")), sha(src))
+        self.assertEqual(sorted(os.listdir(os.path.join(local, "worker1"))), ["app.log"], "no .part left")
+
+    def test_get_remote_glob_and_recursive_directory(self):
+        remote = self.mkdir("remote")
+        for n in ("a.log", "b.log", "c.txt"):
+            self.write(os.path.join(remote, n), n.encode() * 5000)
+        tree = self.mkdir("remote/tree/sub")
+        self.write(os.path.join(tree, "deep.bin"), os.urandom(70_000), 0o700)
+        local = self.mkdir("local")
+        r = self.dust("get", "worker0", f"'{remote}/*.log'", local)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertEqual(sorted(os.listdir(os.path.join(local, "worker0"))), ["a.log", "b.log"])
+        r = self.dust("get", "master", os.path.join(remote, "tree"), local)
+        self.assertEqual(r.rc, 1)
+        self.assertIn("is a directory (use -r)", r.err)
+        r = self.dust("get", "-r", "master", os.path.join(remote, "tree"), local)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        got = os.path.join(local, "master", "tree", "sub", "deep.bin")
+        self.assertEqual(sha(got), sha(os.path.join(tree, "deep.bin")))
+        self.assertEqual(stat.S_IMODE(os.stat(got).st_mode), 0o700)
+        r = self.dust("get", "worker0", os.path.join(remote, "nothing-here"), local)
+        self.assertEqual(r.rc, 1)
+        self.assertIn("no such file or directory", r.err)
+        r = self.dust("get", "worker0", f"{remote}/*.none", local)
+        self.assertEqual(r.rc, 1)
+        self.assertIn("no match", r.err)
+
+    def test_put_then_get_in_one_script_reuses_the_sessions(self):
+        src = self.write(os.path.join(self.tmp, "round.bin"), os.urandom(5_000_000))
+        dst, local = self.mkdir("dst"), self.mkdir("local")
+        script = f"@worker0 cd /tmp; echo ready\nput worker0 {src} {dst}\n@worker0 pwd\nget worker0 {dst}/round.bin {local}\n"
+        r = self.dust(input=script)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertIn("[worker0] /tmp", r.out, "the shell session (cwd) survived the transfers")
+        self.assertEqual(sha(os.path.join(local, "worker0", "round.bin")), sha(src))
+
+
+if __name__ == "__main__":
+    testbed.main()
