@@ -34,8 +34,12 @@ Endpoint endpoint_for(const Node& n, const Options& o) {
   return e;
 }
 
-std::vector<std::string> key_name_candidates(const Endpoint& e) {
+std::vector<std::string> key_name_candidates(const Endpoint& e, const Options& o) {
   std::vector<std::string> out;
+  if (auto it = o.key_files.find(e.key_name); !e.key_name.empty() && it != o.key_files.end()) {
+    std::string p = paths::expand_user(it->second);
+    if (paths::exists(p)) out.push_back(p);
+  }
   if (e.key_name.empty() || e.key_name.find('/') != std::string::npos) return out;
   for (const auto& dir : {paths::join(paths::dust_home(), "keys"), paths::join(paths::home(), ".ssh")}) {
     std::string p = paths::join(dir, e.key_name + ".pem");

@@ -23,9 +23,9 @@ struct Endpoint {
 // else private IP. User and keyfile only from the node; ssh config and defaults apply at connect.
 Endpoint endpoint_for(const Node& n, const Options& o);
 
-// The key files the node itself names, in precedence order: its keyfile (expanded from $HOME), then
-// the KeyName candidates $DUST_HOME/keys/<KeyName>.pem and ~/.ssh/<KeyName>.pem that exist.
-// ssh config IdentityFile entries go between the two (see session.cpp), agent and defaults after.
-std::vector<std::string> key_name_candidates(const Endpoint& e);
+// Key files for the node's EC2 KeyName, in precedence order, those that exist: the config.yaml map,
+// $DUST_HOME/keys/<KeyName>.pem, ~/.ssh/<KeyName>.pem. They rank below the node's keyfile and the
+// ssh config's IdentityFile entries, above the agent and default identities (see session.cpp).
+std::vector<std::string> key_name_candidates(const Endpoint& e, const Options& o = {});
 
 }  // namespace dust::ssh

@@ -1,5 +1,6 @@
 // ssh settings shared by every session: fan-out, timeouts, defaults and host-key policy (PRODUCT.md §5).
 #pragma once
+#include <map>
 #include <string>
 
 namespace dust::ssh {
@@ -12,6 +13,7 @@ struct Options {
   std::string default_user = "ec2-user";
   std::string address = "";          // default address kind: public|private|dns ("" = public else private)
   std::string strict_host_key;       // "" = from ssh config, else accept-new; "yes" refuses unknown keys
+  std::map<std::string, std::string> key_files;  // EC2 KeyName → key file (config.yaml)
   std::string term;                  // TERM for the pty; empty = $TERM, else xterm
   // Output that a node produces faster than this is summarised instead of printed, so a flood
   // (`yes | head -c 1G`) cannot make dust buffer without bound or lag behind the other nodes.

@@ -159,6 +159,15 @@ Session* Pool::ready_session(const Endpoint& ep, Listener& l, std::string* err) 
   return s;
 }
 
+void Pool::connect(const std::vector<Endpoint>& nodes, Listener& l) {
+  for (const auto& ep : nodes) {
+    Entry& e = entry_for(ep);
+    e.listener = &l;
+    const Session& s = *e.session;
+    if (!s.handshaking() && !s.usable() && s.state() != Session::State::Raw) begin_connect(e);
+  }
+}
+
 void Pool::on_ready(Session& s) {
   Entry* e = find(s);
   if (!e) return;

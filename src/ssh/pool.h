@@ -64,6 +64,9 @@ class Pool : private SessionObserver {
   // For raw mode and SFTP: the node's session, connecting it first if needed (runs the loop until
   // ready or failed). nullptr with *err set on failure.
   Session* ready_session(const Endpoint& ep, Listener& l, std::string* err);
+  // Starts connecting every node without a usable session (bounded handshakes) and returns at once,
+  // so that ready_session() on many nodes waits for the slowest instead of their sum (SFTP).
+  void connect(const std::vector<Endpoint>& nodes, Listener& l);
   size_t open_sessions() const;
   EventLoop& loop() { return loop_; }
   const Options& options() const { return opt_; }

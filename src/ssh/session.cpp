@@ -59,7 +59,7 @@ void Session::start() {
   ssh_options_set(ssh_, SSH_OPTIONS_KNOWNHOSTS, paths::join(dir, "known_hosts").c_str());
   // Identities are prepended, so add them lowest precedence first: KeyName keys, then the ssh config's
   // IdentityFile entries (parse_config prepends them), then the node's own keyfile.
-  auto names = key_name_candidates(ep_);
+  auto names = key_name_candidates(ep_, opt_);
   for (auto it = names.rbegin(); it != names.rend(); ++it) ssh_options_set(ssh_, SSH_OPTIONS_IDENTITY, it->c_str());
   std::string config = opt_.ssh_config.empty() ? paths::join(dir, "config") : paths::expand_user(opt_.ssh_config);
   ssh_options_parse_config(ssh_, config.c_str());  // a missing file is fine; also stops the default parse
@@ -98,6 +98,9 @@ void Session::step() {
   if (ok && state_ >= State::Setup && ch_) {
     flush_writes();
     if (!ended()) pump();
+    if (!ended() && io_hook_) io_hook_();
+    // Output handlers may have queued input (the pool sends a waiting line on_ready).
+    if (!ended() && !outq_.empty()) flush_writes();
   }
   in_step_ = false;
   if (ended()) return;

@@ -55,6 +55,12 @@ class Session {
   void interrupt();  // Ctrl-C on the pty: SIGINT to the foreground command
   void close();      // polite close, no callbacks
 
+  // SFTP (src/transfer) rides on this connection: the libssh handle, and a hook run after every step
+  // (socket activity) so that its own channel advances in the same loop; poke() runs a step now.
+  ssh_session handle() const { return ssh_; }
+  void set_io_hook(std::function<void()> hook) { io_hook_ = std::move(hook); }
+  void poke() { step(); }
+
   // Raw mode (raw_attach.cpp drives these). Bytes from the remote go to `sink` unparsed.
   bool enter_raw(std::function<void(std::string_view)> sink, int cols, int rows);
   void write_raw(std::string_view bytes);
@@ -106,6 +112,7 @@ class Session {
   PromptScanner scanner_;
   LineBuffer lines_;
   std::function<void(std::string_view)> raw_sink_;
+  std::function<void()> io_hook_;
   // Flood control: a token bucket of printable bytes; what exceeds it is counted, not printed.
   double tokens_;
   std::chrono::steady_clock::time_point refill_at_;

@@ -1,0 +1,16 @@
+// Raw mode (`@node` with no command): the local terminal goes raw and bytes flow both ways through
+// the node's existing session; Ctrl-C three times in a row comes back, `exit` ends the session.
+#pragma once
+#include <string>
+
+#include "ssh/pool.h"
+
+namespace dust::ssh {
+
+enum class RawEnd { Detached, SessionEnded, Failed };
+
+// Runs the event loop until the user detaches or the remote shell exits. The caller owns stdin's
+// watch before and after (this replaces it while attached). *err is set when it could not attach.
+RawEnd attach_raw(Pool& pool, const Endpoint& ep, Listener& l, std::string* err);
+
+}  // namespace dust::ssh

@@ -1,0 +1,94 @@
+"""E2E: persistent parallel ssh shells (issue 3) — `@target cmd` and raw mode through the real dust binary
+against moto + one sshd per host (network namespaces as root, loopback ports otherwise)."""
+import os
+import re
+import time
+
+import testbed
+
+
+def lines_of(out, node):
+    return [l[len(node) + 3:] for l in out.splitlines() if l.startswith(f"[{node}] ")]
+
+
+class LineMode(testbed.SandboxTestCase):
+    HOSTS = 4  # master, worker0..2
+
+    def test_every_node_answers_with_its_own_hostname_and_keys_are_recorded(self):
+        r = self.dust("@", "hostname")
+        self.assertEqual(r.rc, 0, r.err)
+        for name in ("master", "worker0", "worker1", "worker2"):
+            self.assertEqual(lines_of(r.out, name), [name], r.out)
+        # Non-running or host-less nodes are named, never silently dropped.
+        self.assertIn("not running", r.err)
+        # accept-new: every host's key is now in known_hosts.
+        with open(self.sandbox.known_hosts) as f:
+            known = f.read()
+        for h in self.sandbox.hosts:
+            self.assertIn(h.host_key.split()[1], known)
+
+    def test_state_persists_between_lines(self):
+        script = "@worker0 cd /tmp\n@worker0 export FOO=bar-$(hostname)\n@worker0 pwd; echo $FOO\n"
+        r = self.dust(input=script)
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(lines_of(r.out, "worker0"), ["/tmp", "bar-worker0"])
+
+    def test_exit_codes_per_node_and_one_shot_status(self):
+        r = self.dust("@worker[0-2]", 'test "$(hostname)" = worker1')
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertRegex(r.err, r"2 of 3 nodes failed")
+        self.assertRegex(r.err, r"worker\[0,2\]: exit 1")
+        r = self.dust("@worker0", "exit_with() { return $1; }; exit_with 42")
+        self.assertEqual(r.rc, 42, r.err)
+
+    def test_output_without_final_newline_and_binary_and_long_lines(self):
+        cmd = r"printf 'a\000b\377c\n'; head -c 30000 /dev/zero | tr '\0' x; echo; printf 'tail-no-newline'"
+        r = self.dust("@worker0", cmd)
+        self.assertEqual(r.rc, 0, r.err)
+        got = lines_of(r.out, "worker0")
+        self.assertEqual(got[0], r"a\x00b\xffc")
+        self.assertEqual(got[-1], "tail-no-newline")
+        chunks = got[1:-1]
+        self.assertGreater(len(chunks), 1, "a 30000-byte line is cut into chunks")
+        self.assertEqual("".join(chunks), "x" * 30000)
+
+    def test_prompt_answered_on_several_nodes_and_background_output(self):
+        c = self.spawn(timeout=20)
+        c.expect(r"dust:\S*\$ ")
+        c.sendline('@worker[0-1] read -p "Continue? [Y/n] " a; echo got $a')
+        c.expect(r"\[worker0\] Continue\? \[Y/n\]")
+        c.expect(r"\[worker1\] Continue\? \[Y/n\]") if "worker1] Continue" not in c.before else None
+        c.sendline("@worker[0-1] Y")
+        c.expect(r"\[worker\d\] got Y")
+        c.expect(r"\[worker\d\] got Y")
+        # A background job prints later, while dust sits at its prompt.
+        c.sendline("@worker2 (sleep 2; echo bg-done) &")
+        t0 = time.monotonic()
+        c.expect(r"\[worker2\] bg-done", timeout=15)
+        self.assertGreater(time.monotonic() - t0, 1.5)
+        c.sendline("exit")
+
+    def test_raw_mode_enter_resize_detach_and_state_kept(self):
+        c = self.spawn(timeout=20)
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("@worker1")
+        c.expect(r"rawshell:worker1:\S*\$ ")
+        c.send("cd /tmp\r")
+        c.expect(r"rawshell:worker1:/tmp\$ ")
+        c.setwinsize(33, 101)
+        os.kill(c.pid, 28)  # SIGWINCH, as a terminal emulator would send
+        time.sleep(0.5)
+        c.send("stty size\r")
+        c.expect(r"33 101")
+        c.send("\x03\x03\x03")
+        c.expect("back in dust")
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("@worker1 pwd")
+        c.expect(r"\[worker1\] /tmp")
+        c.sendline("@worker[0-1]")
+        c.expect("raw mode needs exactly one node")
+        c.sendline("exit")
+
+
+if __name__ == "__main__":
+    testbed.main()
