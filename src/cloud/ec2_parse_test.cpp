@@ -160,32 +160,18 @@ TEST(Ec2Parse, MotoShapedInstanceTakesGroupsFromInterfaces) {
   EXPECT_EQ(n.groups, (std::vector<std::string>{"sg-bf50a97517daea972"}));
 }
 
-double cpu_ms() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
-}
-
-// `show` over 2,000 instances must cost dust <= 0.2 s of its own time; XML parsing is most of it.
-// CPU time, not wall time, so that other processes on a busy machine do not count.
-TEST(Ec2Parse, TwoThousandInstancesParseWithinBudget) {
+// A 2,000-instance response (the `show` benchmark's size) parses completely. Its speed is measured
+// by bench/show_bench.py, not here: timing assertions do not belong in unit tests.
+TEST(Ec2Parse, TwoThousandInstances) {
   std::string xml = "<DescribeInstancesResponse><reservationSet><item><instancesSet>";
   for (int i = 0; i < 2000; ++i) xml += kMotoInstance;
   xml += "</instancesSet></item></reservationSet></DescribeInstancesResponse>";
-  const size_t kb = xml.size() / 1024;
-  double t0 = cpu_ms();
   pugi::xml_document d;
   ASSERT_TRUE(d.load_buffer_inplace(xml.data(), xml.size()));
-  double t1 = cpu_ms();
   Nodes nodes;
   instances(d.document_element(), &nodes);
-  double t2 = cpu_ms();
   ASSERT_EQ(nodes.size(), 2000u);
   EXPECT_EQ(nodes[1999].name, "worker");
-  std::printf("2000 instances, %zu KB of XML: parse %.1f ms + extract %.1f ms CPU\n", kb, t1 - t0, t2 - t1);
-#ifdef NDEBUG  // the budget is for optimised builds; sanitizer/debug builds only report
-  EXPECT_LT(t2 - t0, 200.0);
-#endif
 }
 
 TEST(Ec2Parse, StateChanges) {
