@@ -8,7 +8,9 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # so `testbed` imports
+# Run as a script, sys.path[0] is tests/testbed, where moto.py would shadow the real moto package:
+# replace it with tests/ so that `testbed` imports and `moto` is moto.
+sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 import testbed  # noqa: E402
 from testbed import seed  # noqa: E402
 

@@ -34,7 +34,8 @@ def _base_amis(workdir):
     """moto's 44 classic AMIs (ami-12c6146b…) as a file for MOTO_AMIS_PATH. Without it moto's first EC2 call
     also builds ~1,100 region AMIs (ECS, latest), which is most of a second of CPU per sandbox."""
     spec = importlib.util.find_spec("moto")
-    src = os.path.join(list(spec.submodule_search_locations)[0], "ec2", "resources", "amis.json.gz") if spec else ""
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    src = os.path.join(locations[0], "ec2", "resources", "amis.json.gz") if locations else ""
     if not os.path.exists(src):
         return None
     dst = os.path.join(workdir, "moto-amis.json")
