@@ -3,12 +3,19 @@
 
 #include <fmt/format.h>
 
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <map>
 
 #include "cloud/ec2.h"
 #include "select/target.h"
+#include "shell/commands/at.h"
 #include "shell/context.h"
 #include "shell/node_table.h"
 #include "util/error.h"
@@ -63,6 +70,56 @@ int wait_for(Context& ctx, const std::vector<std::string>& ids, const std::strin
   }
 }
 
+// True when host:port accepts a TCP connection within timeout_ms.
+bool port_open(const std::string& host, int port, int timeout_ms) {
+  addrinfo hints{}, *res = nullptr;
+  hints.ai_socktype = SOCK_STREAM;
+  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0 || !res) return false;
+  int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  bool ok = false;
+  if (fd >= 0) {
+    if (connect(fd, res->ai_addr, res->ai_addrlen) == 0) {
+      ok = true;
+    } else if (errno == EINPROGRESS) {
+      pollfd p{fd, POLLOUT, 0};
+      int err = 0;
+      socklen_t len = sizeof err;
+      ok = poll(&p, 1, timeout_ms) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
+    }
+    close(fd);
+  }
+  freeaddrinfo(res);
+  return ok;
+}
+
+// After `start --wait`: the nodes are running, now wait until their ssh port answers.
+int wait_for_ssh(Context& ctx, const std::vector<std::string>& ids) {
+  std::vector<const Node*> nodes;
+  for (const Node& n : ctx.nodes())
+    for (const auto& id : ids)
+      if (n.id == id) nodes.push_back(&n);
+  auto eps = endpoints_for(ctx, nodes);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  std::vector<bool> up(eps.size(), false);
+  for (;;) {
+    size_t done = 0;
+    for (size_t i = 0; i < eps.size(); ++i) {
+      if (!up[i] && !eps[i].host.empty()) up[i] = port_open(eps[i].host, eps[i].port ? eps[i].port : 22, 1000);
+      done += up[i];
+    }
+    ctx.out().out(fmt::format("waiting for ssh: {}/{} answering\n", done, eps.size()));
+    if (done == eps.size()) return 0;
+    if (interrupt::pending()) throw Error("wait interrupted");
+    if (std::chrono::steady_clock::now() > deadline) {
+      std::vector<std::string> missing;
+      for (size_t i = 0; i < eps.size(); ++i)
+        if (!up[i]) missing.push_back(eps[i].node_label);
+      throw Error(fmt::format("ssh did not answer on {}", fold_names(missing)));
+    }
+    ctx.loop().run_once(std::chrono::milliseconds(2000));
+  }
+}
+
 }  // namespace
 
 int change_power(Context& ctx, Args& a, PowerAction action) {
@@ -113,7 +170,10 @@ int change_power(Context& ctx, Args& a, PowerAction action) {
     std::string id = who == c.id ? "" : fmt::format(" ({})", c.id);
     ctx.out().out(fmt::format("{}{}: {} -> {}\n", who, id, c.previous, c.current));
   }
-  if (a.has("--wait")) return wait_for(ctx, ids, final_state(action));
+  if (!a.has("--wait")) return 0;
+  int rc = wait_for(ctx, ids, final_state(action));
+  if (rc == 0 && action == PowerAction::Start) rc = wait_for_ssh(ctx, ids);
+  return rc;
   return 0;
 }
 

@@ -22,7 +22,7 @@ def names_in_table(out):
 
 
 class Inventory(testbed.SandboxTestCase):
-    HOSTS = 0
+    HOSTS = 4  # master, worker0-2 answer ssh: start --wait waits for it
 
     def show(self, *target):
         r = self.dust("show", *target)
@@ -104,6 +104,7 @@ class Inventory(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 0, r.err)
         self.assertIn("-> pending", r.out)
         self.assertIn("waiting: 1/1 running", r.out)
+        self.assertIn("waiting for ssh: 1/1 answering", r.out)
         self.assertEqual(self.state_of(inst.id), "running")
 
     def state_of(self, iid):

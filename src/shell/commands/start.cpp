@@ -9,7 +9,7 @@ void register_start(CommandTable& t) {
   t.add({.name = "start",
          .usage = "start [--wait] [target]",
          .summary = "start nodes (no target = every node of the working set)",
-         .flags = {{"-w", "--wait", "wait until the nodes reach their new state"},
+         .flags = {{"-w", "--wait", "wait for the new state (start: and for ssh to answer)"},
                    {"-y", "--yes", "do not ask for confirmation"}},
          .target = TargetKind::Optional,
          .complete = CompleteKind::Nodes,
