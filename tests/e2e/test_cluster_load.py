@@ -5,6 +5,8 @@ import os
 import subprocess
 import time
 
+import pexpect
+
 import testbed
 from testbed import STACK
 
@@ -200,6 +202,53 @@ nodes:
         self.assertEqual(r.rc, 0, r.err)
         self.assertIn("There is no stack named orphan1 in us-east-1", r.out)
         self.assertFalse(os.path.exists(path))
+
+    def test_aws_error_is_reported_with_its_code(self):
+        spec = self.write_spec("badnet1")
+        with open(spec) as f:
+            text = f.read()
+        with open(spec, "w") as f:
+            f.write(text.replace(self.sandbox.subnet, "subnet-0000000000000dead"))
+        r = self.dust("load", spec, "--yes")
+        self.assertEqual(r.rc, 1)
+        self.assertIn("CreateStack badnet1 failed: AWS error InvalidSubnetID.NotFound", r.err)
+        self.assertFalse(os.path.exists(self.home("clusters", "badnet1.yaml")))
+        # moto leaves the half-made stack behind (AWS would roll it back): dust says so, and
+        # cluster delete removes a stack that has no cluster file.
+        if "badnet1" in self.stack_names():
+            self.assertIn("cluster delete badnet1", r.err)
+            r = self.dust("cluster", "delete", "badnet1", "--yes")
+            self.assertEqual(r.rc, 0, r.err)
+            self.assertIn("Stack badnet1 in us-east-1 (CREATE_IN_PROGRESS) will be deleted", r.out)
+            self.assertNotIn("badnet1", self.stack_names())
+        else:
+            self.assertIn("nothing created", r.err)
+
+    def test_wait_shows_progress_and_ctrl_c_stops_it(self):
+        # A stack that stays CREATE_IN_PROGRESS in moto: an ingress naming its group by Ref.
+        body = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {
+            "SG": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "stuck"}},
+            "In": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {
+                "GroupName": {"Ref": "SG"}, "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+                "CidrIp": "10.0.0.0/8"}}}}
+        try:
+            self.cfn().create_stack(StackName="stuck1", TemplateBody=json.dumps(body))
+        except Exception:  # moto reports the ingress failure but keeps the stack
+            pass
+        self.assertIn("stuck1", self.stack_names())
+        child = self.spawn("status", "stuck1", "--wait", timeout=20)
+        child.expect_exact("StackEvent AWS::CloudFormation::Stack stuck1 CREATE_IN_PROGRESS")
+        child.expect_exact("waiting for stack stuck1: CREATE_IN_PROGRESS")
+        time.sleep(2.5)  # at least one more poll
+        child.sendcontrol("c")
+        child.expect_exact("stopped waiting; the stack carries on")
+        child.expect(pexpect.EOF)
+        child.close()
+        self.assertEqual(child.exitstatus, 130)
+        self.assertIn("stuck1", self.stack_names())
+        r = self.dust("cluster", "delete", "stuck1", "--yes")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertNotIn("stuck1", self.stack_names())
 
     def test_status_errors(self):
         r = self.dust("status", "nosuchstack")

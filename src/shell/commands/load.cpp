@@ -86,7 +86,18 @@ int run(Context& ctx, Args& a) {
     // The tag marks the stack as dust's, so `status` without a name finds it.
     id = ctx.cfn(spec.region).create_stack(spec.name, body, {{"dust:cluster", spec.name}});
   } catch (const cloud::AwsError& e) {
-    throw Error(fmt::format("CreateStack {} failed: {}; nothing created", spec.name, e.what()));
+    // AWS creates asynchronously, so an error here normally means no stack; but a stand-in
+    // (moto) may fail half-way and leave one behind: say so rather than "nothing created".
+    std::optional<cloud::Stack> left;
+    try {
+      left = ctx.cfn(spec.region).find_stack(spec.name);
+    } catch (const Error&) {
+    }
+    if (!left || left->status == "DELETE_COMPLETE")
+      throw Error(fmt::format("CreateStack {} failed: {}; nothing created", spec.name, e.what()));
+    throw Error(fmt::format("CreateStack {} failed: {}; the stack was left in {} (status {}; "
+                            "remove it with: cluster delete {})",
+                            spec.name, e.what(), left->status, spec.name, spec.name));
   }
   ctx.out().out(fmt::format("Creating stack {} in {}: {}\n", spec.name, spec.region, id));
 
