@@ -15,12 +15,14 @@ class LineMode(testbed.SandboxTestCase):
     HOSTS = 4  # master, worker0..2
 
     def test_every_node_answers_with_its_own_hostname_and_keys_are_recorded(self):
-        r = self.dust("@", "hostname")
+        r = self.dust("@master,worker[0-2]", "hostname")
         self.assertEqual(r.rc, 0, r.err)
         for name in ("master", "worker0", "worker1", "worker2"):
             self.assertEqual(lines_of(r.out, name), [name], r.out)
-        # Non-running or host-less nodes are named, never silently dropped.
-        self.assertIn("not running", r.err)
+        # Selected nodes that are not running are named, never silently dropped.
+        r = self.dust("@db,worker0", "true")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertIn("not running: db", r.err)
         # accept-new: every host's key is now in known_hosts.
         with open(self.sandbox.known_hosts) as f:
             known = f.read()

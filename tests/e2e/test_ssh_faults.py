@@ -1,0 +1,97 @@
+"""E2E: ssh failure behaviour (issue 3) — refused, black-holed, host dying mid-command, changed host key,
+output flood — each named per node while the other nodes finish normally and on time."""
+import os
+import resource
+import subprocess
+import time
+
+import testbed
+from testbed.harness import dust_bin
+
+
+def lines_of(out, node):
+    return [l[len(node) + 3:] for l in out.splitlines() if l.startswith(f"[{node}] ")]
+
+
+class Faults(testbed.SandboxTestCase):
+    HOSTS = 4  # master, worker0..2
+
+    def test_connection_refused_is_named_and_others_finish(self):
+        h = self.sandbox.host("master")
+        h.kill_listener()
+        try:
+            r = self.dust("@master,worker0", "hostname")
+        finally:
+            h.restart()
+        self.assertEqual(lines_of(r.out, "worker0"), ["worker0"], r.out)
+        self.assertRegex(r.err, r"\[master\] error: .*(refused|Connection refused)")
+        self.assertEqual(r.rc, 255)
+
+    def test_black_holed_host_times_out_without_delaying_others(self):
+        h = self.sandbox.host("worker1")
+        h.blackhole(True)
+        try:
+            t0 = time.monotonic()
+            r = self.dust("@worker[0-1]", "hostname", timeout=40)
+            took = time.monotonic() - t0
+        finally:
+            h.blackhole(False)
+        self.assertEqual(lines_of(r.out, "worker0"), ["worker0"], r.out + r.err)
+        self.assertRegex(r.err, r"\[worker1\] error: connection timed out after 10 s")
+        self.assertLess(took, 16)
+        self.assertGreater(took, 9)
+
+    def test_host_dying_mid_command(self):
+        h = self.sandbox.host("worker2")
+        env = self.sandbox.env()
+        p = subprocess.Popen([dust_bin(), "@worker[0,2]", "sleep 3; echo finished"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)
+        h.kill()
+        try:
+            out, err = p.communicate(timeout=30)
+        finally:
+            h.restart()
+        self.assertEqual(lines_of(out, "worker0"), ["finished"], out + err)
+        self.assertRegex(err, r"\[worker2\] error: connection lost")
+        self.assertNotEqual(p.returncode, 0)
+
+    def test_changed_host_key_is_refused_with_its_fingerprint(self):
+        r = self.dust("@worker0", "true")
+        self.assertEqual(r.rc, 0, r.err)
+        h = self.sandbox.host("worker0")
+        h.restart(new_host_key=True)
+        r = self.dust("@worker0,master", "hostname")
+        self.assertIn("HOST KEY CHANGED", r.err)
+        self.assertIn(h.fingerprint(), r.err)
+        self.assertEqual(lines_of(r.out, "master"), ["master"])
+        self.assertEqual(lines_of(r.out, "worker0"), [])
+        self.assertEqual(r.rc, 255)
+        os.remove(self.sandbox.known_hosts)  # leave the class's hosts usable
+
+    def test_flood_keeps_memory_bounded_and_other_nodes_on_time(self):
+        cmd = ('if [ "$(hostname)" = worker0 ]; then yes | head -c 1073741824; echo; echo flood-end; '
+               'else sleep 1; echo quick; fi')
+        env = self.sandbox.env()
+        t0 = time.monotonic()
+        p = subprocess.Popen([dust_bin(), "@worker[0-1]", cmd], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        quick_at = None
+        for line in p.stdout:
+            if line.startswith("[worker1] quick") and quick_at is None:
+                quick_at = time.monotonic() - t0
+        err = p.stderr.read()
+        p.wait(timeout=300)
+        took = time.monotonic() - t0
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(f"\nflood: 1 GiB in {took:.1f} s, other node answered after {quick_at:.1f} s, "
+              f"peak RSS of children {peak_kb / 1024:.0f} MB", flush=True)
+        self.assertEqual(p.returncode, 0, err[-2000:])
+        self.assertIsNotNone(quick_at)
+        self.assertLess(quick_at, 6)
+        self.assertIn("not shown", err)
+        self.assertLess(peak_kb, 150 * 1024)
+
+
+if __name__ == "__main__":
+    testbed.main()
