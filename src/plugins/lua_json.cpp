@@ -12,6 +12,8 @@ namespace {
 
 nlohmann::json convert(lua_State* L, int index, int depth) {
   if (depth > 64) throw Error("value nested too deeply (a table containing itself?)");
+  // Each level keeps a key and a value on the Lua stack; C code must grow it explicitly.
+  if (!lua_checkstack(L, 4)) throw Error("value nested too deeply");
   index = lua_absindex(L, index);
   switch (lua_type(L, index)) {
     case LUA_TNIL: return nullptr;
@@ -63,19 +65,8 @@ nlohmann::json convert(lua_State* L, int index, int depth) {
   }
 }
 
-}  // namespace
-
-nlohmann::json to_json(lua_State* L, int index) {
-  int top = lua_gettop(L);
-  try {
-    return convert(L, index, 0);
-  } catch (...) {
-    lua_settop(L, top);  // leave the stack as found when a nested value is refused
-    throw;
-  }
-}
-
-void push_json(lua_State* L, const nlohmann::json& j) {
+void push(lua_State* L, const nlohmann::json& j, int depth) {
+  if (depth > 64 || !lua_checkstack(L, 3)) throw Error("stored value nested too deeply");
   switch (j.type()) {
     case nlohmann::json::value_t::null: lua_pushnil(L); break;
     case nlohmann::json::value_t::boolean: lua_pushboolean(L, j.get<bool>()); break;
@@ -91,7 +82,7 @@ void push_json(lua_State* L, const nlohmann::json& j) {
       lua_createtable(L, static_cast<int>(j.size()), 0);
       lua_Integer i = 1;
       for (const auto& v : j) {
-        push_json(L, v);
+        push(L, v, depth + 1);
         lua_rawseti(L, -2, i++);
       }
       break;
@@ -99,7 +90,7 @@ void push_json(lua_State* L, const nlohmann::json& j) {
     case nlohmann::json::value_t::object: {
       lua_createtable(L, 0, static_cast<int>(j.size()));
       for (const auto& [k, v] : j.items()) {
-        push_json(L, v);
+        push(L, v, depth + 1);
         lua_setfield(L, -2, k.c_str());
       }
       break;
@@ -107,5 +98,19 @@ void push_json(lua_State* L, const nlohmann::json& j) {
     default: lua_pushnil(L); break;
   }
 }
+
+}  // namespace
+
+nlohmann::json to_json(lua_State* L, int index) {
+  int top = lua_gettop(L);
+  try {
+    return convert(L, index, 0);
+  } catch (...) {
+    lua_settop(L, top);  // leave the stack as found when a nested value is refused
+    throw;
+  }
+}
+
+void push_json(lua_State* L, const nlohmann::json& j) { push(L, j, 0); }
 
 }  // namespace dust::plugins
