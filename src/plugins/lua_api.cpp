@@ -25,6 +25,7 @@ Host& host() {
     luaL_openlibs(x->L);
     open_api(x->L);
     install_command_function(x->L);
+    open_run(x->L);
     return x;
   }();
   return *h;

@@ -24,6 +24,9 @@ Host& host();  // creates the state (standard libraries + `dust` table) on first
 // `print` through dust's output. lua_api.cpp.
 void open_api(lua_State* L);
 
+// Adds dust.run (lua_run.cpp): a line through the persistent ssh sessions, waiting for every node.
+void open_run(lua_State* L);
+
 // The live context, or a Lua error naming `fn` when no handler is running (e.g. at load time).
 shell::Context& live_context(lua_State* L, const char* fn);
 
