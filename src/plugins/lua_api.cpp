@@ -26,6 +26,7 @@ Host& host() {
     open_api(x->L);
     install_command_function(x->L);
     open_run(x->L);
+    open_transfer(x->L);
     return x;
   }();
   return *h;

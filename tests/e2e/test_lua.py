@@ -49,6 +49,25 @@ dust.command{
 }
 '''
 
+SHIP = r'''
+dust.command{
+  name = "ship", usage = "ship <target> <local> <remote dir> <back dir>", summary = "put, cat, get",
+  target = "required",
+  run = function(args)
+    local local_file, remote_dir, back = args.words[1], args.words[2], args.words[3]
+    local failed = dust.put(args.target, local_file, remote_dir)
+    print("put failed=" .. failed)
+    local name = local_file:match("[^/]+$")
+    for _, r in ipairs(dust.run(args.target, "cat " .. remote_dir .. "/" .. name)) do
+      print("cat " .. r.node .. " " .. tostring(r.exit) .. " " .. (r.lines[1] or ""))
+    end
+    print("get failed=" .. dust.get(args.target, remote_dir .. "/" .. name, back))
+    print("get again failed=" .. dust.get(args.target, remote_dir .. "/" .. name, back))  -- refuses to overwrite
+    return 0
+  end,
+}
+'''
+
 FAILING = r'''
 local function deeper() error("kaboom " .. tostring(greeting)) end
 dust.command{name = "boom", summary = "always fails", run = function(args) deeper() end}
@@ -69,7 +88,7 @@ class Lua(testbed.SandboxTestCase):
         super().setUpClass()
         cls.cmd_dir = os.path.join(cls.sandbox.dust_home, "commands")
         os.makedirs(cls.cmd_dir, exist_ok=True)
-        for name, text in [("good.lua", GOOD), ("failing.lua", FAILING), ("broken.lua", BROKEN_SYNTAX),
+        for name, text in [("good.lua", GOOD), ("ship.lua", SHIP), ("failing.lua", FAILING), ("broken.lua", BROKEN_SYNTAX),
                            ("loaderr.lua", BROKEN_AT_LOAD), ("show.lua", BUILTIN)]:
             with open(os.path.join(cls.cmd_dir, name), "w") as f:
                 f.write(text)
@@ -170,6 +189,25 @@ class Lua(testbed.SandboxTestCase):
         r = self.dust("uptime", "worker[0-1]", timeout=60)
         self.assertEqual(r.rc, 0, r.out + r.err)
         self.assertRegex(r.out, r"^load \d+\.\d\s+\(5/15 min [\d.]+-[\d.]+\)\s+worker\[0-1\]\s+2 nodes\n$")
+
+    def test_put_run_get_from_lua(self):
+        work = tempfile.mkdtemp(prefix="dust-ship-")
+        src = os.path.join(work, "payload.txt")
+        with open(src, "w") as f:
+            f.write("payload-42\n")
+        back = os.path.join(work, "back")
+        os.makedirs(back)
+        remote = tempfile.mkdtemp(prefix="dust-remote-")  # hosts share this machine's filesystem
+        r = self.dust("ship", "worker[0-1]", src, remote, back, timeout=90)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertIn("put failed=0", r.out)
+        self.assertIn("cat worker0 0 payload-42", r.out)
+        self.assertIn("cat worker1 0 payload-42", r.out)
+        self.assertIn("get failed=0", r.out)
+        self.assertIn("get again failed=2", r.out)
+        for node in ("worker0", "worker1"):
+            with open(os.path.join(back, node, "payload.txt")) as f:
+                self.assertEqual(f.read(), "payload-42\n")
 
     def test_inventory_writes_ansible_ini_and_remembers_the_file(self):
         out = os.path.join(tempfile.mkdtemp(prefix="dust-inv-"), "hosts.ini")
