@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "ssh/host_keys.h"
@@ -236,6 +237,20 @@ void Session::handle_output(std::string_view data) {
       [this](std::string_view d) {
         if (state_ == State::Setup || raw_entering_) return;  // echo of our own lines, banners
         if (state_ == State::Raw) return raw_sink_(d);
+        if (dropped_lines_ && !refill_covers(d.size())) {
+          // Still flooding: count the chunk instead of splitting it line by line (a 1 GB flood is
+          // 500M lines; per-line work would make dust itself the bottleneck).
+          size_t nl = static_cast<size_t>(std::count(d.begin(), d.end(), '\n'));
+          dropped_lines_ += nl;
+          dropped_bytes_ += d.size();
+          if (nl) lines_.clear();
+          auto now = Clock::now();
+          if (now - last_drop_notice_ >= 2s) {
+            last_drop_notice_ = now;
+            obs_.on_notice(*this, fmt::format("… {:.1f} MB not shown so far", dropped_bytes_ / 1048576.0));
+          }
+          return;
+        }
         lines_.feed(d, [this](std::string_view l) { deliver_line(l); });
         if (lines_.has_partial()) arm_idle_timer();
       },
@@ -265,6 +280,14 @@ void Session::handle_output(std::string_view data) {
         }
         // A marker while Ready: a line typed ahead ran as its own command; nothing to report.
       });
+}
+
+bool Session::refill_covers(size_t n) {
+  auto now = Clock::now();
+  double elapsed = std::chrono::duration<double>(now - refill_at_).count();
+  refill_at_ = now;
+  tokens_ = std::min<double>(opt_.output_burst_bytes, tokens_ + elapsed * opt_.output_rate_bytes_per_s);
+  return tokens_ >= static_cast<double>(n);
 }
 
 void Session::deliver_line(std::string_view line) {

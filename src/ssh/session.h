@@ -74,6 +74,7 @@ class Session {
   void pump();             // read a bounded amount, schedule more if libssh still holds data
   void handle_output(std::string_view data);
   void deliver_line(std::string_view line);
+  bool refill_covers(size_t n);  // refills the output bucket; true if n bytes may be shown
   void flush_partial();
   void arm_idle_timer();
   void arm_keepalive();
