@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "shell/command_table.h"
 #include "shell/config.h"
 #include "shell/context.h"
 #include "shell/repl.h"
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
                                                  : shell::Mode::Script;
   interrupt::install();
   shell::Context ctx(config, mode, yes, json);
+  shell::CommandTable::instance();  // loads drop-in commands now, so a broken one is reported at start
   switch (mode) {
     case shell::Mode::OneShot: {
       std::string line;
