@@ -148,6 +148,7 @@ class Driver {
 
   void release(NodeTask& t) {
     if (t.tick) pool_.loop().cancel(t.tick), t.tick = 0;
+    if (t.turn) pool_.loop().cancel(t.turn), t.turn = 0;
     if (t.session && !t.session->ended()) t.session->set_io_hook(nullptr);
     if (t.link && !alive(t)) t.link->abandon();
     t.up.reset();
@@ -199,6 +200,9 @@ class Driver {
         if (!job_.begin_item(t)) return fail(t, t.error);
         t.item_open = true;
       }
+      // An upload chunk waits a round trip with the session blocking: one chunk per node per turn,
+      // turns queued in order, so every node progresses. Socket activity and ticks leave it alone.
+      if (t.up && t.turn) return;
       Step st = Step::Done;
       bool again = false;
       std::string err;
@@ -206,7 +210,11 @@ class Driver {
       else if (t.down) st = t.down->pump(&err, &again);
       if (st == Step::Failed) return fail(t, err.empty() ? t.link->last_error() : err);
       if (st == Step::Pending) {
-        if (again) pool_.loop().after(0ms, [this, i] { pump(i); });
+        if (again && !t.turn)
+          t.turn = pool_.loop().after(0ms, [this, i] {
+            tasks_[i].turn = 0;
+            pump(i);
+          });
         return;
       }
       uint64_t moved = t.up ? t.up->acked() : t.down ? t.down->received() : 0;

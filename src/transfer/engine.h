@@ -41,6 +41,7 @@ struct NodeTask {
   double seconds = 0;
   std::string error, summary;
   EventLoop::TimerId tick = 0;
+  EventLoop::TimerId turn = 0;  // this node's next turn is queued (an upload chunk, a download batch)
   bool pumping = false;
 };
 

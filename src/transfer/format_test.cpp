@@ -1,8 +1,10 @@
+// Unit tests for src/transfer's pure helpers: byte/rate formatting, result lines, glob detection,
+// shell quoting of remote paths.
 #include "transfer/format.h"
 
 #include <gtest/gtest.h>
 
-#include "transfer/wire.h"
+#include "transfer/link.h"
 
 namespace dust::transfer {
 namespace {
@@ -31,44 +33,11 @@ TEST(TransferFormat, Glob) {
   EXPECT_FALSE(has_glob("/opt/data/file.txt"));
 }
 
-TEST(TransferWire, WriteHeaderLayout) {
-  std::string h = wire::write_header(7, "HH", 0x0102030405060708ull, 5);
-  ASSERT_EQ(h.size(), 4u + 1 + 4 + 4 + 2 + 8 + 4);
-  EXPECT_EQ(h.substr(0, 4), std::string("\0\0\0\x1c", 4));  // 1+4+4+2+8+4+5 = 28
-  EXPECT_EQ(h[4], 6);
-  EXPECT_EQ(h.substr(5, 4), std::string("\0\0\0\x07", 4));
-  EXPECT_EQ(h.substr(9, 6), std::string("\0\0\0\x02HH", 6));
-  EXPECT_EQ(h.substr(15, 8), std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8));
-  EXPECT_EQ(h.substr(23, 4), std::string("\0\0\0\x05", 4));
-}
-
-TEST(TransferWire, RepliesAcrossChunks) {
-  // STATUS id=3 code=3 (permission denied) "no" "" then STATUS id=4 code=0.
-  std::string a = std::string("\0\0\0\x17\x65\0\0\0\x03\0\0\0\x03\0\0\0\x02no\0\0\0\0", 27);
-  std::string b = std::string("\0\0\0\x15\x65\0\0\0\x04\0\0\0\0\0\0\0\0\0\0\0\0", 25);
-  std::string all = a + b;
-  wire::ReplyReader rr;
-  wire::Reply r;
-  for (char c : all.substr(0, 30)) rr.feed(std::string_view(&c, 1));
-  ASSERT_TRUE(rr.next(&r));
-  EXPECT_EQ(r.type, wire::kStatus);
-  EXPECT_EQ(r.id, 3u);
-  EXPECT_EQ(r.code, 3u);
-  EXPECT_EQ(r.message, "no");
-  EXPECT_FALSE(rr.next(&r));
-  rr.feed(all.substr(30));
-  ASSERT_TRUE(rr.next(&r));
-  EXPECT_EQ(r.id, 4u);
-  EXPECT_EQ(r.code, 0u);
-  EXPECT_FALSE(rr.next(&r));
-}
-
-TEST(TransferWire, PosixRename) {
-  std::string p = wire::posix_rename(9, "a", "bc");
-  // type, id, "posix-rename@openssh.com"(24), "a", "bc"
-  EXPECT_EQ(p.size(), 4u + 1 + 4 + 4 + 24 + 4 + 1 + 4 + 2);
-  EXPECT_EQ(static_cast<unsigned char>(p[4]), wire::kExtended);
-  EXPECT_NE(p.find("posix-rename@openssh.com"), std::string::npos);
+TEST(TransferFormat, ShellQuote) {
+  EXPECT_EQ(shell_quote("/opt/data/a b"), "'/opt/data/a b'");
+  EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+  EXPECT_EQ(shell_quote("-x$HOME`id`"), "'-x$HOME`id`'");
+  EXPECT_EQ(shell_quote(""), "''");
 }
 
 }  // namespace

@@ -25,6 +25,12 @@ std::string fx_reason(int code) {
   }
 }
 
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
 Link::~Link() {
   if (sftp_) sftp_free(sftp_);  // sends EOF and frees the channel
   else if (ch_) ssh_channel_free(ch_);
@@ -67,7 +73,6 @@ Link::Open Link::open_step(std::string* err) {
         // One round trip; libssh waits for the VERSION reply by polling the (non-blocking) socket.
         if (sftp_init(sftp_) != SSH_OK)
           return *err = fmt::format("sftp start failed: {}", ssh_get_error(ssh_)), Open::Failed;
-        posix_rename_ = sftp_extension_supported(sftp_, "posix-rename@openssh.com", "1");
         step_ = 4;
         return Open::Ready;
       default:
@@ -102,6 +107,44 @@ size_t Link::available() {
   if (!ch_) return 0;
   int n = ssh_channel_poll(ch_, 0);
   return n > 0 ? static_cast<size_t>(n) : 0;
+}
+
+}  // namespace dust::transfer
+
+namespace dust::transfer {
+
+bool Link::exec(const std::string& command, std::string* err) {
+  if (!ssh_) return *err = "no session", false;
+  Blocking blocking(ssh_);
+  ssh_channel c = ssh_channel_new(ssh_);
+  if (!c) return *err = "cannot create a channel", false;
+  auto give_up = [&](std::string why) {
+    ssh_channel_free(c);
+    *err = std::move(why);
+    return false;
+  };
+  if (ssh_channel_open_session(c) != SSH_OK)
+    return give_up(fmt::format("cannot open a channel: {}", ssh_get_error(ssh_)));
+  if (ssh_channel_request_exec(c, command.c_str()) != SSH_OK)
+    return give_up(fmt::format("cannot run a command: {}", ssh_get_error(ssh_)));
+  // Blocking reads return 0 only at end of file: stderr (kept for the message), then stdout (dropped;
+  // the commands run here print nothing there).
+  std::string errout;
+  char buf[1024];
+  for (int stream : {1, 0})
+    for (;;) {
+      int k = ssh_channel_read(c, buf, sizeof buf, stream);
+      if (k == SSH_ERROR) return give_up("connection lost");
+      if (k <= 0) break;
+      if (stream == 1 && errout.size() < 4096) errout.append(buf, k);
+    }
+  int status = ssh_channel_get_exit_status(c);
+  ssh_channel_close(c);
+  ssh_channel_free(c);
+  if (status == 0) return true;
+  while (!errout.empty() && (errout.back() == '\n' || errout.back() == '\r')) errout.pop_back();
+  *err = !errout.empty() ? errout : status < 0 ? std::string("no exit status") : fmt::format("exit status {}", status);
+  return false;
 }
 
 }  // namespace dust::transfer

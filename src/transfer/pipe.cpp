@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -12,93 +13,29 @@ namespace dust::transfer {
 using namespace std::chrono_literals;
 
 Upload::Upload(Link& link, int fd, uint64_t size, sftp_file remote)
-    : link_(link), fd_(fd), size_(size),
-      handle_(static_cast<const char*>(ssh_string_data(remote->handle)), ssh_string_len(remote->handle)) {}
+    : link_(link), fd_(fd), size_(size), file_(remote) {}
 
 Step Upload::pump(std::string* err, bool* again) {
   *again = false;
-  ssh_channel ch = link_.channel();
-  size_t budget = kPumpBudget;
-  char buf[16384];
-  for (;;) {
-    // Replies first: each acknowledged request makes room for the next.
-    while (link_.available() > 0) {
-      int n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, 0);
-      if (n == SSH_ERROR) return *err = "connection lost", Step::Failed;
-      if (n <= 0) break;
-      replies_.feed(std::string_view(buf, n));
-    }
-    wire::Reply r;
-    while (replies_.next(&r)) {
-      if (inflight_.empty() || r.type != wire::kStatus) return *err = "unexpected reply from the sftp server", Step::Failed;
-      if (r.code != SSH_FX_OK)
-        return *err = r.message.empty() ? fx_reason(static_cast<int>(r.code)) : fx_reason(static_cast<int>(r.code)) + ": " + r.message,
-               Step::Failed;
-      // OpenSSH answers in order; tolerate any order by id.
-      for (auto it = inflight_.begin(); it != inflight_.end(); ++it)
-        if (it->first == r.id) {
-          acked_ += it->second;
-          inflight_.erase(it);
-          break;
-        }
-    }
-    if (offset_ >= size_ && inflight_.empty() && out_pos_ >= out_.size()) return Step::Done;
-    bool progressed = false;
-    if (out_pos_ < out_.size()) {
-      int n = ssh_channel_write(ch, out_.data() + out_pos_, static_cast<uint32_t>(out_.size() - out_pos_));
-      if (n == SSH_ERROR) return *err = "connection lost", Step::Failed;
-      if (n > 0) out_pos_ += n, progressed = true, budget -= std::min<size_t>(budget, n);
-    }
-    if (out_pos_ >= out_.size() && offset_ < size_ && inflight_.size() < kWritesInFlight) {
-      uint32_t len = static_cast<uint32_t>(std::min<uint64_t>(kWriteChunk, size_ - offset_));
-      uint32_t id = link_.next_id();
-      out_ = wire::write_header(id, handle_, offset_, len);
-      size_t head = out_.size();
-      out_.resize(head + len);
-      size_t got = 0;
-      while (got < len) {
-        ssize_t n = pread(fd_, out_.data() + head + got, len - got, static_cast<off_t>(offset_ + got));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return *err = fmt::format("local read failed: {}", n < 0 ? std::strerror(errno) : "file shrank"), Step::Failed;
-        got += n;
-      }
-      out_pos_ = 0;
-      inflight_.emplace_back(id, len);
-      offset_ += len;
-      progressed = true;
-    }
-    if (budget == 0) return *again = true, Step::Pending;
-    if (!progressed && !link_.pull()) return Step::Pending;  // window full / waiting for replies
+  if (acked_ >= size_) return Step::Done;
+  uint32_t len = static_cast<uint32_t>(std::min<uint64_t>(kWriteChunk, size_ - acked_));
+  buf_.resize(len);
+  for (size_t got = 0; got < len;) {
+    ssize_t n = pread(fd_, buf_.data() + got, len - got, static_cast<off_t>(acked_ + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return *err = fmt::format("local read failed: {}", n < 0 ? std::strerror(errno) : "file shrank"), Step::Failed;
+    got += n;
   }
-}
-
-void Upload::drain() {
-  ssh_channel ch = link_.channel();
-  auto deadline = std::chrono::steady_clock::now() + 3s;
-  char buf[16384];
-  wire::Reply r;
-  while ((out_pos_ < out_.size() || !inflight_.empty()) && std::chrono::steady_clock::now() < deadline) {
-    if (ssh_get_status(link_.session()) & (SSH_CLOSED | SSH_CLOSED_ERROR)) return;
-    if (out_pos_ < out_.size()) {
-      int n = ssh_channel_write(ch, out_.data() + out_pos_, static_cast<uint32_t>(out_.size() - out_pos_));
-      if (n == SSH_ERROR) return;
-      if (n > 0) out_pos_ += n;
-    }
-    bool got = false;
-    while (link_.available() > 0) {
-      int n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      replies_.feed(std::string_view(buf, n));
-      got = true;
-    }
-    while (replies_.next(&r))
-      for (auto it = inflight_.begin(); it != inflight_.end(); ++it)
-        if (it->first == r.id) {
-          inflight_.erase(it);
-          break;
-        }
-    if (!got && !link_.pull()) usleep(200);
+  ssize_t n;
+  {
+    Blocking blocking(link_.session());
+    n = sftp_write(file_, buf_.data(), len);
   }
+  if (n != static_cast<ssize_t>(len)) return *err = link_.last_error(), Step::Failed;
+  acked_ += len;
+  if (acked_ >= size_) return Step::Done;
+  *again = true;
+  return Step::Pending;
 }
 
 Download::Download(Link& link, sftp_file remote, uint64_t size, int fd)

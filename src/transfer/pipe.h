@@ -1,6 +1,6 @@
-// One file's bytes between a local fd and an open remote handle, with many SFTP requests in flight:
-// Upload (WRITE requests encoded in wire.h, acknowledged by STATUS) and Download (libssh's
-// sftp_async_read_begin / sftp_async_read). Both are pumped from the event loop and never wait.
+// One file's bytes between a local fd and an open remote handle. Upload: libssh's sftp_write, one
+// chunk (one round trip) per call, the engine giving every node its chunk in turn. Download: many
+// requests in flight with libssh's sftp_async_read_begin / sftp_async_read, never waiting.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -9,40 +9,35 @@
 #include <vector>
 
 #include "transfer/link.h"
-#include "transfer/wire.h"
 
 namespace dust::transfer {
 
 enum class Step { Pending, Done, Failed };
 
-// Request sizes: 32 KiB is what OpenSSH's sftp uses for reads (its server caps a read there); writes
-// take larger requests, fewer STATUS replies. In flight: about the ssh channel window (2 MB).
+// Request sizes: 32 KiB is what OpenSSH's sftp uses for reads (its server caps a read there). A write
+// waits a round trip, so it is as large as OpenSSH's sftp-server takes: it drops the connection on any
+// message over 256 KiB (SFTP_MAX_MSG_LENGTH), and libssh 0.10's sftp_write does not split a call, so a
+// chunk plus the WRITE header (~30 bytes with OpenSSH's 4-byte handles) must stay under that.
 constexpr uint32_t kReadChunk = 32 * 1024;
-constexpr uint32_t kWriteChunk = 128 * 1024;
+constexpr uint32_t kWriteChunk = 255 * 1024;
 constexpr size_t kReadsInFlight = 64;
-constexpr size_t kWritesInFlight = 24;
 constexpr size_t kPumpBudget = 4u << 20;  // bytes per pump call, so every node gets its turn
 
 class Upload {
  public:
   Upload(Link& link, int fd, uint64_t size, sftp_file remote);
-  // *again: the budget ran out while more could be done at once (call again soon).
+  // Writes the next chunk and waits for the server's status (the session blocking meanwhile).
+  // *again: more chunks remain; the engine calls again at this node's next turn.
   Step pump(std::string* err, bool* again);
   uint64_t acked() const { return acked_; }
-  // After a failure with the connection alive: finish the half-sent packet and take every reply still
-  // due, so that libssh's next call on the channel reads only its own (bounded wait).
-  void drain();
 
  private:
   Link& link_;
   int fd_;
   uint64_t size_;
-  std::string handle_;
-  uint64_t offset_ = 0, acked_ = 0;
-  std::deque<std::pair<uint32_t, uint32_t>> inflight_;  // id, length
-  std::string out_;
-  size_t out_pos_ = 0;
-  wire::ReplyReader replies_;
+  sftp_file file_;
+  uint64_t acked_ = 0;  // sftp_write keeps the remote offset; each call is acknowledged on return
+  std::vector<char> buf_;
 };
 
 class Download {

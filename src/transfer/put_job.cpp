@@ -12,7 +12,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "transfer/wire.h"
 #include "util/error.h"
 
 namespace dust::transfer {
@@ -157,49 +156,25 @@ bool PutJob::finish_item(NodeTask& n) {
 
 bool PutJob::rename_into_place(NodeTask& n, const std::string& from, const std::string& to) {
   Link& l = *n.link;
-  if (l.has_posix_rename()) {
-    // Atomic replace of an existing file. One round trip, waited for as libssh waits for its own.
-    uint32_t id = l.next_id();
-    std::string req = wire::posix_rename(id, from, to);
-    size_t off = 0;
-    while (off < req.size()) {
-      int w = ssh_channel_write(l.channel(), req.data() + off, static_cast<uint32_t>(req.size() - off));
-      if (w == SSH_ERROR) return n.error = "connection lost", false;
-      off += std::max(w, 0);
-      if (w <= 0) l.pull();
-    }
-    wire::ReplyReader rr;
-    wire::Reply r;
-    char buf[1024];
-    while (!rr.next(&r)) {
-      if (l.available() == 0 && !l.pull()) {
-        if (ssh_get_status(l.session()) & (SSH_CLOSED | SSH_CLOSED_ERROR)) return n.error = "connection lost", false;
-        usleep(100);
-        continue;
-      }
-      int got = ssh_channel_read_nonblocking(l.channel(), buf, sizeof buf, 0);
-      if (got == SSH_ERROR) return n.error = "connection lost", false;
-      if (got > 0) rr.feed(std::string_view(buf, got));
-    }
-    if (r.type == wire::kStatus && r.code == SSH_FX_OK) return true;
-    return n.error = fmt::format("{}: rename failed: {}", to, fx_reason(static_cast<int>(r.code))), false;
-  }
+  // SFTP v3 RENAME: atomic, but OpenSSH refuses it when the target exists (it links, then unlinks).
   if (sftp_rename(l.sftp(), from.c_str(), to.c_str()) == 0) return true;
-  // SFTP v3 RENAME refuses an existing target: replace it (not atomic, but never a partial file).
-  sftp_unlink(l.sftp(), to.c_str());
-  if (sftp_rename(l.sftp(), from.c_str(), to.c_str()) == 0) return true;
-  return n.error = fmt::format("{}: rename failed: {}", to, l.last_error()), false;
+  std::string why = l.last_error();
+  sftp_attributes a = sftp_lstat(l.sftp(), to.c_str());
+  if (!a) return n.error = fmt::format("{}: rename failed: {}", to, why), false;
+  bool is_dir = a->type == SSH_FILEXFER_TYPE_DIRECTORY;
+  sftp_attributes_free(a);
+  if (is_dir) return n.error = fmt::format("{}: is a directory", to), false;
+  // Replacing an existing file: rename(2) through mv on an exec channel of the same session keeps
+  // the replace atomic (readers see the old file or the new one, never none), which unlink + RENAME
+  // would not.
+  std::string err;
+  if (l.exec(fmt::format("mv -f -- {} {}", shell_quote(from), shell_quote(to)), &err)) return true;
+  return n.error = fmt::format("{}: rename failed: {}", to, err), false;
 }
 
 void PutJob::abort_item(NodeTask& n, bool connection_alive) {
   if (n.fd >= 0) close(n.fd), n.fd = -1;
-  if (n.up && connection_alive) {
-    try {
-      n.up->drain();
-    } catch (...) {  // a malformed reply: the channel is unusable anyway
-    }
-  }
-  n.up.reset();
+  n.up.reset();  // sftp_write waits for its reply: nothing of ours is left in flight
   if (connection_alive) {
     if (n.remote) sftp_close(n.remote);
     if (!n.tmp.empty()) sftp_unlink(n.link->sftp(), n.tmp.c_str());
