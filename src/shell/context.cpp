@@ -12,6 +12,7 @@
 #include "cluster/resolve.h"
 #include "select/target.h"
 #include "util/error.h"
+#include "util/fold.h"
 #include "util/log.h"
 
 namespace dust::shell {
@@ -132,6 +133,24 @@ std::vector<const Node*> Context::select(const std::string& target) {
   std::vector<const Node*> out;
   for (size_t i : select::select(t, all)) out.push_back(&all[i]);
   return out;
+}
+
+std::vector<const Node*> Context::select_running(const std::string& target) {
+  std::vector<const Node*> running;
+  std::vector<std::string> skipped;
+  for (const Node* n : select(target)) {
+    if (n->state == "running")
+      running.push_back(n);
+    else
+      skipped.push_back(n->label());
+  }
+  if (!skipped.empty())
+    printer_.err(fmt::format("skipping {} node{} not running: {}\n", skipped.size(),
+                             skipped.size() == 1 ? "" : "s", fold_names(skipped)));
+  if (running.empty())
+    throw Error(target.empty() ? std::string("no running nodes")
+                               : fmt::format("no running node matches '{}'", target));
+  return running;
 }
 
 bool read_answer_line(std::string* line) {

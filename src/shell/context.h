@@ -56,6 +56,9 @@ class Context {
   bool have_nodes() const;                    // cache present (for completion without API calls)
   // Resolves a target against the working set; throws dust::Error on a malformed target.
   std::vector<const Node*> select(const std::string& target);
+  // The running nodes of a target, for ssh and transfers (PRODUCT.md §2): names the selected nodes
+  // that are not running as skipped; throws dust::Error when none is running.
+  std::vector<const Node*> select_running(const std::string& target);
 
   // Clients -----------------------------------------------------------------
   const cloud::AwsConfig& aws();

@@ -24,13 +24,7 @@ int run(Context& ctx, Args& a) {
   if (a.words.size() < 2 || a.words.size() > 3) throw Error("usage: get [-r] [-f] <target> <remote path> [local dir]");
   std::string target = a.words[0], remote = unquote(a.words[1]);
   std::string local = a.words.size() == 3 ? unquote(a.words[2]) : ".";
-  std::vector<const Node*> running;
-  std::vector<std::string> skipped;
-  for (const Node* n : ctx.select(target)) (n->state == "running" ? running.push_back(n) : skipped.push_back(n->label()));
-  if (!skipped.empty())
-    ctx.out().err(fmt::format("skipping {} node{} not running: {}\n", skipped.size(), skipped.size() == 1 ? "" : "s",
-                              fold_names(skipped)));
-  if (running.empty()) throw Error(fmt::format("no running node matches '{}'", target));
+  auto running = ctx.select_running(target);
 
   transfer::GetJob job(remote, local, a.has("--recursive"), a.has("--force"));
   transfer::RunOptions opt;

@@ -58,13 +58,7 @@ int run(Context& ctx, Args& a) {
   }
   auto files = transfer::expand_local(locals, a.has("--recursive"));
 
-  std::vector<const Node*> running;
-  std::vector<std::string> skipped;
-  for (const Node* n : ctx.select(target)) (n->state == "running" ? running.push_back(n) : skipped.push_back(n->label()));
-  if (!skipped.empty())
-    ctx.out().err(fmt::format("skipping {} node{} not running: {}\n", skipped.size(), skipped.size() == 1 ? "" : "s",
-                              fold_names(skipped)));
-  if (running.empty()) throw Error(fmt::format("no running node matches '{}'", target));
+  auto running = ctx.select_running(target);
 
   transfer::PutJob job(std::move(files), remote);
   transfer::RunOptions opt;
