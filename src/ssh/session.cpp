@@ -295,8 +295,10 @@ void Session::deliver_line(std::string_view line) {
   double elapsed = std::chrono::duration<double>(now - refill_at_).count();
   refill_at_ = now;
   tokens_ = std::min<double>(opt_.output_burst_bytes, tokens_ + elapsed * opt_.output_rate_bytes_per_s);
-  if (tokens_ >= static_cast<double>(line.size())) {
-    tokens_ -= static_cast<double>(line.size() + 1);
+  if (tokens_ >= static_cast<double>(line.size() + 64)) {
+    // Each line costs at least 64 bytes: printing a line has a fixed cost (prefix, write), so a
+    // flood of short lines (`yes`) is limited too.
+    tokens_ -= static_cast<double>(line.size() + 64);
     obs_.on_line(*this, printable(line));
     return;
   }
