@@ -50,7 +50,12 @@ class Link {
 // sftp_write then waits for a reply the server will never send.
 class Blocking {
  public:
-  explicit Blocking(ssh_session s) : s_(s), was_(ssh_is_blocking(s) != 0) { ssh_set_blocking(s_, 1); }
+  // The timeout bounds every blocking libssh call, so a peer that dies silently cannot hang dust.
+  explicit Blocking(ssh_session s) : s_(s), was_(ssh_is_blocking(s) != 0) {
+    long timeout_s = 30;
+    ssh_options_set(s_, SSH_OPTIONS_TIMEOUT, &timeout_s);
+    ssh_set_blocking(s_, 1);
+  }
   ~Blocking() { ssh_set_blocking(s_, was_ ? 1 : 0); }
   Blocking(const Blocking&) = delete;
   Blocking& operator=(const Blocking&) = delete;
