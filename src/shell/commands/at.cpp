@@ -125,19 +125,7 @@ int wait_for(Context& ctx, ssh::Pool& pool, const std::vector<ssh::Endpoint>& ep
 int run(Context& ctx, Args& a) {
   std::string target, command;
   split(a.rest, &target, &command);
-  auto selected = ctx.select(target);
-  std::vector<const Node*> running;
-  std::vector<std::string> skipped;
-  for (const Node* n : selected) {
-    if (n->state == "running")
-      running.push_back(n);
-    else
-      skipped.push_back(n->label());
-  }
-  if (!skipped.empty())
-    ctx.out().err(fmt::format("skipping {} node{} not running: {}\n", skipped.size(), skipped.size() == 1 ? "" : "s",
-                              fold_names(skipped)));
-  if (running.empty()) throw Error(target.empty() ? "no running nodes" : fmt::format("no running node matches '{}'", target));
+  auto running = ctx.select_running(target);
   ssh::Pool& pool = ssh_pool(ctx);
   auto eps = endpoints_for(ctx, running);
 
