@@ -3,6 +3,7 @@ through the real dust binary against moto (auth mode) and sshd hosts in network 
 import configparser
 import json
 import os
+import shutil
 import tempfile
 
 import testbed
@@ -190,14 +191,19 @@ class Lua(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 0, r.out + r.err)
         self.assertRegex(r.out, r"^load \d+\.\d\s+\(5/15 min [\d.]+-[\d.]+\)\s+worker\[0-1\]\s+2 nodes\n$")
 
+    def tempdir(self, prefix):
+        d = tempfile.mkdtemp(prefix=prefix)
+        self.addCleanup(shutil.rmtree, d, ignore_errors=True)
+        return d
+
     def test_put_run_get_from_lua(self):
-        work = tempfile.mkdtemp(prefix="dust-ship-")
+        work = self.tempdir("dust-ship-")
         src = os.path.join(work, "payload.txt")
         with open(src, "w") as f:
             f.write("payload-42\n")
         back = os.path.join(work, "back")
         os.makedirs(back)
-        remote = tempfile.mkdtemp(prefix="dust-remote-")  # hosts share this machine's filesystem
+        remote = self.tempdir("dust-remote-")  # hosts share this machine's filesystem
         r = self.dust("ship", "worker[0-1]", src, remote, back, timeout=90)
         self.assertEqual(r.rc, 0, r.out + r.err)
         self.assertIn("put failed=0", r.out)
@@ -210,7 +216,7 @@ class Lua(testbed.SandboxTestCase):
                 self.assertEqual(f.read(), "payload-42\n")
 
     def test_inventory_writes_ansible_ini_and_remembers_the_file(self):
-        out = os.path.join(tempfile.mkdtemp(prefix="dust-inv-"), "hosts.ini")
+        out = os.path.join(self.tempdir("dust-inv-"), "hosts.ini")
         r = self.dust("inventory", "worker*", out)
         self.assertEqual(r.rc, 0, r.err)
         self.assertIn(f"wrote {out}: 3 hosts", r.out)
