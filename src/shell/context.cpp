@@ -96,7 +96,8 @@ const Nodes& Context::nodes() {
     strays_ = std::move(r.strays);
     return *(working_ = std::move(r.nodes));
   }
-  // Region view: mark the instances that a cluster file of this region claims.
+  // Region view: mark the instances that a cluster file of this region claims (the first file, by
+  // name, wins when two claim the same instance).
   Nodes out = all;
   for (const auto& entry : cluster::list_clusters()) {
     if (entry.region != region() || !entry.error.empty()) continue;
@@ -104,7 +105,7 @@ const Nodes& Context::nodes() {
       cluster::Resolution r = cluster::resolve(cluster::read_cluster_file(entry.path), all);
       for (const Node& member : r.nodes)
         for (Node& n : out)
-          if (!member.id.empty() && n.id == member.id) n.cluster = entry.name;
+          if (!member.id.empty() && n.id == member.id && n.cluster.empty()) n.cluster = entry.name;
     } catch (const Error& e) {
       log::warn("{}", e.what());
     }

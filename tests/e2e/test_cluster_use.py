@@ -6,7 +6,7 @@ from testbed import STACK
 
 
 class UseCluster(testbed.SandboxTestCase):
-    HOSTS = 0
+    HOSTS = 4  # master, worker0-2 answer ssh
 
     @classmethod
     def setUpClass(cls):
@@ -66,6 +66,19 @@ nodes:
         child.sendline("use region us-east-1")
         child.expect_exact("dust:us-east-1$ ")
         child.sendline("exit")
+
+    def test_assign_then_use_then_ssh_by_friendly_names(self):
+        r = self.dust("assign", f"tags={STACK}:nano1", "nano2", "user=root", "--yes")
+        self.assertEqual(r.rc, 0, r.err)
+        self.addCleanup(os.remove, os.path.join(self.sandbox.dust_home, "clusters", "nano2.yaml"))
+        r = self.dust(input="use nano2\nshow\n@ hostname\n@worker* cd /tmp\n@w* pwd\n", timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertIn("nano2:", r.out)
+        for name in ("master", "worker0", "worker1"):
+            self.assertIn(f"[{name}] {name}\n", r.out)  # friendly name = the host answering
+        self.assertNotIn("[worker2]", r.out)  # not in the cluster
+        self.assertIn("[worker0] /tmp\n", r.out)
+        self.assertIn("[worker1] /tmp\n", r.out)
 
     def test_unknown_cluster(self):
         r = self.dust("use", "cluster", "nope")
