@@ -59,7 +59,9 @@ void cancel_line() {
   if (!g_ctx->out().prompt_visible()) return;
   rl_replace_line("", 0);
   rl_point = rl_end = 0;
-  fputs("^C\n", rl_outstream ? rl_outstream : stdout);
+  FILE* out = rl_outstream ? rl_outstream : stdout;
+  fputs("^C\n", out);
+  fflush(out);
   rl_on_new_line();
   rl_redisplay();
 }

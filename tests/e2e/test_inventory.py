@@ -222,6 +222,7 @@ class Inventory(testbed.SandboxTestCase):
         child.expect("worker2")
         child.expect_exact("dust:us-east-1$ ")
         child.send("show some half typed line")
+        time.sleep(0.3)  # let dust read the typed text before the interrupt arrives
         child.sendintr()
         child.expect_exact("^C")
         child.expect_exact("dust:us-east-1$ ")
