@@ -18,9 +18,11 @@
 namespace dust::shell {
 
 Context::Context(Config config, Mode mode, bool assume_yes, bool json)
-    : config_(std::move(config)), mode_(mode), assume_yes_(assume_yes), json_(json) {}
+    : config_(std::move(config)), mode_(mode), assume_yes_(assume_yes), json_(json) {
+  loop_.set_after_turn([this] { printer_.flush(); });
+}
 
-Context::~Context() = default;
+Context::~Context() { printer_.flush(); }
 
 const cloud::AwsConfig& Context::aws() {
   if (!aws_) aws_ = cloud::resolve_aws_config(config_.region);

@@ -9,8 +9,34 @@
 
 namespace dust::shell {
 
-void Printer::out(std::string_view text) { write(STDOUT_FILENO, text); }
-void Printer::err(std::string_view text) { write(STDERR_FILENO, text); }
+namespace {
+constexpr size_t kQueueLimit = 64 * 1024;
+}
+
+void Printer::out(std::string_view text) {
+  flush();
+  write(STDOUT_FILENO, text);
+}
+
+void Printer::err(std::string_view text) {
+  flush();
+  write(STDERR_FILENO, text);
+}
+
+void Printer::queue_line(std::string_view prefix, std::string_view text) {
+  queued_.append(prefix);
+  queued_ += ' ';
+  queued_.append(text);
+  queued_ += '\n';
+  if (queued_.size() >= kQueueLimit) flush();
+}
+
+void Printer::flush() {
+  if (queued_.empty()) return;
+  std::string text = std::move(queued_);
+  queued_.clear();
+  write(STDOUT_FILENO, text);
+}
 
 void Printer::write(int fd, std::string_view text) {
   if (prompt_visible_) {

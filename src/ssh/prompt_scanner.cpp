@@ -17,10 +17,12 @@ std::string shell_setup_line(const std::string& nonce, int attempt) {
   // The nonce's leading 0x1e is produced by printf so that the line itself stays plain ASCII; the
   // `$?` stays single-quoted so that it is expanded at each prompt, not now. The line ends with a
   // status of its own (kSetupStatusBase + attempt) so that its marker can be told apart from a
-  // command's when the line had to be sent more than once.
+  // command's when the line had to be sent more than once. `-opost`: line mode splits on "\n" and drops
+  // "\r" itself, and the pty's output processing ("\n" → "\r\n") costs the remote kernel ~8× the
+  // throughput of a flooding command (raw mode turns it back on).
   std::string tail = nonce.substr(1);
   return fmt::format(
-      " stty -echo 2>/dev/null; set +o emacs +o vi 2>/dev/null; unset PROMPT_COMMAND 2>/dev/null;"
+      " stty -echo -opost 2>/dev/null; set +o emacs +o vi 2>/dev/null; unset PROMPT_COMMAND 2>/dev/null;"
       " PS2=''; PS1=\"$(printf '\\036'){}:\"'$?:'; $(exit {})\n",
       tail, kSetupStatusBase + std::min(attempt, 9));
 }

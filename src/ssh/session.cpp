@@ -2,6 +2,7 @@
 #include "ssh/session.h"
 
 #include <fmt/format.h>
+#include <libssh/callbacks.h>
 #include <poll.h>
 
 #include <algorithm>
@@ -28,6 +29,19 @@ std::string debug_escape(std::string_view d) {
     if (c >= 0x20 && c < 0x7f) o.push_back(static_cast<char>(c));
     else o += fmt::format("\\x{:02x}", c);
   return o;
+}
+
+// libssh's own messages go to dust's log (debug), never straight to stderr: a `LogLevel` line in the
+// user's ssh config would otherwise make libssh print its internals under the nodes' output.
+void libssh_log(int, const char* function, const char* buffer, void*) {
+  log::debug("libssh {}: {}", function ? function : "", buffer ? buffer : "");
+}
+
+void set_libssh_logging(ssh_session s) {
+  static const bool installed = (ssh_set_log_callback(libssh_log), true);
+  (void)installed;
+  int verbosity = log::level() >= log::Level::Debug ? SSH_LOG_WARN : SSH_LOG_NOLOG;
+  ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
 }
 
 }  // namespace
@@ -64,6 +78,7 @@ void Session::start() {
   for (auto it = names.rbegin(); it != names.rend(); ++it) ssh_options_set(ssh_, SSH_OPTIONS_IDENTITY, it->c_str());
   std::string config = opt_.ssh_config.empty() ? paths::join(dir, "config") : paths::expand_user(opt_.ssh_config);
   ssh_options_parse_config(ssh_, config.c_str());  // a missing file is fine; also stops the default parse
+  set_libssh_logging(ssh_);                          // after the config: its LogLevel is not ours
   if (!ep_.keyfile.empty()) ssh_options_set(ssh_, SSH_OPTIONS_IDENTITY, ep_.keyfile.c_str());
   if (!ep_.user.empty()) {
     ssh_options_set(ssh_, SSH_OPTIONS_USER, ep_.user.c_str());
@@ -414,7 +429,7 @@ bool Session::enter_raw(std::function<void(std::string_view)> sink, int cols, in
   // Echo and line editing back on, a readable prompt; the printf'd marker tells us where the
   // shell's answer to this line ends and the user's session begins.
   outq_ += fmt::format(
-      " stty echo 2>/dev/null; set -o emacs 2>/dev/null; PS1='rawshell:{}:$PWD$ '; printf '\\036{}:0:'\n",
+      " stty echo opost 2>/dev/null; set -o emacs 2>/dev/null; PS1='rawshell:{}:$PWD$ '; printf '\\036{}:0:'\n",
       ep_.node_label, scanner_.nonce().substr(1));
   step();
   return true;

@@ -42,7 +42,10 @@ bool EventLoop::run_once(std::chrono::milliseconds max_wait) {
   for (auto& [fd, w] : fds_)
     if (w.events) pfds.push_back(pollfd{fd, w.events, 0});
   int n = poll(pfds.data(), pfds.size(), static_cast<int>(wait.count()));
-  if (n < 0 && errno == EINTR) return false;
+  if (n < 0 && errno == EINTR) {
+    if (after_turn_) after_turn_();
+    return false;
+  }
   for (auto& p : pfds) {
     if (!p.revents) continue;
     auto it = fds_.find(p.fd);
@@ -56,6 +59,7 @@ bool EventLoop::run_once(std::chrono::milliseconds max_wait) {
     timers_.erase(timers_.begin());
     cb();
   }
+  if (after_turn_) after_turn_();
   return true;
 }
 

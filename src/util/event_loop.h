@@ -35,6 +35,9 @@ class EventLoop {
 
   size_t watched() const { return fds_.size(); }
 
+  // Runs at the end of every turn, after the fd callbacks and timers (output batching flushes here).
+  void set_after_turn(std::function<void()> fn) { after_turn_ = std::move(fn); }
+
  private:
   struct Watch {
     short events;
@@ -43,6 +46,7 @@ class EventLoop {
   std::unordered_map<int, Watch> fds_;
   std::multimap<Clock::time_point, std::pair<TimerId, std::function<void()>>> timers_;
   TimerId next_timer_ = 1;
+  std::function<void()> after_turn_;
 };
 
 }  // namespace dust

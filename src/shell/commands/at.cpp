@@ -26,12 +26,8 @@ class Out : public ssh::Listener {
   explicit Out(Printer& p) : p_(p) {
     colour_ = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
   }
-  void on_line(const std::string& node, std::string_view text) override {
-    p_.out(fmt::format("{} {}\n", tag(node), text));
-  }
-  void on_partial(const std::string& node, std::string_view text) override {
-    p_.out(fmt::format("{} {}\n", tag(node), text));
-  }
+  void on_line(const std::string& node, std::string_view text) override { p_.queue_line(tag(node), text); }
+  void on_partial(const std::string& node, std::string_view text) override { p_.queue_line(tag(node), text); }
   void on_done(const std::string&, int) override {}
   void on_error(const std::string& node, const std::string& msg) override {
     p_.err(fmt::format("{} error: {}\n", tag(node), msg));
@@ -41,15 +37,16 @@ class Out : public ssh::Listener {
   }
 
  private:
-  std::string tag(const std::string& node) {
-    if (!colour_) return "[" + node + "]";
-    auto [it, fresh] = colours_.try_emplace(node, 0);
-    if (fresh) it->second = 31 + static_cast<int>(colours_.size() - 1) % 6;
-    return fmt::format("\x1b[{}m[{}]\x1b[0m", it->second, node);
+  const std::string& tag(const std::string& node) {
+    auto [it, fresh] = tags_.try_emplace(node);
+    if (fresh)
+      it->second = colour_ ? fmt::format("\x1b[{}m[{}]\x1b[0m", 31 + static_cast<int>(tags_.size() - 1) % 6, node)
+                           : "[" + node + "]";
+    return it->second;
   }
   Printer& p_;
   bool colour_;
-  std::map<std::string, int> colours_;
+  std::map<std::string, std::string> tags_;  // node → its printed `[node]`
 };
 
 Out& listener(Context& ctx) {
