@@ -77,6 +77,9 @@ class LineMode(testbed.SandboxTestCase):
         c.expect(r"rawshell:worker1:\S*\$ ")
         c.send("cd /tmp\r")
         c.expect(r"rawshell:worker1:/tmp\$ ")
+        # The remote pty's output processing is on again in raw mode (line mode turns it off): "\n" → "\r\n".
+        c.send("printf 'raw-A\\nraw-B\\n'\r")
+        c.expect("raw-A\r\nraw-B\r\n")
         c.setwinsize(33, 101)
         os.kill(c.pid, 28)  # SIGWINCH, as a terminal emulator would send
         time.sleep(0.5)

@@ -85,3 +85,41 @@ def wait_for(pred, timeout, what, interval=0.02):
         if time.monotonic() > deadline:
             raise TimeoutError(f"testbed: timed out after {timeout}s waiting for {what}")
         time.sleep(interval)
+
+
+def vm_hwm_kb(pid):
+    """Peak resident set (VmHWM, KiB) of a live process, or None once it is gone.
+
+    Unlike ru_maxrss from wait4(), it is the process's own figure: Linux records the parent's peak at
+    fork/exec in the child's ru_maxrss, so a child of a 70 MB Python test reports at least 70 MB there."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+class PeakRss:
+    """Samples a process's VmHWM in a thread until it exits; `.kb` is the largest value seen."""
+
+    def __init__(self, pid, every=0.05):
+        import threading
+        self.kb = 0
+        self._pid, self._every = pid, every
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while True:
+            v = vm_hwm_kb(self._pid)
+            if v is None:
+                return
+            self.kb = max(self.kb, v)
+            time.sleep(self._every)
+
+    def wait(self):
+        self._thread.join()
+        return self.kb
