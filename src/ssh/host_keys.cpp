@@ -1,11 +1,8 @@
-// verify_host_key and the StrictHostKeyChecking lookup.
+// verify_host_key.
 #include "ssh/host_keys.h"
 
 #include <fmt/format.h>
-#include <fnmatch.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace dust::ssh {
 
@@ -69,38 +66,6 @@ bool verify_host_key(ssh_session s, const std::string& strict, std::string* err,
       *err = fmt::format("host key check failed: {}", ssh_get_error(s));
       return false;
   }
-}
-
-std::string strict_from_ssh_config(const std::string& config_path, const std::string& host) {
-  std::ifstream in(config_path);
-  std::string line;
-  bool match = true;  // lines before any Host apply to all
-  while (std::getline(in, line)) {
-    for (auto& c : line)
-      if (c == '=' || c == '\t') c = ' ';
-    std::istringstream ls(line);
-    std::string kw;
-    if (!(ls >> kw) || kw[0] == '#') continue;
-    kw = lower(kw);
-    if (kw == "host") {
-      match = false;
-      std::string pat;
-      bool negated = false;
-      while (ls >> pat) {
-        bool neg = pat[0] == '!';
-        if (neg) pat.erase(0, 1);
-        if (fnmatch(pat.c_str(), host.c_str(), 0) == 0) (neg ? negated : match) = true;
-      }
-      if (negated) match = false;
-    } else if (kw == "match") {
-      match = false;  // not evaluated here
-    } else if (match && kw == "stricthostkeychecking") {
-      std::string v;
-      ls >> v;
-      return lower(v);
-    }
-  }
-  return "";
 }
 
 }  // namespace dust::ssh

@@ -11,8 +11,4 @@ namespace dust::ssh {
 // Returns false with *err set when the node must be refused; *notice says when a key was recorded.
 bool verify_host_key(ssh_session s, const std::string& strict, std::string* err, std::string* notice);
 
-// StrictHostKeyChecking for `host` from an ssh config file (first matching Host block wins, as in
-// OpenSSH); "" when not set. libssh parses the option but offers no getter.
-std::string strict_from_ssh_config(const std::string& config_path, const std::string& host);
-
 }  // namespace dust::ssh

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "ssh/host_keys.h"
+#include "ssh/ssh_config.h"
 #include "util/log.h"
 #include "util/paths.h"
 
@@ -94,7 +95,14 @@ void Session::start() {
     std::string cmd = fmt::format("ssh -W [%h]:%p {}", ep_.proxy_jump);
     ssh_options_set(ssh_, SSH_OPTIONS_PROXYCOMMAND, cmd.c_str());
   }
-  strict_ = !opt_.strict_host_key.empty() ? opt_.strict_host_key : strict_from_ssh_config(config, ep_.host);
+  strict_ = !opt_.strict_host_key.empty() ? opt_.strict_host_key
+                                          : ssh_config_value(config, ep_.host, "StrictHostKeyChecking");
+  // Key files first, the agent after them (PRODUCT.md §2): libssh's automatic order is the reverse, and
+  // an agent holding many keys would use up the server's MaxAuthTries before the right file is tried.
+  // So the first pass runs with the agent switched off; the agent gets its own pass if the files fail.
+  agent_sock_ = agent_socket(config, ep_.host);
+  agent_pass_ = false;
+  ssh_options_set(ssh_, SSH_OPTIONS_IDENTITY_AGENT, "/dev/null");
   ssh_set_blocking(ssh_, 0);
   deadline_timer_ = loop_.after(std::chrono::seconds(opt_.connect_timeout_s), [this] {
     deadline_timer_ = 0;
@@ -130,7 +138,7 @@ void Session::step() {
 bool Session::step_handshake() {
   for (;;) {
     State before = state_;
-    log::debug("ssh {}: {}", ep_.node_label, state_name(state_));
+    log::debug("ssh {}: {}{}", ep_.node_label, state_name(state_), agent_pass_ ? " (agent)" : "");
     int rc = SSH_OK;
     switch (state_) {
       case State::Connecting:
@@ -145,15 +153,22 @@ bool Session::step_handshake() {
         state_ = State::Auth;
         break;
       case State::Auth:
-        rc = ssh_userauth_publickey_auto(ssh_, nullptr, nullptr);
+        rc = agent_pass_ ? ssh_userauth_agent(ssh_, nullptr) : ssh_userauth_publickey_auto(ssh_, nullptr, nullptr);
         if (rc == SSH_AUTH_AGAIN) return true;
+        if (rc == SSH_AUTH_DENIED && !agent_pass_ && !agent_sock_.empty()) {
+          agent_pass_ = true;
+          ssh_options_set(ssh_, SSH_OPTIONS_IDENTITY_AGENT, agent_sock_.c_str());
+          continue;
+        }
         if (rc != SSH_AUTH_SUCCESS) {
           char* u = nullptr;
           ssh_options_get(ssh_, SSH_OPTIONS_USER, &u);
           std::string user = u ? u : "?";
           if (u) ssh_string_free_char(u);
-          return fail(fmt::format("authentication failed for {}@{} (tried ssh-agent and key files{}{})", user,
-                                  ep_.host, ep_.keyfile.empty() ? "" : ", ", ep_.keyfile)),
+          std::string why = rc == SSH_AUTH_ERROR ? fmt::format(": {}", ssh_get_error(ssh_)) : "";
+          return fail(fmt::format("authentication failed for {}@{}{} (tried key files{}{}, then {})", user,
+                                  ep_.host, why, ep_.keyfile.empty() ? "" : " starting with ", ep_.keyfile,
+                                  agent_sock_.empty() ? "no ssh-agent (none running)" : "the ssh-agent")),
                  false;
         }
         if (deadline_timer_) loop_.cancel(deadline_timer_);

@@ -98,7 +98,9 @@ class Session {
   bool in_step_ = false;
   bool pump_scheduled_ = false;
   bool raw_entering_ = false;
-  std::string strict_;  // StrictHostKeyChecking in effect
+  std::string strict_;      // StrictHostKeyChecking in effect
+  std::string agent_sock_;  // ssh-agent socket for the second auth pass ("" = none)
+  bool agent_pass_ = false;
   EventLoop::TimerId deadline_timer_ = 0;
   EventLoop::TimerId idle_timer_ = 0;
   EventLoop::TimerId keepalive_timer_ = 0;

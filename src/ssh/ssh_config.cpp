@@ -1,0 +1,68 @@
+// ssh_config_value and agent_socket.
+#include "ssh/ssh_config.h"
+
+#include <fnmatch.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "util/paths.h"
+
+namespace dust::ssh {
+
+namespace {
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string env(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  return v ? v : "";
+}
+}  // namespace
+
+std::string ssh_config_value(const std::string& config_path, const std::string& host, const std::string& keyword) {
+  std::ifstream in(config_path);
+  std::string line, want = lower(keyword);
+  bool match = true;  // lines before any Host apply to all
+  while (std::getline(in, line)) {
+    for (auto& c : line)
+      if (c == '=' || c == '\t') c = ' ';
+    std::istringstream ls(line);
+    std::string kw;
+    if (!(ls >> kw) || kw[0] == '#') continue;
+    kw = lower(kw);
+    if (kw == "host") {
+      match = false;
+      std::string pat;
+      bool negated = false;
+      while (ls >> pat) {
+        bool neg = pat[0] == '!';
+        if (neg) pat.erase(0, 1);
+        if (fnmatch(pat.c_str(), host.c_str(), 0) == 0) (neg ? negated : match) = true;
+      }
+      if (negated) match = false;
+    } else if (kw == "match") {
+      match = false;  // not evaluated here
+    } else if (match && kw == want) {
+      std::string v;
+      ls >> v;
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+      return v;
+    }
+  }
+  return "";
+}
+
+std::string agent_socket(const std::string& config_path, const std::string& host) {
+  std::string v = ssh_config_value(config_path, host, "IdentityAgent");
+  if (v.empty() || v == "SSH_AUTH_SOCK") return env("SSH_AUTH_SOCK");
+  if (lower(v) == "none") return "";
+  if (v[0] == '$') return env(v.substr(1));
+  return paths::expand_user(v);
+}
+
+}  // namespace dust::ssh

@@ -1,0 +1,17 @@
+// Values dust needs from an ssh config file that libssh parses but offers no getter for
+// (StrictHostKeyChecking, IdentityAgent). libssh itself still applies the whole file to each session.
+#pragma once
+#include <string>
+
+namespace dust::ssh {
+
+// The first value of `keyword` (case-insensitive) that applies to `host`, as in OpenSSH: the first
+// matching Host block wins; lines before any Host apply to all; Match blocks are not evaluated.
+// "" when not set or the file is missing.
+std::string ssh_config_value(const std::string& config_path, const std::string& host, const std::string& keyword);
+
+// The ssh-agent socket for `host`: IdentityAgent from the config ("none" → no agent, "SSH_AUTH_SOCK" or
+// "$VAR" → that environment variable, a path → that path with ~ expanded), else $SSH_AUTH_SOCK. "" = none.
+std::string agent_socket(const std::string& config_path, const std::string& host);
+
+}  // namespace dust::ssh

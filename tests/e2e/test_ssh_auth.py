@@ -1,0 +1,64 @@
+"""E2E: who dust logs in with (PRODUCT.md §2) — key files before the ssh-agent, the agent alone when no
+key file works, and a clear error naming what was tried when nothing does. A real ssh-agent, real sshd."""
+import os
+import shutil
+import subprocess
+import tempfile
+
+import testbed
+from testbed import procs
+from testbed.sshhost import keygen
+
+
+def lines_of(out, node):
+    return [l[len(node) + 3:] for l in out.splitlines() if l.startswith(f"[{node}] ")]
+
+
+class Auth(testbed.SandboxTestCase):
+    HOSTS = 1  # master
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="dust-auth-")
+        self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
+        self.sock = os.path.join(self.dir, "agent.sock")
+        self.agent = procs.start(["ssh-agent", "-D", "-a", self.sock], stdout=subprocess.DEVNULL)
+        self.addCleanup(procs.stop, self.agent)
+        procs.wait_for(lambda: os.path.exists(self.sock), 10, "ssh-agent socket")
+        # A HOME without keys, and an ssh config like the sandbox's minus its IdentityFile.
+        self.bare_home = os.path.join(self.dir, "home")
+        os.makedirs(os.path.join(self.bare_home, ".ssh"), mode=0o700)
+        self.bare_config = os.path.join(self.dir, "ssh_config")
+        with open(self.sandbox.ssh_config) as src, open(self.bare_config, "w") as dst:
+            dst.writelines(l for l in src if "IdentityFile" not in l)
+
+    def agent_add(self, *keys):
+        for k in keys:
+            procs.run(["ssh-add", "-q", k], env=dict(os.environ, SSH_AUTH_SOCK=self.sock))
+
+    def test_key_files_are_tried_before_an_agent_full_of_other_keys(self):
+        # More wrong keys in the agent than sshd's MaxAuthTries (6): tried first, they would get the
+        # connection dropped before the right key file is offered.
+        wrong = []
+        for i in range(8):
+            wrong.append(os.path.join(self.dir, f"wrong{i}"))
+            keygen(wrong[-1], f"wrong-{i}")
+        self.agent_add(*wrong)
+        r = self.dust("@master", "hostname", SSH_AUTH_SOCK=self.sock)
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(lines_of(r.out, "master"), ["master"])
+
+    def test_the_agent_is_used_when_no_key_file_works(self):
+        self.agent_add(self.sandbox.identity)
+        r = self.dust("-F", self.bare_config, "@master", "hostname", HOME=self.bare_home, SSH_AUTH_SOCK=self.sock)
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(lines_of(r.out, "master"), ["master"])
+
+    def test_no_usable_key_and_no_agent_is_a_clear_error(self):
+        r = self.dust("-F", self.bare_config, "@master", "hostname", HOME=self.bare_home)
+        self.assertEqual(r.rc, 255, r.out + r.err)
+        self.assertRegex(r.err, r"\[master\] error: authentication failed for \S+@\S+ .*no ssh-agent")
+        self.assertEqual(lines_of(r.out, "master"), [])
+
+
+if __name__ == "__main__":
+    testbed.main()
