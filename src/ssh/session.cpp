@@ -91,10 +91,11 @@ void Session::start() {
       ssh_options_set(ssh_, SSH_OPTIONS_USER, opt_.default_user.c_str());
   }
   if (ep_.port > 0) ssh_options_set(ssh_, SSH_OPTIONS_PORT, &ep_.port);
-  if (!ep_.proxy_jump.empty()) {
-    std::string cmd = fmt::format("ssh -W [%h]:%p {}", ep_.proxy_jump);
-    ssh_options_set(ssh_, SSH_OPTIONS_PROXYCOMMAND, cmd.c_str());
-  }
+  // ProxyJump (cluster file, else ssh config) through OpenSSH, with dust's config file; libssh's own
+  // conversion of the config's ProxyJump would run `ssh` on the passwd entry's ~/.ssh/config.
+  std::string jump = !ep_.proxy_jump.empty() ? ep_.proxy_jump : ssh_config_value(config, ep_.host, "ProxyJump");
+  if (!jump.empty() && jump != "none")
+    ssh_options_set(ssh_, SSH_OPTIONS_PROXYCOMMAND, proxy_command(jump, config).c_str());
   strict_ = !opt_.strict_host_key.empty() ? opt_.strict_host_key
                                           : ssh_config_value(config, ep_.host, "StrictHostKeyChecking");
   // Key files first, the agent after them (PRODUCT.md §2): libssh's automatic order is the reverse, and

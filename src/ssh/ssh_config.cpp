@@ -1,4 +1,4 @@
-// ssh_config_value and agent_socket.
+// ssh_config_value, agent_socket, proxy_command.
 #include "ssh/ssh_config.h"
 
 #include <fnmatch.h>
@@ -16,6 +16,12 @@ namespace {
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 std::string env(const std::string& name) {
@@ -63,6 +69,18 @@ std::string agent_socket(const std::string& config_path, const std::string& host
   if (lower(v) == "none") return "";
   if (v[0] == '$') return env(v.substr(1));
   return paths::expand_user(v);
+}
+
+std::string proxy_command(const std::string& jump, const std::string& config_path) {
+  std::string cmd = "ssh";
+  if (!config_path.empty() && paths::exists(config_path)) cmd += " -F " + quote(config_path);
+  cmd += " -o BatchMode=yes";
+  std::string last = jump;
+  if (size_t comma = jump.rfind(','); comma != std::string::npos) {
+    cmd += " -J " + quote(jump.substr(0, comma));
+    last = jump.substr(comma + 1);
+  }
+  return cmd + " -W '[%h]:%p' " + quote(last);
 }
 
 }  // namespace dust::ssh

@@ -14,4 +14,9 @@ std::string ssh_config_value(const std::string& config_path, const std::string& 
 // "$VAR" → that environment variable, a path → that path with ~ expanded), else $SSH_AUTH_SOCK. "" = none.
 std::string agent_socket(const std::string& config_path, const std::string& host);
 
+// The ProxyCommand that reaches a host through `jump` (ProxyJump syntax: [user@]host[:port], hops separated
+// by commas): OpenSSH's `ssh -W`, given dust's ssh config file (OpenSSH would read the passwd entry's
+// ~/.ssh/config, not $HOME's) and BatchMode (never a prompt). Arguments are shell-quoted.
+std::string proxy_command(const std::string& jump, const std::string& config_path);
+
 }  // namespace dust::ssh

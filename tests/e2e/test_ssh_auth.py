@@ -1,5 +1,6 @@
-"""E2E: who dust logs in with (PRODUCT.md §2) — key files before the ssh-agent, the agent alone when no
-key file works, and a clear error naming what was tried when nothing does. A real ssh-agent, real sshd."""
+"""E2E: who and how dust logs in (PRODUCT.md §2) — key files before the ssh-agent, the agent alone when no
+key file works, a clear error naming what was tried when nothing does, and ProxyJump from the ssh config.
+A real ssh-agent, real sshd, OpenSSH as the jump client."""
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ def lines_of(out, node):
 
 
 class Auth(testbed.SandboxTestCase):
-    HOSTS = 1  # master
+    HOSTS = 2  # master, worker0
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="dust-auth-")
@@ -58,6 +59,18 @@ class Auth(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 255, r.out + r.err)
         self.assertRegex(r.err, r"\[master\] error: authentication failed for \S+@\S+ .*no ssh-agent")
         self.assertEqual(lines_of(r.out, "master"), [])
+
+    def test_proxy_jump_from_the_ssh_config(self):
+        master, worker = self.sandbox.host("master"), self.sandbox.host("worker0")
+        user = "root" if os.geteuid() == 0 else os.environ.get("USER")
+        cfg = os.path.join(self.dir, "jump_config")
+        with open(self.sandbox.ssh_config) as src, open(cfg, "w") as dst:
+            dst.write(src.read() + f"Host {worker.ip}\n    ProxyJump {user}@{master.ip}\n")
+        r = self.dust("-F", cfg, "@master,worker0", "echo $SSH_CONNECTION")
+        self.assertEqual(r.rc, 0, r.err)
+        # sshd names the peer it sees: worker0 sees master (the jump host), master sees dust itself.
+        self.assertEqual(lines_of(r.out, "worker0")[0].split()[0], master.ip, r.out)
+        self.assertNotEqual(lines_of(r.out, "master")[0].split()[0], master.ip, r.out)
 
 
 if __name__ == "__main__":
