@@ -297,9 +297,11 @@ std::string_view unquote(std::string_view f) {
   return f;
 }
 
-// Positions in s of c outside quotes and brackets, skipping escapes.
-std::vector<size_t> find_top_level(std::string_view s, char c) {
-  std::vector<size_t> at;
+// Walks s as every scanner of the target language must: `\` escapes the next character, quotes hide
+// their contents, `[` `]` nest. Calls at(i, depth) for each character outside quotes (depth before it;
+// `]` at depth 0 leaves it 0) and stops early when at returns false. Returns the quote left open, or 0.
+template <class At>
+char walk_top_level(std::string_view s, At&& at) {
   char quote = 0;
   int depth = 0;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -310,14 +312,22 @@ std::vector<size_t> find_top_level(std::string_view s, char c) {
       if (x == quote) quote = 0;
     } else if (is_quote(x)) {
       quote = x;
-    } else if (x == '[') {
-      ++depth;
-    } else if (x == ']') {
-      if (depth) --depth;
-    } else if (x == c && depth == 0) {
-      at.push_back(i);
+    } else {
+      if (!at(i, depth)) return 0;
+      if (x == '[') ++depth;
+      else if (x == ']' && depth) --depth;
     }
   }
+  return quote;
+}
+
+// Positions in s of c outside quotes and brackets.
+std::vector<size_t> find_top_level(std::string_view s, char c) {
+  std::vector<size_t> at;
+  walk_top_level(s, [&](size_t i, int depth) {
+    if (s[i] == c && depth == 0) at.push_back(i);
+    return true;
+  });
   return at;
 }
 
@@ -406,39 +416,19 @@ bool parse_term(std::string_view term, Term* t, std::string* err) {
 
 // Checks brackets and quotes balance over the whole text, so errors name the real problem.
 bool check_balance(std::string_view s, std::string* err) {
-  char quote = 0;
-  int depth = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char x = s[i];
-    if (x == '\\') {
-      ++i;
-    } else if (quote) {
-      if (x == quote) quote = 0;
-    } else if (is_quote(x)) {
-      quote = x;
-    } else if (x == '[') {
-      if (depth) {
-        *err = "nested '[' in '" + std::string(s) + "'";
-        return false;
-      }
-      ++depth;
-    } else if (x == ']') {
-      if (!depth) {
-        *err = "unmatched ']' in '" + std::string(s) + "'";
-        return false;
-      }
-      --depth;
-    }
-  }
-  if (quote) {
-    *err = std::string("unclosed quote ") + quote + " in '" + std::string(s) + "'";
-    return false;
-  }
-  if (depth) {
-    *err = "unclosed '[' in '" + std::string(s) + "'";
-    return false;
-  }
-  return true;
+  int open = 0;  // depth after the whole text
+  std::string bad;
+  char quote = walk_top_level(s, [&](size_t i, int depth) {
+    if (s[i] == '[' && depth) bad = "nested '['";
+    else if (s[i] == ']' && !depth) bad = "unmatched ']'";
+    open = depth + (s[i] == '[') - (s[i] == ']' && depth);
+    return bad.empty();
+  });
+  if (bad.empty() && quote) bad = std::string("unclosed quote ") + quote;
+  if (bad.empty() && open) bad = "unclosed '['";
+  if (bad.empty()) return true;
+  *err = bad + " in '" + std::string(s) + "'";
+  return false;
 }
 
 std::string_view trim(std::string_view s) {
