@@ -89,7 +89,8 @@ bool GetJob::walk(NodeTask& n, const std::string& remote, const std::string& loc
 
 bool GetJob::plan(NodeTask& n) {
   sftp_session s = n.link->sftp();
-  std::string base = join(local_dir_, node_dir_name(n.ep.node_label));
+  std::string node = node_dir_name(n.ep.node_label);
+  std::string base = suffix_ ? local_dir_ : join(local_dir_, node);
   n.summary = base;
   std::vector<std::pair<std::string, Attrs>> matches;
   std::string pattern = base_name(remote_);
@@ -118,7 +119,7 @@ bool GetJob::plan(NodeTask& n) {
   }
   for (auto& [path, a] : matches) {
     if (!a) continue;  // vanished between listing and stat
-    std::string local = join(base, base_name(path));
+    std::string local = suffix_ ? join(base, base_name(path) + "." + node) : join(base, base_name(path));
     if (a->type == SSH_FILEXFER_TYPE_DIRECTORY) {
       if (!recursive_) return n.error = fmt::format("{}: is a directory (use -r)", path), false;
       n.items.push_back({path, local, 0, a->permissions & 07777, true});

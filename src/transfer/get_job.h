@@ -1,5 +1,5 @@
 // get: what to download from each node (a path, a glob on its last component, -r directories) into
-// <local dir>/<node>/…, never replacing an existing local file without -f (written to a .part name,
+// <local dir>/<node>/… (or, with the suffix layout, <local dir>/<name>.<node>), never replacing an existing local file without -f (written to a .part name,
 // renamed when complete).
 #pragma once
 #include <string>
@@ -10,8 +10,9 @@ namespace dust::transfer {
 
 class GetJob : public Job {
  public:
-  GetJob(std::string remote, std::string local_dir, bool recursive, bool force)
-      : remote_(std::move(remote)), local_dir_(std::move(local_dir)), recursive_(recursive), force_(force) {}
+  GetJob(std::string remote, std::string local_dir, bool recursive, bool force, bool suffix = false)
+      : remote_(std::move(remote)), local_dir_(std::move(local_dir)), recursive_(recursive), force_(force),
+        suffix_(suffix) {}
   const char* verb() const override { return "get"; }
   bool plan(NodeTask& n) override;
   bool begin_item(NodeTask& n) override;
@@ -23,7 +24,7 @@ class GetJob : public Job {
   bool walk(NodeTask& n, const std::string& remote, const std::string& local);
   std::string remote_;
   std::string local_dir_;
-  bool recursive_, force_;
+  bool recursive_, force_, suffix_;
 };
 
 // The node's own folder below the local directory: its label with '/' replaced.

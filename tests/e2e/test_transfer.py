@@ -178,6 +178,23 @@ class Transfer(testbed.SandboxTestCase):
         self.assertEqual(sha(os.path.join(local, "worker1", "app.log")), sha(src))
         self.assertEqual(sorted(os.listdir(os.path.join(local, "worker1"))), ["app.log"], "no .part left")
 
+    def test_get_suffix_layout_names_copies_file_dot_node(self):
+        remote = self.mkdir("remote")
+        src = self.write(os.path.join(remote, "app.log"), os.urandom(50_000))
+        self.mkdir("remote/conf")
+        self.write(os.path.join(remote, "conf", "a.ini"), b"x=1\n")
+        local = self.mkdir("local")
+        r = self.dust("get", "-s", "worker[0-1]", src, local)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertEqual(sorted(os.listdir(local)), ["app.log.worker0", "app.log.worker1"])
+        self.assertEqual(sha(os.path.join(local, "app.log.worker1")), sha(src))
+        r = self.dust("get", "-s", "-r", "master", os.path.join(remote, "conf"), local)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertEqual(os.listdir(os.path.join(local, "conf.master")), ["a.ini"])
+        r = self.dust("get", "-s", "worker0", src, local)  # still never overwrites without -f
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn("app.log.worker0 exists (use -f to overwrite)", r.err)
+
     def test_get_remote_glob_and_recursive_directory(self):
         remote = self.mkdir("remote")
         for n in ("a.log", "b.log", "c.txt"):
