@@ -7,7 +7,7 @@ namespace dust::ssh {
 
 struct Options {
   int fanout = 64;                   // handshakes in flight at once
-  int connect_timeout_s = 10;        // TCP connect + handshake + auth, per node
+  int connect_timeout_s = 10;        // TCP connect + handshake + auth, per node (+30 s if the server answered)
   int keepalive_s = 30;              // idle sessions send an ignore message this often (0 = never)
   std::string ssh_config;            // -F file; empty = ~/.ssh/config
   std::string default_user = "ec2-user";

@@ -23,6 +23,7 @@ constexpr size_t kReadChunk = 16384;
 constexpr size_t kReadBudget = 65536;  // per session per loop turn: nobody starves the others
 constexpr auto kIdleFlush = 150ms;
 constexpr auto kSetupTimeout = 30s;
+constexpr auto kHandshakeGrace = 30s;  // after connect_timeout, for a server that answered but is slow
 constexpr int kLineCols = 250, kLineRows = 50;  // wide, so that line mode rarely wraps or truncates
 std::string debug_escape(std::string_view d) {
   std::string o;
@@ -105,14 +106,24 @@ void Session::start() {
   agent_pass_ = false;
   ssh_options_set(ssh_, SSH_OPTIONS_IDENTITY_AGENT, "/dev/null");
   ssh_set_blocking(ssh_, 0);
-  deadline_timer_ = loop_.after(std::chrono::seconds(opt_.connect_timeout_s), [this] {
-    deadline_timer_ = 0;
-    if (state_ == State::Connecting)
-      fail(fmt::format("connection timed out after {} s", opt_.connect_timeout_s));
-    else if (state_ < State::Channel)
-      fail(fmt::format("ssh handshake timed out after {} s", opt_.connect_timeout_s));
-  });
+  deadline_extended_ = false;
+  deadline_timer_ = loop_.after(std::chrono::seconds(opt_.connect_timeout_s), [this] { on_connect_deadline(); });
   step();
+}
+
+void Session::on_connect_deadline() {
+  deadline_timer_ = 0;
+  if (!handshaking() || state_ >= State::Channel) return;
+  bool answered = ssh_get_serverbanner(ssh_) != nullptr;
+  if (answered && !deadline_extended_) {
+    // The server is alive (its banner came), only slow: a loaded machine, or hundreds of handshakes
+    // sharing its CPU. Unlike a dead or black-holed host, it gets a grace period before giving up.
+    deadline_extended_ = true;
+    deadline_timer_ = loop_.after(kHandshakeGrace, [this] { on_connect_deadline(); });
+    return;
+  }
+  int waited = opt_.connect_timeout_s + (deadline_extended_ ? static_cast<int>(kHandshakeGrace.count()) : 0);
+  fail(fmt::format("{} timed out after {} s", answered ? "ssh handshake" : "connection", waited));
 }
 
 void Session::step() {

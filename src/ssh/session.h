@@ -71,6 +71,7 @@ class Session {
   void step();             // advance the handshake / pump data; called on fd activity and timers
   bool step_handshake();   // false once failed
   bool check_host_key();
+  void on_connect_deadline();  // connect_timeout: fail, or a grace period if the server answered
   void pump();             // read a bounded amount, schedule more if libssh still holds data
   void handle_output(std::string_view data);
   void deliver_line(std::string_view line);
@@ -101,6 +102,7 @@ class Session {
   std::string strict_;      // StrictHostKeyChecking in effect
   std::string agent_sock_;  // ssh-agent socket for the second auth pass ("" = none)
   bool agent_pass_ = false;
+  bool deadline_extended_ = false;
   EventLoop::TimerId deadline_timer_ = 0;
   EventLoop::TimerId idle_timer_ = 0;
   EventLoop::TimerId keepalive_timer_ = 0;

@@ -1,4 +1,5 @@
-"""E2E: ssh failure behaviour (issue 3) — refused, black-holed, host dying mid-command, changed host key,
+"""E2E: ssh failure behaviour (issue 3) — refused, black-holed, stalled after its banner, host dying
+mid-command, lost idle session, changed host key,
 output flood — each named per node while the other nodes finish normally and on time."""
 import os
 import subprocess
@@ -40,6 +41,23 @@ class Faults(testbed.SandboxTestCase):
         self.assertRegex(r.err, r"\[worker1\] error: connection timed out after 10 s")
         self.assertLess(took, 16)
         self.assertGreater(took, 9)
+
+    def test_server_that_answers_but_stalls_gets_a_grace_period_then_is_named(self):
+        # A host whose sshd sent its banner is alive, only slow (a loaded machine, hundreds of handshakes
+        # at once): it is not dropped at connect_timeout (10 s) but 30 s later.
+        h = self.sandbox.host("worker2")
+        h.stall_after_banner()
+        try:
+            t0 = time.monotonic()
+            r = self.dust("@worker[1-2]", "hostname", timeout=90)
+            took = time.monotonic() - t0
+        finally:
+            h.restart()
+        self.assertEqual(lines_of(r.out, "worker1"), ["worker1"], r.out + r.err)
+        self.assertRegex(r.err, r"\[worker2\] error: ssh handshake timed out after 40 s")
+        self.assertEqual(r.rc, 255)
+        self.assertGreater(took, 38)
+        self.assertLess(took, 55)
 
     def test_host_dying_mid_command(self):
         h = self.sandbox.host("worker2")

@@ -2,6 +2,7 @@
 import os
 import signal
 import subprocess
+import sys
 
 from . import procs
 
@@ -145,6 +146,23 @@ class SshHost:
         if new_host_key:
             self.host_key = keygen(self.key_path, f"host-{self.hostname}-new")
         self.start()
+
+    _STALL = ("import socket, sys\n"
+              "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+              "s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(16); print('listening', flush=True); held = []\n"
+              "while True:\n"
+              "    c, _ = s.accept(); c.sendall(b'SSH-2.0-OpenSSH_9.2 stalled\\r\\n'); held.append(c)\n")
+
+    def stall_after_banner(self):
+        """The listener is replaced by one that sends an ssh banner and then nothing: a host that is alive
+        but never finishes a handshake (restart() brings sshd back)."""
+        procs.stop(self.proc)
+        argv = [sys.executable, "-c", self._STALL, self.ip, str(self.port)]
+        if self.ns:
+            argv = ["ip", "netns", "exec", self.ns, *argv]
+        self.proc = procs.start(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
+        if self.proc.stdout.readline().strip() != "listening":
+            raise RuntimeError(f"stalling listener for {self.hostname} did not start")
 
     def blackhole(self, on=True):
         """Packets to this host vanish (connect/read timeouts), not refused. Needs the namespace mode.
