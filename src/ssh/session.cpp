@@ -106,8 +106,15 @@ void Session::start() {
   agent_pass_ = false;
   ssh_options_set(ssh_, SSH_OPTIONS_IDENTITY_AGENT, "/dev/null");
   ssh_set_blocking(ssh_, 0);
+  // ConnectTimeout from the ssh config is per host, so it wins over dust's ssh.connect_timeout.
+  connect_timeout_s_ = opt_.connect_timeout_s;
+  if (std::string v = ssh_config_value(config, ep_.host, "ConnectTimeout"); !v.empty()) {
+    int t = std::atoi(v.c_str());
+    if (t > 0) connect_timeout_s_ = t;
+    else log::warn("ssh config {}: ConnectTimeout '{}' is not a number of seconds; using {} s", config, v, connect_timeout_s_);
+  }
   deadline_extended_ = false;
-  deadline_timer_ = loop_.after(std::chrono::seconds(opt_.connect_timeout_s), [this] { on_connect_deadline(); });
+  deadline_timer_ = loop_.after(std::chrono::seconds(connect_timeout_s_), [this] { on_connect_deadline(); });
   step();
 }
 
@@ -122,7 +129,7 @@ void Session::on_connect_deadline() {
     deadline_timer_ = loop_.after(kHandshakeGrace, [this] { on_connect_deadline(); });
     return;
   }
-  int waited = opt_.connect_timeout_s + (deadline_extended_ ? static_cast<int>(kHandshakeGrace.count()) : 0);
+  int waited = connect_timeout_s_ + (deadline_extended_ ? static_cast<int>(kHandshakeGrace.count()) : 0);
   fail(fmt::format("{} timed out after {} s", answered ? "ssh handshake" : "connection", waited));
 }
 

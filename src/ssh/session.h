@@ -103,6 +103,7 @@ class Session {
   std::string agent_sock_;  // ssh-agent socket for the second auth pass ("" = none)
   bool agent_pass_ = false;
   bool deadline_extended_ = false;
+  int connect_timeout_s_ = 10;  // ssh config ConnectTimeout for this host, else Options
   EventLoop::TimerId deadline_timer_ = 0;
   EventLoop::TimerId idle_timer_ = 0;
   EventLoop::TimerId keepalive_timer_ = 0;

@@ -42,6 +42,23 @@ class Faults(testbed.SandboxTestCase):
         self.assertLess(took, 16)
         self.assertGreater(took, 9)
 
+    def test_connect_timeout_from_the_ssh_config_is_per_host(self):
+        h = self.sandbox.host("worker1")
+        cfg = os.path.join(self.sandbox.dir, "short_timeout_config")
+        with open(self.sandbox.ssh_config) as src, open(cfg, "w") as dst:
+            dst.write(src.read() + f"Host {h.ip}\n    ConnectTimeout 3\n")
+        h.blackhole(True)
+        try:
+            t0 = time.monotonic()
+            r = self.dust("-F", cfg, "@worker[0-1]", "hostname", timeout=40)
+            took = time.monotonic() - t0
+        finally:
+            h.blackhole(False)
+            os.remove(cfg)
+        self.assertEqual(lines_of(r.out, "worker0"), ["worker0"], r.out + r.err)
+        self.assertRegex(r.err, r"\[worker1\] error: connection timed out after 3 s")
+        self.assertLess(took, 8)
+
     def test_server_that_answers_but_stalls_gets_a_grace_period_then_is_named(self):
         # A host whose sshd sent its banner is alive, only slow (a loaded machine, hundreds of handshakes
         # at once): it is not dropped at connect_timeout (10 s) but 30 s later.
