@@ -2,9 +2,12 @@
 against moto + one sshd per host (network namespaces as root, loopback ports otherwise)."""
 import os
 import re
+import signal
+import subprocess
 import time
 
 import testbed
+from testbed.harness import dust_bin
 
 
 def lines_of(out, node):
@@ -69,6 +72,38 @@ class LineMode(testbed.SandboxTestCase):
         c.expect(r"\[worker2\] bg-done", timeout=15)
         self.assertGreater(time.monotonic() - t0, 1.5)
         c.sendline("exit")
+
+    def test_ctrl_c_interrupts_the_remote_commands_and_a_second_one_quits(self):
+        env = self.sandbox.env()
+        # First Ctrl-C: ^C goes to each node's pty, the foreground `sleep` dies, the nodes report 130.
+        p = subprocess.Popen([dust_bin(), "@worker[0-1]", "echo started; sleep 30; echo not-reached"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.assertEqual(p.stdout.readline().split()[1], "started")
+        self.assertEqual(p.stdout.readline().split()[1], "started")
+        # As a person would: once `sleep` runs. A ^C landing between `echo` and the shell handing the
+        # terminal to `sleep` reaches the shell itself, which (like any interactive shell) ignores it.
+        time.sleep(1)
+        t0 = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=15)
+        self.assertLess(time.monotonic() - t0, 5)
+        self.assertIn("interrupt sent to 2 nodes", err)
+        self.assertRegex(err, r"worker\[0-1\]: exit 130")
+        self.assertNotIn("not-reached", out)
+        self.assertEqual(p.returncode, 130, err)
+        # A command that ignores SIGINT keeps running after the first; the second Ctrl-C quits dust.
+        p = subprocess.Popen([dust_bin(), "@worker0", "trap '' INT; echo started; sleep 30"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.assertEqual(p.stdout.readline().split()[1], "started")
+        time.sleep(1)
+        p.send_signal(signal.SIGINT)
+        time.sleep(1.0)
+        self.assertIsNone(p.poll(), "one Ctrl-C only interrupts")
+        t0 = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=15)
+        self.assertLess(time.monotonic() - t0, 5)
+        self.assertEqual(p.returncode, 130, err)
 
     def test_raw_mode_enter_resize_detach_and_state_kept(self):
         c = self.spawn(timeout=20)
