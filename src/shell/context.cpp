@@ -11,6 +11,7 @@
 #include "cloud/ec2.h"
 #include "cluster/resolve.h"
 #include "select/target.h"
+#include "shell/node_table.h"
 #include "util/error.h"
 #include "util/fold.h"
 #include "util/log.h"
@@ -141,12 +142,9 @@ std::vector<const Node*> Context::select(const std::string& target) {
 std::vector<const Node*> Context::select_running(const std::string& target) {
   std::vector<const Node*> running;
   std::vector<std::string> skipped;
-  for (const Node* n : select(target)) {
-    if (n->state == "running")
-      running.push_back(n);
-    else
-      skipped.push_back(n->label());
-  }
+  std::vector<const Node*> not_running;
+  for (const Node* n : select(target)) (n->state == "running" ? running : not_running).push_back(n);
+  skipped = labels(not_running);
   if (!skipped.empty())
     printer_.err(fmt::format("skipping {} node{} not running: {}\n", skipped.size(),
                              skipped.size() == 1 ? "" : "s", fold_names(skipped)));
@@ -154,6 +152,13 @@ std::vector<const Node*> Context::select_running(const std::string& target) {
     throw Error(target.empty() ? std::string("no running nodes")
                                : fmt::format("no running node matches '{}'", target));
   return running;
+}
+
+std::vector<std::string> Context::labels(const std::vector<const Node*>& some) {
+  std::vector<std::string> out = display_names(some, &nodes());
+  for (size_t i = 0; i < some.size(); ++i)
+    if (out[i].empty()) out[i] = some[i]->label();
+  return out;
 }
 
 bool read_answer_line(std::string* line) {

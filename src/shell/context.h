@@ -59,6 +59,9 @@ class Context {
   // The running nodes of a target, for ssh and transfers (PRODUCT.md §2): names the selected nodes
   // that are not running as skipped; throws dust::Error when none is running.
   std::vector<const Node*> select_running(const std::string& target);
+  // How `nodes` are named in `[node]` prefixes and messages: display_names() over the whole working
+  // set, so a name two nodes share reads "web(i-…)" even when only one of them is selected.
+  std::vector<std::string> labels(const std::vector<const Node*>& nodes);
 
   // Clients -----------------------------------------------------------------
   const cloud::AwsConfig& aws();

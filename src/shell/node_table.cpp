@@ -8,10 +8,15 @@
 
 namespace dust::shell {
 
-std::vector<std::string> display_names(const std::vector<const Node*>& nodes) {
+std::vector<std::string> display_names(const std::vector<const Node*>& nodes, const Nodes* among) {
   std::map<std::string, int> count;
-  for (const Node* n : nodes)
-    if (!n->name.empty()) count[n->name]++;
+  if (among) {
+    for (const Node& n : *among)
+      if (!n.name.empty()) count[n.name]++;
+  } else {
+    for (const Node* n : nodes)
+      if (!n->name.empty()) count[n->name]++;
+  }
   std::vector<std::string> out;
   out.reserve(nodes.size());
   for (const Node* n : nodes) {

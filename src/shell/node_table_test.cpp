@@ -38,6 +38,13 @@ TEST(NodeTable, DuplicateNamesAreDisambiguatedNotMerged) {
   EXPECT_EQ(names[2], "db");
 }
 
+TEST(NodeTable, NamesSharedInTheWholeSetAreDisambiguatedInASubset) {
+  Nodes all = {make("web", "i-1"), make("web", "i-2"), make("db", "i-3"), make("", "i-4")};
+  auto names = display_names({&all[1], &all[2], &all[3]}, &all);
+  EXPECT_EQ(names, (std::vector<std::string>{"web(i-2)", "db", ""}));
+  EXPECT_EQ(display_names({&all[1]}), (std::vector<std::string>{"web"}));  // alone in its own list
+}
+
 TEST(NodeTable, VerboseAddsDetails) {
   Node a = make("m", "i-1");
   a.image = "ami-1";

@@ -26,6 +26,11 @@ class LineMode(testbed.SandboxTestCase):
         r = self.dust("@db,worker0", "true")
         self.assertEqual(r.rc, 0, r.err)
         self.assertIn("not running: db", r.err)
+        # Two nodes share the Name web (one stopped, one running without an ssh host here): each is named
+        # web(i-…) in messages, never a bare, ambiguous "web".
+        r = self.dust("@web", "true")
+        self.assertRegex(r.err, r"not running: web\(i-[0-9a-f]+\)")
+        self.assertRegex(r.err, r"\[web\(i-[0-9a-f]+\)\] error: ")
         # accept-new: every host's key is now in known_hosts.
         with open(self.sandbox.known_hosts) as f:
             known = f.read()

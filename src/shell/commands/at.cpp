@@ -174,7 +174,11 @@ ssh::Pool& ssh_pool(Context& ctx) {
 
 std::vector<ssh::Endpoint> endpoints_for(Context& ctx, const std::vector<const Node*>& nodes) {
   std::vector<ssh::Endpoint> out;
-  for (const Node* n : nodes) out.push_back(ssh::endpoint_for(*n, ssh_pool(ctx).options()));
+  std::vector<std::string> names = ctx.labels(nodes);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    out.push_back(ssh::endpoint_for(*nodes[i], ssh_pool(ctx).options()));
+    out.back().node_label = names[i];
+  }
   return out;
 }
 
