@@ -32,8 +32,8 @@ exec /usr/bin/ssh -F "$HOME/.ssh/config" "$@"
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dust", default=testbed.dust_bin(), help="the program to run in the sandbox")
-    ap.add_argument("--hosts", default=4, type=lambda v: v if v == "all" else int(v),
-                    help="running seed nodes that get an ssh host (default 4: master, worker0-2)")
+    ap.add_argument("--hosts", default="all", type=lambda v: v if v == "all" else int(v),
+                    help="running seed nodes that get an ssh host (default all; 4 = master, worker0-2)")
     ap.add_argument("--no-agent", action="store_true", help="do not give new instances (load) ssh hosts")
     ap.add_argument("args", nargs="*", help="arguments passed to dust")
     opts = ap.parse_args()
