@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libssh-dev libcurl4-openssl-dev libssl-dev libpugixml-dev
       nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libcli11-dev libreadline-dev liblua5.4-dev
-      libgtest-dev libgmock-dev openssh-server openssh-client iproute2 procps tmux
+      libgtest-dev libgmock-dev openssh-server openssh-client iproute2 procps tmux zsh
       pdsh clustershell pssh)
 missing=()
 for p in "${pkgs[@]}"; do

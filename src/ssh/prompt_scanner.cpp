@@ -20,9 +20,13 @@ std::string shell_setup_line(const std::string& nonce, int attempt) {
   // command's when the line had to be sent more than once. `-opost`: line mode splits on "\n" and drops
   // "\r" itself, and the pty's output processing ("\n" → "\r\n") costs the remote kernel ~8× the
   // throughput of a flooding command (raw mode turns it back on).
+  // zsh (a login shell some users pick) needs PROMPT_SUBST for `$?`, no line editor (ZLE echoes by
+  // itself), no end-of-line mark and no prompt hooks; its syntax hides in `eval` so dash can parse the line.
   std::string tail = nonce.substr(1);
   return fmt::format(
       " stty -echo -opost 2>/dev/null; set +o emacs +o vi 2>/dev/null; unset PROMPT_COMMAND 2>/dev/null;"
+      " [ -n \"$ZSH_VERSION\" ] && eval 'setopt PROMPT_SUBST NO_PROMPT_SP NO_PROMPT_CR NO_ZLE;"
+      " precmd_functions=(); preexec_functions=(); unset RPROMPT RPS1' 2>/dev/null;"
       " PS2=''; PS1=\"$(printf '\\036'){}:\"'$?:'; $(exit {})\n",
       tail, kSetupStatusBase + std::min(attempt, 9));
 }

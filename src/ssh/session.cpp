@@ -463,7 +463,8 @@ bool Session::enter_raw(std::function<void(std::string_view)> sink, int cols, in
   // Echo and line editing back on, a readable prompt; the printf'd marker tells us where the
   // shell's answer to this line ends and the user's session begins.
   outq_ += fmt::format(
-      " stty echo opost 2>/dev/null; set -o emacs 2>/dev/null; PS1='rawshell:{}:$PWD$ '; printf '\\036{}:0:'\n",
+      " stty echo opost 2>/dev/null; set -o emacs 2>/dev/null; [ -n \"$ZSH_VERSION\" ] && setopt ZLE;"
+      " PS1='rawshell:{}:$PWD$ '; printf '\\036{}:0:'\n",
       ep_.node_label, scanner_.nonce().substr(1));
   step();
   return true;

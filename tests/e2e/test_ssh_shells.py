@@ -1,0 +1,86 @@
+"""E2E: the login shells dust drives (issue 3) — bash (root's), dash and zsh: state kept between lines,
+output, per-node exit codes, and raw mode coming back to line mode. Each shell belongs to a user made for
+this module (removed afterwards) and reached through an ssh config naming that user."""
+import os
+import subprocess
+
+import testbed
+from testbed import procs
+
+
+def lines_of(out, node):
+    return [l[len(node) + 3:] for l in out.splitlines() if l.startswith(f"[{node}] ")]
+
+
+SHELLS = {"dash": "/bin/dash", "zsh": "/usr/bin/zsh"}
+
+
+class LoginShells(testbed.SandboxTestCase):
+    HOSTS = 2  # master, worker0
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # sshd reads the shared authorized_keys as the test user: the sandbox dir (0700) must be traversable.
+        # Private keys stay private (their files and ~/.ssh are 0600/0700).
+        os.chmod(cls.sandbox.dir, 0o755)
+        cls.users = {}
+        for name, shell in SHELLS.items():
+            if not os.access(shell, os.X_OK):
+                raise RuntimeError(f"{shell} is missing (scripts/install-deps.sh installs it)")
+            user = f"dust-t-{name}-{os.getpid() % 100000}"
+            home = os.path.join(cls.sandbox.dir, f"home-{name}")
+            procs.run(["useradd", "--home-dir", home, "--create-home", "--shell", shell, user])
+            procs.on_exit(lambda u=user: subprocess.run(["userdel", u], capture_output=True))
+            procs.run(["usermod", "-p", "*", user])  # unlocked for key logins (no PAM here)
+            # No ~/.zshrc: a fresh zsh user (zsh's new-user wizard must not get in the way).
+            cfg = os.path.join(cls.sandbox.dir, f"ssh_config-{name}")
+            with open(cls.sandbox.ssh_config) as src, open(cfg, "w") as dst:
+                dst.writelines(f"    User {user}\n" if l.strip().startswith("User ") else l for l in src)
+            cls.users[name] = (user, home, cfg)
+
+    @classmethod
+    def tearDownClass(cls):
+        for user, _, _ in cls.users.values():
+            subprocess.run(["userdel", user], capture_output=True)
+        super().tearDownClass()
+
+    def line_mode(self, shell):
+        user, home, cfg = self.users[shell]
+        script = ("@worker0 echo shell=$0 user=$(id -un)\n@worker0 cd /tmp\n@worker0 export V=kept\n"
+                  "@worker0 pwd; echo $V\n@worker[0],master test $(hostname) = master\n")
+        r = self.dust("-F", cfg, input=script)
+        got = lines_of(r.out, "worker0")
+        self.assertTrue(got, r.out + r.err)
+        self.assertEqual(got[0].split()[1], f"user={user}", r.out + r.err)
+        self.assertIn(shell, got[0].split()[0])
+        self.assertEqual(got[1:], ["/tmp", "kept"], r.out + r.err)
+        self.assertRegex(r.err, r"worker0: exit 1")
+        self.assertNotIn("master: exit", r.err)
+        self.assertEqual(r.rc, 1, r.err)
+
+    def test_dash_line_mode(self):
+        self.line_mode("dash")
+
+    def test_zsh_line_mode(self):
+        self.line_mode("zsh")
+
+    def test_zsh_raw_mode_and_back(self):
+        user, home, cfg = self.users["zsh"]
+        c = self.spawn("-F", cfg, timeout=20)
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("@worker0")
+        c.expect(r"rawshell:worker0:\S*\$ ")
+        c.send("cd /var\r")
+        c.expect(r"rawshell:worker0:/var\$ ")
+        c.send("\x03\x03\x03")
+        c.expect("back in dust")
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("@worker0 pwd; echo $ZSH_NAME")
+        c.expect(r"\[worker0\] /var")
+        c.expect(r"\[worker0\] zsh")
+        c.sendline("exit")
+
+
+if __name__ == "__main__":
+    testbed.main()
