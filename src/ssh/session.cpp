@@ -193,7 +193,9 @@ bool Session::step_handshake() {
         if (deadline_timer_) loop_.cancel(deadline_timer_);
         deadline_timer_ = loop_.after(kSetupTimeout, [this] {
           deadline_timer_ = 0;
-          if (handshaking()) fail("the remote shell did not answer dust's setup line within 30 s (dust drives bash, dash and zsh login shells)");
+          if (handshaking())
+            fail("the remote shell did not answer dust's setup line within 30 s "
+                 "(dust drives bash, dash and zsh login shells)");
         });
         ch_ = ssh_channel_new(ssh_);
         state_ = State::Channel;
