@@ -17,7 +17,6 @@ class Printer {
   // Queues `prefix` + " " + text + "\n" for stdout.
   void queue_line(std::string_view prefix, std::string_view text);
   void flush();  // writes what is queued
-  size_t queued() const { return queued_.size(); }
   // Set by the REPL: true while readline's prompt and typed line are on screen.
   void set_prompt_visible(bool v) { prompt_visible_ = v; }
   bool prompt_visible() const { return prompt_visible_; }

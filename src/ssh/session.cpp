@@ -111,7 +111,9 @@ void Session::start() {
   if (std::string v = ssh_config_value(config, ep_.host, "ConnectTimeout"); !v.empty()) {
     int t = std::atoi(v.c_str());
     if (t > 0) connect_timeout_s_ = t;
-    else log::warn("ssh config {}: ConnectTimeout '{}' is not a number of seconds; using {} s", config, v, connect_timeout_s_);
+    else
+      log::warn("ssh config {}: ConnectTimeout '{}' is not a number of seconds; using {} s", config, v,
+                connect_timeout_s_);
   }
   deadline_extended_ = false;
   deadline_timer_ = loop_.after(std::chrono::seconds(connect_timeout_s_), [this] { on_connect_deadline(); });

@@ -80,7 +80,8 @@ TEST_F(SshConfig, ProxyCommandForOneOrSeveralHops) {
   write("");
   EXPECT_EQ(proxy_command("ec2-user@bastion", path_),
             "ssh -F '" + path_ + "' -o BatchMode=yes -W '[%h]:%p' 'ec2-user@bastion'");
-  EXPECT_EQ(proxy_command("a,b:2222", (dir_ / "missing").string()), "ssh -o BatchMode=yes -J 'a' -W '[%h]:%p' 'b:2222'");
+  EXPECT_EQ(proxy_command("a,b:2222", (dir_ / "missing").string()),
+            "ssh -o BatchMode=yes -J 'a' -W '[%h]:%p' 'b:2222'");
   EXPECT_EQ(proxy_command("x,y,z", ""), "ssh -o BatchMode=yes -J 'x,y' -W '[%h]:%p' 'z'");
   EXPECT_EQ(proxy_command("h; rm -rf ~", ""), "ssh -o BatchMode=yes -W '[%h]:%p' 'h; rm -rf ~'");
   EXPECT_EQ(proxy_command("it's", ""), "ssh -o BatchMode=yes -W '[%h]:%p' 'it'\\''s'");

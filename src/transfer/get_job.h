@@ -1,6 +1,6 @@
 // get: what to download from each node (a path, a glob on its last component, -r directories) into
-// <local dir>/<node>/… (or, with the suffix layout, <local dir>/<name>.<node>), never replacing an existing local file without -f (written to a .part name,
-// renamed when complete).
+// <local dir>/<node>/… (or, with the suffix layout, <local dir>/<name>.<node>), never replacing an
+// existing local file without -f (written to a .part name, renamed when complete).
 #pragma once
 #include <string>
 

@@ -21,7 +21,8 @@ std::string unquote(std::string w) {
 }
 
 int run(Context& ctx, Args& a) {
-  if (a.words.size() < 2 || a.words.size() > 3) throw Error("usage: get [-r] [-f] [-s] <target> <remote path> [local dir]");
+  if (a.words.size() < 2 || a.words.size() > 3)
+    throw Error("usage: get [-r] [-f] [-s] <target> <remote path> [local dir]");
   std::string target = a.words[0], remote = unquote(a.words[1]);
   std::string local = a.words.size() == 3 ? unquote(a.words[2]) : ".";
   auto running = ctx.select_running(target);
