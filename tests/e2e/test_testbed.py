@@ -186,7 +186,7 @@ def testbed_eof():
 @unittest.skipUnless(testbed.current_ns(), "namespaces need root")
 class Teardown(unittest.TestCase):
     CHILD = ("import os, signal, sys, time; sys.path.insert(0, %r); import testbed; testbed.isolate();"
-             "sb = testbed.Sandbox(hosts=2); print('UP', sb.moto.proc.pid, *[h.proc.pid for h in sb.hosts],"
+             "sb = testbed.Sandbox(hosts=2); print('UP', sb.dir, sb.moto.proc.pid, *[h.proc.pid for h in sb.hosts],"
              " flush=True); %s")
 
     def run_child(self, tail):
@@ -196,13 +196,16 @@ class Teardown(unittest.TestCase):
         line = p.stdout.readline().split()
         self.addCleanup(p.stdout.close)
         self.assertEqual(line[:1], ["UP"])
-        return p, [int(x) for x in line[1:]]
+        self.sandbox_dir = line[1]
+        self.assertTrue(os.path.isdir(self.sandbox_dir))
+        return p, [int(x) for x in line[2:]]
 
     def assert_all_gone(self, p, pids):
         prefix = f"dust-c{p.pid}"
         self.assertEqual(testbed.isolation.our_namespaces(prefix), [])
         for pid in pids:
             self.assertFalse(alive(pid), f"pid {pid} survived")
+        self.assertFalse(os.path.exists(self.sandbox_dir), f"{self.sandbox_dir} left behind")
 
     def test_normal_exit_removes_everything(self):
         p, pids = self.run_child("pass")

@@ -1,8 +1,10 @@
 """Run the current test/demo process inside its own network namespace, so nothing it does leaves the machine."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 
 ENV_MARK = "DUST_TESTBED_NS"   # set in the re-executed child: the name of its client namespace
 
@@ -21,17 +23,21 @@ def isolate():
 
     Inside, only `lo` exists (the sandbox adds a bridge for its hosts): moto, boto3 and dust share that
     loopback and there is no route off the machine, so moto's invented public IPs are unreachable.
-    The outer process waits, then kills whatever is left in our namespaces and deletes them.
+    The outer process waits, then kills whatever is left in our namespaces and deletes them. The child's
+    TMPDIR is a directory of this run, removed at the end too: a child killed with SIGKILL (no atexit)
+    leaves no sandbox directories behind (DUST_TESTBED_KEEP keeps it, for debugging).
     Returns (only) in the child, or when not root (no isolation: the loopback fallback is used).
     """
     if current_ns() or not is_root():
         return
     ns = f"dust-c{os.getpid()}"
     subprocess.run(["ip", "netns", "add", ns], check=True)
+    run_tmp = tempfile.mkdtemp(prefix=f"{ns}-")
+    os.chmod(run_tmp, 0o755)  # traversable like /tmp: what is inside keeps its own modes (sandboxes: 0700)
     rc = 1
     try:
         subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
-        env = dict(os.environ, **{ENV_MARK: ns})
+        env = dict(os.environ, **{ENV_MARK: ns, "TMPDIR": run_tmp})
         # nsenter, not `ip netns exec`: the child must stay in our mount namespace, or the host namespaces it
         # creates (bind mounts under /run/netns) would be invisible here and escape the cleanup below.
         argv = ["nsenter", f"--net=/run/netns/{ns}", "--", sys.executable, *sys.orig_argv[1:]]
@@ -43,6 +49,10 @@ def isolate():
         rc = child.wait()
     finally:
         delete_namespaces(ns)
+        if os.environ.get("DUST_TESTBED_KEEP"):
+            print(f"testbed: kept {run_tmp}", flush=True)
+        else:
+            shutil.rmtree(run_tmp, ignore_errors=True)
     os._exit(rc if rc >= 0 else 128 - rc)
 
 
