@@ -1,13 +1,10 @@
 // dust.put / dust.get for drop-in commands: the same parallel SFTP transfers as `put` and `get`, over
 // each node's persistent session. Per-node result lines are printed as those commands print them; the
 // call returns the number of nodes that failed (0 = all succeeded).
-#include <fmt/format.h>
-#include <unistd.h>
 
 #include "plugins/lua_host.h"
-#include "shell/commands/at.h"
 #include "shell/context.h"
-#include "transfer/engine.h"
+#include "shell/transfer_run.h"
 #include "transfer/get_job.h"
 #include "transfer/put_job.h"
 #include "util/error.h"
@@ -21,24 +18,6 @@ bool opt_flag(lua_State* L, int index, const char* key) {
   bool v = lua_toboolean(L, -1) != 0;
   lua_pop(L, 1);
   return v;
-}
-
-// Running nodes of the target; the others are reported the way `put`/`get` report them.
-std::vector<const Node*> running_nodes(shell::Context& ctx, const std::string& target) {
-  std::vector<const Node*> out;
-  for (const Node* n : ctx.select(target))
-    if (n->state == "running") out.push_back(n);
-    else ctx.out().err(fmt::format("[{}] skipped: not running ({})\n", n->label(), n->state));
-  if (out.empty()) throw Error(fmt::format("no running node matches '{}'", target));
-  return out;
-}
-
-int transfer_and_count(shell::Context& ctx, const std::vector<const Node*>& nodes, transfer::Job& job) {
-  transfer::RunOptions opt;
-  opt.progress = false;  // a handler's output should stay line-oriented
-  opt.out = [&](const std::string& s) { ctx.out().out(s); };
-  opt.err = [&](const std::string& s) { ctx.out().err(s); };
-  return transfer::run(shell::ssh_pool(ctx), shell::endpoints_for(ctx, nodes), job, opt);
 }
 
 // dust.put(target, local or {locals...}, [remote_dir], [{recursive=true}]) → failed node count
@@ -61,9 +40,9 @@ int l_put(lua_State* L) {
     }
     if (locals.empty()) throw Error("dust.put: no local files given");
     auto files = transfer::expand_local(locals, recursive);
-    auto nodes = running_nodes(ctx, target);
+    auto nodes = ctx.select_running(target);
     transfer::PutJob job(std::move(files), remote);
-    lua_pushinteger(L, transfer_and_count(ctx, nodes, job));
+    lua_pushinteger(L, shell::run_transfer(ctx, nodes, job, false));
     return 1;
   });
 }
@@ -76,9 +55,9 @@ int l_get(lua_State* L) {
   bool recursive = opt_flag(L, 4, "recursive"), force = opt_flag(L, 4, "force");
   shell::Context& ctx = live_context(L, "get");
   return guarded(L, [&] {
-    auto nodes = running_nodes(ctx, target);
+    auto nodes = ctx.select_running(target);
     transfer::GetJob job(remote, local, recursive, force);
-    lua_pushinteger(L, transfer_and_count(ctx, nodes, job));
+    lua_pushinteger(L, shell::run_transfer(ctx, nodes, job, false));
     return 1;
   });
 }

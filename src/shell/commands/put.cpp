@@ -1,20 +1,18 @@
 // put [-r] <target> <local...> [remote dir] (also the seed's `put data.dat worker* /opt/data`) —
 // parallel SFTP upload over each node's persistent session, atomic per file (temp + rename).
-#include <fmt/format.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "shell/command_table.h"
-#include "shell/commands/at.h"
 #include "shell/commands/commands.h"
 #include "shell/context.h"
-#include "transfer/engine.h"
+#include "shell/transfer_run.h"
 #include "transfer/put_job.h"
 #include "util/error.h"
-#include "util/fold.h"
 
 namespace dust::shell {
 namespace {
+
+constexpr const char* kUsage = "put [-r] <target> <local...> [remote dir]";
 
 std::string unquote(std::string w) {
   if (w.size() >= 2 && (w[0] == '\'' || w[0] == '"') && w.back() == w[0]) return w.substr(1, w.size() - 2);
@@ -37,7 +35,7 @@ bool selects_nodes(Context& ctx, const std::string& w) {
 int run(Context& ctx, Args& a) {
   std::vector<std::string> w;
   for (auto& x : a.words) w.push_back(unquote(x));
-  if (w.size() < 2) throw Error("usage: put [-r] <target> <local...> [remote dir]");
+  if (w.size() < 2) throw Error(std::string("usage: ") + kUsage);
   std::string target, remote;
   std::vector<std::string> locals;
   if (local_exists(w[0]) && !selects_nodes(ctx, w[0])) {
@@ -61,13 +59,7 @@ int run(Context& ctx, Args& a) {
   auto running = ctx.select_running(target);
 
   transfer::PutJob job(std::move(files), remote);
-  transfer::RunOptions opt;
-  opt.progress = isatty(STDERR_FILENO) && !ctx.json();
-  opt.out = [&](const std::string& s) { ctx.out().out(s); };
-  opt.err = [&](const std::string& s) { ctx.out().err(s); };
-  int failed = transfer::run(ssh_pool(ctx), endpoints_for(ctx, running), job, opt);
-  if (failed) ctx.out().err(fmt::format("put failed on {} of {} node{}\n", failed, running.size(), running.size() == 1 ? "" : "s"));
-  return failed ? 1 : 0;
+  return run_transfer(ctx, running, job, true) ? 1 : 0;
 }
 
 }  // namespace
@@ -75,7 +67,7 @@ int run(Context& ctx, Args& a) {
 void register_put(CommandTable& t) {
   t.add({.name = "put",
          .aliases = {},
-         .usage = "put [-r] <target> <local...> [remote dir]",
+         .usage = kUsage,
          .summary = "upload files to nodes in parallel over SFTP (atomic: temp name, then rename)",
          .help = "Local paths may be globs; directories need -r. The remote directory defaults to the home "
                  "directory. The seed's order `put data.dat worker* /opt/data` works too. Modes are kept.",
