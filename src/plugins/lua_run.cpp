@@ -58,12 +58,12 @@ struct NodeOutcome {
 
 std::vector<NodeOutcome> run_and_wait(shell::Context& ctx, const std::string& target, const std::string& command,
                                       double timeout_s) {
-  std::vector<const Node*> running;
+  std::vector<const Node*> running, stopped;
+  for (const Node* n : ctx.select(target)) (n->state == "running" ? running : stopped).push_back(n);
   std::vector<NodeOutcome> out;
-  for (const Node* n : ctx.select(target)) {
-    if (n->state == "running") running.push_back(n);
-    else out.push_back({n->label(), -1, false, "not running (" + n->state + ")", {}});
-  }
+  std::vector<std::string> names = ctx.labels(stopped);  // web(i-…) when a name is shared, as `@` says
+  for (size_t i = 0; i < stopped.size(); ++i)
+    out.push_back({names[i], -1, false, "not running (" + stopped[i]->state + ")", {}});
   if (running.empty()) return out;
   ssh::Pool& pool = shell::ssh_pool(ctx);
   auto eps = shell::endpoints_for(ctx, running);
