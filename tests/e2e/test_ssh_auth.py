@@ -60,6 +60,24 @@ class Auth(testbed.SandboxTestCase):
         self.assertRegex(r.err, r"\[master\] error: authentication failed for \S+@\S+ .*no ssh-agent")
         self.assertEqual(lines_of(r.out, "master"), [])
 
+    def test_strict_host_key_checking_yes_refuses_unknown_keys_and_records_nothing(self):
+        known = os.path.join(self.dir, "known_hosts")
+        cfg = os.path.join(self.dir, "strict_config")
+        with open(self.sandbox.ssh_config) as src, open(cfg, "w") as dst:
+            dst.writelines(l for l in src if "UserKnownHostsFile" not in l and "StrictHostKeyChecking" not in l)
+            dst.write(f"    UserKnownHostsFile {known}\n    StrictHostKeyChecking yes\n")
+        r = self.dust("-F", cfg, "@master", "hostname")
+        self.assertEqual(r.rc, 255, r.out + r.err)
+        self.assertRegex(r.err, r"\[master\] error: unknown host key ssh-ed25519 SHA256:\S+ refused "
+                                r"\(StrictHostKeyChecking yes")
+        self.assertFalse(os.path.exists(known) and os.path.getsize(known), "nothing recorded")
+        # Once the key is known, the same config connects.
+        with open(known, "w") as f:
+            f.write(self.sandbox.host("master").known_hosts_line() + "\n")
+        r = self.dust("-F", cfg, "@master", "hostname")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(lines_of(r.out, "master"), ["master"])
+
     def test_proxy_jump_from_the_ssh_config(self):
         master, worker = self.sandbox.host("master"), self.sandbox.host("worker0")
         user = "root" if os.geteuid() == 0 else os.environ.get("USER")
