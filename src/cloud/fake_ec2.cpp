@@ -40,12 +40,25 @@ SecurityGroup& FakeEc2::group(const std::string& id) {
 }
 
 Nodes FakeEc2::describe_instances(const std::vector<Filter>& filters) {
+  auto any_of = [](const std::vector<std::string>& values, const std::string& v) {
+    return std::find(values.begin(), values.end(), v) != values.end();
+  };
   Nodes out;
   for (const auto& n : instances) {
     bool keep = true;
-    for (const auto& f : filters)
-      if (f.name == "instance-id")
-        keep = keep && std::find(f.values.begin(), f.values.end(), n.id) != f.values.end();
+    for (const auto& f : filters) {
+      if (f.name == "instance-id") {
+        keep = keep && any_of(f.values, n.id);
+      } else if (f.name == "instance-state-name") {
+        keep = keep && any_of(f.values, n.state);
+      } else if (f.name.rfind("tag:", 0) == 0) {
+        auto v = n.tag(f.name.substr(4));
+        keep = keep && v && any_of(f.values, *v);
+      } else {
+        throw AwsError("InvalidParameterValue", 400,
+                       fmt::format("AWS error InvalidParameterValue: filter '{}' (not in the fake)", f.name));
+      }
+    }
     if (keep) out.push_back(n);
   }
   return out;

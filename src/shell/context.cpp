@@ -61,8 +61,7 @@ std::string Context::prompt() const {
   return fmt::format("dust:{}$ ", cluster_name_.empty() ? region() : cluster_name_);
 }
 
-cloud::Ec2Api& Context::ec2() {
-  const std::string& r = region();
+cloud::Ec2Api& Context::ec2(const std::string& r) {
   auto& slot = ec2_[r];
   if (!slot && clients_.ec2) slot = clients_.ec2(r);
   if (!slot) {

@@ -66,7 +66,8 @@ class Context {
 
   // Clients -----------------------------------------------------------------
   const cloud::AwsConfig& aws();
-  cloud::Ec2Api& ec2();                       // for the current region
+  cloud::Ec2Api& ec2() { return ec2(region()); }  // for the current region
+  cloud::Ec2Api& ec2(const std::string& region);
   // CloudFormation in `region` (a spec names its own region, which need not be the current one).
   cloud::CloudFormationApi& cfn(const std::string& region);
   // Where the clients come from: by default the AWS Query API clients of the credential chain; tests

@@ -1,8 +1,9 @@
 // Transcript tests (fish's way): each tests/transcripts/*.t file is a session — `$ line` runs a command
 // line through the real dispatcher and command table against an in-memory EC2/CloudFormation (the
 // sandbox's seed inventory, cloud/fake_ec2.h), and the lines under it are its exact output (stdout and
-// stderr in the order written, log timestamps as <time>, `[exit N]` when the status is not 0).
-// `< text` lines under a `$` line are its stdin (answers to questions). DUST_TRANSCRIPT_UPDATE=1
+// stderr in the order written, log timestamps as <time> and file stamps as <stamp>, `[exit N]` when the status is not 0).
+// `< text` lines under a `$` line are its stdin (answers to questions). The working directory holds
+// tests/data as ./data. DUST_TRANSCRIPT_UPDATE=1
 // rewrites the files with what the commands printed (review the diff).
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -102,7 +103,7 @@ std::vector<Block> parse(const std::string& text, std::string* header) {
 }
 
 // Runs `line` with `input` as stdin; returns what it printed.
-std::string run(shell::Context& ctx, shell::StringSink& sink, const Block& b) {
+std::string run(shell::Context& ctx, shell::StringSink& sink, const Block& b, const std::string& home) {
   int fds[2];
   EXPECT_EQ(pipe(fds), 0);
   std::string in;
@@ -117,7 +118,10 @@ std::string run(shell::Context& ctx, shell::StringSink& sink, const Block& b) {
   dup2(saved, STDIN_FILENO);
   close(saved);
   std::string out = sink.take();
-  out = std::regex_replace(out, std::regex(R"(dust:\d\d:\d\d:\d\d(\.\d+)? \| )"), "dust:<time> | ");
+  out = std::regex_replace(out, std::regex(R"(dust:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \| )"),
+                           "dust:<time> | ");
+  out = std::regex_replace(out, std::regex(R"(\d{8}T\d{6}Z)"), "<stamp>");
+  for (size_t at; (at = out.find(home)) != std::string::npos;) out.replace(at, home.size(), "$HOME");
   if (!out.empty() && out.back() != '\n') out += "\n";  // a question left without its newline
   if (rc != 0) out += "[exit " + std::to_string(rc) + "]\n";
   return out;
@@ -142,9 +146,16 @@ TEST_P(Transcript, Matches) {
   setenv("HOME", home.c_str(), 1);
   setenv("DUST_HOME", (home / "dust").c_str(), 1);
   setenv("AWS_REGION", "us-east-1", 1);
+  setenv("AWS_ACCESS_KEY_ID", "AKIDTRANSCRIPT", 1);  // never used: the clients are fakes
+  setenv("AWS_SECRET_ACCESS_KEY", "transcript", 1);
+  // Were a real client ever built by mistake, it would meet a closed loopback port, never AWS.
+  setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9", 1);
+  for (const char* v : {"AWS_PROFILE", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_CLOUDFORMATION",
+                        "AWS_DEFAULT_REGION", "SSH_AUTH_SOCK"})
+    unsetenv(v);
   setenv("NO_COLOR", "1", 1);
-  if (fs::exists(file.parent_path() / "data"))
-    fs::copy(file.parent_path() / "data", home / "data", fs::copy_options::recursive);
+  // The repository's test data (specs, sample1.yaml) as ./data: `load data/sample1.yaml`.
+  fs::copy(fs::path(DUST_SOURCE_DIR) / "tests" / "data", home / "data", fs::copy_options::recursive);
 
   auto ec2 = std::make_shared<cloud::FakeEc2>("us-east-1", seed_nodes(), seed_groups());
   shell::Context ctx(shell::Config{}, shell::Mode::Script, false, false);
@@ -164,7 +175,7 @@ TEST_P(Transcript, Matches) {
 
   std::string rewritten = header;
   for (const auto& b : blocks) {
-    std::string got = run(ctx, sink, b);
+    std::string got = run(ctx, sink, b, home.string());
     if (!getenv("DUST_TRANSCRIPT_UPDATE")) EXPECT_EQ(got, b.expected) << file << ": $ " << b.line;
     rewritten += "$ " + b.line + "\n";
     for (const auto& i : b.input) rewritten += "< " + i + "\n";
