@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cloud/aws_config.h"
+#include "cloud/ec2_api.h"
 #include "cloud/ec2_types.h"
 #include "cloud/query.h"
 #include "model/node.h"
@@ -13,28 +14,28 @@
 
 namespace dust::cloud {
 
-class Ec2 {
+class Ec2 : public Ec2Api {
  public:
   // `region` may be empty when an endpoint override is set (signing then uses us-east-1).
   Ec2(AwsConfig cfg, std::string region);
-  const std::string& region() const { return region_; }
-  const std::string& endpoint() const { return q_.endpoint(); }
+  const std::string& region() const override { return region_; }
+  const std::string& endpoint() const override { return q_.endpoint(); }
 
   // All pages (NextToken). Node::name from the Name tag; every other Node field filled from the API.
-  Nodes describe_instances(const std::vector<Filter>& filters = {});
-  std::vector<StateChange> start_instances(const std::vector<std::string>& ids);
-  std::vector<StateChange> stop_instances(const std::vector<std::string>& ids);
-  std::vector<StateChange> terminate_instances(const std::vector<std::string>& ids);
+  Nodes describe_instances(const std::vector<Filter>& filters = {}) override;
+  std::vector<StateChange> start_instances(const std::vector<std::string>& ids) override;
+  std::vector<StateChange> stop_instances(const std::vector<std::string>& ids) override;
+  std::vector<StateChange> terminate_instances(const std::vector<std::string>& ids) override;
   void create_tags(const std::vector<std::string>& ids,
-                   const std::vector<std::pair<std::string, std::string>>& tags);
-  void delete_tags(const std::vector<std::string>& ids, const std::vector<std::string>& keys);
-  std::vector<std::string> describe_regions();
+                   const std::vector<std::pair<std::string, std::string>>& tags) override;
+  void delete_tags(const std::vector<std::string>& ids, const std::vector<std::string>& keys) override;
+  std::vector<std::string> describe_regions() override;
 
   // Security groups (issue 5). No ids and no filters = every group of the region (all pages).
   std::vector<SecurityGroup> describe_security_groups(const std::vector<std::string>& ids = {},
-                                                     const std::vector<Filter>& filters = {});
-  void authorize_ingress(const std::string& group_id, const IpPermission& rule);
-  void revoke_ingress(const std::string& group_id, const IpPermission& rule);
+                                                     const std::vector<Filter>& filters = {}) override;
+  void authorize_ingress(const std::string& group_id, const IpPermission& rule) override;
+  void revoke_ingress(const std::string& group_id, const IpPermission& rule) override;
 
   // Query parameters for one rule as IpPermissions.1.* (exposed for tests).
   static Params ingress_params(const std::string& group_id, const IpPermission& rule);

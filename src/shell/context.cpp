@@ -61,9 +61,9 @@ std::string Context::prompt() const {
   return fmt::format("dust:{}$ ", cluster_name_.empty() ? region() : cluster_name_);
 }
 
-cloud::Ec2& Context::ec2() {
-  const std::string& r = region();
+cloud::Ec2Api& Context::ec2(const std::string& r) {
   auto& slot = ec2_[r];
+  if (!slot && clients_.ec2) slot = clients_.ec2(r);
   if (!slot) {
     const auto& cfg = aws();
     log::debug("EC2 endpoint for {}: {}", r, cfg.ec2_endpoint.empty() ? "(default)" : cfg.ec2_endpoint);
@@ -72,8 +72,9 @@ cloud::Ec2& Context::ec2() {
   return *slot;
 }
 
-cloud::CloudFormation& Context::cfn(const std::string& region) {
+cloud::CloudFormationApi& Context::cfn(const std::string& region) {
   auto& slot = cfn_[region];
+  if (!slot && clients_.cfn) slot = clients_.cfn(region);
   if (!slot) {
     const auto& cfg = aws();
     log::debug("CloudFormation endpoint for {}: {}", region,

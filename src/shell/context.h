@@ -1,6 +1,7 @@
 // The live state every command sees: settings, working set (region or cluster), node cache, AWS
 // clients, output, confirmation. Commands never print straight to stdout; they use ctx.out().
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,8 +16,8 @@
 #include "util/event_loop.h"
 
 namespace dust::cloud {
-class Ec2;
-class CloudFormation;
+class Ec2Api;
+class CloudFormationApi;
 }
 
 namespace dust::shell {
@@ -65,9 +66,17 @@ class Context {
 
   // Clients -----------------------------------------------------------------
   const cloud::AwsConfig& aws();
-  cloud::Ec2& ec2();                          // for the current region
+  cloud::Ec2Api& ec2() { return ec2(region()); }  // for the current region
+  cloud::Ec2Api& ec2(const std::string& region);
   // CloudFormation in `region` (a spec names its own region, which need not be the current one).
-  cloud::CloudFormation& cfn(const std::string& region);
+  cloud::CloudFormationApi& cfn(const std::string& region);
+  // Where the clients come from: by default the AWS Query API clients of the credential chain; tests
+  // give in-memory fakes (cloud/fake_ec2.h), so commands run without the network.
+  struct CloudClients {
+    std::function<std::shared_ptr<cloud::Ec2Api>(const std::string& region)> ec2;
+    std::function<std::shared_ptr<cloud::CloudFormationApi>(const std::string& region)> cfn;
+  };
+  void set_cloud_clients(CloudClients c) { clients_ = std::move(c); }
 
   // Asks `question` (adds " [y/N] "); --yes answers yes; EOF or anything but y/yes is no.
   bool confirm(const std::string& question, bool yes = false);
@@ -89,8 +98,9 @@ class Context {
   std::optional<Nodes> working_;  // derived from cache_ and the cluster state; reset with them
   Nodes strays_;
   std::optional<cloud::AwsConfig> aws_;
-  std::map<std::string, std::unique_ptr<cloud::Ec2>> ec2_;  // by region
-  std::map<std::string, std::unique_ptr<cloud::CloudFormation>> cfn_;  // by region
+  CloudClients clients_;
+  std::map<std::string, std::shared_ptr<cloud::Ec2Api>> ec2_;  // by region
+  std::map<std::string, std::shared_ptr<cloud::CloudFormationApi>> cfn_;  // by region
   std::map<std::string, Nodes> cache_;                     // by region
   const Nodes& region_nodes();
 };

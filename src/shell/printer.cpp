@@ -39,6 +39,10 @@ void Printer::flush() {
 }
 
 void Printer::write(int fd, std::string_view text) {
+  if (sink_) {
+    sink_->write(fd == STDERR_FILENO ? OutputSink::Stream::Err : OutputSink::Stream::Out, text);
+    return;
+  }
   if (prompt_visible_) {
     rl_clear_visible_line();
     fflush(rl_outstream ? rl_outstream : stdout);

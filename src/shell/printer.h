@@ -7,11 +7,33 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace dust::shell {
 
+// Where the printer's bytes end up: the terminal (default: stdout/stderr, readline-aware) or, in
+// tests, a string (StringSink), so a command's exact output can be checked without a terminal.
+class OutputSink {
+ public:
+  enum class Stream { Out, Err };
+  virtual ~OutputSink() = default;
+  virtual void write(Stream s, std::string_view text) = 0;
+};
+
+// Keeps stdout and stderr in one string, in the order written (a transcript).
+class StringSink : public OutputSink {
+ public:
+  void write(Stream, std::string_view text) override { text_.append(text); }
+  std::string take() { return std::exchange(text_, {}); }
+
+ private:
+  std::string text_;
+};
+
 class Printer {
  public:
+  // nullptr (the default) = the process's stdout and stderr.
+  void set_sink(OutputSink* sink) { sink_ = sink; }
   void out(std::string_view text);  // stdout, now
   void err(std::string_view text);  // stderr, now
   // Queues `prefix` + " " + text + "\n" for stdout.
@@ -23,6 +45,7 @@ class Printer {
 
  private:
   void write(int fd, std::string_view text);
+  OutputSink* sink_ = nullptr;
   bool prompt_visible_ = false;
   std::string queued_;
 };

@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "cloud/cloudformation.h"
-#include "cloud/ec2.h"
+#include "cloud/ec2_api.h"
 #include "cluster/cluster_file.h"
 #include "shell/command_table.h"
 #include "shell/commands/commands.h"
@@ -60,8 +60,7 @@ std::string timestamp() {
 
 // The stack's instances that still count (not terminated), looked up in the stack's own region.
 Nodes stack_instances(Context& ctx, const std::string& name, const std::string& region) {
-  cloud::Ec2 ec2(ctx.aws(), region);
-  return ec2.describe_instances(
+  return ctx.ec2(region).describe_instances(
       {{"tag:aws:cloudformation:stack-name", {name}},
        {"instance-state-name", {"pending", "running", "stopping", "stopped"}}});
 }

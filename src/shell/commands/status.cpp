@@ -44,7 +44,7 @@ std::string status_line(const cloud::Stack& s) {
 
 class Follower {
  public:
-  Follower(Context& ctx, cloud::CloudFormation& cfn) : ctx_(ctx), cfn_(cfn) {}
+  Follower(Context& ctx, cloud::CloudFormationApi& cfn) : ctx_(ctx), cfn_(cfn) {}
 
   // Prints the events not printed yet. false if the stack is gone (deleted by name).
   bool print_new(const std::string& stack) {
@@ -66,7 +66,7 @@ class Follower {
 
  private:
   Context& ctx_;
-  cloud::CloudFormation& cfn_;
+  cloud::CloudFormationApi& cfn_;
   std::set<std::string> seen_;
 };
 
@@ -84,7 +84,7 @@ bool pause(Context& ctx) {
 
 int show_one(Context& ctx, const std::string& name, const std::string& region, bool wait) {
   log::info("Connecting to cloud formation endpoint in {}", region);
-  cloud::CloudFormation& cfn = ctx.cfn(region);
+  cloud::CloudFormationApi& cfn = ctx.cfn(region);
   std::optional<cloud::Stack> s = cfn.find_stack(name);
   if (!s || s->status == "DELETE_COMPLETE")
     throw Error(fmt::format("no stack named '{}' in {}", name, region));

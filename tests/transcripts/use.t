@@ -1,0 +1,13 @@
+# use: list clusters and regions, switch region, unknown names.
+$ use
+clusters: none
+regions: eu-west-1 [us-east-1] us-west-2
+$ use eu-west-1
+dust:<time> | Working set is now region [eu-west-1]
+$ show
+no nodes in eu-west-1
+$ use us-east-1
+dust:<time> | Working set is now region [us-east-1]
+$ use nosuchcluster
+error: unknown region 'nosuchcluster' (known: eu-west-1, us-east-1, us-west-2)
+[exit 1]

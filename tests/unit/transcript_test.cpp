@@ -1,0 +1,207 @@
+// Transcript tests (fish's way): each tests/transcripts/*.t file is a session — `$ line` runs a command
+// line through the real dispatcher and command table against an in-memory EC2/CloudFormation (the
+// sandbox's seed inventory, cloud/fake_ec2.h), and the lines under it are its exact output (stdout and
+// stderr in the order written, log timestamps as <time> and file stamps as <stamp>, `[exit N]` when the status is not 0).
+// `< text` lines under a `$` line are its stdin (answers to questions). The working directory holds
+// tests/data as ./data. DUST_TRANSCRIPT_UPDATE=1
+// rewrites the files with what the commands printed (review the diff).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "cloud/fake_cloudformation.h"
+#include "cloud/fake_ec2.h"
+#include "shell/command_table.h"
+#include "shell/context.h"
+#include "shell/dispatch.h"
+#include "util/log.h"
+
+namespace fs = std::filesystem;
+using namespace dust;
+
+namespace {
+
+// The sandbox's seed (tests/testbed/seed.py), as fixed values.
+Nodes seed_nodes() {
+  struct Row {
+    const char* name;
+    const char* state;
+    std::vector<std::pair<std::string, std::string>> tags;
+    const char* type;
+  };
+  const std::string stack = "aws:cloudformation:stack-name";
+  std::vector<Row> rows = {
+      {"master", "running", {{"env", "dev"}, {stack, "nano1"}, {"role", "master"}}, "t2.small"},
+      {"worker0", "running", {{"env", "dev"}, {stack, "nano1"}, {"role", "worker"}}, "t2.micro"},
+      {"worker1", "running", {{"env", "dev"}, {stack, "nano1"}, {"role", "worker"}}, "t2.micro"},
+      {"worker2", "running", {{"env", "dev"}, {"role", "worker"}}, "t2.micro"},
+      {"web", "running", {{"env", "prod"}, {"team:owner", "web:frontend"}}, "t2.micro"},
+      {"web", "stopped", {{"env", "staging"}}, "t2.micro"},
+      {"db", "stopped", {{"env", "prod"}, {"backup", "daily"}}, "t2.medium"},
+      {"", "running", {{"env", "dev"}}, "t2.micro"},
+  };
+  Nodes out;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Node n;
+    n.name = rows[i].name;
+    n.id = "i-0000000000000000" + std::to_string(i);
+    n.state = rows[i].state;
+    n.instance_type = rows[i].type;
+    n.image = "ami-12c6146b";
+    n.key_name = "dust-test";
+    n.private_ip = "10.231.5." + std::to_string(11 + i);
+    n.private_dns = "ip-10-231-5-" + std::to_string(11 + i) + ".ec2.internal";
+    n.vpc = "vpc-00000001";
+    n.subnet = "subnet-00000001";
+    n.az = "us-east-1a";
+    n.launch_time = "2026-01-01T00:00:00.000Z";
+    n.groups = {"sg-00000001"};
+    n.tags = rows[i].tags;
+    if (!n.name.empty()) n.tags.emplace_back("Name", n.name);
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+std::vector<cloud::SecurityGroup> seed_groups() {
+  cloud::SecurityGroup g;
+  g.id = "sg-00000001";
+  g.name = "default";
+  g.description = "default VPC security group";
+  g.vpc = "vpc-00000001";
+  g.ingress.push_back({"tcp", 22, 22, {"0.0.0.0/0"}, {}, {}});
+  return {g};
+}
+
+struct Block {
+  std::string line;                  // the command line
+  std::vector<std::string> input;    // `< ` lines
+  std::string expected;              // output lines, joined with \n
+};
+
+std::vector<Block> parse(const std::string& text, std::string* header) {
+  std::vector<Block> out;
+  std::istringstream in(text);
+  std::string l;
+  while (std::getline(in, l)) {
+    if (l.rfind("$ ", 0) == 0) {
+      out.push_back({l.substr(2), {}, ""});
+    } else if (out.empty()) {
+      *header += l + "\n";
+    } else if (l.rfind("< ", 0) == 0 && out.back().expected.empty()) {
+      out.back().input.push_back(l.substr(2));
+    } else {
+      out.back().expected += l + "\n";
+    }
+  }
+  return out;
+}
+
+// Runs `line` with `input` as stdin; returns what it printed.
+std::string run(shell::Context& ctx, shell::StringSink& sink, const Block& b, const std::string& home) {
+  int fds[2];
+  EXPECT_EQ(pipe(fds), 0);
+  std::string in;
+  for (const auto& s : b.input) in += s + "\n";
+  EXPECT_EQ(write(fds[1], in.data(), in.size()), static_cast<ssize_t>(in.size()));
+  close(fds[1]);
+  int saved = dup(STDIN_FILENO);
+  dup2(fds[0], STDIN_FILENO);
+  close(fds[0]);
+  int rc = shell::execute_line(ctx, b.line);
+  ctx.out().flush();
+  dup2(saved, STDIN_FILENO);
+  close(saved);
+  std::string out = sink.take();
+  out = std::regex_replace(out, std::regex(R"(dust:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \| )"),
+                           "dust:<time> | ");
+  out = std::regex_replace(out, std::regex(R"(\d{8}T\d{6}Z)"), "<stamp>");
+  for (size_t at; (at = out.find(home)) != std::string::npos;) out.replace(at, home.size(), "$HOME");
+  if (!out.empty() && out.back() != '\n') out += "\n";  // a question left without its newline
+  if (rc != 0) out += "[exit " + std::to_string(rc) + "]\n";
+  return out;
+}
+
+class Transcript : public testing::TestWithParam<std::string> {};
+
+TEST_P(Transcript, Matches) {
+  const fs::path file = GetParam();
+  std::ifstream f(file);
+  std::stringstream buf;
+  buf << f.rdbuf();
+  std::string header;
+  std::vector<Block> blocks = parse(buf.str(), &header);
+  ASSERT_FALSE(blocks.empty()) << file << " has no `$ ` lines";
+
+  // A fresh DUST_HOME and HOME per file: clusters, history and keys start empty.
+  fs::path home = fs::temp_directory_path() / ("dust-transcript-" + std::to_string(getpid()) + "-" +
+                                               file.stem().string());
+  fs::remove_all(home);
+  fs::create_directories(home / "dust");
+  setenv("HOME", home.c_str(), 1);
+  setenv("DUST_HOME", (home / "dust").c_str(), 1);
+  setenv("AWS_REGION", "us-east-1", 1);
+  setenv("AWS_ACCESS_KEY_ID", "AKIDTRANSCRIPT", 1);  // never used: the clients are fakes
+  setenv("AWS_SECRET_ACCESS_KEY", "transcript", 1);
+  // Were a real client ever built by mistake, it would meet a closed loopback port, never AWS.
+  setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9", 1);
+  for (const char* v : {"AWS_PROFILE", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_CLOUDFORMATION",
+                        "AWS_DEFAULT_REGION", "SSH_AUTH_SOCK"})
+    unsetenv(v);
+  setenv("NO_COLOR", "1", 1);
+  // The repository's test data (specs, sample1.yaml) as ./data: `load data/sample1.yaml`.
+  fs::copy(fs::path(DUST_SOURCE_DIR) / "tests" / "data", home / "data", fs::copy_options::recursive);
+
+  auto ec2 = std::make_shared<cloud::FakeEc2>("us-east-1", seed_nodes(), seed_groups());
+  shell::Context ctx(shell::Config{}, shell::Mode::Script, false, false);
+  shell::StringSink sink;
+  ctx.out().set_sink(&sink);
+  log::set_writer([&ctx](const std::string& s) { ctx.out().err(s); });
+  shell::Context::CloudClients clients;
+  clients.ec2 = [ec2](const std::string& region) -> std::shared_ptr<cloud::Ec2Api> {
+    if (region == "us-east-1") return ec2;
+    return std::make_shared<cloud::FakeEc2>(region, Nodes{});
+  };
+  clients.cfn = [ec2](const std::string& region) -> std::shared_ptr<cloud::CloudFormationApi> {
+    return std::make_shared<cloud::FakeCloudFormation>(region, region == "us-east-1" ? ec2.get() : nullptr);
+  };
+  ctx.set_cloud_clients(clients);
+  fs::current_path(home);
+
+  std::string rewritten = header;
+  for (const auto& b : blocks) {
+    std::string got = run(ctx, sink, b, home.string());
+    if (!getenv("DUST_TRANSCRIPT_UPDATE")) EXPECT_EQ(got, b.expected) << file << ": $ " << b.line;
+    rewritten += "$ " + b.line + "\n";
+    for (const auto& i : b.input) rewritten += "< " + i + "\n";
+    rewritten += got;
+  }
+  log::set_writer(nullptr);
+  ctx.out().set_sink(nullptr);
+  fs::current_path(fs::temp_directory_path());
+  fs::remove_all(home);
+  if (getenv("DUST_TRANSCRIPT_UPDATE")) std::ofstream(file) << rewritten;
+}
+
+std::vector<std::string> transcript_files() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(fs::path(DUST_SOURCE_DIR) / "tests" / "transcripts"))
+    if (e.path().extension() == ".t") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Commands, Transcript, testing::ValuesIn(transcript_files()),
+                         [](const testing::TestParamInfo<std::string>& i) {
+                           std::string n = fs::path(i.param).stem().string();
+                           for (char& c : n)
+                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
+
+}  // namespace
