@@ -1,5 +1,6 @@
 // The live state every command sees: settings, working set (region or cluster), node cache, AWS
-// clients, output, confirmation. Commands never print straight to stdout; they use ctx.out().
+// clients, output, the terminal. Commands never print straight to stdout; they use ctx.out(), and
+// ask questions through ctx.terminal().
 #pragma once
 #include <map>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "model/node.h"
 #include "shell/config.h"
 #include "shell/printer.h"
+#include "shell/terminal.h"
 #include "util/event_loop.h"
 
 namespace dust::cloud {
@@ -30,6 +32,8 @@ class Context {
 
   EventLoop& loop() { return loop_; }
   Printer& out() { return printer_; }
+  // The terminal's owner: questions (confirm/ask), and the hold a command takes while it runs.
+  Terminal& terminal() { return terminal_; }
   const Config& config() const { return config_; }
   Mode mode() const { return mode_; }
   bool interactive() const { return mode_ == Mode::Interactive; }
@@ -69,11 +73,6 @@ class Context {
   // CloudFormation in `region` (a spec names its own region, which need not be the current one).
   cloud::CloudFormation& cfn(const std::string& region);
 
-  // Asks `question` (adds " [y/N] "); --yes answers yes; EOF or anything but y/yes is no.
-  bool confirm(const std::string& question, bool yes = false);
-  // Asks for a line with a default; non-interactive input reads stdin.
-  std::string ask(const std::string& question, const std::string& default_value);
-
   bool quit_requested = false;
 
  private:
@@ -83,6 +82,7 @@ class Context {
   Mode mode_;
   bool assume_yes_;
   bool json_;
+  Terminal terminal_;
   mutable std::string region_;
   std::string cluster_name_;
   std::optional<cluster::ClusterFile> cluster_;
@@ -94,8 +94,5 @@ class Context {
   std::map<std::string, Nodes> cache_;                     // by region
   const Nodes& region_nodes();
 };
-
-// Reads one line from stdin for prompts (leaves readline's callback state alone). false on EOF.
-bool read_answer_line(std::string* line);
 
 }  // namespace dust::shell
