@@ -34,8 +34,9 @@ void remember(const std::string& text) {
 int run_repl(Context& ctx) {
   g_history = paths::join(paths::ensure_dust_home(), "history");
   using_history();
-  if (read_history(g_history.c_str()) != 0) write_history(g_history.c_str());  // append needs a file
-  rl_catch_signals = 0;  // our SIGINT handler counts; readline must not re-raise it
+  if (read_history(g_history.c_str()) != 0)
+    write_history(g_history.c_str());  // append needs a file
+  rl_catch_signals = 0;                // our SIGINT handler counts; readline must not re-raise it
   rl_readline_name = "dust";
   setup_completion(ctx);
   log::set_writer([&ctx](const std::string& s) { ctx.out().err(s); });

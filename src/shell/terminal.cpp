@@ -2,6 +2,7 @@
 #include "shell/terminal.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <readline/readline.h>
 #include <signal.h>
@@ -14,8 +15,6 @@
 #include <cstdlib>
 #include <memory>
 
-#include <fmt/format.h>
-
 #include "shell/printer.h"
 #include "util/error.h"
 #include "util/event_loop.h"
@@ -24,9 +23,9 @@
 namespace dust::shell {
 namespace {
 
-Terminal* g_term = nullptr;              // readline's handler is a plain function
-void (*g_on_line)(char*) = nullptr;      // set by start_editing
-int g_cont_pipe[2] = {-1, -1};           // SIGCONT self-pipe
+Terminal* g_term = nullptr;          // readline's handler is a plain function
+void (*g_on_line)(char*) = nullptr;  // set by start_editing
+int g_cont_pipe[2] = {-1, -1};       // SIGCONT self-pipe
 
 void on_sigcont(int) {
   int saved = errno;

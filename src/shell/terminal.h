@@ -1,5 +1,5 @@
 // The terminal's one owner: readline's callback handler, the stdin and Ctrl-C watches on the event
-// loop, and every question asked on stdin (confirm/ask). A command holds the terminal while it runs.
+// loop, and every question asked on stdin (confirm/ask). Commands hold the terminal while they run.
 #pragma once
 #include <functional>
 #include <optional>
