@@ -303,12 +303,35 @@ class Leaving(testbed.SandboxTestCase):
         c.close()
         self.assertEqual(c.exitstatus, 0)
 
+    def test_ctrl_c_at_the_prompt_after_a_command_drops_the_line(self):
+        # The prompt's Ctrl-C handling comes back with the prompt after each command.
+        c = self.spawn(timeout=30)
+        c.expect(PROMPT)
+        c.sendline("@worker0 echo ready-$((2+3))")
+        c.expect_exact("[worker0] ready-5")
+        c.expect(PROMPT)
+        time.sleep(0.5)  # the node reports its command done (exit must not ask)
+        c.send("!printf 'never-%s\\n' run")
+        c.expect_exact("never-%s")
+        c.sendcontrol("c")
+        c.expect_exact("^C")
+        c.expect(PROMPT)
+        c.sendline("!printf 'next-%s\\n' cmd")
+        c.expect_exact("next-cmd")
+        c.expect(PROMPT)
+        self.assertNotIn("never-run", c.before)
+        c.sendline("exit")
+        c.expect(pexpect.EOF)
+        c.close()
+        self.assertEqual(c.exitstatus, 0)
+
     def test_exit_when_idle_does_not_ask(self):
         c = self.spawn(timeout=30)
         c.expect(PROMPT)
-        c.sendline("@worker0 true")
+        c.sendline("@worker0 echo ready-$((2+3))")
+        c.expect_exact("[worker0] ready-5")
         c.expect(PROMPT)
-        time.sleep(0.5)
+        time.sleep(0.5)  # the node reports its command done
         c.sendline("exit")
         c.expect(pexpect.EOF)
         self.assertNotIn("still running", c.before)
