@@ -154,7 +154,7 @@ int l_confirm(lua_State* L) {
   const char* q = luaL_checkstring(L, 1);
   shell::Context& ctx = live_context(L, "confirm");
   return guarded(L, [&] {
-    lua_pushboolean(L, ctx.confirm(q));
+    lua_pushboolean(L, ctx.terminal().confirm(q));
     return 1;
   });
 }

@@ -72,10 +72,9 @@ std::vector<NodeOutcome> run_and_wait(shell::Context& ctx, const std::string& ta
   c.lines.clear();
   c.errors.clear();
   c.collecting = true;
-  // While we wait, keystrokes must not start another command line (the REPL reads stdin from the
-  // same loop); they stay buffered and are read once the call returns.
-  bool interactive = ctx.interactive();
-  if (interactive) ctx.loop().unwatch(STDIN_FILENO);
+  // While we wait, keystrokes must not start another command line: they stay in the tty and are
+  // read once the command is over.
+  shell::Terminal::Hold tty = ctx.terminal().hold();
   auto job = pool.run(eps, command, c);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
   int interrupts = interrupt::count();
@@ -88,7 +87,6 @@ std::vector<NodeOutcome> run_and_wait(shell::Context& ctx, const std::string& ta
   bool interrupted = interrupt::count() > interrupts;
   if (!job->done()) pool.interrupt(eps);  // do not leave the command running on the nodes
   c.collecting = false;
-  if (interactive) ctx.loop().watch(STDIN_FILENO, POLLIN, [](short) { rl_callback_read_char(); });
   for (const auto& r : job->results()) {
     NodeOutcome o{r.node, r.status, r.finished, r.error, std::move(c.lines[r.node])};
     if (o.error.empty() && c.errors.count(r.node)) o.error = c.errors[r.node];

@@ -1,4 +1,4 @@
-// Context: working set, caches, clients, prompts.
+// Context: working set, caches, clients.
 #include "shell/context.h"
 
 #include <fmt/format.h>
@@ -19,7 +19,11 @@
 namespace dust::shell {
 
 Context::Context(Config config, Mode mode, bool assume_yes, bool json)
-    : config_(std::move(config)), mode_(mode), assume_yes_(assume_yes), json_(json) {
+    : config_(std::move(config)),
+      mode_(mode),
+      assume_yes_(assume_yes),
+      json_(json),
+      terminal_(loop_, printer_, mode == Mode::Interactive, assume_yes) {
   loop_.set_after_turn([this] { printer_.flush(); });
 }
 
@@ -160,47 +164,6 @@ std::vector<std::string> Context::labels(const std::vector<const Node*>& some) {
   for (size_t i = 0; i < some.size(); ++i)
     if (out[i].empty()) out[i] = some[i]->label();
   return out;
-}
-
-bool read_answer_line(std::string* line) {
-  line->clear();
-  char c;
-  for (;;) {
-    ssize_t n = ::read(STDIN_FILENO, &c, 1);
-    if (n < 0 && errno == EINTR) return false;  // Ctrl-C at a prompt = no
-    if (n <= 0) return !line->empty();
-    if (c == '\n') return true;
-    line->push_back(c);
-  }
-}
-
-bool Context::confirm(const std::string& question, bool yes) {
-  if (assume_yes_ || yes) {
-    printer_.out(fmt::format("{} [y/N] yes (--yes)\n", question));
-    return true;
-  }
-  printer_.out(fmt::format("{} [y/N] ", question));
-  std::string answer;
-  if (!read_answer_line(&answer)) {
-    printer_.out("\n");
-    return false;
-  }
-  if (!isatty(STDIN_FILENO)) printer_.out(answer + "\n");
-  std::transform(answer.begin(), answer.end(), answer.begin(), ::tolower);
-  answer.erase(0, answer.find_first_not_of(" \t"));
-  answer.erase(answer.find_last_not_of(" \t\r") + 1);
-  return answer == "y" || answer == "yes";
-}
-
-std::string Context::ask(const std::string& question, const std::string& default_value) {
-  if (assume_yes_) return default_value;
-  printer_.out(default_value.empty() ? fmt::format("{}: ", question)
-                                     : fmt::format("{} [{}]: ", question, default_value));
-  std::string answer;
-  if (!read_answer_line(&answer)) return default_value;
-  answer.erase(0, answer.find_first_not_of(" \t"));
-  answer.erase(answer.find_last_not_of(" \t\r") + 1);
-  return answer.empty() ? default_value : answer;
 }
 
 }  // namespace dust::shell

@@ -1,5 +1,6 @@
 // The live state every command sees: settings, working set (region or cluster), node cache, AWS
-// clients, output, confirmation. Commands never print straight to stdout; they use ctx.out().
+// clients, output, the terminal. Commands never print straight to stdout; they use ctx.out(), and
+// ask questions through ctx.terminal().
 #pragma once
 #include <functional>
 #include <map>
@@ -13,6 +14,7 @@
 #include "model/node.h"
 #include "shell/config.h"
 #include "shell/printer.h"
+#include "shell/terminal.h"
 #include "util/event_loop.h"
 
 namespace dust::cloud {
@@ -31,6 +33,8 @@ class Context {
 
   EventLoop& loop() { return loop_; }
   Printer& out() { return printer_; }
+  // The terminal's owner: questions (confirm/ask), and the hold a command takes while it runs.
+  Terminal& terminal() { return terminal_; }
   const Config& config() const { return config_; }
   Mode mode() const { return mode_; }
   bool interactive() const { return mode_ == Mode::Interactive; }
@@ -78,11 +82,6 @@ class Context {
   };
   void set_cloud_clients(CloudClients c) { clients_ = std::move(c); }
 
-  // Asks `question` (adds " [y/N] "); --yes answers yes; EOF or anything but y/yes is no.
-  bool confirm(const std::string& question, bool yes = false);
-  // Asks for a line with a default; non-interactive input reads stdin.
-  std::string ask(const std::string& question, const std::string& default_value);
-
   bool quit_requested = false;
 
  private:
@@ -92,6 +91,7 @@ class Context {
   Mode mode_;
   bool assume_yes_;
   bool json_;
+  Terminal terminal_;
   mutable std::string region_;
   std::string cluster_name_;
   std::optional<cluster::ClusterFile> cluster_;
@@ -104,8 +104,5 @@ class Context {
   std::map<std::string, Nodes> cache_;                     // by region
   const Nodes& region_nodes();
 };
-
-// Reads one line from stdin for prompts (leaves readline's callback state alone). false on EOF.
-bool read_answer_line(std::string* line);
 
 }  // namespace dust::shell

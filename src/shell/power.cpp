@@ -139,7 +139,7 @@ int change_power(Context& ctx, Args& a, PowerAction action) {
   if (is_ambiguous)
     log::warn("'{}' names {} different nodes (shown above with their ids)", a.target, nodes.size());
   if (ask &&
-      !ctx.confirm(fmt::format("{} {} node{}: {}. Continue", verb(action), nodes.size(),
+      !ctx.terminal().confirm(fmt::format("{} {} node{}: {}. Continue", verb(action), nodes.size(),
                                nodes.size() == 1 ? "" : "s", fold_names(display_names(nodes))),
                    a.has("--yes"))) {
     ctx.out().out("cancelled, nothing changed\n");

@@ -111,6 +111,13 @@ bool Pool::busy() const {
   return false;
 }
 
+std::vector<std::string> Pool::busy_nodes() const {
+  std::vector<std::string> out;
+  for (const auto& [k, e] : entries_)
+    if (e.job && !e.job->results()[e.index].finished) out.push_back(e.job->results()[e.index].node);
+  return out;
+}
+
 int Pool::interrupt(const std::vector<Endpoint>& nodes) {
   int n = 0;
   auto hit = [&](Entry& e) {

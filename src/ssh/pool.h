@@ -57,6 +57,7 @@ class Pool : private SessionObserver {
   // session are connected first. `l` receives this job's output and later background output.
   std::shared_ptr<Job> run(const std::vector<Endpoint>& nodes, const std::string& line, Listener& l);
   bool busy() const;  // any node running a command
+  std::vector<std::string> busy_nodes() const;  // labels of the nodes running a command
   // Ctrl-C to the running commands of these nodes (all busy nodes when empty). Returns how many.
   int interrupt(const std::vector<Endpoint>& nodes = {});
   void close_all();

@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 # Run as a script, sys.path[0] is tests/testbed, where moto.py would shadow the real moto package:
@@ -27,6 +28,34 @@ SSH_WRAPPER = """#!/bin/sh
 # OpenSSH reads ~/.ssh from the passwd entry, not $HOME: point it at the sandbox's config.
 exec /usr/bin/ssh -F "$HOME/.ssh/config" "$@"
 """
+
+
+class ServiceWatch:
+    """Says (on stderr, once per service) when a sandbox service dies while dust runs, and again when
+    dust exits: without moto or an sshd the next command fails with "Connection refused" otherwise."""
+
+    def __init__(self, sb, every=1.0):
+        self.sb, self.every, self.told = sb, every, set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def check(self, when):
+        for dead in self.sb.dead_services():
+            if dead not in self.told:
+                self.told.add(dead)
+                sys.stderr.write(f"\r\ndemo: {dead} died {when}; the sandbox no longer works fully "
+                                 "(exit dust and run `make demo` again)\r\n")
+                sys.stderr.flush()
+
+    def _run(self):
+        while not self._stop.wait(self.every):
+            self.check("while dust runs")
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+        self.check("during the session")
 
 
 def main():
@@ -64,12 +93,16 @@ def main():
     env = sb.env(PATH=bindir + os.pathsep + os.environ.get("PATH", ""))
     env.setdefault("TERM", "xterm-256color")
     # dust owns the terminal: Ctrl-C is its to handle (cancel the line), not ours.
+    # The services run in sessions of their own (testbed.procs.start), so the terminal's signals reach
+    # only dust and us; ServiceWatch says so if one dies anyway.
     old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch = ServiceWatch(sb)
     try:
         rc = subprocess.call([opts.dust, *opts.args], env=env, cwd=sb.home,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     finally:
         signal.signal(signal.SIGINT, old)
+        watch.stop()
         t0 = time.monotonic()
         sb.stop()
         sb._remove_dir()

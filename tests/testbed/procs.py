@@ -27,8 +27,12 @@ def _exit_on_signal(signum, _frame):
 
 
 def start(argv, **kw):
-    """Popen that is killed (by its own pid) at exit if still running."""
+    """Popen that is killed (by its own pid) at exit if still running.
+
+    It runs in a session of its own: keys typed at the terminal (Ctrl-C, Ctrl-Z at the dust prompt of
+    `make demo`) signal the terminal's foreground process group, which must not include the services."""
     _install()
+    kw.setdefault("start_new_session", True)
     p = subprocess.Popen(argv, **kw)
     _started.append(p)
     return p
@@ -66,6 +70,16 @@ def cleanup_all():
             print(f"testbed: cleanup {fn!r} failed: {e}", flush=True)
     for p in reversed(list(_started)):
         stop(p)
+
+
+def describe_exit(rc):
+    """How a process ended, from Popen.returncode: "exit 3" or "killed by SIGINT"."""
+    if rc is not None and rc < 0:
+        try:
+            return f"killed by {signal.Signals(-rc).name}"
+        except ValueError:
+            return f"killed by signal {-rc}"
+    return f"exit {rc}"
 
 
 def run(argv, check=True, **kw):

@@ -151,6 +151,14 @@ class Sandbox:
             lines.append(f"  + {len(self.bulk_ids)} bulk instances (no hosts)")
         return "\n".join(lines)
 
+    def dead_services(self):
+        """The services of this sandbox that are no longer running (moto, each host's sshd), described as
+        "moto_server (pid 123, killed by SIGINT)"; empty while all run."""
+        services = [("moto_server", getattr(getattr(self, "moto", None), "proc", None))]
+        services += [(f"sshd {h.hostname}", h.proc) for h in self.hosts]
+        return [f"{name} (pid {p.pid}, {procs.describe_exit(p.returncode)})"
+                for name, p in services if p is not None and p.poll() is not None]
+
     # -- teardown ---------------------------------------------------------------------------------
     def stop(self):
         if self._stopped:

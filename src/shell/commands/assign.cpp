@@ -44,9 +44,9 @@ int run(Context& ctx, Args& a) {
   ctx.out().out(render_table({{"", shown}}, false));
 
   bool yes = a.has("--yes");
-  if (!user_given) user = yes ? ctx.config().ssh_user : ctx.ask("ssh user for these nodes",
+  if (!user_given) user = yes ? ctx.config().ssh_user : ctx.terminal().ask("ssh user for these nodes",
                                                                 ctx.config().ssh_user);
-  if (name.empty() && !yes) name = ctx.ask("Cluster name", "");
+  if (name.empty() && !yes) name = ctx.terminal().ask("Cluster name", "");
   if (name.empty()) throw Error(fmt::format("a cluster name is needed: {}", kUsage));
   if (!cluster::valid_cluster_name(name))
     throw Error(fmt::format("'{}' is not a valid cluster name (letters, digits, '-', '_', '.')",
@@ -55,12 +55,12 @@ int run(Context& ctx, Args& a) {
   cluster::ClusterFile c = cluster::assign_cluster(name, ctx.region(), a.target, chosen, user);
   std::string path = cluster::cluster_path(name);
   ctx.out().out(cluster::to_yaml(c));
-  if (!ctx.confirm(fmt::format("Write cluster {} to {}?", name, path), yes)) {
+  if (!ctx.terminal().confirm(fmt::format("Write cluster {} to {}?", name, path), yes)) {
     ctx.out().out("nothing written\n");
     return 1;
   }
   if (cluster::cluster_exists(name) &&
-      !ctx.confirm(fmt::format("{} exists. Overwrite it?", path), yes)) {
+      !ctx.terminal().confirm(fmt::format("{} exists. Overwrite it?", path), yes)) {
     ctx.out().out("nothing written\n");
     return 1;
   }

@@ -105,7 +105,7 @@ int remove(Context& ctx, const std::string& name, bool yes) {
 
   std::string question = live ? fmt::format("Delete stack {} and its cluster file?", name)
                               : fmt::format("Remove cluster file {}?", cluster::cluster_path(name));
-  if (!ctx.confirm(question, yes)) {
+  if (!ctx.terminal().confirm(question, yes)) {
     ctx.out().out("cancelled, nothing changed\n");
     return 1;
   }

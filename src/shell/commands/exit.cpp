@@ -2,6 +2,7 @@
 #include "shell/command_table.h"
 #include "shell/commands/commands.h"
 #include "shell/context.h"
+#include "shell/quit.h"
 
 namespace dust::shell {
 
@@ -11,6 +12,7 @@ void register_exit(CommandTable& t) {
          .usage = "exit",
          .summary = "leave dust (Ctrl-D too)",
          .run = [](Context& ctx, Args&) {
+           if (!confirm_quit(ctx)) return 1;  // remote commands still run and the user stays
            ctx.quit_requested = true;
            return 0;
          }});

@@ -75,7 +75,7 @@ int run(Context& ctx, Args& a) {
   }
 
   size_t count = cluster::expand(spec).size();
-  if (!ctx.confirm(fmt::format("Create stack {} in {} ({} instance{})?", spec.name, spec.region,
+  if (!ctx.terminal().confirm(fmt::format("Create stack {} in {} ({} instance{})?", spec.name, spec.region,
                                count, count == 1 ? "" : "s"),
                    a.has("--yes"))) {
     ctx.out().out("cancelled, nothing created\n");

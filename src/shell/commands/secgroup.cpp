@@ -162,7 +162,7 @@ int change(Context& ctx, Args& a) {
   std::string what = fmt::format("{} {} from {}", protocol_label(rule), ports_label(rule), sources_label(rule));
   std::string on;
   for (const auto& g : groups) on += fmt::format("{}{} ({})", on.empty() ? "" : ", ", g.id, g.name);
-  if (!allow && !ctx.confirm(fmt::format("revoke {} on {}?", what, on), a.has("--yes"))) {
+  if (!allow && !ctx.terminal().confirm(fmt::format("revoke {} on {}?", what, on), a.has("--yes"))) {
     ctx.out().out("cancelled, nothing changed\n");
     return 1;
   }

@@ -1,0 +1,77 @@
+// The terminal's one owner: readline's callback handler, the stdin and Ctrl-C watches on the event
+// loop, and every question asked on stdin (confirm/ask). Commands hold the terminal while they run.
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace dust {
+class EventLoop;
+}
+
+namespace dust::shell {
+
+class Printer;
+
+class Terminal {
+ public:
+  Terminal(EventLoop& loop, Printer& out, bool interactive, bool assume_yes);
+  ~Terminal();
+  Terminal(const Terminal&) = delete;
+  Terminal& operator=(const Terminal&) = delete;
+
+  // While held, nobody else reads stdin through readline: the prompt is gone, stdin and Ctrl-C
+  // are not watched (lines typed ahead stay in the tty and run after the command, as in bash;
+  // Ctrl-C counts for the running command). Holds nest; the last release gives the prompt back.
+  // Raw mode and nested event loops (transfers, --wait, Lua's dust.run) run under a hold.
+  class Hold {
+   public:
+    explicit Hold(Terminal* t) : t_(t) {}
+    Hold(Hold&& o) noexcept : t_(o.t_) { o.t_ = nullptr; }
+    Hold(const Hold&) = delete;
+    Hold& operator=(const Hold&) = delete;
+    Hold& operator=(Hold&&) = delete;
+    ~Hold();
+
+   private:
+    Terminal* t_;
+  };
+  [[nodiscard]] Hold hold();
+  bool held() const { return holds_ > 0; }
+
+  // Interactive line editing. `on_line` gets each entered line (nullopt for Ctrl-D) outside
+  // readline, with the terminal held; `prompt` is asked again every time the prompt comes back.
+  void start_editing(std::function<std::string()> prompt,
+                     std::function<void(std::optional<std::string>)> on_line);
+  void stop_editing();
+
+  // Asks `question` (adds " [y/N] "); --yes (or `yes`) answers yes. Anything but y/yes is no.
+  // EOF (Ctrl-D) or Ctrl-C cancels: false, and every later question of the same command is
+  // answered no without reading, so a line typed afterwards is never taken as an answer.
+  bool confirm(const std::string& question, bool yes = false);
+  // Asks for a line with a default (--yes takes the default). EOF or Ctrl-C throws
+  // dust::Error("cancelled"), so the command stops: a default is never accepted by Ctrl-D.
+  std::string ask(const std::string& question, const std::string& default_value);
+  // One line from stdin, outside readline. false on EOF before any byte or on Ctrl-C.
+  bool read_line(std::string* line);
+
+ private:
+  void suspend();
+  void resume();
+  void install_handler();
+  void on_continue();  // SIGCONT (fg after Ctrl-Z): terminal modes back, prompt and line redrawn
+  void on_interrupt();
+
+  EventLoop& loop_;
+  Printer& out_;
+  bool interactive_;
+  bool assume_yes_;
+  int holds_ = 0;
+  bool cancelled_ = false;  // a question of the running command was cancelled
+  bool editing_ = false;
+  bool handler_installed_ = false;
+  std::function<std::string()> prompt_;
+  std::function<void(std::optional<std::string>)> on_line_;
+};
+
+}  // namespace dust::shell
