@@ -21,57 +21,56 @@ void Job::finish(size_t i, int status, const std::string& error) {
   --remaining_;
 }
 
-Pool::Pool(EventLoop& loop, Options opt, Sink& sink) : loop_(loop), opt_(std::move(opt)), sink_(sink) {
+Pool::Pool(EventLoop& loop, Options opt, Sink& sink)
+    : loop_(loop), opt_(std::move(opt)), sink_(sink), watches_(std::make_shared<Subscription::Watches>()) {
   raise_fd_limit();
   if (opt_.fanout < 1) opt_.fanout = 1;
 }
 
-Pool::~Pool() {
-  close_all();
-  // Handles that outlive the pool must not reach back into it.
-  watches_.clear();
-}
+Pool::~Pool() { close_all(); }
 
-Pool::Subscription::Subscription(Subscription&& other) noexcept : pool_(other.pool_), id_(other.id_) {
-  other.pool_ = nullptr;
+Pool::Subscription::Subscription(Subscription&& other) noexcept
+    : watches_(std::move(other.watches_)), id_(other.id_) {
+  other.watches_.reset();
 }
 
 Pool::Subscription& Pool::Subscription::operator=(Subscription&& other) noexcept {
   if (this != &other) {
-    if (pool_) pool_->unobserve(id_);
-    pool_ = other.pool_;
+    release();
+    watches_ = std::move(other.watches_);
     id_ = other.id_;
-    other.pool_ = nullptr;
+    other.watches_.reset();
   }
   return *this;
 }
 
-Pool::Subscription::~Subscription() {
-  if (pool_) pool_->unobserve(id_);
+Pool::Subscription::~Subscription() { release(); }
+
+void Pool::Subscription::release() {
+  if (auto w = watches_.lock())
+    for (auto it = w->begin(); it != w->end(); ++it)
+      if (it->id == id_) {
+        w->erase(it);
+        break;
+      }
+  watches_.reset();
 }
 
 Pool::Subscription Pool::observe(const std::vector<Endpoint>& nodes, Observer& o) {
-  Watch w{next_watch_++, {}, &o};
+  Subscription::Watch w{next_watch_++, {}, &o};
   for (const auto& ep : nodes) w.keys.push_back(ep.key);
-  watches_.push_back(std::move(w));
-  return Subscription(this, watches_.back().id);
-}
-
-void Pool::unobserve(uint64_t id) {
-  for (auto it = watches_.begin(); it != watches_.end(); ++it)
-    if (it->id == id) {
-      watches_.erase(it);
-      return;
-    }
+  watches_->push_back(std::move(w));
+  return Subscription(watches_, watches_->back().id);
 }
 
 void Pool::emit(const NodeEvent& e) {
   bool taken = false;
   // Newest first: a job started later (dust.run inside a command) sees its nodes' events before an
   // older observer of the same nodes. Index-based, so an observer may unregister another.
-  for (size_t i = watches_.size(); i-- > 0 && !taken;) {
-    if (i >= watches_.size()) continue;
-    const Watch& w = watches_[i];
+  const auto& watches = *watches_;
+  for (size_t i = watches.size(); i-- > 0 && !taken;) {
+    if (i >= watches.size()) continue;
+    const Subscription::Watch& w = watches[i];
     for (const auto& k : w.keys)
       if (k == e.node.key) {
         taken = w.observer->on_event(e);

@@ -86,11 +86,16 @@ class Pool : private SessionObserver {
 
    private:
     friend class Pool;
-    Subscription(Pool* pool, uint64_t id) : pool_(pool), id_(id) {}
-    Pool* pool_ = nullptr;
+    struct Watch;
+    using Watches = std::vector<Watch>;
+    Subscription(std::weak_ptr<Watches> watches, uint64_t id) : watches_(std::move(watches)), id_(id) {}
+    void release();
+    std::weak_ptr<Watches> watches_;  // weak: a handle may outlive the pool
     uint64_t id_ = 0;
   };
   [[nodiscard]] Subscription observe(const std::vector<Endpoint>& nodes, Observer& o);
+  // Sends `e` down the output path: observers of e.node, then the sink (the sessions call it).
+  void emit(const NodeEvent& e);
 
   // Writes `line` to each node's shell: a new command where the shell is idle; where it is busy,
   // input to the running program (Send::Always) or nothing, the node's result saying it is busy
@@ -119,14 +124,7 @@ class Pool : private SessionObserver {
     std::string pending;        // lines to send once the shell is ready
     bool queued = false;        // waiting for a handshake slot
   };
-  struct Watch {
-    uint64_t id;
-    std::vector<std::string> keys;  // Endpoint::key of the observed nodes
-    Observer* observer;
-  };
   Entry& entry_for(const Endpoint& ep);
-  void emit(const NodeEvent& e);
-  void unobserve(uint64_t id);
   Entry* find(Session& s);
   void begin_connect(Entry& e);
   void start_queued();
@@ -142,11 +140,17 @@ class Pool : private SessionObserver {
   EventLoop& loop_;
   Options opt_;
   Sink& sink_;
-  std::vector<Watch> watches_;  // oldest first
+  std::shared_ptr<Subscription::Watches> watches_;  // oldest first
   uint64_t next_watch_ = 1;
   std::map<std::string, Entry> entries_;  // by Endpoint::key
   std::deque<std::string> connect_queue_;  // keys
   bool starting_ = false;
+};
+
+struct Pool::Subscription::Watch {
+  uint64_t id;
+  std::vector<std::string> keys;  // Endpoint::key of the observed nodes
+  Observer* observer;
 };
 
 // Raises RLIMIT_NOFILE to its hard limit (hundreds of sessions, parallel-ssh#311).

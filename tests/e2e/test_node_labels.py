@@ -5,6 +5,7 @@ import os
 
 import testbed
 from testbed import STACK
+from testbed.harness import spawn_dust
 
 
 def lines_of(out, label):
@@ -71,6 +72,27 @@ nodes:
         self.assertEqual(lines_of(r.out, f"worker1({w2})"), ["worker2"], r.out)
         self.assertEqual(lines_of(r.out, "worker1"), ["worker1"], r.out)  # only before the rename
         self.assertEqual(lines_of(r.out, "worker2"), ["worker2"], r.out)
+
+    def test_colour_per_node_on_a_terminal_unless_no_color(self):
+        env = self.sandbox.env()
+        env.pop("NO_COLOR", None)
+        c = spawn_dust(env=env, timeout=20)
+        self.addCleanup(c.close, force=True)
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("@worker[0-1] echo hi-$(hostname)")
+        codes = {}
+        for _ in range(2):
+            c.expect(r"\x1b\[(3[1-6])m\[(worker[01])\]\x1b\[0m hi-(worker[01])")
+            self.assertEqual(c.match.group(2), c.match.group(3))
+            codes[c.match.group(2)] = c.match.group(1)
+        self.assertNotEqual(codes["worker0"], codes["worker1"])  # one colour per node
+        c.sendline("exit")
+        c = self.spawn(timeout=20)  # the sandbox sets NO_COLOR=1
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("@worker0 echo hi-$(hostname)")
+        c.expect(r"(\x1b\[3\dm)?\[worker0\](\x1b\[0m)? hi-worker0")
+        self.assertIsNone(c.match.group(1))
+        c.sendline("exit")
 
 
 if __name__ == "__main__":
