@@ -1,6 +1,6 @@
 // dust.run(target, command [, {timeout=seconds}]) for drop-in commands: the line goes through the
-// persistent ssh sessions (the same ones as `@`) of the nodes whose shell is idle, and the call waits
-// for every node, collecting its output lines and exit code instead of printing them.
+// persistent ssh sessions (the same ones as `@`) of the nodes whose shell is idle, and the call
+// waits for every node, collecting its output lines and exit code instead of printing them.
 #include <fmt/format.h>
 #include <poll.h>
 #include <readline/readline.h>
@@ -104,7 +104,8 @@ std::vector<NodeOutcome> run_and_wait(shell::Context& ctx, const std::string& ta
   return out;
 }
 
-// dust.run(target, command [, {timeout=s}]) → { {node=, state=, exit=, lines={...}, error=, busy=}, ... }
+// dust.run(target, command [, {timeout=s}])
+//   → { {node=, state=, exit=, lines={...}, error=, busy=}, ... }
 int l_run(lua_State* L) {
   const char* target = luaL_checkstring(L, 1);
   const char* command = luaL_checkstring(L, 2);

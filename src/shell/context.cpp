@@ -20,7 +20,10 @@
 namespace dust::shell {
 
 Context::Context(Config config, Mode mode, bool assume_yes, bool json)
-    : config_(std::move(config)), mode_(mode), assume_yes_(assume_yes), json_(json),
+    : config_(std::move(config)),
+      mode_(mode),
+      assume_yes_(assume_yes),
+      json_(json),
       sessions_(std::make_unique<Sessions>(*this)) {
   loop_.set_after_turn([this] { printer_.flush(); });
 }

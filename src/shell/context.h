@@ -102,7 +102,8 @@ class Context {
   std::map<std::string, std::unique_ptr<cloud::CloudFormation>> cfn_;  // by region
   std::map<std::string, Nodes> cache_;                     // by region
   const Nodes& region_nodes();
-  std::unique_ptr<Sessions> sessions_;  // last: its sessions go before the loop and printer they use
+  // Last member: its sessions are destroyed before the loop and printer they use.
+  std::unique_ptr<Sessions> sessions_;
 };
 
 // Reads one line from stdin for prompts (leaves readline's callback state alone). false on EOF.

@@ -20,15 +20,18 @@ std::string NodeOutput::prefix(const std::string& key, std::string_view label) {
   return fmt::format("\x1b[{}m[{}]\x1b[0m", 31 + it->second % 6, label);
 }
 
-std::string NodeOutput::line(const std::string& key, std::string_view label, std::string_view text) {
+std::string NodeOutput::line(const std::string& key, std::string_view label,
+                             std::string_view text) {
   return fmt::format("{} {}\n", prefix(key, label), text);
 }
 
-std::string NodeOutput::notice(const std::string& key, std::string_view label, std::string_view text) {
+std::string NodeOutput::notice(const std::string& key, std::string_view label,
+                               std::string_view text) {
   return fmt::format("{} {}\n", prefix(key, label), text);
 }
 
-std::string NodeOutput::error(const std::string& key, std::string_view label, std::string_view message) {
+std::string NodeOutput::error(const std::string& key, std::string_view label,
+                              std::string_view message) {
   return fmt::format("{} error: {}\n", prefix(key, label), message);
 }
 

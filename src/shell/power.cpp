@@ -15,9 +15,9 @@
 
 #include "cloud/ec2.h"
 #include "select/target.h"
-#include "shell/sessions.h"
 #include "shell/context.h"
 #include "shell/node_table.h"
+#include "shell/sessions.h"
 #include "util/error.h"
 #include "util/fold.h"
 #include "util/interrupt.h"

@@ -58,8 +58,8 @@ std::string Sessions::label(const ssh::Endpoint& ep) {
       // A cluster file that no longer reads: fall through to the name the node had.
     }
   }
-  // Not in the working set (another cluster, terminated): the name it had, with its id so that it is
-  // never confused with a node of the working set that has that name now.
+  // Not in the working set (another cluster, terminated): the name it had, with its id so that it
+  // is never confused with a node of the working set that has that name now.
   if (ep.key.empty() || ep.node_label == ep.key || ep.node_label.find(ep.key) != std::string::npos)
     return ep.node_label;
   return ep.node_label + "(" + ep.key + ")";

@@ -1,12 +1,13 @@
 // The shell's ssh sessions and the one path their output takes. Sessions owns the ssh::Pool (built
 // from Config on the context's loop) and is the end of the output path (ssh::Sink): what no job's
-// observer takes is printed here, labelled at print time with the node's current name in the current
-// working set; each node's last result (exit status or error) is kept here too. `@`, put/get, start
-// --wait and the Lua dust.run/put/get all go through ctx.sessions().
+// observer takes is printed here, labelled at print time with the node's current name in the
+// current working set; each node's last result (exit status or error) is kept here too. `@`,
+// put/get, start --wait and the Lua dust.run/put/get all go through ctx.sessions().
 //
 // Jobs that need a node's events (dust.run collecting lines, a transfer watching for lost
-// connections; later gathered output, `@:failed`, JSON lines, transcripts) register an ssh::Observer
-// for their nodes while they run (observe()); afterwards, background output comes here again.
+// connections; later gathered output, `@:failed`, JSON lines, transcripts) register an
+// ssh::Observer for their nodes while they run (observe()); afterwards, background output comes
+// here again.
 #pragma once
 #include <map>
 #include <memory>
@@ -37,14 +38,15 @@ class Sessions : private ssh::Sink {
                                 ssh::Send mode = ssh::Send::Always) {
     return pool().run(nodes, line, mode);
   }
-  [[nodiscard]] ssh::Pool::Subscription observe(const std::vector<ssh::Endpoint>& nodes, ssh::Observer& o) {
+  [[nodiscard]] ssh::Pool::Subscription observe(const std::vector<ssh::Endpoint>& nodes,
+                                                ssh::Observer& o) {
     return pool().observe(nodes, o);
   }
   // Any node still running a command (`exit` asks before ending them).
   bool busy() const { return pool_ && pool_->busy(); }
 
-  // How a node is named in `[label]` now: its display name in the current working set (web(i-…) when
-  // the name is shared); a node outside it keeps the name it had, with its id.
+  // How a node is named in `[label]` now: its display name in the current working set (web(i-…)
+  // when the name is shared); a node outside it keeps the name it had, with its id.
   std::string label(const ssh::Endpoint& ep);
   NodeOutput& format() { return format_; }
 
@@ -61,8 +63,9 @@ class Sessions : private ssh::Sink {
   Context& ctx_;
   std::unique_ptr<ssh::Pool> pool_;
   NodeOutput format_;
-  std::map<std::string, LastResult> last_;     // by Endpoint::key
-  std::map<std::string, std::string> labels_;  // instance id → label in the working set of labels_gen_
+  std::map<std::string, LastResult> last_;  // by Endpoint::key
+  // Instance id → label, in the working set of generation labels_gen_.
+  std::map<std::string, std::string> labels_;
   uint64_t labels_gen_ = 0;
 };
 

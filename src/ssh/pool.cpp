@@ -1,4 +1,4 @@
-// Pool: session bookkeeping, bounded handshakes, routing session events through observers to the sink.
+// Pool: session bookkeeping, bounded handshakes, session events through observers to the sink.
 #include "ssh/pool.h"
 
 #include <sys/resource.h>
@@ -22,7 +22,10 @@ void Job::finish(size_t i, int status, const std::string& error) {
 }
 
 Pool::Pool(EventLoop& loop, Options opt, Sink& sink)
-    : loop_(loop), opt_(std::move(opt)), sink_(sink), watches_(std::make_shared<Subscription::Watches>()) {
+    : loop_(loop),
+      opt_(std::move(opt)),
+      sink_(sink),
+      watches_(std::make_shared<Subscription::Watches>()) {
   raise_fd_limit();
   if (opt_.fanout < 1) opt_.fanout = 1;
 }
@@ -125,7 +128,8 @@ void Pool::start_queued() {
   starting_ = false;
 }
 
-std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes, const std::string& line, Send mode) {
+std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes, const std::string& line,
+                               Send mode) {
   auto job = std::make_shared<Job>();
   job->results_.resize(nodes.size());
   job->remaining_ = nodes.size();
@@ -144,7 +148,8 @@ std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes, const std::st
       job->finish(i, -1, "busy: a command is still running there");
       continue;
     }
-    if (e.job && e.job != job) e.job->finish(e.index, -1, "");  // superseded: this line is its input
+    // Superseded: this line is the earlier job's input.
+    if (e.job && e.job != job) e.job->finish(e.index, -1, "");
     e.job = job;
     e.index = i;
     if (s.usable()) {

@@ -21,13 +21,14 @@ namespace dust::ssh {
 struct NodeEvent {
   enum class Kind { Line, Partial, Done, Error, Notice };
   Kind kind;
-  const Endpoint& node;   // node.key identifies the node (instance id); node.node_label its name then
+  // node.key identifies the node (instance id); node.node_label is the name it had when connected.
+  const Endpoint& node;
   std::string_view text;  // Line/Partial: output, already printable(); Error/Notice: the message
   int status = -1;        // Done: the command's exit status
 };
 
 // A job's view of the output path (dust.run collecting lines, a transfer watching for lost
-// connections, later gathered output): registered for its nodes while the job lives, see Pool::observe.
+// connections, later gathered output), registered for its nodes while the job runs (Pool::observe).
 class Observer {
  public:
   virtual ~Observer() = default;
@@ -88,7 +89,8 @@ class Pool : private SessionObserver {
     friend class Pool;
     struct Watch;
     using Watches = std::vector<Watch>;
-    Subscription(std::weak_ptr<Watches> watches, uint64_t id) : watches_(std::move(watches)), id_(id) {}
+    Subscription(std::weak_ptr<Watches> watches, uint64_t id)
+        : watches_(std::move(watches)), id_(id) {}
     void release();
     std::weak_ptr<Watches> watches_;  // weak: a handle may outlive the pool
     uint64_t id_ = 0;

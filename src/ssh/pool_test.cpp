@@ -1,4 +1,4 @@
-// Pool's output path: observers registered per node and per job lifetime, newest first, then the sink.
+// Pool's output path: observers per node for a job's lifetime, newest first, then the sink.
 #include "ssh/pool.h"
 
 #include <gtest/gtest.h>
@@ -56,7 +56,8 @@ TEST(PoolOutputPath, AnObserverSeesOnlyItsNodesAndOnlyWhileRegistered) {
   }
   pool.emit({NodeEvent::Kind::Line, a, "after"});  // the job ended: background output is shown
   EXPECT_EQ(job.got, std::vector<std::string>{"i-a one"});
-  EXPECT_EQ(sink.seen, (std::vector<std::string>{"i-a one taken", "i-b two shown", "i-a after shown"}));
+  EXPECT_EQ(sink.seen,
+            (std::vector<std::string>{"i-a one taken", "i-b two shown", "i-a after shown"}));
 }
 
 TEST(PoolOutputPath, NewestObserverFirstAndDecliningPassesOn) {

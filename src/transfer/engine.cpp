@@ -223,8 +223,9 @@ class Driver : private ssh::Observer {
         if (finished(t)) ++finished_nodes;
       }
       double secs = std::chrono::duration<double>(Clock::now() - started_).count();
-      opt_.progress_out(fmt::format("\r\x1b[K{} {} / {}  {}  {}/{} nodes done", job_.verb(), human_bytes(done),
-                           human_bytes(total), human_rate(done, secs), finished_nodes, tasks_.size()));
+      opt_.progress_out(fmt::format("\r\x1b[K{} {} / {}  {}  {}/{} nodes done", job_.verb(),
+                                    human_bytes(done), human_bytes(total), human_rate(done, secs),
+                                    finished_nodes, tasks_.size()));
       shown_ = true;
       arm_progress();
     });

@@ -23,7 +23,8 @@ std::string human_rate(uint64_t bytes, double secs) {
   return fmt::format("{:.2f} GB/s", r / 1e9);
 }
 
-std::string result_line(const std::string& verb, const std::string& what, uint64_t bytes, double secs) {
+std::string result_line(const std::string& verb, const std::string& what, uint64_t bytes,
+                        double secs) {
   return fmt::format("{} {} ({}, {})", verb, what, human_bytes(bytes), human_rate(bytes, secs));
 }
 
