@@ -40,7 +40,8 @@ std::vector<ssh::Endpoint> Sessions::endpoints(const std::vector<const Node*>& n
 }
 
 std::string Sessions::label(const ssh::Endpoint& ep) {
-  // Only the cached working set: printing a line must never wait for an EC2 call.
+  // Only the cached working set: printing a line must never wait for an EC2 call. While the cache
+  // is dropped (after tag, start, …) the names of the last working set stand until the next fetch.
   if (ctx_.have_nodes()) {
     try {
       const Nodes& all = ctx_.nodes();
@@ -52,17 +53,28 @@ std::string Sessions::label(const ssh::Endpoint& ep) {
         labels_.clear();
         for (size_t i = 0; i < some.size(); ++i) labels_[some[i]->id] = names[i];
         labels_gen_ = ctx_.generation();
+        prefixes_.clear();
       }
-      if (auto it = labels_.find(ep.key); it != labels_.end()) return it->second;
     } catch (const Error&) {
-      // A cluster file that no longer reads: fall through to the name the node had.
+      // A cluster file that no longer reads: the names of the last working set stand.
     }
   }
+  if (auto it = labels_.find(ep.key); it != labels_.end()) return it->second;
   // Not in the working set (another cluster, terminated): the name it had, with its id so that it
   // is never confused with a node of the working set that has that name now.
   if (ep.key.empty() || ep.node_label == ep.key || ep.node_label.find(ep.key) != std::string::npos)
     return ep.node_label;
   return ep.node_label + "(" + ep.key + ")";
+}
+
+const std::string& Sessions::prefix(const ssh::Endpoint& ep) {
+  std::string now = label(ep);  // may rebuild labels_ (and clear prefixes_)
+  auto& [text, cached] = prefixes_[ep.key];
+  if (text.empty() || now != cached) {
+    cached = now;
+    text = format_.prefix(ep.key, now);
+  }
+  return text;
 }
 
 const Sessions::LastResult* Sessions::last_result(const std::string& key) const {
@@ -78,7 +90,7 @@ void Sessions::on_event(const ssh::NodeEvent& e, bool taken) {
   switch (e.kind) {
     case Kind::Line:
     case Kind::Partial:
-      ctx_.out().queue_line(format_.prefix(e.node.key, label(e.node)), e.text);
+      ctx_.out().queue_line(prefix(e.node), e.text);
       break;
     case Kind::Error:
       ctx_.out().err(format_.error(e.node.key, label(e.node), e.text));

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/node.h"
@@ -59,6 +60,8 @@ class Sessions : private ssh::Sink {
 
  private:
   void on_event(const ssh::NodeEvent& e, bool taken) override;
+  // The node's `[label]` as printed now, kept per node while its label stays (floods print it often).
+  const std::string& prefix(const ssh::Endpoint& ep);
 
   Context& ctx_;
   std::unique_ptr<ssh::Pool> pool_;
@@ -67,6 +70,7 @@ class Sessions : private ssh::Sink {
   // Instance id → label, in the working set of generation labels_gen_.
   std::map<std::string, std::string> labels_;
   uint64_t labels_gen_ = 0;
+  std::map<std::string, std::pair<std::string, std::string>> prefixes_;  // key → (prefix, label)
 };
 
 }  // namespace dust::shell
