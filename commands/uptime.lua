@@ -19,13 +19,20 @@ dust.command{
   summary = "load average of running nodes over ssh, nodes folded by load",
   help = "Runs `uptime` on each running node (persistent sessions, in parallel) and prints one line\n" ..
          "per 1-minute load (rounded to 0.1): the load, the 5/15-minute range, and the nodes.\n" ..
-         "Nodes that fail are listed with the reason. Exit status 1 if any node failed.",
+         "Nodes that fail are listed with the reason, nodes that are not running or still busy with\n" ..
+         "another command (nothing is typed into it) are named. Exit status 1 if any running node\n" ..
+         "failed or was busy.",
   target = "optional",
   run = function(args)
-    local by_load, order, failed = {}, {}, {}
+    local by_load, order, failed, stopped, busy = {}, {}, {}, {}, {}
     for _, r in ipairs(dust.run(args.target, "uptime")) do
       local one, five, fifteen = loads(table.concat(r.lines, " "))
-      if r.exit == 0 and one then
+      if r.state ~= "running" then
+        stopped[r.state] = stopped[r.state] or {}
+        table.insert(stopped[r.state], r.node)
+      elseif r.busy then
+        table.insert(busy, r.node)
+      elseif r.exit == 0 and one then
         local key = string.format("%.1f", one)
         if not by_load[key] then
           by_load[key] = { nodes = {}, lo = five, hi = five, up = {} }
@@ -56,7 +63,15 @@ dust.command{
       dust.print(string.format("failed: %s: %s", dust.fold(nodes), why))
       status = 1
     end
-    if #order == 0 and next(failed) == nil then
+    if #busy > 0 then
+      dust.print(string.format("busy: %s (a command is still running there; uptime not sent)", dust.fold(busy)))
+      status = 1
+    end
+    -- As `@` does: nodes that are not running are named, not counted as failures.
+    for state, nodes in pairs(stopped) do
+      dust.print(string.format("not running: %s (%s)", dust.fold(nodes), state))
+    end
+    if #order == 0 and next(failed) == nil and #busy == 0 and next(stopped) == nil then
       dust.print("no nodes" .. (args.target ~= "" and (" match '" .. args.target .. "'") or ""))
       return 1
     end

@@ -1,6 +1,6 @@
 // dust.run(target, command [, {timeout=seconds}]) for drop-in commands: the line goes through the
-// persistent ssh sessions (the same pool as `@`), and the call waits for every node, collecting
-// its output lines and exit code instead of printing them.
+// persistent ssh sessions (the same ones as `@`) of the nodes whose shell is idle, and the call
+// waits for every node, collecting its output lines and exit code instead of printing them.
 #include <fmt/format.h>
 #include <poll.h>
 #include <readline/readline.h>
@@ -10,48 +10,42 @@
 #include <map>
 
 #include "plugins/lua_host.h"
-#include "shell/commands/at.h"
 #include "shell/context.h"
+#include "shell/sessions.h"
 #include "util/error.h"
 #include "util/interrupt.h"
 
 namespace dust::plugins {
 namespace {
 
-// Collects the output of the job dust.run is waiting for. The pool keeps a listener per session for
-// later background output too, so this one lives for the process and prints whatever arrives
-// while no dust.run is collecting, the way `@` would.
-class Collector : public ssh::Listener {
+// Collects the output of one dust.run while it waits: registered on the output path for its nodes
+// and the call's lifetime, so later (background) output of those nodes is printed as `@` prints it.
+class Collector : public ssh::Observer {
  public:
-  std::map<std::string, std::vector<std::string>> lines;
+  std::map<std::string, std::vector<std::string>> lines;  // by Endpoint::key
   std::map<std::string, std::string> errors;
-  bool collecting = false;
-  shell::Printer* printer = nullptr;
 
-  void on_line(const std::string& node, std::string_view text) override {
-    if (collecting) lines[node].emplace_back(text);
-    else if (printer) printer->out(fmt::format("[{}] {}\n", node, text));
-  }
-  void on_partial(const std::string& node, std::string_view text) override { on_line(node, text); }
-  void on_done(const std::string&, int) override {}
-  void on_error(const std::string& node, const std::string& msg) override {
-    if (collecting) errors[node] = msg;
-    else if (printer) printer->err(fmt::format("[{}] error: {}\n", node, msg));
-  }
-  void on_notice(const std::string& node, const std::string& msg) override {
-    if (printer) printer->err(fmt::format("[{}] {}\n", node, msg));
+  bool on_event(const ssh::NodeEvent& e) override {
+    switch (e.kind) {
+      case ssh::NodeEvent::Kind::Line:
+      case ssh::NodeEvent::Kind::Partial:
+        lines[e.node.key].emplace_back(e.text);
+        return true;
+      case ssh::NodeEvent::Kind::Error:
+        errors[e.node.key] = std::string(e.text);
+        return true;
+      default:
+        return false;  // notices (reconnecting, session closed) are still shown
+    }
   }
 };
 
-Collector& collector() {
-  static Collector* c = new Collector;
-  return *c;
-}
-
 struct NodeOutcome {
   std::string node;
+  std::string state = "running";
   int status = -1;
   bool finished = false;
+  bool busy = false;
   std::string error;
   std::vector<std::string> lines;
 };
@@ -62,20 +56,24 @@ std::vector<NodeOutcome> run_and_wait(shell::Context& ctx, const std::string& ta
   for (const Node* n : ctx.select(target)) (n->state == "running" ? running : stopped).push_back(n);
   std::vector<NodeOutcome> out;
   std::vector<std::string> names = ctx.labels(stopped);  // web(i-…) when a name is shared, as `@` says
-  for (size_t i = 0; i < stopped.size(); ++i)
-    out.push_back({names[i], -1, false, "not running (" + stopped[i]->state + ")", {}});
+  for (size_t i = 0; i < stopped.size(); ++i) {
+    NodeOutcome o;
+    o.node = names[i];
+    o.state = stopped[i]->state;
+    o.error = "not running (" + stopped[i]->state + ")";
+    out.push_back(std::move(o));
+  }
   if (running.empty()) return out;
-  ssh::Pool& pool = shell::ssh_pool(ctx);
-  auto eps = shell::endpoints_for(ctx, running);
-  Collector& c = collector();
-  c.printer = &ctx.out();
-  c.lines.clear();
-  c.errors.clear();
-  c.collecting = true;
-  // While we wait, keystrokes must not start another command line: they stay in the tty and are
-  // read once the command is over.
+  shell::Sessions& sessions = ctx.sessions();
+  auto eps = sessions.endpoints(running);
+  Collector c;
+  ssh::Pool::Subscription collecting = sessions.observe(eps, c);
+  // While we wait, keystrokes must not start another command line (the REPL reads stdin from the
+  // same loop); they stay buffered and are read once the call returns.
   shell::Terminal::Hold tty = ctx.terminal().hold();
-  auto job = pool.run(eps, command, c);
+  // Only idle shells get the command: a node still running something (a program waiting for input,
+  // a user's long job) is reported busy instead of having the command typed into it.
+  auto job = sessions.run(eps, command, ssh::Send::IdleOnly);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
   int interrupts = interrupt::count();
   ctx.loop().run_until(
@@ -85,19 +83,27 @@ std::vector<NodeOutcome> run_and_wait(shell::Context& ctx, const std::string& ta
       },
       std::chrono::milliseconds(100));
   bool interrupted = interrupt::count() > interrupts;
-  if (!job->done()) pool.interrupt(eps);  // do not leave the command running on the nodes
-  c.collecting = false;
-  for (const auto& r : job->results()) {
-    NodeOutcome o{r.node, r.status, r.finished, r.error, std::move(c.lines[r.node])};
-    if (o.error.empty() && c.errors.count(r.node)) o.error = c.errors[r.node];
+  // Do not leave our command running on the nodes; only ours: other jobs on these nodes go on.
+  if (!job->done()) sessions.pool().interrupt(*job);
+  for (size_t i = 0; i < job->results().size(); ++i) {
+    const auto& r = job->results()[i];
+    const std::string& key = eps[i].key;
+    NodeOutcome o;
+    o.node = r.node;
+    o.status = r.status;
+    o.finished = r.finished;
+    o.error = r.error;
+    o.busy = r.error.rfind("busy", 0) == 0;
+    o.lines = std::move(c.lines[key]);
+    if (o.error.empty() && c.errors.count(key)) o.error = c.errors[key];
     if (!r.finished && o.error.empty()) o.error = interrupted ? "interrupted" : "timed out";
     out.push_back(std::move(o));
   }
-  c.lines.clear();
   return out;
 }
 
-// dust.run(target, command [, {timeout=s}]) → { {node=, exit=, lines={...}, error=}, ... }
+// dust.run(target, command [, {timeout=s}])
+//   → { {node=, state=, exit=, lines={...}, error=, busy=}, ... }
 int l_run(lua_State* L) {
   const char* target = luaL_checkstring(L, 1);
   const char* command = luaL_checkstring(L, 2);
@@ -117,6 +123,12 @@ int l_run(lua_State* L) {
       lua_createtable(L, 0, 4);
       lua_pushstring(L, r.node.c_str());
       lua_setfield(L, -2, "node");
+      lua_pushstring(L, r.state.c_str());
+      lua_setfield(L, -2, "state");
+      if (r.busy) {
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, "busy");
+      }
       if (r.finished && r.error.empty() && r.status >= 0) {
         lua_pushinteger(L, r.status);
         lua_setfield(L, -2, "exit");

@@ -12,6 +12,7 @@
 #include "cluster/resolve.h"
 #include "select/target.h"
 #include "shell/node_table.h"
+#include "shell/sessions.h"
 #include "util/error.h"
 #include "util/fold.h"
 #include "util/log.h"
@@ -23,11 +24,15 @@ Context::Context(Config config, Mode mode, bool assume_yes, bool json)
       mode_(mode),
       assume_yes_(assume_yes),
       json_(json),
-      terminal_(loop_, printer_, mode == Mode::Interactive, assume_yes) {
+      terminal_(loop_, printer_, mode == Mode::Interactive, assume_yes),
+      sessions_(std::make_unique<Sessions>(*this)) {
   loop_.set_after_turn([this] { printer_.flush(); });
 }
 
-Context::~Context() { printer_.flush(); }
+Context::~Context() {
+  sessions_.reset();
+  printer_.flush();
+}
 
 const cloud::AwsConfig& Context::aws() {
   if (!aws_) aws_ = cloud::resolve_aws_config(config_.region);
@@ -98,6 +103,7 @@ const Nodes& Context::region_nodes() {
 const Nodes& Context::nodes() {
   if (working_) return *working_;
   const Nodes& all = region_nodes();
+  ++generation_;
   if (cluster_) {
     cluster::Resolution r = cluster::resolve(*cluster_, all);
     for (const auto& w : r.warnings) log::warn("{}", w);

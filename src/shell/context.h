@@ -2,6 +2,7 @@
 // clients, output, the terminal. Commands never print straight to stdout; they use ctx.out(), and
 // ask questions through ctx.terminal().
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,6 +25,8 @@ class CloudFormationApi;
 
 namespace dust::shell {
 
+class Sessions;
+
 enum class Mode { Interactive, OneShot, Script };
 
 class Context {
@@ -40,6 +43,8 @@ class Context {
   bool interactive() const { return mode_ == Mode::Interactive; }
   bool json() const { return json_; }
   bool assume_yes() const { return assume_yes_; }
+  // The ssh sessions and the node output path (see sessions.h).
+  Sessions& sessions() { return *sessions_; }
 
   // Working set ------------------------------------------------------------
   const std::string& region() const;          // resolved lazily from the AWS chain
@@ -59,6 +64,9 @@ class Context {
   const Nodes& nodes();
   void invalidate();                          // drop this region's cache (after mutations, refresh)
   bool have_nodes() const;                    // cache present (for completion without API calls)
+  // Changes each time the working set is rebuilt (use, refresh, after mutations): whoever derives
+  // something from nodes() (node labels) knows when to derive it again.
+  uint64_t generation() const { return generation_; }
   // Resolves a target against the working set; throws dust::Error on a malformed target.
   std::vector<const Node*> select(const std::string& target);
   // The running nodes of a target, for ssh and transfers (PRODUCT.md §2): names the selected nodes
@@ -97,12 +105,15 @@ class Context {
   std::optional<cluster::ClusterFile> cluster_;
   std::optional<Nodes> working_;  // derived from cache_ and the cluster state; reset with them
   Nodes strays_;
+  uint64_t generation_ = 0;
   std::optional<cloud::AwsConfig> aws_;
   CloudClients clients_;
   std::map<std::string, std::shared_ptr<cloud::Ec2Api>> ec2_;  // by region
   std::map<std::string, std::shared_ptr<cloud::CloudFormationApi>> cfn_;  // by region
   std::map<std::string, Nodes> cache_;                     // by region
   const Nodes& region_nodes();
+  // Last member: its sessions are destroyed before the loop and printer they use.
+  std::unique_ptr<Sessions> sessions_;
 };
 
 }  // namespace dust::shell

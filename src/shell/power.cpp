@@ -15,9 +15,9 @@
 
 #include "cloud/ec2.h"
 #include "select/target.h"
-#include "shell/commands/at.h"
 #include "shell/context.h"
 #include "shell/node_table.h"
+#include "shell/sessions.h"
 #include "util/error.h"
 #include "util/fold.h"
 #include "util/interrupt.h"
@@ -98,7 +98,7 @@ int wait_for_ssh(Context& ctx, const std::vector<std::string>& ids) {
   for (const Node& n : ctx.nodes())
     for (const auto& id : ids)
       if (n.id == id) nodes.push_back(&n);
-  auto eps = endpoints_for(ctx, nodes);
+  auto eps = ctx.sessions().endpoints(nodes);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   std::vector<bool> up(eps.size(), false);
   for (;;) {

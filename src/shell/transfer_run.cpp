@@ -4,17 +4,23 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "shell/commands/at.h"
 #include "shell/context.h"
+#include "shell/sessions.h"
 
 namespace dust::shell {
 
 int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer::Job& job, bool command) {
+  Sessions& sessions = ctx.sessions();
   transfer::RunOptions opt;
   opt.progress = command && isatty(STDERR_FILENO) && !ctx.json();
-  opt.out = [&](const std::string& s) { ctx.out().out(s); };
-  opt.err = [&](const std::string& s) { ctx.out().err(s); };
-  int failed = transfer::run(ssh_pool(ctx), endpoints_for(ctx, running), job, opt);
+  opt.node_ok = [&](const ssh::Endpoint& ep, const std::string& s) {
+    ctx.out().out(sessions.format().line(ep.key, sessions.label(ep), s));
+  };
+  opt.node_failed = [&](const ssh::Endpoint& ep, const std::string& s) {
+    ctx.out().err(sessions.format().notice(ep.key, sessions.label(ep), s));
+  };
+  opt.progress_out = [&](const std::string& s) { ctx.out().err(s); };
+  int failed = transfer::run(sessions.pool(), sessions.endpoints(running), job, opt);
   if (failed && command)
     ctx.out().err(fmt::format("{} failed on {} of {} node{}\n", job.verb(), failed, running.size(),
                               running.size() == 1 ? "" : "s"));

@@ -1,5 +1,5 @@
-// put, get and the Lua dust.put/dust.get run their transfers the same way: on the running nodes of a
-// target, over the shared ssh pool, result lines through the context's Printer.
+// put, get and the Lua dust.put/dust.get run their transfers the same way: on the running nodes of
+// a target, over the shell's ssh sessions, result lines labelled by its node formatter.
 #pragma once
 #include <vector>
 

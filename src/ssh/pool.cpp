@@ -1,4 +1,4 @@
-// Pool: session bookkeeping, bounded handshakes, routing session events to jobs and listeners.
+// Pool: session bookkeeping, bounded handshakes, session events through observers to the sink.
 #include "ssh/pool.h"
 
 #include <sys/resource.h>
@@ -13,12 +13,6 @@ void raise_fd_limit() {
   }
 }
 
-bool Job::all_ok() const {
-  for (const auto& r : results_)
-    if (!r.error.empty() || r.status != 0) return false;
-  return true;
-}
-
 void Job::finish(size_t i, int status, const std::string& error) {
   if (i >= results_.size() || results_[i].finished) return;
   results_[i].finished = true;
@@ -27,12 +21,67 @@ void Job::finish(size_t i, int status, const std::string& error) {
   --remaining_;
 }
 
-Pool::Pool(EventLoop& loop, Options opt) : loop_(loop), opt_(std::move(opt)) {
+Pool::Pool(EventLoop& loop, Options opt, Sink& sink)
+    : loop_(loop),
+      opt_(std::move(opt)),
+      sink_(sink),
+      watches_(std::make_shared<Subscription::Watches>()) {
   raise_fd_limit();
   if (opt_.fanout < 1) opt_.fanout = 1;
 }
 
 Pool::~Pool() { close_all(); }
+
+Pool::Subscription::Subscription(Subscription&& other) noexcept
+    : watches_(std::move(other.watches_)), id_(other.id_) {
+  other.watches_.reset();
+}
+
+Pool::Subscription& Pool::Subscription::operator=(Subscription&& other) noexcept {
+  if (this != &other) {
+    release();
+    watches_ = std::move(other.watches_);
+    id_ = other.id_;
+    other.watches_.reset();
+  }
+  return *this;
+}
+
+Pool::Subscription::~Subscription() { release(); }
+
+void Pool::Subscription::release() {
+  if (auto w = watches_.lock())
+    for (auto it = w->begin(); it != w->end(); ++it)
+      if (it->id == id_) {
+        w->erase(it);
+        break;
+      }
+  watches_.reset();
+}
+
+Pool::Subscription Pool::observe(const std::vector<Endpoint>& nodes, Observer& o) {
+  Subscription::Watch w{next_watch_++, {}, &o};
+  for (const auto& ep : nodes) w.keys.push_back(ep.key);
+  watches_->push_back(std::move(w));
+  return Subscription(watches_, watches_->back().id);
+}
+
+void Pool::emit(const NodeEvent& e) {
+  bool taken = false;
+  // Newest first: a job started later (dust.run inside a command) sees its nodes' events before an
+  // older observer of the same nodes. Index-based, so an observer may unregister another.
+  const auto& watches = *watches_;
+  for (size_t i = watches.size(); i-- > 0 && !taken;) {
+    if (i >= watches.size()) continue;
+    const Subscription::Watch& w = watches[i];
+    for (const auto& k : w.keys)
+      if (k == e.node.key) {
+        taken = w.observer->on_event(e);
+        break;
+      }
+  }
+  sink_.on_event(e, taken);
+}
 
 Pool::Entry& Pool::entry_for(const Endpoint& ep) {
   Entry& e = entries_[ep.key];
@@ -57,9 +106,9 @@ int Pool::handshaking() const {
 
 void Pool::begin_connect(Entry& e) {
   if (e.queued) return;
-  if (e.session->was_used() && e.listener)
-    e.listener->on_notice(e.session->endpoint().node_label,
-                          "reconnecting: the previous shell's state (cwd, environment, jobs) was lost");
+  if (e.session->was_used())
+    emit({NodeEvent::Kind::Notice, e.session->endpoint(),
+          "reconnecting: the previous shell's state (cwd, environment, jobs) was lost"});
   e.queued = true;
   connect_queue_.push_back(e.session->endpoint().key);
   start_queued();
@@ -79,22 +128,31 @@ void Pool::start_queued() {
   starting_ = false;
 }
 
-std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes, const std::string& line, Listener& l) {
+std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes, const std::string& line,
+                               Send mode) {
   auto job = std::make_shared<Job>();
   job->results_.resize(nodes.size());
   job->remaining_ = nodes.size();
   for (size_t i = 0; i < nodes.size(); ++i) {
     job->results_[i].node = nodes[i].node_label;
     Entry& e = entry_for(nodes[i]);
-    if (e.job && e.job != job) e.job->finish(e.index, -1, "");  // superseded: this line is its input
-    e.listener = &l;
-    e.job = job;
-    e.index = i;
     Session& s = *e.session;
     if (s.state() == Session::State::Raw) {
       job->finish(i, -1, "in raw mode");
-      l.on_error(nodes[i].node_label, "the session is attached in raw mode");
-    } else if (s.usable()) {
+      emit({NodeEvent::Kind::Error, s.endpoint(), "the session is attached in raw mode"});
+      continue;
+    }
+    bool busy = s.state() == Session::State::Busy ||
+                (e.job && e.index < e.job->results_.size() && !e.job->results_[e.index].finished);
+    if (busy && mode == Send::IdleOnly) {
+      job->finish(i, -1, "busy: a command is still running there");
+      continue;
+    }
+    // Superseded: this line is the earlier job's input.
+    if (e.job && e.job != job) e.job->finish(e.index, -1, "");
+    e.job = job;
+    e.index = i;
+    if (s.usable()) {
       s.send_line(line);
     } else {
       e.pending += line;
@@ -118,17 +176,12 @@ std::vector<std::string> Pool::busy_nodes() const {
   return out;
 }
 
-int Pool::interrupt(const std::vector<Endpoint>& nodes) {
+int Pool::interrupt(const Job& job) {
   int n = 0;
-  auto hit = [&](Entry& e) {
-    if (e.session && e.session->state() == Session::State::Busy) e.session->interrupt(), ++n;
-  };
-  if (nodes.empty()) {
-    for (auto& [k, e] : entries_) hit(e);
-  } else {
-    for (const auto& ep : nodes)
-      if (auto it = entries_.find(ep.key); it != entries_.end()) hit(it->second);
-  }
+  for (auto& [k, e] : entries_)
+    if (e.job.get() == &job && !job.results_[e.index].finished && e.session &&
+        e.session->state() == Session::State::Busy)
+      e.session->interrupt(), ++n;
   return n;
 }
 
@@ -141,16 +194,8 @@ void Pool::close_all() {
   connect_queue_.clear();
 }
 
-size_t Pool::open_sessions() const {
-  size_t n = 0;
-  for (const auto& [k, e] : entries_)
-    if (e.session && (e.session->usable() || e.session->state() == Session::State::Raw)) ++n;
-  return n;
-}
-
-Session* Pool::ready_session(const Endpoint& ep, Listener& l, std::string* err) {
+Session* Pool::ready_session(const Endpoint& ep, std::string* err) {
   Entry& e = entry_for(ep);
-  e.listener = &l;
   if (e.session->state() == Session::State::Busy) {
     *err = "a command is still running there";
     return nullptr;
@@ -166,10 +211,9 @@ Session* Pool::ready_session(const Endpoint& ep, Listener& l, std::string* err) 
   return s;
 }
 
-void Pool::connect(const std::vector<Endpoint>& nodes, Listener& l) {
+void Pool::connect(const std::vector<Endpoint>& nodes) {
   for (const auto& ep : nodes) {
     Entry& e = entry_for(ep);
-    e.listener = &l;
     const Session& s = *e.session;
     if (!s.handshaking() && !s.usable() && s.state() != Session::State::Raw) begin_connect(e);
   }
@@ -188,35 +232,32 @@ void Pool::on_ready(Session& s) {
 }
 
 void Pool::on_line(Session& s, std::string_view text) {
-  if (Entry* e = find(s); e && e->listener) e->listener->on_line(s.endpoint().node_label, text);
+  if (find(s)) emit({NodeEvent::Kind::Line, s.endpoint(), text});
 }
 
 void Pool::on_partial(Session& s, std::string_view text) {
-  if (Entry* e = find(s); e && e->listener) e->listener->on_partial(s.endpoint().node_label, text);
+  if (find(s)) emit({NodeEvent::Kind::Partial, s.endpoint(), text});
 }
 
 void Pool::on_done(Session& s, int status) {
   Entry* e = find(s);
   if (!e) return;
-  if (e->listener) e->listener->on_done(s.endpoint().node_label, status);
+  emit({NodeEvent::Kind::Done, s.endpoint(), {}, status});
   if (e->job) e->job->finish(e->index, status, "");
 }
 
 void Pool::on_notice(Session& s, const std::string& msg) {
-  if (Entry* e = find(s); e && e->listener) e->listener->on_notice(s.endpoint().node_label, msg);
+  if (find(s)) emit({NodeEvent::Kind::Notice, s.endpoint(), msg});
 }
 
 void Pool::on_closed(Session& s, const std::string& error) {
   Entry* e = find(s);
   if (!e) return;
   e->pending.clear();
-  const std::string& label = s.endpoint().node_label;
-  if (e->listener) {
-    if (error.empty())
-      e->listener->on_notice(label, "session closed");
-    else
-      e->listener->on_error(label, error);
-  }
+  if (error.empty())
+    emit({NodeEvent::Kind::Notice, s.endpoint(), "session closed"});
+  else
+    emit({NodeEvent::Kind::Error, s.endpoint(), error});
   if (e->job) e->job->finish(e->index, error.empty() ? 0 : -1, error);
   start_queued();
 }

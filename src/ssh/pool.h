@@ -1,6 +1,7 @@
 // The pool of per-node sessions: runs `@target cmd` lines on many nodes at once in one event loop,
 // opening sessions on first use (bounded handshakes) and keeping them for the next command.
 #pragma once
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -15,30 +16,46 @@
 
 namespace dust::ssh {
 
-// Where a node's output and events go. Text is already printable (see printable()).
-class Listener {
+// One thing a node's session reported: the output path carries these from the pool to whoever
+// shows, collects or records them.
+struct NodeEvent {
+  enum class Kind { Line, Partial, Done, Error, Notice };
+  Kind kind;
+  // node.key identifies the node (instance id); node.node_label is the name it had when connected.
+  const Endpoint& node;
+  std::string_view text;  // Line/Partial: output, already printable(); Error/Notice: the message
+  int status = -1;        // Done: the command's exit status
+};
+
+// A job's view of the output path (dust.run collecting lines, a transfer watching for lost
+// connections, later gathered output), registered for its nodes while the job runs (Pool::observe).
+class Observer {
  public:
-  virtual ~Listener() = default;
-  virtual void on_line(const std::string& node, std::string_view text) = 0;
-  virtual void on_partial(const std::string& node, std::string_view text) = 0;  // prompt-like tail
-  virtual void on_done(const std::string& node, int status) = 0;
-  virtual void on_error(const std::string& node, const std::string& message) = 0;
-  virtual void on_notice(const std::string& node, const std::string& message) = 0;
+  virtual ~Observer() = default;
+  // true = the observer took the event: the default view does not show it.
+  virtual bool on_event(const NodeEvent& e) = 0;
+};
+
+// The end of the output path: every event, after the observers, with whether one of them took it.
+// The shell's Sessions implements it (prints what nobody took, records each node's last result).
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void on_event(const NodeEvent& e, bool taken) = 0;
 };
 
 struct NodeResult {
   std::string node;
   int status = -1;     // exit status, -1 when unknown (failed, or superseded by a later line)
-  std::string error;   // why the node failed (connect, auth, host key, connection lost)
+  std::string error;   // why the node failed (connect, auth, host key, connection lost, busy)
   bool finished = false;
 };
 
-// One `@` line across its nodes. The pool keeps it up to date; done() when every node finished.
+// One line sent to many nodes. The pool keeps it up to date; done() when every node finished.
 class Job {
  public:
   bool done() const { return remaining_ == 0; }
   const std::vector<NodeResult>& results() const { return results_; }
-  bool all_ok() const;
 
  private:
   friend class Pool;
@@ -47,35 +64,64 @@ class Job {
   size_t remaining_ = 0;
 };
 
+// Whether a line may go to a node whose shell is still running a command.
+enum class Send {
+  Always,    // `@`: a busy node gets the line as input (that is how `Y` reaches a `[Y/n]` prompt)
+  IdleOnly,  // dust.run: a busy node is reported busy and gets nothing
+};
+
 class Pool : private SessionObserver {
  public:
-  Pool(EventLoop& loop, Options opt);
+  // Every event of every session ends in `sink` (it must outlive the pool).
+  Pool(EventLoop& loop, Options opt, Sink& sink);
   ~Pool() override;
 
-  // Writes `line` to each node's shell: a new command where the shell is idle, input to the
-  // running program where it is busy (that is how `Y` reaches a `[Y/n]` prompt). Nodes without a
-  // session are connected first. `l` receives this job's output and later background output.
-  std::shared_ptr<Job> run(const std::vector<Endpoint>& nodes, const std::string& line, Listener& l);
-  bool busy() const;  // any node running a command
+  // Registers `o` for the events of `nodes` until the returned handle is destroyed. Observers are
+  // offered an event newest first until one takes it; then the sink gets it.
+  class Subscription {
+   public:
+    Subscription() = default;
+    Subscription(Subscription&& other) noexcept;
+    Subscription& operator=(Subscription&& other) noexcept;
+    ~Subscription();
+
+   private:
+    friend class Pool;
+    struct Watch;
+    using Watches = std::vector<Watch>;
+    Subscription(std::weak_ptr<Watches> watches, uint64_t id)
+        : watches_(std::move(watches)), id_(id) {}
+    void release();
+    std::weak_ptr<Watches> watches_;  // weak: a handle may outlive the pool
+    uint64_t id_ = 0;
+  };
+  [[nodiscard]] Subscription observe(const std::vector<Endpoint>& nodes, Observer& o);
+  // Sends `e` down the output path: observers of e.node, then the sink (the sessions call it).
+  void emit(const NodeEvent& e);
+
+  // Writes `line` to each node's shell: a new command where the shell is idle; where it is busy,
+  // input to the running program (Send::Always) or nothing, the node's result saying it is busy
+  // (Send::IdleOnly). Nodes without a session are connected first.
+  std::shared_ptr<Job> run(const std::vector<Endpoint>& nodes, const std::string& line,
+                           Send mode = Send::Always);
+  bool busy() const;  // any node running a command (exit asks before ending them)
   std::vector<std::string> busy_nodes() const;  // labels of the nodes running a command
-  // Ctrl-C to the running commands of these nodes (all busy nodes when empty). Returns how many.
-  int interrupt(const std::vector<Endpoint>& nodes = {});
+  // Ctrl-C to the nodes of `job` whose command (this job's line) still runs. Returns how many.
+  int interrupt(const Job& job);
   void close_all();
 
   // For raw mode and SFTP: the node's session, connecting it first if needed (runs the loop until
   // ready or failed). nullptr with *err set on failure.
-  Session* ready_session(const Endpoint& ep, Listener& l, std::string* err);
+  Session* ready_session(const Endpoint& ep, std::string* err);
   // Starts connecting every node without a usable session (bounded handshakes) and returns at once,
   // so that ready_session() on many nodes waits for the slowest instead of their sum (SFTP).
-  void connect(const std::vector<Endpoint>& nodes, Listener& l);
-  size_t open_sessions() const;
+  void connect(const std::vector<Endpoint>& nodes);
   EventLoop& loop() { return loop_; }
   const Options& options() const { return opt_; }
 
  private:
   struct Entry {
     std::unique_ptr<Session> session;
-    Listener* listener = nullptr;
     std::shared_ptr<Job> job;
     size_t index = 0;           // this node's slot in job->results()
     std::string pending;        // lines to send once the shell is ready
@@ -96,9 +142,18 @@ class Pool : private SessionObserver {
 
   EventLoop& loop_;
   Options opt_;
+  Sink& sink_;
+  std::shared_ptr<Subscription::Watches> watches_;  // oldest first
+  uint64_t next_watch_ = 1;
   std::map<std::string, Entry> entries_;  // by Endpoint::key
   std::deque<std::string> connect_queue_;  // keys
   bool starting_ = false;
+};
+
+struct Pool::Subscription::Watch {
+  uint64_t id;
+  std::vector<std::string> keys;  // Endpoint::key of the observed nodes
+  Observer* observer;
 };
 
 // Raises RLIMIT_NOFILE to its hard limit (hundreds of sessions, parallel-ssh#311).

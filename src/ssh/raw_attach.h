@@ -11,6 +11,6 @@ enum class RawEnd { Detached, SessionEnded, Failed };
 
 // Runs the event loop until the user detaches or the remote shell exits. The caller owns stdin's
 // watch before and after (this replaces it while attached). *err is set when it could not attach.
-RawEnd attach_raw(Pool& pool, const Endpoint& ep, Listener& l, std::string* err);
+RawEnd attach_raw(Pool& pool, const Endpoint& ep, std::string* err);
 
 }  // namespace dust::ssh

@@ -17,49 +17,23 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-class Driver;
-
-// The pool keeps the last listener it was given for a node's later events, so this one lives as long
-// as the process: during a transfer it reports to the driver, afterwards it prints like `@` does.
-class Forward : public ssh::Listener {
- public:
-  Driver* driver = nullptr;
-  std::function<void(const std::string&)> out, err;
-  void on_line(const std::string& node, std::string_view text) override {
-    if (out) out(fmt::format("[{}] {}\n", node, text));
-  }
-  void on_partial(const std::string& node, std::string_view text) override { on_line(node, text); }
-  void on_done(const std::string&, int) override {}
-  void on_error(const std::string& node, const std::string& message) override;
-  void on_notice(const std::string& node, const std::string& message) override {
-    if (err) err(fmt::format("[{}] {}\n", node, message));
-  }
-};
-
-Forward& forward() {
-  static Forward* f = new Forward;
-  return *f;
-}
-
-class Driver {
+// Watches the transfer's nodes on the pool: a session that fails under a transfer fails its node.
+class Driver : private ssh::Observer {
  public:
   Driver(ssh::Pool& pool, Job& job, const RunOptions& opt) : pool_(pool), job_(job), opt_(opt) {}
 
   int run(const std::vector<ssh::Endpoint>& nodes) {
     tasks_.resize(nodes.size());
-    for (size_t i = 0; i < nodes.size(); ++i) tasks_[i].ep = nodes[i], by_label_[nodes[i].node_label] = i;
-    Forward& f = forward();
-    f.driver = this;
-    f.out = opt_.out;
-    f.err = opt_.err;
+    for (size_t i = 0; i < nodes.size(); ++i) tasks_[i].ep = nodes[i], by_key_[nodes[i].key] = i;
+    ssh::Pool::Subscription watching = pool_.observe(nodes, *this);
     started_ = Clock::now();
     if (opt_.progress) arm_progress();
-    pool_.connect(nodes, f);
+    pool_.connect(nodes);
     for (size_t i = 0; i < tasks_.size(); ++i) {
       NodeTask& t = tasks_[i];
       if (t.phase != NodeTask::Phase::Connecting) continue;  // failed while we waited for another
       std::string err;
-      ssh::Session* s = pool_.ready_session(t.ep, f, &err);
+      ssh::Session* s = pool_.ready_session(t.ep, &err);
       if (t.phase != NodeTask::Phase::Connecting) continue;
       if (!s) {
         fail(t, connect_errors_.count(i) ? connect_errors_[i] : err);
@@ -79,30 +53,33 @@ class Driver {
         if (!finished(t)) fail(t, "interrupted");
     }
     if (progress_timer_) pool_.loop().cancel(progress_timer_), progress_timer_ = 0;
-    if (opt_.progress && shown_) opt_.err("\r\x1b[K");
+    if (opt_.progress && shown_) opt_.progress_out("\r\x1b[K");
     int failed = 0;
     for (auto& t : tasks_) {
       release(t);
       if (t.phase == NodeTask::Phase::Failed) ++failed;
     }
-    f.driver = nullptr;
     return failed;
   }
 
-  void on_error(const std::string& node, const std::string& message) {
-    auto it = by_label_.find(node);
-    if (it == by_label_.end()) return;
+ private:
+  // A node's session failed: the transfer reports it (as its failure), the default view does not.
+  bool on_event(const ssh::NodeEvent& e) override {
+    if (e.kind != ssh::NodeEvent::Kind::Error) return false;
+    auto it = by_key_.find(e.node.key);
+    if (it == by_key_.end()) return false;
     NodeTask& t = tasks_[it->second];
+    std::string message(e.text);
     if (t.phase == NodeTask::Phase::Connecting) {
       connect_errors_[it->second] = message;
-      return;
+      return true;
     }
     // The session is gone and libssh freed our channel with it: never touch it again.
     if (t.link) t.link->abandon();
     if (!finished(t)) fail(t, message.find("connection lost") == 0 ? message : "connection lost: " + message, false);
+    return true;
   }
 
- private:
   static bool finished(const NodeTask& t) {
     return t.phase == NodeTask::Phase::Done || t.phase == NodeTask::Phase::Failed;
   }
@@ -131,14 +108,14 @@ class Driver {
     t.error = why;
     t.seconds = seconds_since(t);
     clear_line();
-    opt_.err(fmt::format("[{}] {} failed: {}\n", t.ep.node_label, job_.verb(), why));
+    opt_.node_failed(t.ep, fmt::format("{} failed: {}", job_.verb(), why));
   }
 
   void succeed(NodeTask& t) {
     t.phase = NodeTask::Phase::Done;
     t.seconds = seconds_since(t);
     clear_line();
-    opt_.out(result_line(t.ep.node_label, job_.verb(), job_.describe(t), t.done_bytes, t.seconds) + "\n");
+    opt_.node_ok(t.ep, result_line(job_.verb(), job_.describe(t), t.done_bytes, t.seconds));
   }
 
   double seconds_since(const NodeTask& t) const {
@@ -246,32 +223,28 @@ class Driver {
         if (finished(t)) ++finished_nodes;
       }
       double secs = std::chrono::duration<double>(Clock::now() - started_).count();
-      opt_.err(fmt::format("\r\x1b[K{} {} / {}  {}  {}/{} nodes done", job_.verb(), human_bytes(done),
-                           human_bytes(total), human_rate(done, secs), finished_nodes, tasks_.size()));
+      opt_.progress_out(fmt::format("\r\x1b[K{} {} / {}  {}  {}/{} nodes done", job_.verb(),
+                                    human_bytes(done), human_bytes(total), human_rate(done, secs),
+                                    finished_nodes, tasks_.size()));
       shown_ = true;
       arm_progress();
     });
   }
 
   void clear_line() {
-    if (opt_.progress && shown_) opt_.err("\r\x1b[K");
+    if (opt_.progress && shown_) opt_.progress_out("\r\x1b[K");
   }
 
   ssh::Pool& pool_;
   Job& job_;
   const RunOptions& opt_;
   std::vector<NodeTask> tasks_;
-  std::map<std::string, size_t> by_label_;
+  std::map<std::string, size_t> by_key_;  // Endpoint::key → task
   std::map<size_t, std::string> connect_errors_;
   Clock::time_point started_;
   EventLoop::TimerId progress_timer_ = 0;
   bool shown_ = false;
 };
-
-void Forward::on_error(const std::string& node, const std::string& message) {
-  if (driver) return driver->on_error(node, message);
-  if (err) err(fmt::format("[{}] error: {}\n", node, message));
-}
 
 }  // namespace
 

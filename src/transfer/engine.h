@@ -63,11 +63,15 @@ class Job {
 };
 
 struct RunOptions {
-  bool progress = false;  // a one-line progress display on stderr (a terminal)
-  std::function<void(const std::string&)> out, err;  // result lines, failures and progress
+  bool progress = false;  // a one-line progress display (a terminal)
+  // A node's result ("put a → /tmp/a (1 KB, …)") and failure ("put failed: …"), without the
+  // `[node]` prefix: the caller labels them (one formatter for node output).
+  std::function<void(const ssh::Endpoint&, const std::string&)> node_ok, node_failed;
+  std::function<void(const std::string&)> progress_out;  // the progress line and its erasure
 };
 
-// Returns the number of nodes that failed.
+// Returns the number of nodes that failed. Watches its nodes' events on the pool while it runs (a
+// connection lost mid-transfer fails that node); their output lines go on to the pool's sink.
 int run(ssh::Pool& pool, const std::vector<ssh::Endpoint>& nodes, Job& job, const RunOptions& opt);
 
 }  // namespace dust::transfer

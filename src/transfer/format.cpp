@@ -23,9 +23,9 @@ std::string human_rate(uint64_t bytes, double secs) {
   return fmt::format("{:.2f} GB/s", r / 1e9);
 }
 
-std::string result_line(const std::string& node, const std::string& verb, const std::string& what,
-                        uint64_t bytes, double secs) {
-  return fmt::format("[{}] {} {} ({}, {})", node, verb, what, human_bytes(bytes), human_rate(bytes, secs));
+std::string result_line(const std::string& verb, const std::string& what, uint64_t bytes,
+                        double secs) {
+  return fmt::format("{} {} ({}, {})", verb, what, human_bytes(bytes), human_rate(bytes, secs));
 }
 
 bool has_glob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }

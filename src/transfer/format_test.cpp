@@ -22,8 +22,8 @@ TEST(TransferFormat, RateAndLine) {
   EXPECT_EQ(human_rate(210000000, 1.0), "210 MB/s");
   EXPECT_EQ(human_rate(500, 1.0), "500 B/s");
   EXPECT_EQ(human_rate(3000000000ull, 1.0), "3.00 GB/s");
-  EXPECT_EQ(result_line("worker0", "put", "data.dat → /opt/data/data.dat", 100000000, 100.0 / 210),
-            "[worker0] put data.dat → /opt/data/data.dat (100.0 MB, 210 MB/s)");
+  EXPECT_EQ(result_line("put", "data.dat → /opt/data/data.dat", 100000000, 100.0 / 210),
+            "put data.dat → /opt/data/data.dat (100.0 MB, 210 MB/s)");
 }
 
 TEST(TransferFormat, Glob) {

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 
 import testbed
 from testbed.harness import REPO
@@ -77,6 +78,20 @@ dust.command{name = "badtarget", summary = "asks for a malformed target",
              run = function(args) dust.nodes("worker[5-2]") end}
 '''
 
+RUNALL = r'''
+dust.command{
+  name = "runall", usage = "runall <target> <command...>", summary = "dust.run, one line per result",
+  target = "required",
+  run = function(args)
+    for _, r in ipairs(dust.run(args.target, table.concat(args.words, " "))) do
+      print(string.format("result %s state=%s busy=%s exit=%s error=%s lines=%s", r.node, r.state,
+                          tostring(r.busy), tostring(r.exit), tostring(r.error), table.concat(r.lines, "|")))
+    end
+    return 0
+  end,
+}
+'''
+
 BROKEN_SYNTAX = 'dust.command{name = "never", run = function() end\nx = = 1\n'
 BROKEN_AT_LOAD = 'dust.command{name = "alsonever", run = function() end}\nlocal n = dust.nodes("*")\n'
 BUILTIN = 'dust.command{name = "show", summary = "hijack", run = function() print("hijacked") end}\n'
@@ -90,7 +105,7 @@ class Lua(testbed.SandboxTestCase):
         super().setUpClass()
         cls.cmd_dir = os.path.join(cls.sandbox.dust_home, "commands")
         os.makedirs(cls.cmd_dir, exist_ok=True)
-        for name, text in [("good.lua", GOOD), ("ship.lua", SHIP), ("failing.lua", FAILING), ("broken.lua", BROKEN_SYNTAX),
+        for name, text in [("good.lua", GOOD), ("ship.lua", SHIP), ("runall.lua", RUNALL), ("failing.lua", FAILING), ("broken.lua", BROKEN_SYNTAX),
                            ("loaderr.lua", BROKEN_AT_LOAD), ("show.lua", BUILTIN)]:
             with open(os.path.join(cls.cmd_dir, name), "w") as f:
                 f.write(text)
@@ -185,9 +200,14 @@ class Lua(testbed.SandboxTestCase):
         for n in ("master", "worker0", "worker1"):
             self.assertTrue(n in names or "worker[0-1]" in names, (n, r.out))
         failed = [l for l in r.out.splitlines() if l.startswith("failed: ")]
-        self.assertTrue(any("db: not running (stopped)" in l for l in failed), r.out)
+        # A stopped node is not a failure: named as not running, as `@` does (issue 10, item 16).
+        self.assertFalse(any("db" in l for l in failed), r.out)
+        self.assertIn("not running: db (stopped)", r.out.splitlines())
         self.assertTrue(any(l.startswith("failed: worker2: ") for l in failed), r.out)  # no sshd behind it
         self.assertEqual(r.rc, 1)  # some nodes failed
+        r = self.dust("uptime", "db,worker0", timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)  # only a stopped node besides a good one
+        self.assertNotIn("failed:", r.out)
         r = self.dust("uptime", "worker[0-1]", timeout=60)
         self.assertEqual(r.rc, 0, r.out + r.err)
         # The hosts share one kernel, but each samples its load at its own moment: equal loads must be
@@ -198,6 +218,45 @@ class Lua(testbed.SandboxTestCase):
             self.assertEqual([names for _, names in rows], ["worker[0-1]"], r.out)
         else:
             self.assertEqual(sorted(names for _, names in rows), ["worker0", "worker1"], r.out)
+
+    def test_run_sends_only_to_idle_shells(self):
+        # Issue 10, item 6: a program waiting for input on worker0 does not get uptime's command as its
+        # answer; worker0 is reported busy, worker1 answers, and the user's answer still reaches `read`.
+        c = self.spawn(timeout=30, DUST_COMMANDS_PATH=os.path.join(REPO, "commands"))
+        c.expect(r"dust:\S*\$ ")
+        c.sendline('@worker0 echo waiting; read x; echo "x=[$x]"')
+        c.expect(r"\[worker0\] waiting")
+        c.sendline("uptime worker[0-1]")
+        c.expect(r"load \S+\s+\(5/15 min [\d.]+-[\d.]+\)\s+worker1 ")
+        c.expect(r"busy: worker0 \(a command is still running there")
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("runall worker0 hostname")
+        c.expect(r"result worker0 state=running busy=true exit=nil error=busy: a command is still running there")
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("@worker0 my-answer")
+        c.expect(r"\[worker0\] x=\[(\S*)\]")
+        self.assertEqual(c.match.group(1), "my-answer")
+        c.sendline("exit")
+
+    def test_ctrl_c_in_a_lua_command_interrupts_only_its_own_command(self):
+        # Issue 10, item 6: the user's job on worker1 was started before the Lua command; Ctrl-C during
+        # the Lua command stops the Lua command's `sleep` on worker0 and leaves the user's job running.
+        c = self.spawn(timeout=30, DUST_COMMANDS_PATH=os.path.join(REPO, "commands"))
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("@worker1 echo started; sleep 5; echo user-job-done")
+        c.expect(r"\[worker1\] started")
+        t0 = time.monotonic()
+        c.sendline("runall worker[0-1] sleep 30; echo lua-not-reached")
+        time.sleep(1.5)  # the Lua command's sleep runs on worker0
+        c.sendintr()
+        c.expect(r"result worker0 state=running busy=nil exit=nil error=interrupted")
+        c.expect(r"result worker1 state=running busy=true")
+        self.assertLess(time.monotonic() - t0, 5)
+        c.expect(r"\[worker1\] user-job-done", timeout=15)
+        self.assertNotIn("lua-not-reached", c.before)
+        c.sendline("@worker0 echo still-usable")
+        c.expect(r"\[worker0\] still-usable")
+        c.sendline("exit")
 
     def tempdir(self, prefix):
         d = tempfile.mkdtemp(prefix=prefix)

@@ -1,17 +1,15 @@
 // @[target] [command] — run a line in each selected node's persistent shell, or attach raw to one.
-#include "shell/commands/at.h"
 
 #include <fmt/format.h>
 #include <poll.h>
 #include <readline/readline.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <map>
 
 #include "shell/command_table.h"
 #include "shell/context.h"
-#include "ssh/endpoint.h"
+#include "shell/sessions.h"
 #include "ssh/raw_attach.h"
 #include "util/error.h"
 #include "util/fold.h"
@@ -19,40 +17,6 @@
 
 namespace dust::shell {
 namespace {
-
-// Prints `[node] text`, one colour per node on a terminal (NO_COLOR respected).
-class Out : public ssh::Listener {
- public:
-  explicit Out(Printer& p) : p_(p) {
-    colour_ = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  }
-  void on_line(const std::string& node, std::string_view text) override { p_.queue_line(tag(node), text); }
-  void on_partial(const std::string& node, std::string_view text) override { p_.queue_line(tag(node), text); }
-  void on_done(const std::string&, int) override {}
-  void on_error(const std::string& node, const std::string& msg) override {
-    p_.err(fmt::format("{} error: {}\n", tag(node), msg));
-  }
-  void on_notice(const std::string& node, const std::string& msg) override {
-    p_.err(fmt::format("{} {}\n", tag(node), msg));
-  }
-
- private:
-  const std::string& tag(const std::string& node) {
-    auto [it, fresh] = tags_.try_emplace(node);
-    if (fresh)
-      it->second = colour_ ? fmt::format("\x1b[{}m[{}]\x1b[0m", 31 + static_cast<int>(tags_.size() - 1) % 6, node)
-                           : "[" + node + "]";
-    return it->second;
-  }
-  Printer& p_;
-  bool colour_;
-  std::map<std::string, std::string> tags_;  // node → its printed `[node]`
-};
-
-Out& listener(Context& ctx) {
-  static Out* out = new Out(ctx.out());  // lives as long as the pool that calls it
-  return *out;
-}
 
 // Splits "web* uptime" into target and command; "@ cmd" (leading space) or "@" targets all.
 void split(const std::string& rest, std::string* target, std::string* command) {
@@ -92,7 +56,7 @@ int summarise(Context& ctx, const ssh::Job& job) {
   return worst;
 }
 
-int wait_for(Context& ctx, ssh::Pool& pool, const std::vector<ssh::Endpoint>& eps, const ssh::Job& job) {
+int wait_for(Context& ctx, const ssh::Job& job) {
   interrupt::reset();
   int seen = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(ctx.config().command_timeout_s);
@@ -103,7 +67,7 @@ int wait_for(Context& ctx, ssh::Pool& pool, const std::vector<ssh::Endpoint>& ep
           seen = interrupt::count();
           interrupt::drain();
           if (seen == 1) {
-            int n = pool.interrupt(eps);
+            int n = ctx.sessions().pool().interrupt(job);
             ctx.out().err(fmt::format("interrupt sent to {} node{} (Ctrl-C again to quit)\n", n, n == 1 ? "" : "s"));
           }
         }
@@ -123,8 +87,8 @@ int run(Context& ctx, Args& a) {
   std::string target, command;
   split(a.rest, &target, &command);
   auto running = ctx.select_running(target);
-  ssh::Pool& pool = ssh_pool(ctx);
-  auto eps = endpoints_for(ctx, running);
+  Sessions& sessions = ctx.sessions();
+  auto eps = sessions.endpoints(running);
 
   if (command.empty()) {
     if (eps.size() != 1)
@@ -140,7 +104,7 @@ int run(Context& ctx, Args& a) {
     ctx.out().err(fmt::format("attaching to {} — Ctrl-C three times to come back, `exit` to end the session\n",
                               eps[0].node_label));
     Terminal::Hold tty = ctx.terminal().hold();  // raw mode reads stdin; the prompt returns after
-    ssh::RawEnd end = ssh::attach_raw(pool, eps[0], listener(ctx), &err);
+    ssh::RawEnd end = ssh::attach_raw(sessions.pool(), eps[0], &err);
     ctx.out().set_prompt_visible(was_visible);
     if (end == ssh::RawEnd::Failed) throw Error(fmt::format("{}: {}", eps[0].node_label, err));
     ctx.out().err(end == ssh::RawEnd::Detached ? fmt::format("back in dust ({} session kept)\n", eps[0].node_label)
@@ -148,39 +112,12 @@ int run(Context& ctx, Args& a) {
     return 0;
   }
 
-  auto job = pool.run(eps, command, listener(ctx));
+  auto job = sessions.run(eps, command);
   if (ctx.interactive()) return 0;  // output streams in while the user types
-  return wait_for(ctx, pool, eps, *job);
+  return wait_for(ctx, *job);
 }
 
 }  // namespace
-
-ssh::Pool& ssh_pool(Context& ctx) {
-  // Created once and kept for the whole process: sessions persist from one `@` line to the next.
-  static ssh::Pool* pool = [&] {
-    const Config& c = ctx.config();
-    ssh::Options o;
-    o.fanout = c.fanout;
-    o.connect_timeout_s = c.connect_timeout_s;
-    o.ssh_config = c.ssh_config;
-    o.default_user = c.ssh_user;
-    o.address = c.ssh_address;
-    o.strict_host_key = c.strict_host_key == "accept-new" ? "" : c.strict_host_key;
-    o.key_files = c.keys;
-    return new ssh::Pool(ctx.loop(), o);
-  }();
-  return *pool;
-}
-
-std::vector<ssh::Endpoint> endpoints_for(Context& ctx, const std::vector<const Node*>& nodes) {
-  std::vector<ssh::Endpoint> out;
-  std::vector<std::string> names = ctx.labels(nodes);
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    out.push_back(ssh::endpoint_for(*nodes[i], ssh_pool(ctx).options()));
-    out.back().node_label = names[i];
-  }
-  return out;
-}
 
 void register_at(CommandTable& t) {
   t.add({.name = "@",

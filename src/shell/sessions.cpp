@@ -1,0 +1,106 @@
+// Sessions (see sessions.h).
+#include "shell/sessions.h"
+
+#include <unistd.h>
+
+#include "shell/context.h"
+#include "ssh/endpoint.h"
+#include "util/error.h"
+
+namespace dust::shell {
+
+Sessions::Sessions(Context& ctx) : ctx_(ctx), format_(NodeOutput::colour_wanted(STDOUT_FILENO)) {}
+
+Sessions::~Sessions() = default;
+
+ssh::Pool& Sessions::pool() {
+  if (!pool_) {
+    const Config& c = ctx_.config();
+    ssh::Options o;
+    o.fanout = c.fanout;
+    o.connect_timeout_s = c.connect_timeout_s;
+    o.ssh_config = c.ssh_config;
+    o.default_user = c.ssh_user;
+    o.address = c.ssh_address;
+    o.strict_host_key = c.strict_host_key == "accept-new" ? "" : c.strict_host_key;
+    o.key_files = c.keys;
+    pool_ = std::make_unique<ssh::Pool>(ctx_.loop(), o, static_cast<ssh::Sink&>(*this));
+  }
+  return *pool_;
+}
+
+std::vector<ssh::Endpoint> Sessions::endpoints(const std::vector<const Node*>& nodes) {
+  std::vector<ssh::Endpoint> out;
+  std::vector<std::string> names = ctx_.labels(nodes);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    out.push_back(ssh::endpoint_for(*nodes[i], pool().options()));
+    out.back().node_label = names[i];
+  }
+  return out;
+}
+
+std::string Sessions::label(const ssh::Endpoint& ep) {
+  // Only the cached working set: printing a line must never wait for an EC2 call. While the cache
+  // is dropped (after tag, start, …) the names of the last working set stand until the next fetch.
+  if (ctx_.have_nodes()) {
+    try {
+      const Nodes& all = ctx_.nodes();
+      if (labels_gen_ != ctx_.generation()) {
+        std::vector<const Node*> some;
+        for (const Node& n : all)
+          if (!n.id.empty()) some.push_back(&n);
+        std::vector<std::string> names = ctx_.labels(some);
+        labels_.clear();
+        for (size_t i = 0; i < some.size(); ++i) labels_[some[i]->id] = names[i];
+        labels_gen_ = ctx_.generation();
+        prefixes_.clear();
+      }
+    } catch (const Error&) {
+      // A cluster file that no longer reads: the names of the last working set stand.
+    }
+  }
+  if (auto it = labels_.find(ep.key); it != labels_.end()) return it->second;
+  // Not in the working set (another cluster, terminated): the name it had, with its id so that it
+  // is never confused with a node of the working set that has that name now.
+  if (ep.key.empty() || ep.node_label == ep.key || ep.node_label.find(ep.key) != std::string::npos)
+    return ep.node_label;
+  return ep.node_label + "(" + ep.key + ")";
+}
+
+const std::string& Sessions::prefix(const ssh::Endpoint& ep) {
+  std::string now = label(ep);  // may rebuild labels_ (and clear prefixes_)
+  auto& [text, cached] = prefixes_[ep.key];
+  if (text.empty() || now != cached) {
+    cached = now;
+    text = format_.prefix(ep.key, now);
+  }
+  return text;
+}
+
+const Sessions::LastResult* Sessions::last_result(const std::string& key) const {
+  auto it = last_.find(key);
+  return it == last_.end() ? nullptr : &it->second;
+}
+
+void Sessions::on_event(const ssh::NodeEvent& e, bool taken) {
+  using Kind = ssh::NodeEvent::Kind;
+  if (e.kind == Kind::Done) last_[e.node.key] = {e.status, ""};
+  if (e.kind == Kind::Error) last_[e.node.key] = {-1, std::string(e.text)};
+  if (taken) return;
+  switch (e.kind) {
+    case Kind::Line:
+    case Kind::Partial:
+      ctx_.out().queue_line(prefix(e.node), e.text);
+      break;
+    case Kind::Error:
+      ctx_.out().err(format_.error(e.node.key, label(e.node), e.text));
+      break;
+    case Kind::Notice:
+      ctx_.out().err(format_.notice(e.node.key, label(e.node), e.text));
+      break;
+    case Kind::Done:
+      break;
+  }
+}
+
+}  // namespace dust::shell

@@ -1,0 +1,57 @@
+// Sessions: each node's last result is kept whether or not a job's observer took the event; labels
+// of nodes outside the working set carry their id.
+#include "shell/sessions.h"
+
+#include <gtest/gtest.h>
+
+#include "shell/context.h"
+
+namespace dust::shell {
+namespace {
+
+ssh::Endpoint endpoint(const std::string& key, const std::string& label) {
+  ssh::Endpoint e;
+  e.key = key;
+  e.node_label = label;
+  return e;
+}
+
+struct TakeAll : ssh::Observer {
+  bool on_event(const ssh::NodeEvent&) override { return true; }
+};
+
+TEST(Sessions, KeepsEachNodesLastResult) {
+  Context ctx(Config{}, Mode::Script, false, false);
+  Sessions& s = ctx.sessions();
+  ssh::Endpoint a = endpoint("i-a", "worker0"), b = endpoint("i-b", "worker1");
+  EXPECT_EQ(s.last_result("i-a"), nullptr);
+  s.pool().emit({ssh::NodeEvent::Kind::Done, a, {}, 3});
+  ASSERT_NE(s.last_result("i-a"), nullptr);
+  EXPECT_EQ(s.last_result("i-a")->status, 3);
+  EXPECT_EQ(s.last_result("i-a")->error, "");
+  {
+    // A job's observer takes b's error (it reports it itself): the core still records it.
+    TakeAll job;
+    auto sub = s.observe({b}, job);
+    s.pool().emit({ssh::NodeEvent::Kind::Error, b, "connection lost"});
+  }
+  ASSERT_NE(s.last_result("i-b"), nullptr);
+  EXPECT_EQ(s.last_result("i-b")->status, -1);
+  EXPECT_EQ(s.last_result("i-b")->error, "connection lost");
+  s.pool().emit({ssh::NodeEvent::Kind::Done, b, {}, 0});
+  EXPECT_EQ(s.last_result("i-b")->status, 0);
+  EXPECT_EQ(s.last_result("i-b")->error, "");
+  EXPECT_FALSE(s.busy());
+}
+
+TEST(Sessions, LabelOutsideTheWorkingSetCarriesTheId) {
+  Context ctx(Config{}, Mode::Script, false, false);
+  Sessions& s = ctx.sessions();
+  ASSERT_FALSE(ctx.have_nodes());  // no working set fetched: no EC2 call to print a line
+  EXPECT_EQ(s.label(endpoint("i-a", "worker0")), "worker0(i-a)");
+  EXPECT_EQ(s.label(endpoint("i-a", "web(i-a)")), "web(i-a)");
+  EXPECT_EQ(s.label(endpoint("i-a", "i-a")), "i-a");
+}
+
+}  // namespace
+}  // namespace dust::shell
