@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "plugins/lua_loader.h"
 #include "shell/command_table.h"
 #include "shell/config.h"
 #include "shell/context.h"
@@ -32,14 +33,24 @@ int main(int argc, char** argv) {
   app.prefix_command();  // the first word ends dust's options: `dust show -v` passes -v to show
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // Every command-line mistake is a usage error (2), whatever CLI11's own code for it.
+    std::fprintf(stderr, "dust: %s\nRun 'dust --help' for the options.\n", e.what());
+    return 2;
   }
   if (version) {
     std::printf("dust %s\n", DUST_VERSION);
     return 0;
   }
   std::vector<std::string> words = app.remaining();
+  // prefix_command() hands an unknown option before the first word on as a word: it would run
+  // in the local shell. An option dust does not know is a usage error instead.
+  if (!words.empty() && words[0].size() > 1 && words[0][0] == '-') {
+    std::fprintf(stderr, "dust: unknown option '%s'\nRun 'dust --help' for the options.\n", words[0].c_str());
+    return 2;
+  }
   if (!level.empty()) {
     log::Level l;
     if (!log::parse_level(level, &l)) {
@@ -56,14 +67,22 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "dust: %s\n", e.what());
     return 2;
   }
-  if (!ssh_config.empty()) config.ssh_config = paths::expand_user(ssh_config);
+  if (!ssh_config.empty()) {
+    config.ssh_config = paths::expand_user(ssh_config);
+    if (!paths::exists(config.ssh_config)) {
+      std::fprintf(stderr, "dust: -F %s: no such file\n", ssh_config.c_str());
+      return 2;
+    }
+  }
 
   shell::Mode mode = !words.empty()             ? shell::Mode::OneShot
                      : isatty(STDIN_FILENO) != 0 ? shell::Mode::Interactive
                                                  : shell::Mode::Script;
   interrupt::install();
   shell::Context ctx(config, mode, yes, json);
-  shell::CommandTable::instance();  // loads drop-in commands now, so a broken one is reported at start
+  // Drop-in commands after the built-ins (a drop-in never replaces one), loaded now so a broken
+  // file is reported at start. The shell knows only the table; main wires the plugins into it.
+  plugins::load_commands(shell::CommandTable::instance());
   switch (mode) {
     case shell::Mode::OneShot: {
       std::string line;

@@ -54,8 +54,12 @@ class Context {
   const Nodes& nodes();
   void invalidate();                          // drop this region's cache (after mutations, refresh)
   bool have_nodes() const;                    // cache present (for completion without API calls)
+  // Region names for completion: asked once per session (DescribeRegions), then kept; [] on error.
+  const std::vector<std::string>& known_regions();
   // Resolves a target against the working set; throws dust::Error on a malformed target.
   std::vector<const Node*> select(const std::string& target);
+  // True when `target` is well formed and selects at least one node (never throws on bad syntax).
+  bool selects_any(const std::string& target);
   // The running nodes of a target, for ssh and transfers (PRODUCT.md §2): names the selected nodes
   // that are not running as skipped; throws dust::Error when none is running.
   std::vector<const Node*> select_running(const std::string& target);
@@ -92,6 +96,7 @@ class Context {
   std::map<std::string, std::unique_ptr<cloud::Ec2>> ec2_;  // by region
   std::map<std::string, std::unique_ptr<cloud::CloudFormation>> cfn_;  // by region
   std::map<std::string, Nodes> cache_;                     // by region
+  std::optional<std::vector<std::string>> regions_;
   const Nodes& region_nodes();
 };
 

@@ -174,7 +174,7 @@ void register_cluster(CommandTable& t) {
          .flags = {{"-y", "--yes", "do not ask"},
                    {"-w", "--wait", "create/status: follow until complete or failed"}},
          .target = TargetKind::None,
-         .complete = CompleteKind::Clusters,
+         .complete = {CompleteKind::Clusters},
          .run = run});
 }
 

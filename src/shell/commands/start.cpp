@@ -12,7 +12,9 @@ void register_start(CommandTable& t) {
          .flags = {{"-w", "--wait", "wait for the new state (start: and for ssh to answer)"},
                    {"-y", "--yes", "do not ask for confirmation"}},
          .target = TargetKind::Optional,
-         .complete = CompleteKind::Nodes,
+         .acts = true,
+         .max_args = 0,
+         .complete = {CompleteKind::Nodes},
          .run = [](Context& ctx, Args& a) { return change_power(ctx, a, PowerAction::Start); }});
 }
 
