@@ -103,6 +103,11 @@ shell::Command parse_spec(lua_State* L, const std::string& where) {
   else if (target == "optional") c.target = shell::TargetKind::Optional;
   else if (target == "required") c.target = shell::TargetKind::Required;
   else throw Error(fmt::format("{}dust.command: target must be none, optional or required, not '{}'", where, target));
+  lua_getfield(L, 1, "acts");
+  if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+    throw Error(fmt::format("{}dust.command: 'acts' must be true or false", where));
+  c.acts = lua_toboolean(L, -1) != 0;
+  lua_pop(L, 1);
   c.min_args = field_count(L, "min_args", 0, where);
   c.max_args = field_count(L, "max_args", -1, where);
   // complete = "nodes" or a list, one kind per word after the command name (the last repeats).

@@ -202,6 +202,30 @@ class Table(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 2)
         self.assertEqual(len(self.json_nodes("state=running")), before)
 
+    def test_completion_follows_the_row(self):
+        c = self.spawn()
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("show worker0")  # node names complete from the cache only
+        c.expect(r"dust:\S*\$ ")
+        # use <TAB>: clusters and regions.
+        c.send("use us-west-\t\t")
+        c.expect("us-west-1")
+        c.expect("us-west-2")
+        c.send("\x15")  # Ctrl-U: drop the line
+        # put <TAB>: nodes first, then local files.
+        c.send("put worker\t\t")
+        c.expect("worker2")
+        c.send("\x15")
+        c.send("put worker0 /etc/hostnam\t")
+        c.expect_exact("/etc/hostname")
+        c.send("\x15")
+        # get node <TAB>: nothing remote, then the local directory.
+        c.send("get worker0 /etc/hostnam\t")
+        c.send("X\x15")
+        c.sendline("exit")
+        c.expect(pexpect_eof())
+        self.assertNotIn("/etc/hostname", c.before)
+
     def test_help_summaries_line_up(self):
         r = self.dust("help")
         self.assertEqual(r.rc, 0, r.err)
