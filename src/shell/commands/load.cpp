@@ -112,7 +112,9 @@ int run(Context& ctx, Args& a) {
   Args follow;
   follow.words = {spec.name};
   follow.flags = {"--wait"};
-  return CommandTable::instance().find("status")->run(ctx, follow);
+  int rc = CommandTable::instance().find("status")->run(ctx, follow);
+  if (rc == 0) ctx.out().out(fmt::format("Then: use {}\n", spec.name));
+  return rc;
 }
 
 }  // namespace
