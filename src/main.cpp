@@ -85,8 +85,16 @@ int main(int argc, char** argv) {
   plugins::load_commands(shell::CommandTable::instance());
   switch (mode) {
     case shell::Mode::OneShot: {
+      // The shell already split the words: one with a blank in it stays one word (quoted for the
+      // table's parser), unless the line goes to a node or the local shell as typed (@, !) or the
+      // word carries quotes of its own (a target such as tags="a b":c).
+      bool as_typed = words[0][0] == '@' || words[0][0] == '!';
       std::string line;
-      for (const auto& w : words) line += (line.empty() ? "" : " ") + w;
+      for (const auto& w : words) {
+        bool quote = !as_typed && w.find_first_of(" \t") != std::string::npos &&
+                     w.find_first_of("'\"\\") == std::string::npos;
+        line += (line.empty() ? "" : " ") + (quote ? "'" + w + "'" : w);
+      }
       return shell::run_one_shot(ctx, line);
     }
     case shell::Mode::Interactive:

@@ -112,6 +112,15 @@ class Table(testbed.SandboxTestCase):
             self.assertNotIn("'Name", nodes[0]["tags"])
         finally:
             self.assertEqual(self.dust("tag", w1.id, "Name=worker1,env=dev").rc, 0)
+        # One-shot: a word the shell passes with blanks in it stays one word.
+        r = self.dust("tag", "worker1", "Name=my node,env=a b")
+        self.assertEqual(r.rc, 0, r.err)
+        try:
+            nodes = self.json_nodes("my node")
+            self.assertEqual([n["id"] for n in nodes], [w1.id])
+            self.assertEqual(nodes[0]["tags"]["env"], "a b")
+        finally:
+            self.assertEqual(self.dust("tag", w1.id, "Name=worker1,env=dev").rc, 0)
         r = self.dust(input="tag worker1 'Name=x\n")
         self.assertEqual(r.rc, 2)
         self.assertIn("unclosed quote", r.err)
