@@ -170,6 +170,12 @@ class Table(testbed.SandboxTestCase):
         r = self.dust("use", "a", "b", "c")
         self.assertEqual(r.rc, 2)
         self.assertIn("usage: use ", r.err)
+        r = self.dust("cluster", "create")  # forwarded to load: load's row is checked too
+        self.assertEqual(r.rc, 2, r.out + r.err)
+        self.assertIn("create: wrong number of arguments (usage: load <spec.yaml>", r.err)
+        r = self.dust("cluster", "bogus")
+        self.assertEqual(r.rc, 2)
+        self.assertIn("cluster: unknown subcommand 'bogus'\nusage: cluster list", r.err)
         r = self.dust("get", "worker0")
         self.assertEqual(r.rc, 2)
         self.assertIn("get: needs 1 argument after the target", r.err)
