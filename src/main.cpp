@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
   // prefix_command() hands an unknown option before the first word on as a word: it would run
   // in the local shell. An option dust does not know is a usage error instead.
   if (!words.empty() && words[0].size() > 1 && words[0][0] == '-') {
-    std::fprintf(stderr, "dust: unknown option '%s'\nRun 'dust --help' for the options.\n", words[0].c_str());
+    std::fprintf(stderr, "dust: unknown option '%s'\nRun 'dust --help' for the options.\n",
+                 words[0].c_str());
     return 2;
   }
   if (!level.empty()) {

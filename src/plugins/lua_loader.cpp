@@ -115,17 +115,29 @@ shell::Command parse_spec(lua_State* L, const std::string& where) {
   lua_getfield(L, 1, "complete");
   bool one = lua_type(L, -1) == LUA_TSTRING;
   lua_pop(L, 1);
-  if (one) complete = {field_string(L, 1, "complete", where)};
-  else complete = field_strings(L, 1, "complete", where);
+  if (one)
+    complete = {field_string(L, 1, "complete", where)};
+  else
+    complete = field_strings(L, 1, "complete", where);
   if (complete.empty())
-    c.complete = {c.target == shell::TargetKind::None ? shell::CompleteKind::None : shell::CompleteKind::Nodes};
+    c.complete = {c.target == shell::TargetKind::None ? shell::CompleteKind::None
+                                                      : shell::CompleteKind::Nodes};
   for (const auto& k : complete) {
-    if (k == "none") c.complete.push_back(shell::CompleteKind::None);
-    else if (k == "nodes") c.complete.push_back(shell::CompleteKind::Nodes);
-    else if (k == "files") c.complete.push_back(shell::CompleteKind::Files);
-    else if (k == "commands") c.complete.push_back(shell::CompleteKind::Commands);
-    else if (k == "clusters") c.complete.push_back(shell::CompleteKind::Clusters);
-    else throw Error(fmt::format("{}dust.command: complete must be nodes, files, clusters, commands or none (or a list of them)", where));
+    if (k == "none")
+      c.complete.push_back(shell::CompleteKind::None);
+    else if (k == "nodes")
+      c.complete.push_back(shell::CompleteKind::Nodes);
+    else if (k == "files")
+      c.complete.push_back(shell::CompleteKind::Files);
+    else if (k == "commands")
+      c.complete.push_back(shell::CompleteKind::Commands);
+    else if (k == "clusters")
+      c.complete.push_back(shell::CompleteKind::Clusters);
+    else
+      throw Error(
+          fmt::format("{}dust.command: complete must be nodes, files, clusters, commands or none "
+                      "(or a list of them)",
+                      where));
   }
   // flags = {{"-f", "--force", "help"}, {"--dry-run", help="..."}}
   lua_getfield(L, 1, "flags");

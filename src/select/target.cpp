@@ -340,7 +340,7 @@ struct Term {
   const Property* prop = nullptr;  // Prop
   Pattern key;                     // Tag: key glob, case-insensitive
   Pattern value;                   // Name: the name glob; Prop/Tag: the value glob
-  std::string id;                  // Name written as dust labels duplicates, web(i-…): that instance
+  std::string id;  // Name written as dust labels duplicates, web(i-…): that instance
 
   bool matches(const Node& n) const {
     switch (kind) {

@@ -1,6 +1,6 @@
 // One entry of the command table: name, aliases, usage, help, flags, target kind, argument counts,
-// completion and handler. The dispatcher parses, unquotes and resolves the target from these entries;
-// help, completion and usage errors are generated from them too (tmux's cmd_entry).
+// completion and handler. The dispatcher parses, unquotes and resolves the target from these
+// entries; help, completion and usage errors are generated from them too (tmux's cmd_entry).
 #pragma once
 #include <functional>
 #include <set>
@@ -73,8 +73,8 @@ struct Command {
   // A plain name matching several nodes asks first ("web matches 2 nodes: … Continue [y/N]").
   bool acts = false;
   bool refetch = false;  // drop the node cache before resolving (refresh: never the stale cache)
-  int min_args = 0;   // positionals after the target
-  int max_args = -1;  // -1 = no limit
+  int min_args = 0;      // positionals after the target
+  int max_args = -1;     // -1 = no limit
   // Which positional is the target (default: the first). put uses it for the seed's order.
   std::function<int(Context&, const std::vector<std::string>& words)> target_at;
   // Completion of each word after the command name (the target included); the last one repeats.

@@ -159,7 +159,8 @@ std::vector<Word> split_words(const std::string& line) {
   return out;
 }
 
-void parse_args(const Command& c, const std::string& rest, Args* out, std::vector<std::string>* raw) {
+void parse_args(const Command& c, const std::string& rest, Args* out,
+                std::vector<std::string>* raw) {
   out->rest = rest;
   bool only_positionals = false;
   for (auto& w : split_words(rest)) {

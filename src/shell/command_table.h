@@ -39,6 +39,7 @@ std::vector<Word> split_words(const std::string& line);
 
 // Splits `rest` into flags and positionals according to c.flags (words before `--` that start with
 // '-' and a letter are flags). Throws UsageError on an unknown flag. raw[i] is words[i] as typed.
-void parse_args(const Command& c, const std::string& rest, Args* out, std::vector<std::string>* raw);
+void parse_args(const Command& c, const std::string& rest, Args* out,
+                std::vector<std::string>* raw);
 
 }  // namespace dust::shell

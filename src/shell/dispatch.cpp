@@ -116,7 +116,6 @@ int run_command(Context& ctx, const Command& c, const std::string& rest) {
   }
 }
 
-
 int run_local(const std::string& cmd) {
   pid_t pid = fork();
   if (pid < 0) return 127;

@@ -23,7 +23,8 @@ std::vector<std::string> texts(const std::string& line) {
 }
 
 TEST(SplitWords, UnquotesEveryWord) {
-  EXPECT_THAT(texts("worker1 'Name=my node,env=a b'"), ElementsAre("worker1", "Name=my node,env=a b"));
+  EXPECT_THAT(texts("worker1 'Name=my node,env=a b'"),
+              ElementsAre("worker1", "Name=my node,env=a b"));
   EXPECT_THAT(texts("Name='my node' \"x y\"  z"), ElementsAre("Name=my node", "x y", "z"));
   EXPECT_THAT(texts(R"("say \"hi\"" it\'s a\ b)"), ElementsAre("say \"hi\"", "it's", "a b"));
   EXPECT_THAT(texts("'it''s'"), ElementsAre("its"));
@@ -159,7 +160,7 @@ TEST(Completion, KindPerPositionFromTheRow) {
   EXPECT_EQ(completion_for(c, "get web "), CompleteKind::None);
   EXPECT_EQ(completion_for(c, "get web /etc/x "), CompleteKind::Files);
   EXPECT_EQ(completion_for(c, "get web /etc/x a "), CompleteKind::Files);  // the last repeats
-  EXPECT_EQ(completion_for(c, "get 'web "), CompleteKind::None);         // inside a quote
+  EXPECT_EQ(completion_for(c, "get 'web "), CompleteKind::None);           // inside a quote
   c.complete = {};
   EXPECT_EQ(completion_for(c, "exit "), CompleteKind::None);
 }

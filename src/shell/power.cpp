@@ -145,10 +145,9 @@ int change_power(Context& ctx, Args& a, PowerAction action) {
   bool ask = action == PowerAction::Terminate || (a.target.empty() && action != PowerAction::Start);
   if (ask || nodes.size() > 1) ctx.out().out(render_table({{"", nodes}}, false));
   std::vector<std::string> names = ctx.labels(nodes);  // unnamed nodes by id: none is dropped
-  if (ask &&
-      !ctx.confirm(fmt::format("{} {} node{}: {}. Continue", verb(action), nodes.size(),
-                               nodes.size() == 1 ? "" : "s", fold_names(names)),
-                   a.has("--yes"))) {
+  if (ask && !ctx.confirm(fmt::format("{} {} node{}: {}. Continue", verb(action), nodes.size(),
+                                      nodes.size() == 1 ? "" : "s", fold_names(names)),
+                          a.has("--yes"))) {
     ctx.out().out("cancelled, nothing changed\n");
     return 1;
   }

@@ -9,7 +9,8 @@
 namespace dust::ssh {
 
 std::string config_path(const Options& o) {
-  return o.ssh_config.empty() ? paths::join(paths::home(), ".ssh/config") : paths::expand_user(o.ssh_config);
+  return o.ssh_config.empty() ? paths::join(paths::home(), ".ssh/config")
+                              : paths::expand_user(o.ssh_config);
 }
 
 std::string login_user(const Endpoint& e, const Options& o) {

@@ -1,5 +1,6 @@
 // The user and port dust's ssh logs in with, resolved as a session does it (the node's own value,
-// then the ssh config, then dust's default), for those who print them (inventory, Lua's dust.nodes).
+// then the ssh config, then dust's default), for those who print them (inventory, Lua's
+// dust.nodes).
 #pragma once
 #include <string>
 
