@@ -176,6 +176,9 @@ class Table(testbed.SandboxTestCase):
         r = self.dust("cluster", "bogus")
         self.assertEqual(r.rc, 2)
         self.assertIn("cluster: unknown subcommand 'bogus'\nusage: cluster list", r.err)
+        r = self.dust("tag", "worker0", "novalue")  # malformed arguments: usage errors too
+        self.assertEqual(r.rc, 2)
+        self.assertIn("tag: 'novalue' is not key=value\nusage: tag <target>", r.err)
         r = self.dust("get", "worker0")
         self.assertEqual(r.rc, 2)
         self.assertIn("get: needs 1 argument after the target", r.err)
