@@ -14,14 +14,12 @@
 #include <map>
 
 #include "cloud/ec2.h"
-#include "select/target.h"
 #include "shell/commands/at.h"
 #include "shell/context.h"
 #include "shell/node_table.h"
 #include "util/error.h"
 #include "util/fold.h"
 #include "util/interrupt.h"
-#include "util/log.h"
 
 namespace dust::shell {
 namespace {
