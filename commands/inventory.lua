@@ -60,6 +60,8 @@ dust.command{
          "cluster and tag_<key>_<value> for each tag. The file defaults to the one used last time\n" ..
          "(remembered in $DUST_HOME/state/inventory.json), else inventory.ini; '-' prints it.",
   target = "optional",
+  max_args = 1,
+  complete = {"nodes", "files"},
   run = function(args)
     local running, labels = {}, {}
     for _, n in ipairs(args.nodes) do

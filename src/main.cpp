@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "plugins/lua_loader.h"
 #include "shell/command_table.h"
 #include "shell/config.h"
 #include "shell/context.h"
@@ -32,14 +33,25 @@ int main(int argc, char** argv) {
   app.prefix_command();  // the first word ends dust's options: `dust show -v` passes -v to show
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // Every command-line mistake is a usage error (2), whatever CLI11's own code for it.
+    std::fprintf(stderr, "dust: %s\nRun 'dust --help' for the options.\n", e.what());
+    return 2;
   }
   if (version) {
     std::printf("dust %s\n", DUST_VERSION);
     return 0;
   }
   std::vector<std::string> words = app.remaining();
+  // prefix_command() hands an unknown option before the first word on as a word: it would run
+  // in the local shell. An option dust does not know is a usage error instead.
+  if (!words.empty() && words[0].size() > 1 && words[0][0] == '-') {
+    std::fprintf(stderr, "dust: unknown option '%s'\nRun 'dust --help' for the options.\n",
+                 words[0].c_str());
+    return 2;
+  }
   if (!level.empty()) {
     log::Level l;
     if (!log::parse_level(level, &l)) {
@@ -56,18 +68,34 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "dust: %s\n", e.what());
     return 2;
   }
-  if (!ssh_config.empty()) config.ssh_config = paths::expand_user(ssh_config);
+  if (!ssh_config.empty()) {
+    config.ssh_config = paths::expand_user(ssh_config);
+    if (!paths::exists(config.ssh_config)) {
+      std::fprintf(stderr, "dust: -F %s: no such file\n", ssh_config.c_str());
+      return 2;
+    }
+  }
 
   shell::Mode mode = !words.empty()             ? shell::Mode::OneShot
                      : isatty(STDIN_FILENO) != 0 ? shell::Mode::Interactive
                                                  : shell::Mode::Script;
   interrupt::install();
   shell::Context ctx(config, mode, yes, json);
-  shell::CommandTable::instance();  // loads drop-in commands now, so a broken one is reported at start
+  // Drop-in commands after the built-ins (a drop-in never replaces one), loaded now so a broken
+  // file is reported at start. The shell knows only the table; main wires the plugins into it.
+  plugins::load_commands(shell::CommandTable::instance());
   switch (mode) {
     case shell::Mode::OneShot: {
+      // The shell already split the words: one with a blank in it stays one word (quoted for the
+      // table's parser), unless the line goes to a node or the local shell as typed (@, !) or the
+      // word carries quotes of its own (a target such as tags="a b":c).
+      bool as_typed = words[0][0] == '@' || words[0][0] == '!';
       std::string line;
-      for (const auto& w : words) line += (line.empty() ? "" : " ") + w;
+      for (const auto& w : words) {
+        bool quote = !as_typed && w.find_first_of(" \t") != std::string::npos &&
+                     w.find_first_of("'\"\\") == std::string::npos;
+        line += (line.empty() ? "" : " ") + (quote ? "'" + w + "'" : w);
+      }
       return shell::run_one_shot(ctx, line);
     }
     case shell::Mode::Interactive:

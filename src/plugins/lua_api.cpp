@@ -11,6 +11,7 @@
 #include "shell/context.h"
 #include "shell/node_table.h"
 #include "ssh/endpoint.h"
+#include "ssh/login.h"
 #include "util/error.h"
 #include "util/fold.h"
 #include "util/log.h"
@@ -50,13 +51,16 @@ void push_node(lua_State* L, shell::Context& ctx, const Node& n) {
     if (select::property(n, key, &v)) set(key, v);
   }
   set("label", n.label());
-  // How dust's ssh reaches it: the address and user an inventory or a script should use.
+  // How dust's ssh reaches it: the address, user and port an inventory or a script should use,
+  // resolved as a session does (node, then the ssh config, then config.yaml's default).
   ssh::Options o;
   o.address = ctx.config().ssh_address;
+  o.ssh_config = ctx.config().ssh_config;
+  o.default_user = ctx.config().ssh_user;
   ssh::Endpoint ep = ssh::endpoint_for(n, o);
   set("address", ep.host);
-  set("user", ep.user.empty() ? ctx.config().ssh_user : ep.user);
-  lua_pushinteger(L, n.port ? n.port : 22);
+  set("user", ssh::login_user(ep, o));
+  lua_pushinteger(L, ssh::login_port(ep, o));
   lua_setfield(L, -2, "port");
   lua_createtable(L, 0, static_cast<int>(n.tags.size()));
   for (const auto& [k, v] : n.tags) {

@@ -75,6 +75,18 @@ std::vector<std::string> field_strings(lua_State* L, int t, const char* key, con
   return out;
 }
 
+// An optional non-negative integer field (min_args, max_args).
+int field_count(lua_State* L, const char* key, int fallback, const std::string& where) {
+  lua_getfield(L, 1, key);
+  int v = fallback;
+  if (lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 0 && lua_tointeger(L, -1) < 1000)
+    v = static_cast<int>(lua_tointeger(L, -1));
+  else if (!lua_isnil(L, -1))
+    throw Error(fmt::format("{}dust.command: '{}' must be a whole number from 0", where, key));
+  lua_pop(L, 1);
+  return v;
+}
+
 shell::Command parse_spec(lua_State* L, const std::string& where) {
   shell::Command c;
   c.name = field_string(L, 1, "name", where);
@@ -91,13 +103,42 @@ shell::Command parse_spec(lua_State* L, const std::string& where) {
   else if (target == "optional") c.target = shell::TargetKind::Optional;
   else if (target == "required") c.target = shell::TargetKind::Required;
   else throw Error(fmt::format("{}dust.command: target must be none, optional or required, not '{}'", where, target));
-  std::string complete = field_string(L, 1, "complete", where);
-  if (complete.empty()) c.complete = c.target == shell::TargetKind::None ? shell::CompleteKind::None : shell::CompleteKind::Nodes;
-  else if (complete == "none") c.complete = shell::CompleteKind::None;
-  else if (complete == "nodes") c.complete = shell::CompleteKind::Nodes;
-  else if (complete == "files") c.complete = shell::CompleteKind::Files;
-  else if (complete == "commands") c.complete = shell::CompleteKind::Commands;
-  else throw Error(fmt::format("{}dust.command: complete must be nodes, files, commands or none", where));
+  lua_getfield(L, 1, "acts");
+  if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+    throw Error(fmt::format("{}dust.command: 'acts' must be true or false", where));
+  c.acts = lua_toboolean(L, -1) != 0;
+  lua_pop(L, 1);
+  c.min_args = field_count(L, "min_args", 0, where);
+  c.max_args = field_count(L, "max_args", -1, where);
+  // complete = "nodes" or a list, one kind per word after the command name (the last repeats).
+  std::vector<std::string> complete;
+  lua_getfield(L, 1, "complete");
+  bool one = lua_type(L, -1) == LUA_TSTRING;
+  lua_pop(L, 1);
+  if (one)
+    complete = {field_string(L, 1, "complete", where)};
+  else
+    complete = field_strings(L, 1, "complete", where);
+  if (complete.empty())
+    c.complete = {c.target == shell::TargetKind::None ? shell::CompleteKind::None
+                                                      : shell::CompleteKind::Nodes};
+  for (const auto& k : complete) {
+    if (k == "none")
+      c.complete.push_back(shell::CompleteKind::None);
+    else if (k == "nodes")
+      c.complete.push_back(shell::CompleteKind::Nodes);
+    else if (k == "files")
+      c.complete.push_back(shell::CompleteKind::Files);
+    else if (k == "commands")
+      c.complete.push_back(shell::CompleteKind::Commands);
+    else if (k == "clusters")
+      c.complete.push_back(shell::CompleteKind::Clusters);
+    else
+      throw Error(
+          fmt::format("{}dust.command: complete must be nodes, files, clusters, commands or none "
+                      "(or a list of them)",
+                      where));
+  }
   // flags = {{"-f", "--force", "help"}, {"--dry-run", help="..."}}
   lua_getfield(L, 1, "flags");
   if (lua_istable(L, -1)) {
@@ -346,7 +387,3 @@ void install_command_function(lua_State* L) {
 }
 
 }  // namespace dust::plugins
-
-namespace dust::shell {
-void register_lua_commands(CommandTable& t) { plugins::load_commands(t); }
-}  // namespace dust::shell

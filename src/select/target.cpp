@@ -340,10 +340,12 @@ struct Term {
   const Property* prop = nullptr;  // Prop
   Pattern key;                     // Tag: key glob, case-insensitive
   Pattern value;                   // Name: the name glob; Prop/Tag: the value glob
+  std::string id;  // Name written as dust labels duplicates, web(i-…): that instance
 
   bool matches(const Node& n) const {
     switch (kind) {
       case Name:
+        if (!id.empty()) return n.id == id && value.matches(n.label());
         // A name glob matches the name, or the id of an unnamed node; an exact id always works.
         return value.matches(n.label()) || (value.literal_only() && !n.id.empty() && value.literal() == n.id);
       case Prop:
@@ -387,11 +389,27 @@ bool parse_tag(std::string_view term, std::string_view body, Term* t, std::strin
   return t->key.compile(k, /*icase=*/true, err) && t->value.compile(v, false, err);
 }
 
+// A name shared by several nodes is printed as "web(i-0abc…)"; typed back, it names that instance.
+// Splits such a word into the name and the id; anything else is left alone.
+void split_label_id(std::string_view* name, std::string* id) {
+  std::string_view s = *name;
+  size_t open = s.rfind("(i-");
+  if (open == s.npos || open == 0 || s.back() != ')' || s.size() - open < 5) return;
+  std::string_view inside = s.substr(open + 1, s.size() - open - 2);
+  bool ok = std::all_of(inside.begin() + 2, inside.end(),
+                        [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+  if (!ok) return;
+  *id = std::string(inside);
+  *name = s.substr(0, open);
+}
+
 bool parse_term(std::string_view term, Term* t, std::string* err) {
   std::vector<size_t> eqs = find_top_level(term, '=');
   if (eqs.empty()) {
     t->kind = Term::Name;
-    return t->value.compile(unquote(term), false, err);
+    std::string_view name = unquote(term);
+    split_label_id(&name, &t->id);
+    return t->value.compile(name, false, err);
   }
   std::string_view key = term.substr(0, eqs[0]);
   std::string_view body = term.substr(eqs[0] + 1);

@@ -507,5 +507,51 @@ TEST(TargetErrors, FailedParseLeavesTargetUntouched) {
   EXPECT_THAT(select(t, six()), ElementsAre(0u));
 }
 
+// ---- the label dust prints for duplicates, web(i-…), is a target ----
+
+Nodes two_webs() {
+  Nodes n = named({"web", "web", "db"});
+  n[0].id = "i-0aaa111";
+  n[1].id = "i-0bbb222";
+  return n;
+}
+
+std::vector<std::string> ids(const std::string& target, const Nodes& nodes) {
+  Target t;
+  std::string err;
+  EXPECT_TRUE(parse(target, &t, &err)) << target << ": " << err;
+  std::vector<std::string> out;
+  for (size_t i : select(t, nodes)) out.push_back(nodes[i].id);
+  return out;
+}
+
+TEST(Target, DisplayedLabelSelectsThatInstance) {
+  EXPECT_THAT(ids("web(i-0bbb222)", two_webs()), ElementsAre("i-0bbb222"));
+  EXPECT_THAT(ids("web(i-0aaa111)", two_webs()), ElementsAre("i-0aaa111"));
+  EXPECT_THAT(ids("web", two_webs()), ElementsAre("i-0aaa111", "i-0bbb222"));
+  // Inside unions and exclusions, and quoted as a shell would pass it.
+  EXPECT_THAT(ids("db,web(i-0aaa111)", two_webs()), ElementsAre("i-0aaa111", "i-db"));
+  EXPECT_THAT(ids("web,!web(i-0aaa111)", two_webs()), ElementsAre("i-0bbb222"));
+  EXPECT_THAT(ids("'web(i-0bbb222)'", two_webs()), ElementsAre("i-0bbb222"));
+  // The name must agree with the id: db(i-0aaa111) is nobody.
+  EXPECT_TRUE(ids("db(i-0aaa111)", two_webs()).empty());
+  EXPECT_TRUE(ids("web(i-0ccc333)", two_webs()).empty());
+  // A glob name part still works with the id.
+  EXPECT_THAT(ids("w*(i-0bbb222)", two_webs()), ElementsAre("i-0bbb222"));
+}
+
+TEST(Target, DisplayedLabelIsPlainName) {
+  Target t;
+  std::string err;
+  ASSERT_TRUE(parse("web(i-0aaa111)", &t, &err)) << err;
+  EXPECT_TRUE(t.is_plain_name());
+}
+
+TEST(Target, ParenthesesThatAreNotALabelStayLiteral) {
+  Nodes n = named({"a(b)", "(i-x)"});
+  EXPECT_THAT(ids("a(b)", n), ElementsAre("i-a(b)"));
+  EXPECT_THAT(ids("(i-x)", n), ElementsAre("i-(i-x)"));
+}
+
 }  // namespace
 }  // namespace dust::select

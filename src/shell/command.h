@@ -1,5 +1,6 @@
-// One entry of the command table: name, aliases, usage, help, flags, target kind and handler.
-// Help, completion and usage errors are all generated from these entries (tmux's cmd_entry).
+// One entry of the command table: name, aliases, usage, help, flags, target kind, argument counts,
+// completion and handler. The dispatcher parses, unquotes and resolves the target from these
+// entries; help, completion and usage errors are generated from them too (tmux's cmd_entry).
 #pragma once
 #include <functional>
 #include <set>
@@ -7,34 +8,58 @@
 #include <vector>
 
 #include "model/node.h"
+#include "util/error.h"
 
 namespace dust::shell {
 
 class Context;
 
-// The words after the command name, split into flags the entry declared and positionals.
+// A usage error (wrong number or shape of arguments): the dispatcher prints the message and the
+// row's usage line and the command exits 2, whichever command raised it.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+// The words after the command name, split into flags the entry declared and positionals, with the
+// target resolved. The resolved nodes are copies owned by Args (nodes points into them), so they
+// stay valid when a command drops the node cache (ctx.invalidate()) before printing their names.
 struct Args {
-  std::vector<std::string> words;  // positionals in order (target removed when resolved)
+  Args() = default;
+  Args(const Args& o);  // the copy holds its own nodes
+  Args& operator=(const Args&) = delete;
+
+  std::vector<std::string> words;  // unquoted positionals in order (the target removed)
   std::set<std::string> flags;     // canonical long names, e.g. "--verbose"
-  std::string rest;                // the raw text after the command name (for @ and !)
+  std::string rest;                // raw text after the command name; raw rows: after the target
   std::string target;              // target text when the entry takes one ("" = all)
-  std::vector<const Node*> nodes;  // resolved target, in inventory order
+  std::vector<const Node*> nodes;  // resolved target, in inventory order (points into `held`)
   bool has(const std::string& f) const { return flags.count(f) > 0; }
+  // Copies `resolved` into `held` and points `nodes` at the copies.
+  void hold(const std::vector<const Node*>& resolved);
+
+ private:
+  Nodes held_;
 };
 
 enum class TargetKind {
   None,      // no target
-  Optional,  // first positional (if any) is a target; none = the whole working set
-  Required,  // first positional must be present and is a target
+  Optional,  // a target may be given; none = the whole working set
+  Required,  // a target must be given
 };
 
-enum class CompleteKind { None, Nodes, Files, Regions, Clusters, Commands };
+// How a word completes: Places = cluster names, then regions (`use`).
+enum class CompleteKind { None, Nodes, Files, Clusters, Places, Commands };
 
 struct Flag {
   std::string short_name;  // "-v" or ""
   std::string long_name;   // "--verbose"
   std::string help;
 };
+
+// Where the target is among the positionals of one command line: an index, or kNoTarget when this
+// line has none (e.g. `secgroup allow …`, which names a group, not nodes).
+constexpr int kNoTarget = -1;
 
 struct Command {
   std::string name;
@@ -44,9 +69,20 @@ struct Command {
   std::string help;     // extra paragraph for `help CMD`
   std::vector<Flag> flags;
   TargetKind target = TargetKind::None;
-  CompleteKind complete = CompleteKind::None;
+  bool running_only = false;  // the target resolves to its running nodes (ssh, transfers)
+  // A plain name matching several nodes asks first ("web matches 2 nodes: … Continue [y/N]").
+  bool acts = false;
+  bool refetch = false;  // drop the node cache before resolving (refresh: never the stale cache)
+  int min_args = 0;      // positionals after the target
+  int max_args = -1;     // -1 = no limit
+  // Which positional is the target (default: the first). put uses it for the seed's order.
+  std::function<int(Context&, const std::vector<std::string>& words)> target_at;
+  // Completion of each word after the command name (the target included); the last one repeats.
+  std::vector<CompleteKind> complete;
   std::function<int(Context&, Args&)> run;  // returns an exit status (0 = success)
-  bool raw = false;  // receives the raw rest of the line unsplit (no flag parsing)
+  // Takes the rest of the line unsplit (no flags): `@`. With a target, the target is the word glued
+  // to the command (`@web* uptime`); a leading blank (`@ uptime`) means no target.
+  bool raw = false;
 };
 
 }  // namespace dust::shell

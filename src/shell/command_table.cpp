@@ -39,7 +39,7 @@ void register_builtins(CommandTable& t) {
   register_put(t), register_get(t);
   register_at(t);
   register_secgroup(t);
-  register_lua_commands(t);  // last: a drop-in may not replace a built-in
+  // Drop-in (Lua) commands are added by main after these, so a drop-in never replaces a built-in.
 }
 
 void CommandTable::add(Command c) {
@@ -92,59 +92,94 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 
 std::string CommandTable::suggest(const std::string& word) const {
   std::string best;
+  // A one-letter word is one edit from every one-letter name (`n` → `?`): it runs locally instead.
+  if (word.size() < 2) return best;
   size_t best_d = word.size() <= 4 ? 1 : 2;  // short words: only one edit away
   for (const auto& n : names()) {
+    if (n.size() < 2) continue;  // `?` and `@` are typed on purpose, never suggested
     size_t d = edit_distance(word, n);
     if (d <= best_d && (best.empty() || d < edit_distance(word, best))) best = n;
   }
   return best;
 }
 
-std::vector<std::string> split_words(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
+Args::Args(const Args& o)
+    : words(o.words), flags(o.flags), rest(o.rest), target(o.target), nodes(o.nodes) {
+  if (!o.held_.empty()) hold(o.nodes);
+}
+
+void Args::hold(const std::vector<const Node*>& resolved) {
+  Nodes copies;
+  copies.reserve(resolved.size());
+  for (const Node* n : resolved) copies.push_back(*n);
+  held_ = std::move(copies);
+  nodes.clear();
+  for (const Node& n : held_) nodes.push_back(&n);
+}
+
+std::vector<Word> split_words(const std::string& line) {
+  std::vector<Word> out;
+  Word cur;
   bool in_word = false;
   char quote = 0;
-  for (char c : line) {
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
     if (quote) {
-      cur.push_back(c);
-      if (c == quote) quote = 0;
+      cur.raw.push_back(c);
+      if (c == quote) {
+        quote = 0;
+      } else if (quote == '"' && c == '\\' && i + 1 < line.size() &&
+                 (line[i + 1] == '"' || line[i + 1] == '\\')) {
+        cur.raw.push_back(line[++i]);
+        cur.text.push_back(line[i]);
+      } else {
+        cur.text.push_back(c);
+      }
       continue;
     }
     if (c == ' ' || c == '\t') {
-      if (in_word) out.push_back(cur), cur.clear(), in_word = false;
+      if (in_word) out.push_back(std::move(cur)), cur = Word{}, in_word = false;
       continue;
     }
-    if (c == '"' || c == '\'') quote = c;
-    cur.push_back(c);
     in_word = true;
+    cur.raw.push_back(c);
+    if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '\\' && i + 1 < line.size() &&
+               (line[i + 1] == ' ' || line[i + 1] == '\t' || line[i + 1] == '"' ||
+                line[i + 1] == '\'' || line[i + 1] == '\\')) {
+      cur.raw.push_back(line[++i]);
+      cur.text.push_back(line[i]);
+    } else {
+      cur.text.push_back(c);
+    }
   }
-  if (in_word) out.push_back(cur);
+  if (quote) throw UsageError(fmt::format("unclosed quote {} in '{}'", quote, line));
+  if (in_word) out.push_back(std::move(cur));
   return out;
 }
 
-bool parse_args(const Command& c, const std::string& rest, Args* out, std::string* err) {
+void parse_args(const Command& c, const std::string& rest, Args* out,
+                std::vector<std::string>* raw) {
   out->rest = rest;
   bool only_positionals = false;
-  for (const auto& w : split_words(rest)) {
-    if (!only_positionals && w == "--") {
+  for (auto& w : split_words(rest)) {
+    if (!only_positionals && w.raw == "--") {
       only_positionals = true;
       continue;
     }
-    if (!only_positionals && w.size() > 1 && w[0] == '-' && !(w[1] >= '0' && w[1] <= '9')) {
-      auto it = std::find_if(c.flags.begin(), c.flags.end(), [&](const Flag& f) {
-        return f.long_name == w || (!f.short_name.empty() && f.short_name == w);
+    const std::string& f = w.raw;
+    if (!only_positionals && f.size() > 1 && f[0] == '-' && !(f[1] >= '0' && f[1] <= '9')) {
+      auto it = std::find_if(c.flags.begin(), c.flags.end(), [&](const Flag& fl) {
+        return fl.long_name == f || (!fl.short_name.empty() && fl.short_name == f);
       });
-      if (it == c.flags.end()) {
-        *err = fmt::format("{}: unknown option '{}'\nusage: {}", c.name, w, c.usage);
-        return false;
-      }
+      if (it == c.flags.end()) throw UsageError(fmt::format("unknown option '{}'", f));
       out->flags.insert(it->long_name);
       continue;
     }
-    out->words.push_back(w);
+    out->words.push_back(std::move(w.text));
+    if (raw) raw->push_back(std::move(w.raw));
   }
-  return true;
 }
 
 }  // namespace dust::shell

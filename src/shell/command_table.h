@@ -25,10 +25,21 @@ class CommandTable {
 // Registers every built-in command (each commands/*.cpp exposes one register function).
 void register_builtins(CommandTable& t);
 
-// Splits `rest` into flags and positionals according to c.flags; false + *err on an unknown flag.
-bool parse_args(const Command& c, const std::string& rest, Args* out, std::string* err);
+// One word of a command line: as typed (quotes kept, for the target language, which has quotes of
+// its own: tags="a:b":c) and unquoted (for every other argument).
+struct Word {
+  std::string raw;
+  std::string text;
+};
 
-// Whitespace split that keeps quoted runs ("a b", 'c d') in one word, quotes included.
-std::vector<std::string> split_words(const std::string& line);
+// Splits a line at blanks outside quotes. 'single' quotes keep everything literally; in "double"
+// quotes and outside quotes a backslash escapes the next character. Quotes may join parts of a word
+// (Name='my node' is one word, Name=my node). Throws UsageError on an unclosed quote.
+std::vector<Word> split_words(const std::string& line);
+
+// Splits `rest` into flags and positionals according to c.flags (words before `--` that start with
+// '-' and a letter are flags). Throws UsageError on an unknown flag. raw[i] is words[i] as typed.
+void parse_args(const Command& c, const std::string& rest, Args* out,
+                std::vector<std::string>* raw);
 
 }  // namespace dust::shell

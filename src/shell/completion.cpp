@@ -3,12 +3,15 @@
 
 #include <readline/readline.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "cluster/cluster_file.h"
 #include "shell/command_table.h"
 #include "shell/context.h"
+#include "util/error.h"
 
 namespace dust::shell {
 namespace {
@@ -48,12 +51,18 @@ char** complete(const char* text, int start, int) {
     std::string cmd = before.substr(before.find_first_not_of(" \t"));
     cmd = cmd.substr(0, cmd.find_first_of(" \t"));
     const Command* c = CommandTable::instance().find(cmd);
-    CompleteKind kind = c ? c->complete : CompleteKind::Files;
+    CompleteKind kind = c ? completion_for(*c, before) : CompleteKind::Files;
     if (kind == CompleteKind::Files) {
       rl_attempted_completion_over = 0;  // readline's filename completion
       return nullptr;
     }
     if (kind == CompleteKind::Nodes) g_matches = node_names(word);
+    if (kind == CompleteKind::Clusters || kind == CompleteKind::Places)
+      for (const auto& entry : cluster::list_clusters())
+        if (entry.error.empty() && entry.name.rfind(word, 0) == 0) g_matches.push_back(entry.name);
+    if (kind == CompleteKind::Places)
+      for (const auto& r : g_ctx->known_regions())
+        if (r.rfind(word, 0) == 0) g_matches.push_back(r);
     if (kind == CompleteKind::Commands)
       for (auto& n : CommandTable::instance().names())
         if (n.rfind(word, 0) == 0) g_matches.push_back(n);
@@ -63,6 +72,19 @@ char** complete(const char* text, int start, int) {
 }
 
 }  // namespace
+
+CompleteKind completion_for(const Command& c, const std::string& before) {
+  if (c.complete.empty()) return CompleteKind::None;
+  size_t n = 0;  // words typed after the command name (flags do not count)
+  try {
+    auto words = split_words(before);
+    for (size_t i = 1; i < words.size(); ++i)
+      if (words[i].raw.size() < 2 || words[i].raw[0] != '-') ++n;
+  } catch (const Error&) {
+    return CompleteKind::None;  // inside an unclosed quote
+  }
+  return c.complete[std::min(n, c.complete.size() - 1)];
+}
 
 void setup_completion(Context& ctx) {
   g_ctx = &ctx;

@@ -138,6 +138,18 @@ void Context::invalidate() {
   strays_.clear();
 }
 
+const std::vector<std::string>& Context::known_regions() {
+  if (!regions_) {
+    try {
+      regions_ = ec2().describe_regions();
+    } catch (const Error& e) {
+      log::debug("regions for completion: {}", e.what());
+      regions_.emplace();
+    }
+  }
+  return *regions_;
+}
+
 bool Context::have_nodes() const { return working_.has_value() || cache_.count(region()) > 0; }
 
 std::vector<const Node*> Context::select(const std::string& target) {
@@ -148,6 +160,14 @@ std::vector<const Node*> Context::select(const std::string& target) {
   std::vector<const Node*> out;
   for (size_t i : select::select(t, all)) out.push_back(&all[i]);
   return out;
+}
+
+bool Context::selects_any(const std::string& target) {
+  select::Target t;
+  std::string err;
+  if (!select::parse(target, &t, &err)) return false;
+  const Nodes& all = nodes();
+  return std::any_of(all.begin(), all.end(), [&](const Node& n) { return t.matches(n); });
 }
 
 std::vector<const Node*> Context::select_running(const std::string& target) {

@@ -67,8 +67,12 @@ class Context {
   // Changes each time the working set is rebuilt (use, refresh, after mutations): whoever derives
   // something from nodes() (node labels) knows when to derive it again.
   uint64_t generation() const { return generation_; }
+  // Region names for completion: asked once per session (DescribeRegions), then kept; [] on error.
+  const std::vector<std::string>& known_regions();
   // Resolves a target against the working set; throws dust::Error on a malformed target.
   std::vector<const Node*> select(const std::string& target);
+  // True when `target` is well formed and selects at least one node (never throws on bad syntax).
+  bool selects_any(const std::string& target);
   // The running nodes of a target, for ssh and transfers (PRODUCT.md §2): names the selected nodes
   // that are not running as skipped; throws dust::Error when none is running.
   std::vector<const Node*> select_running(const std::string& target);
@@ -111,6 +115,7 @@ class Context {
   std::map<std::string, std::shared_ptr<cloud::Ec2Api>> ec2_;  // by region
   std::map<std::string, std::shared_ptr<cloud::CloudFormationApi>> cfn_;  // by region
   std::map<std::string, Nodes> cache_;                     // by region
+  std::optional<std::vector<std::string>> regions_;
   const Nodes& region_nodes();
   // Last member: its sessions are destroyed before the loop and printer they use.
   std::unique_ptr<Sessions> sessions_;

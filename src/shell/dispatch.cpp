@@ -12,6 +12,7 @@
 #include "shell/command_table.h"
 #include "shell/context.h"
 #include "util/error.h"
+#include "util/fold.h"
 #include "util/log.h"
 
 namespace dust::shell {
@@ -40,30 +41,80 @@ bool on_path(const std::string& word) {
   return false;
 }
 
-int run_command(Context& ctx, const Command& c, const std::string& rest) {
-  Args args;
+// A plain name (no glob, range, filter or union) that matches several nodes is probably a mistake:
+// say which nodes it names and ask, the same way for every command that acts on nodes. Without a
+// terminal to ask on (and without --yes) refuse: a script must name the node it means.
+bool confirm_ambiguous(Context& ctx, const Args& a) {
+  if (a.nodes.size() < 2 || a.target.empty()) return true;
+  select::Target t;
   std::string err;
-  if (c.raw) {
-    args.rest = rest;
-  } else if (!parse_args(c, rest, &args, &err)) {
-    ctx.out().err(err + "\n");
-    return 2;
-  }
-  if (c.target == TargetKind::Required && args.words.empty()) {
-    ctx.out().err(fmt::format("{}: a target is required\nusage: {}\n", c.name, c.usage));
-    return 2;
-  }
-  if (c.target != TargetKind::None) {
-    if (!args.words.empty()) {
-      args.target = args.words.front();
-      args.words.erase(args.words.begin());
-    }
-    args.nodes = ctx.select(args.target);
-  }
-  return c.run(ctx, args);
+  if (!select::parse(a.target, &t, &err) || !t.is_plain_name()) return true;
+  std::string which = fmt::format("'{}' matches {} nodes: {}", a.target, a.nodes.size(),
+                                  fold_names(ctx.labels(a.nodes)));
+  bool yes = ctx.assume_yes() || a.has("--yes");
+  if (!yes && !isatty(STDIN_FILENO))
+    throw Error(which + "; name one of them (the label as shown is a target) or add --yes");
+  return ctx.terminal().confirm(which + ". Continue", yes);
+}
+
+std::string count_words(int n, const char* what) {
+  return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s");
 }
 
 }  // namespace
+
+int run_command(Context& ctx, const Command& c, const std::string& rest) {
+  try {
+    Args args;
+    std::string target;
+    bool has_target = false, resolve = c.target != TargetKind::None;
+    if (c.raw) {
+      bool glued = !rest.empty() && rest[0] != ' ' && rest[0] != '\t';
+      size_t sp = rest.find_first_of(" \t");
+      if (resolve && glued) target = rest.substr(0, sp), has_target = true;
+      args.rest = trim(resolve && glued ? (sp == std::string::npos ? "" : rest.substr(sp)) : rest);
+    } else {
+      std::vector<std::string> raw;
+      parse_args(c, rest, &args, &raw);
+      if (resolve) {
+        int at = c.target_at ? c.target_at(ctx, args.words) : 0;
+        if (at == kNoTarget) {
+          resolve = false;
+        } else if (at >= 0 && static_cast<size_t>(at) < args.words.size()) {
+          target = raw[static_cast<size_t>(at)], has_target = true;
+          args.words.erase(args.words.begin() + at);
+        }
+      }
+    }
+    // Every usage check happens before anything is fetched or changed.
+    if (c.target == TargetKind::Required && !has_target) throw UsageError("a target is required");
+    int n = static_cast<int>(args.words.size());
+    const char* what = c.target == TargetKind::None ? "argument" : "argument after the target";
+    if (c.max_args >= 0 && n > c.max_args)
+      throw UsageError(c.max_args == 0
+                           ? fmt::format("unexpected argument '{}'", args.words[0])
+                           : fmt::format("takes at most {}, got extra '{}'",
+                                         count_words(c.max_args, what), args.words[c.max_args]));
+    if (n < c.min_args) throw UsageError(fmt::format("needs {}", count_words(c.min_args, what)));
+    if (resolve) {
+      select::Target parsed;
+      std::string err;
+      if (!select::parse(target, &parsed, &err))
+        throw UsageError(fmt::format("bad target '{}': {}", target, err));
+      args.target = target;
+      if (c.refetch) ctx.invalidate();
+      args.hold(c.running_only ? ctx.select_running(target) : ctx.select(target));
+      if (c.acts && !confirm_ambiguous(ctx, args)) {
+        ctx.out().out("cancelled, nothing changed\n");
+        return 1;
+      }
+    }
+    return c.run(ctx, args);
+  } catch (const UsageError& e) {
+    ctx.out().err(fmt::format("{}: {}\nusage: {}\n", c.name, e.what(), c.usage));
+    return 2;
+  }
+}
 
 int run_local(const std::string& cmd) {
   pid_t pid = fork();
@@ -105,7 +156,7 @@ int execute_line(Context& ctx, const std::string& raw_line) {
         return 127;
       }
     }
-    log::info("unrecognized, trying system shell");
+    log::debug("{}: not a dust command, running it in the local shell", word);
     return run_local(line);
   } catch (const Error& e) {
     ctx.out().err(fmt::format("error: {}\n", e.what()));

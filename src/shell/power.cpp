@@ -21,7 +21,6 @@
 #include "util/error.h"
 #include "util/fold.h"
 #include "util/interrupt.h"
-#include "util/log.h"
 
 namespace dust::shell {
 namespace {
@@ -42,14 +41,6 @@ const char* final_state(PowerAction a) {
     case PowerAction::Terminate: return "terminated";
   }
   return "";
-}
-
-// True if several selected nodes share a name and the target named it plainly: say so.
-bool ambiguous(const Args& a) {
-  select::Target t;
-  std::string err;
-  if (a.target.empty() || !select::parse(a.target, &t, &err) || !t.is_plain_name()) return false;
-  return a.nodes.size() > 1;
 }
 
 int wait_for(Context& ctx, const std::vector<std::string>& ids, const std::string& state) {
@@ -120,37 +111,50 @@ int wait_for_ssh(Context& ctx, const std::vector<std::string>& ids) {
   }
 }
 
+// Nodes an action can apply to: start only stopped ones (a targetless start must not offer the
+// terminated ones), nothing acts on terminated nodes, and absent cluster nodes have no instance.
+bool applies(PowerAction action, const Node& n) {
+  if (n.id.empty() || n.state == "terminated") return false;
+  if (action == PowerAction::Start) return n.state == "stopped";
+  return true;
+}
+
 }  // namespace
 
 int change_power(Context& ctx, Args& a, PowerAction action) {
-  if (!a.words.empty())
-    throw Error(fmt::format("{} takes one target (no spaces), got extra '{}'", verb(action), a.words[0]));
+  // In a script or one-shot, a terminate with no target would end every instance of the region:
+  // the whole working set has to be asked for by name.
+  if (action == PowerAction::Terminate && a.target.empty() && !ctx.interactive())
+    throw UsageError("give a target (use '*' for every node of the working set)");
   std::vector<const Node*> nodes;
   for (const Node* n : a.nodes)
-    if (!n->id.empty()) nodes.push_back(n);
+    if (applies(action, *n)) nodes.push_back(n);
   if (nodes.empty()) {
+    if (action == PowerAction::Start && !a.nodes.empty()) {
+      ctx.out().out(a.target.empty() ? "no stopped nodes to start\n"
+                                     : fmt::format("no stopped node matches '{}'\n", a.target));
+      return 0;
+    }
     ctx.out().err(a.target.empty() ? fmt::format("no nodes in {}\n", ctx.region())
                                    : fmt::format("no nodes match '{}'\n", a.target));
     return 1;
   }
-  bool is_ambiguous = ambiguous(a);
-  bool ask = action == PowerAction::Terminate || a.target.empty() || is_ambiguous;
+  // Starting is harmless (only stopped nodes are started); stop and terminate without a target
+  // and every terminate ask first.
+  bool ask = action == PowerAction::Terminate || (a.target.empty() && action != PowerAction::Start);
   if (ask || nodes.size() > 1) ctx.out().out(render_table({{"", nodes}}, false));
-  if (is_ambiguous)
-    log::warn("'{}' names {} different nodes (shown above with their ids)", a.target, nodes.size());
-  if (ask &&
-      !ctx.terminal().confirm(fmt::format("{} {} node{}: {}. Continue", verb(action), nodes.size(),
-                               nodes.size() == 1 ? "" : "s", fold_names(display_names(nodes))),
-                   a.has("--yes"))) {
+  std::vector<std::string> names = ctx.labels(nodes);  // unnamed nodes by id: none is dropped
+  if (ask && !ctx.terminal().confirm(fmt::format("{} {} node{}: {}. Continue", verb(action), nodes.size(),
+                                      nodes.size() == 1 ? "" : "s", fold_names(names)),
+                          a.has("--yes"))) {
     ctx.out().out("cancelled, nothing changed\n");
     return 1;
   }
   std::vector<std::string> ids;
   std::map<std::string, std::string> label;
-  auto names = display_names(nodes);
   for (size_t i = 0; i < nodes.size(); ++i) {
     ids.push_back(nodes[i]->id);
-    label[nodes[i]->id] = names[i].empty() ? nodes[i]->id : names[i];
+    label[nodes[i]->id] = names[i];
   }
   std::vector<cloud::StateChange> changes;
   switch (action) {
@@ -167,7 +171,8 @@ int change_power(Context& ctx, Args& a, PowerAction action) {
       ctx.out().out(j.dump() + "\n");
       continue;
     }
-    std::string id = who == c.id ? "" : fmt::format(" ({})", c.id);
+    // A label that already carries the id (web(i-…), or an unnamed node's id) is not repeated.
+    std::string id = who.find(c.id) != std::string::npos ? "" : fmt::format(" ({})", c.id);
     ctx.out().out(fmt::format("{}{}: {} -> {}\n", who, id, c.previous, c.current));
   }
   if (!a.has("--wait")) return 0;

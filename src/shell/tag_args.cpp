@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "shell/command.h"
 #include "util/error.h"
 
 namespace dust::shell {
@@ -21,9 +22,9 @@ std::vector<std::string> split_commas(const std::string& s) {
 }
 
 void check_key(const std::string& k) {
-  if (k.empty()) throw Error("empty tag key");
+  if (k.empty()) throw UsageError("empty tag key");
   if (k.rfind("aws:", 0) == 0)
-    throw Error(fmt::format("tag key '{}' is reserved: keys starting with aws: cannot be changed", k));
+    throw UsageError(fmt::format("tag key '{}' is reserved: keys starting with aws: cannot be changed", k));
 }
 
 }  // namespace
@@ -33,7 +34,7 @@ std::vector<std::pair<std::string, std::string>> parse_tag_pairs(const std::stri
   for (const auto& item : split_commas(text)) {
     size_t eq = item.find('=');
     if (eq == std::string::npos)
-      throw Error(fmt::format("'{}' is not key=value (usage: tag <target> key=value[,key2=value2])", item));
+      throw UsageError(fmt::format("'{}' is not key=value", item));
     std::string k = item.substr(0, eq), v = item.substr(eq + 1);
     check_key(k);
     out.emplace_back(k, v);
@@ -45,7 +46,7 @@ std::vector<std::string> parse_tag_keys(const std::string& text) {
   std::vector<std::string> out;
   for (const auto& k : split_commas(text)) {
     if (k.find('=') != std::string::npos)
-      throw Error(fmt::format("'{}': untag takes keys only (usage: untag <target> key[,key2])", k));
+      throw UsageError(fmt::format("'{}': untag takes keys only", k));
     check_key(k);
     out.push_back(k);
   }

@@ -65,6 +65,17 @@ nodes:
     def home(self, *parts):
         return os.path.join(self.sandbox.dust_home, *parts)
 
+    def test_load_wait_follows_instead_of_telling_to(self):
+        spec = self.write_spec("waited1")
+        r = self.dust("load", spec, "--yes", "--wait")
+        try:
+            self.assertEqual(r.rc, 0, r.err)
+            self.assertNotIn("Follow the creation with", r.out)  # issue 10 item 16: it already follows
+            self.assertIn("Stack waited1 CREATE_COMPLETE", r.out)
+            self.assertEqual(r.out.splitlines()[-1], "Then: use waited1")
+        finally:
+            self.assertEqual(self.dust("cluster", "delete", "waited1", "--yes").rc, 0)
+
     def test_load_status_use_ssh_delete(self):
         spec = self.write_spec("sample1")
         r = self.dust("load", spec, "--yes")

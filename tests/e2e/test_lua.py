@@ -292,7 +292,9 @@ class Lua(testbed.SandboxTestCase):
         hosts = {h: v for h, v in ini["all"].items()}
         self.assertEqual(sorted(hosts), ["worker0", "worker1", "worker2"])
         w0 = self.sandbox.instance("worker0")
-        self.assertEqual(hosts["worker0"], f"ansible_host={w0.ip} ansible_user=ec2-user")
+        with open(self.sandbox.ssh_config) as f:  # the user dust's ssh logs in as (the ssh config's User)
+            user = re.search(r"User (\S+)", f.read()).group(1)
+        self.assertEqual(hosts["worker0"], f"ansible_host={w0.ip} ansible_user={user}")
         self.assertEqual(sorted(ini["tag_role_worker"]), ["worker0", "worker1", "worker2"])
         self.assertEqual(sorted(ini["tag_env_dev"]), ["worker0", "worker1", "worker2"])
         self.assertEqual(sorted(ini["tag_aws_cloudformation_stack_name_nano1"]), ["worker0", "worker1"])

@@ -124,7 +124,8 @@ class Secgroup(testbed.SandboxTestCase):
         self.assertEqual(self.rules(self.web), before)
         r = self.dust("secgroup", "allow", "dust-web", "tcp")
         self.assertEqual(r.rc, 2)
-        self.assertIn("usage: secgroup allow", r.err)
+        self.assertIn("secgroup: allow takes <group|cluster> <proto> <port[-port]>", r.err)
+        self.assertIn("usage: secgroup", r.err)
 
     def test_unknown_and_ambiguous_groups(self):
         r = self.dust("secgroup", "allow", "no-such-group", "tcp", "22", "0.0.0.0/0")

@@ -5,24 +5,27 @@ dust commands (help CMD for details):
   show [-v] [target]                   list nodes: Name Instance State ID ext_IP int_IP
   showex [target]                      list nodes with details (= show -v)
   refresh [target]                     fetch the nodes again from the cloud and show them
-  start [--wait] [target]              start nodes (no target = every node of the working set)
+  start [--wait] [target]              start stopped nodes (no target = every stopped node, without asking)
   stop [--wait] [target]               stop nodes (no target = every node, after confirmation)
   terminate [--wait] [target]          terminate nodes after showing them and asking Continue [y/N]
   tag <target> key=value[,key2=value2] add or change tags on nodes (keys starting aws: are refused)
   untag <target> key[,key2]            remove tags from nodes (keys starting aws: are refused)
-  use [<cluster>|<region>|cluster <name>|region <r>] switch the working set to a cluster or a region; no argument lists them
-  assign <filter> [name] [user=<ssh user>] [--yes] save the nodes a filter selects as a named cluster with friendly names
-  cluster list | create <spec.yaml> [--yes] [--wait] | status [name] [--wait] | delete <name> [--yes] list, create, follow and delete clusters
+  use [<cluster>|<region>|cluster <name>|region <r>]
+                                       switch the working set to a cluster or a region; no argument lists them
+  assign <filter> [name] [user=<ssh user>] [--yes]
+                                       save the nodes a filter selects as a named cluster with friendly names
+  cluster list | create <spec.yaml> [--yes] [--wait] | status [name] [--wait] | delete <name> [--yes]
+                                       list, create, follow and delete clusters
   load <spec.yaml> [--yes] [--wait]    create a cluster from a YAML spec with CloudFormation
   status [name] [--wait]               CloudFormation events and status of a cluster made by load
   loglevel [info|debug]                show or set log verbosity
   exit                                 leave dust (Ctrl-D too)
-  put [-r] <target> <local...> [remote dir] upload files to nodes in parallel over SFTP (atomic: temp name, then rename)
-  get [-r] [-f] [-s] <target> <remote path or glob> [local dir] download a file from each node in parallel over SFTP to <dir>/<node>/<file>
+  put [-r] <target> <local...> [remote dir]
+                                       upload files to nodes in parallel over SFTP (atomic: temp name, then rename)
+  get [-r] [-f] [-s] <target> <remote path or glob> [local dir]
+                                       download a file from each node in parallel over SFTP to <dir>/<node>/<file>
   @[target] [command]                  run a command in each node's persistent shell; one node and no command: raw shell
   secgroup [target] | allow|revoke …   show security groups and ingress rules of nodes; allow or revoke ingress
-  inventory [target] [file|-]          write an Ansible INI inventory of the running nodes (groups per cluster and tag)
-  uptime [target]                      load average of running nodes over ssh, nodes folded by load
 
 Targets: name globs (worker*), ranges (worker[0-3,7]), key=value (state=running), tags=key:value,
 unions (master,worker*) and exclusions (!worker3). Anything else runs in the local shell; !cmd forces it.

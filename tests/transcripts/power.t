@@ -35,11 +35,12 @@ Name         Instance     State        ID                   ext_IP          int_
 
 db           t2.medium    terminated   i-00000000000000006                  10.231.5.17
 $ stop --yes db
-error: AWS error IncorrectInstanceState: instance 'i-00000000000000006' is terminated
+no nodes match 'db'
 [exit 1]
 $ start nosuch[
-error: bad target 'nosuch[': unclosed '[' in 'nosuch['
-[exit 1]
+start: bad target 'nosuch[': unclosed '[' in 'nosuch['
+usage: start [--wait] [target]
+[exit 2]
 $ stop --bogus worker0
 stop: unknown option '--bogus'
 usage: stop [--wait] [target]

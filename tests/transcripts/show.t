@@ -41,8 +41,10 @@ db           t2.medium    stopped      i-00000000000000006                  10.2
               az : us-east-1a
               groups : sg-00000001
 $ show nosuch[
-error: bad target 'nosuch[': unclosed '[' in 'nosuch['
-[exit 1]
+show: bad target 'nosuch[': unclosed '[' in 'nosuch['
+usage: show [-v] [target]
+[exit 2]
 $ show bogus=1
-error: bad target 'bogus=1': unknown key 'bogus' in 'bogus=1'; keys: state, id, name, type, image, key, ip, int_ip, dns, private_dns, vpc, subnet, az, launch_time, cluster, username, tags (aliases: instance_type, key_name, ext_ip, public_ip, private_ip, public_dns)
-[exit 1]
+show: bad target 'bogus=1': unknown key 'bogus' in 'bogus=1'; keys: state, id, name, type, image, key, ip, int_ip, dns, private_dns, vpc, subnet, az, launch_time, cluster, username, tags (aliases: instance_type, key_name, ext_ip, public_ip, private_ip, public_dns)
+usage: show [-v] [target]
+[exit 2]

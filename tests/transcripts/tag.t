@@ -16,8 +16,9 @@ worker0      t2.micro     running      i-00000000000000001                  10.2
 $ untag worker0 owner
 untagged 1 node: worker0
 $ tag worker0 aws:foo=bar
-error: tag key 'aws:foo' is reserved: keys starting with aws: cannot be changed
-[exit 1]
+tag: tag key 'aws:foo' is reserved: keys starting with aws: cannot be changed
+usage: tag <target> key=value[,key2=value2]
+[exit 2]
 $ tag worker1 Name=alpha1
 tagged 1 node: worker1
 $ show alpha1
@@ -25,8 +26,9 @@ Name         Instance     State        ID                   ext_IP          int_
 
 alpha1       t2.micro     running      i-00000000000000002                  10.231.5.13
 $ tag worker0
-error: usage: tag <target> key=value[,key2=value2]
-[exit 1]
+tag: needs 1 argument after the target
+usage: tag <target> key=value[,key2=value2]
+[exit 2]
 $ untag nosuch x
 error: no nodes match 'nosuch'
 [exit 1]

@@ -27,7 +27,7 @@ int run(Context& ctx, Args& a) {
     } else if (name.empty()) {
       name = w;
     } else {
-      throw Error(fmt::format("usage: {}", kUsage));
+      throw UsageError(fmt::format("unexpected argument '{}'", w));
     }
   }
 
@@ -83,7 +83,8 @@ void register_assign(CommandTable& t) {
                  "config.yaml (or user=<u>), the name must be given.",
          .flags = {{"-y", "--yes", "do not ask; use defaults"}},
          .target = TargetKind::Required,
-         .complete = CompleteKind::Nodes,
+         .max_args = 2,
+         .complete = {CompleteKind::Nodes},
          .run = run});
 }
 

@@ -18,20 +18,6 @@
 namespace dust::shell {
 namespace {
 
-// Splits "web* uptime" into target and command; "@ cmd" (leading space) or "@" targets all.
-void split(const std::string& rest, std::string* target, std::string* command) {
-  size_t start = rest.find_first_not_of(" \t");
-  if (rest.empty() || rest[0] == ' ' || rest[0] == '\t') {
-    target->clear();
-    *command = start == std::string::npos ? "" : rest.substr(start);
-    return;
-  }
-  size_t sp = rest.find_first_of(" \t");
-  *target = rest.substr(0, sp);
-  size_t cmd = sp == std::string::npos ? sp : rest.find_first_not_of(" \t", sp);
-  *command = cmd == std::string::npos ? "" : rest.substr(cmd);
-}
-
 int summarise(Context& ctx, const ssh::Job& job) {
   std::map<std::string, std::vector<std::string>> failed;  // reason → nodes
   int worst = 0;
@@ -84,9 +70,10 @@ int wait_for(Context& ctx, const ssh::Job& job) {
 }
 
 int run(Context& ctx, Args& a) {
-  std::string target, command;
-  split(a.rest, &target, &command);
-  auto running = ctx.select_running(target);
+  // The dispatcher resolved the target glued to `@` to its running nodes; a.rest is the command.
+  const std::string& target = a.target;
+  const std::string& command = a.rest;
+  const std::vector<const Node*>& running = a.nodes;
   Sessions& sessions = ctx.sessions();
   auto eps = sessions.endpoints(running);
 
@@ -127,7 +114,10 @@ void register_at(CommandTable& t) {
          .help = "Lines go to the same shell every time (cd, variables and background jobs persist). "
                  "While a node's command still runs, the next @ line is its input (answer [Y/n] with @node Y).",
          .flags = {},
-         .complete = CompleteKind::Nodes,
+         .target = TargetKind::Optional,
+         .running_only = true,
+         .acts = true,
+         .complete = {CompleteKind::Nodes},
          .run = run,
          .raw = true});
 }

@@ -142,8 +142,12 @@ int forward(Context& ctx, Args& a, const std::string& command) {
   for (const auto& f : rest.flags) {
     bool known = false;
     for (const auto& declared : c->flags) known = known || declared.long_name == f;
-    if (!known) throw Error(fmt::format("cluster {}: unknown option '{}'", a.words[0], f));
+    if (!known) throw UsageError(fmt::format("{}: unknown option '{}'", a.words[0], f));
   }
+  // The forwarded row's argument counts hold here too (its handler relies on them).
+  int n = static_cast<int>(rest.words.size());
+  if (n < c->min_args || (c->max_args >= 0 && n > c->max_args))
+    throw UsageError(fmt::format("{}: wrong number of arguments (usage: {})", a.words[0], c->usage));
   return c->run(ctx, rest);
 }
 
@@ -156,7 +160,10 @@ int run(Context& ctx, Args& a) {
     if (a.has("--wait")) throw Error("cluster delete: --wait is for create and status");
     return remove(ctx, a.words[1], a.has("--yes"));
   }
-  throw Error(fmt::format("usage: {}", kUsage));
+  bool known = sub == "list" || sub == "delete";
+  throw UsageError(sub.empty() ? std::string("a subcommand is required")
+                   : known     ? fmt::format("wrong number of arguments for {}", sub)
+                               : fmt::format("unknown subcommand '{}'", sub));
 }
 
 }  // namespace
@@ -173,7 +180,7 @@ void register_cluster(CommandTable& t) {
          .flags = {{"-y", "--yes", "do not ask"},
                    {"-w", "--wait", "create/status: follow until complete or failed"}},
          .target = TargetKind::None,
-         .complete = CompleteKind::Clusters,
+         .complete = {CompleteKind::Clusters},
          .run = run});
 }
 

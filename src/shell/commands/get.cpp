@@ -12,21 +12,14 @@
 namespace dust::shell {
 namespace {
 
-std::string unquote(std::string w) {
-  if (w.size() >= 2 && (w[0] == '\'' || w[0] == '"') && w.back() == w[0]) return w.substr(1, w.size() - 2);
-  return w;
-}
-
 constexpr const char* kUsage = "get [-r] [-f] [-s] <target> <remote path or glob> [local dir]";
 
 int run(Context& ctx, Args& a) {
-  if (a.words.size() < 2 || a.words.size() > 3) throw Error(fmt::format("usage: {}", kUsage));
-  std::string target = a.words[0], remote = unquote(a.words[1]);
-  std::string local = a.words.size() == 3 ? unquote(a.words[2]) : ".";
-  auto running = ctx.select_running(target);
+  const std::string& remote = a.words[0];
+  std::string local = a.words.size() == 2 ? a.words[1] : ".";
 
   transfer::GetJob job(remote, local, a.has("--recursive"), a.has("--force"), a.has("--suffix"));
-  return run_transfer(ctx, running, job, true) ? 1 : 0;
+  return run_transfer(ctx, a.nodes, job, true) ? 1 : 0;
 }
 
 }  // namespace
@@ -41,8 +34,11 @@ void register_get(CommandTable& t) {
          .flags = {{"-r", "--recursive", "copy directories recursively"},
                    {"-f", "--force", "overwrite existing local files"},
                    {"-s", "--suffix", "name copies <dir>/<file>.<node> instead of <dir>/<node>/<file>"}},
-         .target = TargetKind::None,
-         .complete = CompleteKind::Nodes,
+         .target = TargetKind::Required,
+         .running_only = true,
+         .min_args = 1,
+         .max_args = 2,
+         .complete = {CompleteKind::Nodes, CompleteKind::None, CompleteKind::Files},
          .run = run});
 }
 

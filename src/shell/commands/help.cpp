@@ -34,7 +34,13 @@ int run(Context& ctx, Args& a) {
     return 0;
   }
   std::string s = "dust commands (help CMD for details):\n";
-  for (const auto& c : table.all()) s += fmt::format("  {:<36} {}\n", c.usage, c.summary);
+  // Usages up to kColumn wide share one column; a longer one gets its own line and its summary
+  // starts the next line in that column, so every summary lines up.
+  constexpr size_t kColumn = 36;
+  for (const auto& c : table.all()) {
+    if (c.usage.size() <= kColumn) s += fmt::format("  {:<{}} {}\n", c.usage, kColumn, c.summary);
+    else s += fmt::format("  {}\n  {:<{}} {}\n", c.usage, "", kColumn, c.summary);
+  }
   s +=
       "\nTargets: name globs (worker*), ranges (worker[0-3,7]), key=value (state=running), "
       "tags=key:value,\nunions (master,worker*) and exclusions (!worker3). "
@@ -50,7 +56,8 @@ void register_help(CommandTable& t) {
          .aliases = {"?"},
          .usage = "help [command]",
          .summary = "list commands, or show one command's usage",
-         .complete = CompleteKind::Commands,
+         .max_args = 1,
+         .complete = {CompleteKind::Commands},
          .run = run});
 }
 

@@ -27,12 +27,6 @@ namespace {
 
 constexpr const char* kUsage = "load <spec.yaml> [--yes] [--wait]";
 
-std::string unquote(std::string w) {
-  if (w.size() >= 2 && (w.front() == '"' || w.front() == '\'') && w.back() == w.front())
-    w = w.substr(1, w.size() - 2);
-  return w;
-}
-
 // Refuses before anything is created: a cluster file or a live stack of that name.
 void check_free(Context& ctx, const cluster::Spec& spec) {
   if (!cluster::valid_cluster_name(spec.name))
@@ -57,8 +51,7 @@ void save_template(const std::string& name, const std::string& body) {
 }
 
 int run(Context& ctx, Args& a) {
-  if (a.words.size() != 1) throw Error(fmt::format("usage: {}", kUsage));
-  std::string path = paths::expand_user(unquote(a.words[0]));
+  std::string path = paths::expand_user(a.words[0]);
   cluster::Spec spec = cluster::read_spec(path);
   if (spec.ssh_cidr_defaulted)
     log::warn("{}: no cluster.ssh_cidr: ssh (port 22) will be open to the world (0.0.0.0/0)",
@@ -111,13 +104,17 @@ int run(Context& ctx, Args& a) {
   ctx.invalidate();
   ctx.out().out(fmt::format("Saved {} and {}\n", stack::template_path(spec.name),
                             cluster::cluster_path(spec.name)));
-  ctx.out().out(fmt::format("Follow the creation with: status {} --wait\nThen: use {}\n",
-                            spec.name, spec.name));
-  if (!a.has("--wait")) return 0;
+  if (!a.has("--wait")) {
+    ctx.out().out(fmt::format("Follow the creation with: status {} --wait\nThen: use {}\n",
+                              spec.name, spec.name));
+    return 0;
+  }
   Args follow;
   follow.words = {spec.name};
   follow.flags = {"--wait"};
-  return CommandTable::instance().find("status")->run(ctx, follow);
+  int rc = CommandTable::instance().find("status")->run(ctx, follow);
+  if (rc == 0) ctx.out().out(fmt::format("Then: use {}\n", spec.name));
+  return rc;
 }
 
 }  // namespace
@@ -135,7 +132,9 @@ void register_load(CommandTable& t) {
          .flags = {{"-y", "--yes", "do not ask"},
                    {"-w", "--wait", "follow the stack until it is complete or failed"}},
          .target = TargetKind::None,
-         .complete = CompleteKind::Files,
+         .min_args = 1,
+         .max_args = 1,
+         .complete = {CompleteKind::Files},
          .run = run});
 }
 

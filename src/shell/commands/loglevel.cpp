@@ -17,7 +17,7 @@ int run(Context& ctx, Args& a) {
     return 0;
   }
   log::Level l;
-  if (a.words.size() != 1 || !log::parse_level(a.words[0], &l))
+  if (!log::parse_level(a.words[0], &l))
     throw Error(fmt::format("unknown log level '{}' (use info or debug)", a.words[0]));
   log::set_level(l);
   return 0;
@@ -29,6 +29,7 @@ void register_loglevel(CommandTable& t) {
   t.add({.name = "loglevel",
          .usage = "loglevel [info|debug]",
          .summary = "show or set log verbosity",
+         .max_args = 1,
          .run = run});
 }
 

@@ -14,52 +14,30 @@ namespace {
 
 constexpr const char* kUsage = "put [-r] <target> <local...> [remote dir]";
 
-std::string unquote(std::string w) {
-  if (w.size() >= 2 && (w[0] == '\'' || w[0] == '"') && w.back() == w[0]) return w.substr(1, w.size() - 2);
-  return w;
-}
-
 bool local_exists(const std::string& p) {
   struct stat st{};
   return stat(p.c_str(), &st) == 0;
 }
 
-bool selects_nodes(Context& ctx, const std::string& w) {
-  try {
-    return !ctx.select(w).empty();
-  } catch (const Error&) {
-    return false;
-  }
+// Which word is the target: the first, unless it is an existing local path that selects no node
+// (the seed's order `put data.dat worker* /opt/data`), then the second.
+int target_at(Context& ctx, const std::vector<std::string>& w) {
+  if (w.size() >= 2 && local_exists(w[0]) && !ctx.selects_any(w[0])) return 1;
+  return 0;
 }
 
 int run(Context& ctx, Args& a) {
-  std::vector<std::string> w;
-  for (auto& x : a.words) w.push_back(unquote(x));
-  if (w.size() < 2) throw Error(std::string("usage: ") + kUsage);
-  std::string target, remote;
-  std::vector<std::string> locals;
-  if (local_exists(w[0]) && !selects_nodes(ctx, w[0])) {
-    // The seed's order: put data.dat worker* /opt/data
-    if (w.size() > 3) throw Error("usage: put <local> <target> [remote dir]  (or put <target> <local...> [remote dir])");
-    locals = {w[0]};
-    target = w[1];
-    if (w.size() == 3) remote = w[2];
-  } else {
-    target = w[0];
-    locals.assign(w.begin() + 1, w.end());
-    // With two or more words the last names the remote directory, unless it is a local file.
-    struct stat st{};
-    if (locals.size() >= 2 && !(stat(locals.back().c_str(), &st) == 0 && S_ISREG(st.st_mode))) {
-      remote = locals.back();
-      locals.pop_back();
-    }
+  std::vector<std::string> locals = a.words;
+  std::string remote;
+  // With two or more words the last names the remote directory, unless it is a local file.
+  struct stat st{};
+  if (locals.size() >= 2 && !(stat(locals.back().c_str(), &st) == 0 && S_ISREG(st.st_mode))) {
+    remote = locals.back();
+    locals.pop_back();
   }
   auto files = transfer::expand_local(locals, a.has("--recursive"));
-
-  auto running = ctx.select_running(target);
-
   transfer::PutJob job(std::move(files), remote);
-  return run_transfer(ctx, running, job, true) ? 1 : 0;
+  return run_transfer(ctx, a.nodes, job, true) ? 1 : 0;
 }
 
 }  // namespace
@@ -72,8 +50,12 @@ void register_put(CommandTable& t) {
          .help = "Local paths may be globs; directories need -r. The remote directory defaults to the home "
                  "directory. The seed's order `put data.dat worker* /opt/data` works too. Modes are kept.",
          .flags = {{"-r", "--recursive", "copy directories recursively"}},
-         .target = TargetKind::None,
-         .complete = CompleteKind::Nodes,
+         .target = TargetKind::Required,
+         .running_only = true,
+         .acts = true,
+         .min_args = 1,
+         .target_at = target_at,
+         .complete = {CompleteKind::Nodes, CompleteKind::Files},
          .run = run});
 }
 

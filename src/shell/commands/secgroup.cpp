@@ -22,9 +22,6 @@
 namespace dust::shell {
 namespace {
 
-constexpr const char* kUsage =
-    "secgroup [target|cluster|sg-id] | secgroup allow|revoke <group|cluster> <proto> <port[-port]> <cidr|myip|sg-id>";
-
 bool is_group_id(const std::string& s) { return s.size() > 3 && s.compare(0, 3, "sg-") == 0; }
 
 // Nodes of cluster `name` when such a cluster file exists (resolved against this region's
@@ -77,7 +74,10 @@ void print_group(Context& ctx, const cloud::SecurityGroup& g, const std::vector<
   ctx.out().out(s);
 }
 
-int show(Context& ctx, const std::string& what) {
+// `secgroup [target]` shows the nodes the dispatcher resolved; `secgroup <cluster|sg-id>` names
+// no nodes (the row's target_at leaves them positional).
+int show(Context& ctx, const Args& a) {
+  const std::string what = a.words.empty() ? a.target : a.words[0];
   if (is_group_id(what)) {  // one group, with whichever nodes of the working set use it
     auto groups = ctx.ec2().describe_security_groups({what});
     std::vector<const Node*> all;
@@ -86,10 +86,12 @@ int show(Context& ctx, const std::string& what) {
     for (const auto& g : groups) print_group(ctx, g, u.users[g.id]);
     return 0;
   }
-  std::optional<Nodes> owned = cluster_nodes(ctx, what);
-  std::vector<const Node*> nodes;
-  if (owned) for (const Node& n : *owned) nodes.push_back(&n);
-  else nodes = ctx.select(what);
+  std::optional<Nodes> owned = a.words.empty() ? std::nullopt : cluster_nodes(ctx, what);
+  std::vector<const Node*> nodes = a.nodes;
+  if (owned) {
+    nodes.clear();
+    for (const Node& n : *owned) nodes.push_back(&n);
+  }
   if (nodes.empty()) {
     ctx.out().err(what.empty() ? fmt::format("no nodes in {}\n", ctx.region())
                                : fmt::format("no nodes match '{}'\n", what));
@@ -97,7 +99,7 @@ int show(Context& ctx, const std::string& what) {
   }
   Usage u = usage_of(nodes);
   if (u.ids.empty()) {
-    ctx.out().out(fmt::format("no security groups on {}\n", fold_names(display_names(nodes))));
+    ctx.out().out(fmt::format("no security groups on {}\n", fold_names(ctx.labels(nodes))));
     return 0;
   }
   auto groups = ctx.ec2().describe_security_groups(u.ids);
@@ -148,11 +150,9 @@ std::string my_ip(Context& ctx) {
 
 int change(Context& ctx, Args& a) {
   bool allow = a.words[0] == "allow";
-  if (a.words.size() != 5) {
-    ctx.out().err(fmt::format("usage: secgroup {} <group|cluster> <proto> <port[-port]> <cidr|myip|sg-id>\n",
-                              a.words[0]));
-    return 2;
-  }
+  if (a.words.size() != 5)
+    throw UsageError(fmt::format("{} takes <group|cluster> <proto> <port[-port]> <cidr|myip|sg-id>",
+                                 a.words[0]));
   const std::string &which = a.words[1], &proto = a.words[2], &ports = a.words[3];
   // Validate everything the user typed before any API call: a typo changes nothing.
   cloud::IpPermission rule = parse_rule(proto, ports, a.words[4] == "myip" ? "0.0.0.0/0" : a.words[4]);
@@ -183,10 +183,21 @@ int change(Context& ctx, Args& a) {
   return failed ? 1 : 0;
 }
 
+// The first word is a target unless it is a subcommand, a group id or a cluster's name (those stay
+// positional and are handled here).
+int target_at(Context&, const std::vector<std::string>& w) {
+  if (w.empty()) return 0;
+  const std::string& first = w[0];
+  if (first == "allow" || first == "revoke" || is_group_id(first)) return kNoTarget;
+  if (cluster::valid_cluster_name(first) && cluster::cluster_exists(first)) return kNoTarget;
+  return 0;
+}
+
 int run(Context& ctx, Args& a) {
   if (!a.words.empty() && (a.words[0] == "allow" || a.words[0] == "revoke")) return change(ctx, a);
-  if (a.words.size() > 1) throw Error(fmt::format("usage: {}", kUsage));
-  return show(ctx, a.words.empty() ? "" : a.words[0]);
+  if (a.words.size() > (a.target.empty() ? 1u : 0u))
+    throw UsageError(fmt::format("unexpected argument '{}'", a.words.back()));
+  return show(ctx, a);
 }
 
 }  // namespace
@@ -203,8 +214,10 @@ void register_secgroup(CommandTable& t) {
                  "  source: a CIDR (10.0.0.0/8), an address (/32), an sg-… id, or myip — this machine's\n"
                  "          source address towards the EC2 endpoint, found locally (no outside service)",
          .flags = {{"-y", "--yes", "do not ask before revoking"}},
-         .target = TargetKind::None,
-         .complete = CompleteKind::Nodes,
+         .target = TargetKind::Optional,
+         .max_args = 5,
+         .target_at = target_at,
+         .complete = {CompleteKind::Nodes},
          .run = run});
 }
 

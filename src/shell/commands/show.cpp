@@ -82,7 +82,8 @@ void register_show(CommandTable& t) {
                  "launch_time, vpc:subnet, groups.",
          .flags = {{"-v", "--verbose", "add detail lines (same as showex)"}},
          .target = TargetKind::Optional,
-         .complete = CompleteKind::Nodes,
+         .max_args = 0,
+         .complete = {CompleteKind::Nodes},
          .run = run});
 }
 

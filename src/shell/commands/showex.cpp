@@ -10,7 +10,8 @@ void register_showex(CommandTable& t) {
          .usage = "showex [target]",
          .summary = "list nodes with details (= show -v)",
          .target = TargetKind::Optional,
-         .complete = CompleteKind::Nodes,
+         .max_args = 0,
+         .complete = {CompleteKind::Nodes},
          .run = [](Context& ctx, Args& a) { return show_nodes(ctx, a, true); }});
 }
 

@@ -8,11 +8,13 @@ namespace dust::shell {
 void register_start(CommandTable& t) {
   t.add({.name = "start",
          .usage = "start [--wait] [target]",
-         .summary = "start nodes (no target = every node of the working set)",
+         .summary = "start stopped nodes (no target = every stopped node, without asking)",
          .flags = {{"-w", "--wait", "wait for the new state (start: and for ssh to answer)"},
                    {"-y", "--yes", "do not ask for confirmation"}},
          .target = TargetKind::Optional,
-         .complete = CompleteKind::Nodes,
+         .acts = true,
+         .max_args = 0,
+         .complete = {CompleteKind::Nodes},
          .run = [](Context& ctx, Args& a) { return change_power(ctx, a, PowerAction::Start); }});
 }
 

@@ -146,7 +146,6 @@ int show_all(Context& ctx, bool wait) {
 }
 
 int run(Context& ctx, Args& a) {
-  if (a.words.size() > 1) throw Error(fmt::format("usage: {}", kUsage));
   bool wait = a.has("--wait");
   if (a.words.empty()) return show_all(ctx, wait);
   const std::string& name = a.words[0];
@@ -167,7 +166,8 @@ void register_status(CommandTable& t) {
                  "the stack failed or rolled back.",
          .flags = {{"-w", "--wait", "follow until the stack is complete or failed"}},
          .target = TargetKind::None,
-         .complete = CompleteKind::Clusters,
+         .max_args = 1,
+         .complete = {CompleteKind::Clusters},
          .run = run});
 }
 

@@ -12,7 +12,9 @@ void register_stop(CommandTable& t) {
          .flags = {{"-w", "--wait", "wait until the nodes reach their new state"},
                    {"-y", "--yes", "do not ask for confirmation"}},
          .target = TargetKind::Optional,
-         .complete = CompleteKind::Nodes,
+         .acts = true,
+         .max_args = 0,
+         .complete = {CompleteKind::Nodes},
          .run = [](Context& ctx, Args& a) { return change_power(ctx, a, PowerAction::Stop); }});
 }
 

@@ -14,13 +14,14 @@ namespace dust::shell {
 namespace {
 
 int run(Context& ctx, Args& a) {
-  if (a.words.size() != 1) throw Error("usage: untag <target> key[,key2]");
   auto keys = parse_tag_keys(a.words[0]);
   auto ids = ids_of(a.nodes, a.target);
+  // Labels before the change: the names printed are those the user selected by.
+  auto labels = ctx.labels(a.nodes);
   ctx.ec2().delete_tags(ids, keys);
   ctx.invalidate();
   ctx.out().out(fmt::format("untagged {} node{}: {}\n", ids.size(), ids.size() == 1 ? "" : "s",
-                            fold_names(display_names(a.nodes))));
+                            fold_names(labels)));
   return 0;
 }
 
@@ -31,7 +32,10 @@ void register_untag(CommandTable& t) {
          .usage = "untag <target> key[,key2]",
          .summary = "remove tags from nodes (keys starting aws: are refused)",
          .target = TargetKind::Required,
-         .complete = CompleteKind::Nodes,
+         .acts = true,
+         .min_args = 1,
+         .max_args = 1,
+         .complete = {CompleteKind::Nodes},
          .run = run});
 }
 

@@ -58,7 +58,8 @@ int run(Context& ctx, Args& a) {
       return use_cluster(ctx, a.words[0]);
     return use_region(ctx, a.words[0]);
   }
-  throw Error("usage: use [<region> | region <region> | cluster <name> | <cluster>]");
+  throw UsageError(a.words.size() == 2 ? fmt::format("'{}' is neither region nor cluster", a.words[0])
+                                       : std::string("one name, or region/cluster and a name"));
 }
 
 }  // namespace
@@ -69,7 +70,8 @@ void register_use(CommandTable& t) {
          .summary = "switch the working set to a cluster or a region; no argument lists them",
          .help = "In a cluster, nodes carry the cluster file's friendly names and ssh settings, the\n"
                  "prompt shows the cluster, and its region becomes the current region.",
-         .complete = CompleteKind::Clusters,
+         .max_args = 2,
+         .complete = {CompleteKind::Places},
          .run = run});
 }
 
