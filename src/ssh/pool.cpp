@@ -144,10 +144,7 @@ size_t Pool::open_sessions() const {
 Session* Pool::ready_session(const Endpoint& ep, Listener& l, std::string* err) {
   Entry& e = entry_for(ep);
   e.listener = &l;
-  if (e.session->state() == Session::State::Busy) {
-    *err = "a command is still running there";
-    return nullptr;
-  }
+  if (e.session->state() == Session::State::Busy) return e.session.get();  // raw mode may attach
   if (!e.session->handshaking() && !e.session->usable()) begin_connect(e);
   std::string failure;
   Session* s = e.session.get();

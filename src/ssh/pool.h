@@ -62,7 +62,8 @@ class Pool : private SessionObserver {
   void close_all();
 
   // For raw mode and SFTP: the node's session, connecting it first if needed (runs the loop until
-  // ready or failed). nullptr with *err set on failure.
+  // ready or failed); a session whose command still runs is returned as it is (Busy: raw mode
+  // attaches to it, SFTP needs no shell). nullptr with *err set on failure.
   Session* ready_session(const Endpoint& ep, Listener& l, std::string* err);
   // Starts connecting every node without a usable session (bounded handshakes) and returns at once,
   // so that ready_session() on many nodes waits for the slowest instead of their sum (SFTP).

@@ -137,9 +137,10 @@ int run(Context& ctx, Args& a) {
     std::string err;
     bool was_visible = ctx.out().prompt_visible();
     ctx.out().set_prompt_visible(false);
-    ctx.out().err(fmt::format("attaching to {} — Ctrl-C three times to come back, `exit` to end the session\n",
-                              eps[0].node_label));
-    ssh::RawEnd end = ssh::attach_raw(pool, eps[0], listener(ctx), &err);
+    ssh::RawEnd end = ssh::attach_raw(pool, eps[0], listener(ctx), &err, [&] {
+      ctx.out().err(fmt::format("attaching to {} — Ctrl-C three times to come back, `exit` to end the session\n",
+                                eps[0].node_label));
+    });
     if (ctx.interactive()) ctx.loop().watch(STDIN_FILENO, POLLIN, [](short) { rl_callback_read_char(); });
     ctx.out().set_prompt_visible(was_visible);
     if (end == ssh::RawEnd::Failed) throw Error(fmt::format("{}: {}", eps[0].node_label, err));
@@ -167,6 +168,7 @@ ssh::Pool& ssh_pool(Context& ctx) {
     o.address = c.ssh_address;
     o.strict_host_key = c.strict_host_key == "accept-new" ? "" : c.strict_host_key;
     o.key_files = c.keys;
+    o.summarise_floods = ctx.interactive();  // one-shot and script mode print every line
     return new ssh::Pool(ctx.loop(), o);
   }();
   return *pool;
