@@ -38,6 +38,7 @@ void register_builtins(CommandTable& t) {
   register_exit(t);
   register_put(t), register_get(t);
   register_at(t);
+  register_intr(t);
   register_secgroup(t);
   register_lua_commands(t);  // last: a drop-in may not replace a built-in
 }
