@@ -162,22 +162,49 @@ class SessionHardening(testbed.SandboxTestCase):
         self.assertNotIn("not-reached", c.before)
         c.sendline("intr worker1")
         c.expect(r"no command running on worker1")
+        # The runaway of the issue: a flood that would run for minutes, stopped from the prompt.
+        c.sendline("@worker0 yes | head -c 2000000000")
+        read_until(c, r"\[worker0\] output faster than can be shown", timeout=60)
+        t0 = time.monotonic()
+        c.sendline("intr")
+        text, m = read_until(c, r"\[worker0\] \d+ lines \(\S+ MB\) of output not shown", timeout=60)
+        self.assertIn("interrupt sent to 1 node", text)
+        self.assertLess(time.monotonic() - t0, 20)
+        c.sendline("@worker0 echo after-runaway")
+        c.expect(r"\[worker0\] after-runaway\r\n")
         c.sendline("exit")
 
     # Item 5: raw mode attaches to a node whose command still runs; coming back leaves a usable session.
     def test_raw_attach_to_a_busy_node_and_back(self):
         c = self.spawn(timeout=20)
         c.expect(r"dust:\S*\$ ")
-        c.sendline("@worker1 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do echo tick$i; sleep 1; done")
+        # A command that ignores Ctrl-C, so that it outlives the three that detach.
+        c.sendline("@worker1 (trap '' INT; for i in 1 2 3 4 5 6 7 8; do echo tick$i; sleep 1; done)")
         c.expect(r"\[worker1\] tick1")
         c.sendline("@worker1")
         c.expect("attaching to worker1")
         c.expect(r"(?<!\] )tick\d+\r\n")  # the running command's output, straight to the terminal
         c.send("\x03\x03\x03")
         c.expect("back in dust")
-        c.expect(r"dust:\S*\$ ")
+        # Line mode again: the command's output is [node] lines, and its end is noticed.
+        c.expect(r"\[worker1\] tick8", timeout=15)
+        time.sleep(2)  # the loop's last `sleep 1`
+        c.sendline("intr worker1")
+        c.expect(r"no command running on worker1")
         c.sendline("@worker1 echo after-raw")
         c.expect(r"\[worker1\] after-raw")
+        # The command ends while attached: the shell itself then takes the terminal.
+        c.sendline("@worker1 sleep 2; echo done-sleeping")
+        c.sendline("@worker1")
+        c.expect("attaching to worker1")
+        c.expect(r"(?<!\] )done-sleeping\r\n")
+        c.expect(r"rawshell:worker1:\S*\$ ")
+        c.send("echo raw-$((6*7))\r")
+        c.expect("raw-42")
+        c.send("\x03\x03\x03")
+        c.expect("back in dust")
+        c.sendline("@worker1 echo line-mode")
+        c.expect(r"\[worker1\] line-mode")
         c.sendline("exit")
 
     # Issue 16: "attaching to …" only once attaching is possible.
