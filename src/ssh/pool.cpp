@@ -141,10 +141,14 @@ size_t Pool::open_sessions() const {
   return n;
 }
 
-Session* Pool::ready_session(const Endpoint& ep, Listener& l, std::string* err) {
+Session* Pool::ready_session(const Endpoint& ep, Listener& l, std::string* err, bool busy_ok) {
   Entry& e = entry_for(ep);
+  if (e.session->state() == Session::State::Busy) {
+    if (busy_ok) return e.session.get();  // raw mode attaches; the job keeps its listener
+    *err = "a command is still running there";
+    return nullptr;
+  }
   e.listener = &l;
-  if (e.session->state() == Session::State::Busy) return e.session.get();  // raw mode may attach
   if (!e.session->handshaking() && !e.session->usable()) begin_connect(e);
   std::string failure;
   Session* s = e.session.get();

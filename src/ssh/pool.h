@@ -62,9 +62,9 @@ class Pool : private SessionObserver {
   void close_all();
 
   // For raw mode and SFTP: the node's session, connecting it first if needed (runs the loop until
-  // ready or failed); a session whose command still runs is returned as it is (Busy: raw mode
-  // attaches to it, SFTP needs no shell). nullptr with *err set on failure.
-  Session* ready_session(const Endpoint& ep, Listener& l, std::string* err);
+  // ready or failed). nullptr with *err set on failure. A session whose command still runs is
+  // refused, unless busy_ok (raw mode attaches to the running command).
+  Session* ready_session(const Endpoint& ep, Listener& l, std::string* err, bool busy_ok = false);
   // Starts connecting every node without a usable session (bounded handshakes) and returns at once,
   // so that ready_session() on many nodes waits for the slowest instead of their sum (SFTP).
   void connect(const std::vector<Endpoint>& nodes, Listener& l);

@@ -51,7 +51,7 @@ RawEnd attach_raw(Pool& pool, const Endpoint& ep, Listener& l, std::string* err,
     *err = "raw mode needs a terminal (give a command: @node cmd)";
     return RawEnd::Failed;
   }
-  Session* s = pool.ready_session(ep, l, err);
+  Session* s = pool.ready_session(ep, l, err, /*busy_ok=*/true);
   if (!s) return RawEnd::Failed;
   if (attaching) attaching();
   termios saved{};

@@ -17,9 +17,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 constexpr size_t kReadChunk = 16384;
-constexpr size_t kReadBudget = 65536;  // per session per loop turn: nobody starves the others
-constexpr auto kIdleFlush = 150ms;
-constexpr auto kExitStatusWait = 3s;  // after the shell's end of file, for its exit status
+constexpr size_t kReadBudget = 65536;     // per session per loop turn: nobody starves the others
+constexpr auto kIdleFlush = 150ms;        // interactive: a prompt shows at once
+constexpr auto kIdleFlushBatch = 1000ms;  // one-shot and script mode
+constexpr auto kExitStatusWait = 3s;      // after the shell's end of file, for its exit status
 // What the shell says by exiting 2 too (`bash -c "echo 'abc"`): the line was not a complete
 // command.
 constexpr int kIncompleteStatus = 2;
@@ -212,15 +213,22 @@ void Session::flush_partial() {
 
 void Session::arm_idle_timer() {
   if (idle_timer_) return;
-  idle_timer_ = loop_.after(kIdleFlush, [this] {
+  // A partial line (a prompt such as `[Y/n] `) is shown after a quiet time. One-shot and script
+  // mode wait longer: a line split by a pause in the stream would reach their file as two lines.
+  const std::chrono::milliseconds idle = opt_.summarise_floods ? kIdleFlush : kIdleFlushBatch;
+  idle_timer_ = loop_.after(idle, [this, idle] {
     idle_timer_ = 0;
+    // Take what already arrived first: when dust itself was busy (a slow reader), the socket may
+    // hold the rest of the line although last_data_ is old.
+    step();
+    if (ended() || idle_timer_ || !output_.has_partial()) return;  // (re)armed by what arrived
     auto quiet = Clock::now() - last_data_;
-    if (quiet >= kIdleFlush)
+    if (quiet >= idle)
       flush_partial();
-    else if (output_.has_partial())
-      idle_timer_ = loop_.after(
-          std::chrono::duration_cast<std::chrono::milliseconds>(kIdleFlush - quiet) + 1ms,
-          [this] { idle_timer_ = 0, arm_idle_timer(); });
+    else
+      idle_timer_ =
+          loop_.after(std::chrono::duration_cast<std::chrono::milliseconds>(idle - quiet) + 1ms,
+                      [this] { idle_timer_ = 0, arm_idle_timer(); });
   });
 }
 
