@@ -24,6 +24,7 @@ ssh::Pool& Sessions::pool() {
     o.address = c.ssh_address;
     o.strict_host_key = c.strict_host_key == "accept-new" ? "" : c.strict_host_key;
     o.key_files = c.keys;
+    o.summarise_floods = ctx_.interactive();  // one-shot and script mode print every line
     pool_ = std::make_unique<ssh::Pool>(ctx_.loop(), o, static_cast<ssh::Sink&>(*this));
   }
   return *pool_;

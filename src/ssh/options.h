@@ -15,8 +15,10 @@ struct Options {
   std::string strict_host_key;       // "" = from ssh config, else accept-new; "yes" refuses unknown keys
   std::map<std::string, std::string> key_files;  // EC2 KeyName → key file (config.yaml)
   std::string term;                  // TERM for the pty; empty = $TERM, else xterm
-  // Output that a node produces faster than this is summarised instead of printed, so a flood
-  // (`yes | head -c 1G`) cannot make dust buffer without bound or lag behind the other nodes.
+  // Interactive shell only (summarise_floods): output that a node produces faster than this is
+  // counted instead of printed, so a flood (`yes | head -c 1G`) cannot bury the prompt. One-shot and
+  // script mode print every line; a slow reader slows the node's channel (ssh flow control).
+  bool summarise_floods = false;
   size_t output_burst_bytes = 16u << 20;
   size_t output_rate_bytes_per_s = 8u << 20;
 };

@@ -185,6 +185,20 @@ int Pool::interrupt(const Job& job) {
   return n;
 }
 
+int Pool::interrupt(const std::vector<Endpoint>& nodes) {
+  int n = 0;
+  auto hit = [&](Entry& e) {
+    if (e.session && e.session->state() == Session::State::Busy) e.session->interrupt(), ++n;
+  };
+  if (nodes.empty()) {
+    for (auto& [k, e] : entries_) hit(e);
+  } else {
+    for (const auto& ep : nodes)
+      if (auto it = entries_.find(ep.key); it != entries_.end()) hit(it->second);
+  }
+  return n;
+}
+
 void Pool::close_all() {
   for (auto& [k, e] : entries_) {
     if (e.job) e.job->finish(e.index, -1, "closed");
@@ -194,9 +208,10 @@ void Pool::close_all() {
   connect_queue_.clear();
 }
 
-Session* Pool::ready_session(const Endpoint& ep, std::string* err) {
+Session* Pool::ready_session(const Endpoint& ep, std::string* err, bool busy_ok) {
   Entry& e = entry_for(ep);
   if (e.session->state() == Session::State::Busy) {
+    if (busy_ok) return e.session.get();  // raw mode attaches; the job keeps its observers
     *err = "a command is still running there";
     return nullptr;
   }

@@ -108,11 +108,14 @@ class Pool : private SessionObserver {
   std::vector<std::string> busy_nodes() const;  // labels of the nodes running a command
   // Ctrl-C to the nodes of `job` whose command (this job's line) still runs. Returns how many.
   int interrupt(const Job& job);
+  // Ctrl-C to whatever runs on these nodes (every busy node when empty): `intr`. Returns how many.
+  int interrupt(const std::vector<Endpoint>& nodes);
   void close_all();
 
   // For raw mode and SFTP: the node's session, connecting it first if needed (runs the loop until
-  // ready or failed). nullptr with *err set on failure.
-  Session* ready_session(const Endpoint& ep, std::string* err);
+  // ready or failed). nullptr with *err set on failure. A session whose command still runs is
+  // refused, unless busy_ok (raw mode attaches to the running command).
+  Session* ready_session(const Endpoint& ep, std::string* err, bool busy_ok = false);
   // Starts connecting every node without a usable session (bounded handshakes) and returns at once,
   // so that ready_session() on many nodes waits for the slowest instead of their sum (SFTP).
   void connect(const std::vector<Endpoint>& nodes);

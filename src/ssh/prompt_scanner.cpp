@@ -22,13 +22,19 @@ std::string shell_setup_line(const std::string& nonce, int attempt) {
   // throughput of a flooding command (raw mode turns it back on).
   // zsh (a login shell some users pick) needs PROMPT_SUBST for `$?`, no line editor (ZLE echoes by
   // itself), no end-of-line mark and no prompt hooks; its syntax hides in `eval` so dash can parse the line.
+  // `-icanon`: in canonical mode the pty keeps at most 4,095 bytes of a line and drops the rest, so a
+  // longer command arrived cut; the shells (no line editor here) split lines themselves, and a full
+  // pty input queue just makes sshd wait (ssh flow control). ISIG stays: ^C still interrupts.
+  // PS2 is a marker too (kContinuationStatus): dust learns that a line was an incomplete command.
   std::string tail = nonce.substr(1);
   return fmt::format(
-      " stty -echo -opost 2>/dev/null; set +o emacs +o vi 2>/dev/null; unset PROMPT_COMMAND 2>/dev/null;"
+      " stty -echo -opost -icanon min 1 time 0 2>/dev/null; set +o emacs +o vi 2>/dev/null;"
+      " unset PROMPT_COMMAND 2>/dev/null;"
       " [ -n \"$ZSH_VERSION\" ] && eval 'setopt PROMPT_SUBST NO_PROMPT_SP NO_PROMPT_CR NO_ZLE;"
       " precmd_functions=(); preexec_functions=(); unset RPROMPT RPS1' 2>/dev/null;"
-      " PS2=''; PS1=\"$(printf '\\036'){}:\"'$?:'; $(exit {})\n",
-      tail, kSetupStatusBase + std::min(attempt, 9));
+      " PS2=\"$(printf '\\036'){0}:$([ -n \"$ZSH_VERSION\" ] && echo {1} || echo {2}):\";"
+      " PS1=\"$(printf '\\036'){0}:\"'$?:'; $(exit {3})\n",
+      tail, kZshContinuationStatus, kContinuationStatus, kSetupStatusBase + std::min(attempt, 9));
 }
 
 void PromptScanner::feed(std::string_view data, const OutFn& out, const DoneFn& done) {

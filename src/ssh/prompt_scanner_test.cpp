@@ -1,6 +1,7 @@
 // Tests for the shell protocol reader: markers across every chunk split, status, false markers.
 #include "ssh/prompt_scanner.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -39,6 +40,12 @@ TEST(PromptScanner, NonceShapeAndSetupLine) {
   EXPECT_EQ(line.find('\x1e'), std::string::npos);  // produced remotely by printf
   EXPECT_NE(line.find("'$?:'"), std::string::npos);  // expanded at prompt time
   EXPECT_EQ(line.back(), '\n');
+  // Non-canonical input (no 4,095-byte line limit) and PS2 as a marker (incomplete commands).
+  EXPECT_NE(line.find("-icanon"), std::string::npos);
+  EXPECT_NE(line.find(fmt::format("echo {} || echo {}):", kZshContinuationStatus, kContinuationStatus)),
+            std::string::npos);
+  EXPECT_LT(line.size(), 1024u);  // well within the canonical line limit it is sent under
+  EXPECT_TRUE(is_continuation_status(998) && is_continuation_status(999) && !is_continuation_status(255));
 }
 
 TEST(PromptScanner, EveryChunkSplit) {

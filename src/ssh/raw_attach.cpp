@@ -45,13 +45,15 @@ void write_all(int fd, std::string_view d) {
 
 }  // namespace
 
-RawEnd attach_raw(Pool& pool, const Endpoint& ep, std::string* err) {
+RawEnd attach_raw(Pool& pool, const Endpoint& ep, std::string* err,
+                  const std::function<void()>& attaching) {
   if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
     *err = "raw mode needs a terminal (give a command: @node cmd)";
     return RawEnd::Failed;
   }
-  Session* s = pool.ready_session(ep, err);
+  Session* s = pool.ready_session(ep, err, /*busy_ok=*/true);
   if (!s) return RawEnd::Failed;
+  if (attaching) attaching();
   termios saved{};
   tcgetattr(STDIN_FILENO, &saved);
   termios raw = saved;

@@ -1,6 +1,7 @@
 // Raw mode (`@node` with no command): the local terminal goes raw and bytes flow both ways through
 // the node's existing session; Ctrl-C three times in a row comes back, `exit` ends the session.
 #pragma once
+#include <functional>
 #include <string>
 
 #include "ssh/pool.h"
@@ -10,7 +11,10 @@ namespace dust::ssh {
 enum class RawEnd { Detached, SessionEnded, Failed };
 
 // Runs the event loop until the user detaches or the remote shell exits. The caller owns stdin's
-// watch before and after (this replaces it while attached). *err is set when it could not attach.
-RawEnd attach_raw(Pool& pool, const Endpoint& ep, std::string* err);
+// watch before and after (this replaces it while attached). *err is set when it could not attach;
+// `attaching` runs once attaching is certain (before the terminal goes raw), for the announcement.
+// A node whose command still runs is attached to that command.
+RawEnd attach_raw(Pool& pool, const Endpoint& ep, std::string* err,
+                  const std::function<void()>& attaching = {});
 
 }  // namespace dust::ssh

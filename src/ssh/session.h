@@ -1,5 +1,7 @@
-// One node's ssh session: a non-blocking libssh state machine (connect → host key → auth → channel →
-// pty → shell → setup → ready/busy) living in the shared EventLoop, and its shell's output stream.
+// One node's ssh session: a non-blocking libssh state machine (connect → host key → auth → channel
+// → pty → shell → setup → ready/busy) living in the shared EventLoop, and its shell's output
+// stream. Defined in three files: session.cpp (I/O, the marker protocol), session_handshake.cpp
+// (connect to shell), session_raw.cpp (raw mode); the flood accounting is OutputThrottle.
 #pragma once
 #include <libssh/libssh.h>
 
@@ -11,6 +13,7 @@
 #include "ssh/endpoint.h"
 #include "ssh/line_buffer.h"
 #include "ssh/options.h"
+#include "ssh/output_throttle.h"
 #include "ssh/prompt_scanner.h"
 #include "util/event_loop.h"
 
@@ -22,7 +25,7 @@ class Session;
 class SessionObserver {
  public:
   virtual ~SessionObserver() = default;
-  virtual void on_ready(Session& s) = 0;                       // shell set up (or back from raw)
+  virtual void on_ready(Session& s) = 0;                        // shell set up (or back from raw)
   virtual void on_line(Session& s, std::string_view text) = 0;  // already printable()
   virtual void on_partial(Session& s, std::string_view text) = 0;
   virtual void on_done(Session& s, int status) = 0;
@@ -34,7 +37,20 @@ class SessionObserver {
 
 class Session {
  public:
-  enum class State { Idle, Connecting, Auth, Channel, Pty, Shell, Setup, Ready, Busy, Raw, Closed, Failed };
+  enum class State {
+    Idle,
+    Connecting,
+    Auth,
+    Channel,
+    Pty,
+    Shell,
+    Setup,
+    Ready,
+    Busy,
+    Raw,
+    Closed,
+    Failed
+  };
 
   Session(EventLoop& loop, const Options& opt, Endpoint ep, SessionObserver& obs);
   ~Session();
@@ -55,28 +71,36 @@ class Session {
   void interrupt();  // Ctrl-C on the pty: SIGINT to the foreground command
   void close();      // polite close, no callbacks
 
-  // SFTP (src/transfer) rides on this connection: the libssh handle, and a hook run after every step
-  // (socket activity) so that its own channel advances in the same loop; poke() runs a step now.
+  // SFTP (src/transfer) rides on this connection: the libssh handle, and a hook run after every
+  // step (socket activity) so that its own channel advances in the same loop; poke() runs a step
+  // now.
   ssh_session handle() const { return ssh_; }
   void set_io_hook(std::function<void()> hook) { io_hook_ = std::move(hook); }
   void poke() { step(); }
 
-  // Raw mode (raw_attach.cpp drives these). Bytes from the remote go to `sink` unparsed.
+  // Raw mode (raw_attach.cpp drives these). Bytes from the remote go to `sink` unparsed. A busy
+  // session can be attached too: the running command's output and the user's keys pass through, its
+  // end is still detected (then the shell itself is attached).
   bool enter_raw(std::function<void(std::string_view)> sink, int cols, int rows);
   void write_raw(std::string_view bytes);
   void resize(int cols, int rows);
-  void leave_raw();  // back to line mode: re-runs the setup line, on_ready when done
+  void
+  leave_raw();  // back to line mode: re-runs the setup line (on_ready), or Busy if still running
 
  private:
-  void step();             // advance the handshake / pump data; called on fd activity and timers
-  bool step_handshake();   // false once failed
+  void step();            // advance the handshake / pump data; called on fd activity and timers
+  bool step_handshake();  // false once failed
   bool check_host_key();
   void on_connect_deadline();  // connect_timeout: fail, or a grace period if the server answered
-  void pump();             // read a bounded amount, schedule more if libssh still holds data
+  void pump();                 // read a bounded amount, schedule more if libssh still holds data
   void handle_output(std::string_view data);
-  void deliver_line(std::string_view line);
-  bool refill_covers(size_t n);  // refills the output bucket; true if n bytes may be shown
+  void on_text(std::string_view text);  // command output between markers
+  void on_marker(int status);           // the shell printed a prompt (PS1 or PS2)
+  void show_line(std::string_view line);
+  void show_notice(const std::string& msg);
   void flush_partial();
+  void raw_text(std::string_view text);  // output while attached to a running command
+  void send_raw_enter();                 // the line that turns the shell itself interactive
   void arm_idle_timer();
   void arm_keepalive();
   void send_setup(bool first);
@@ -86,6 +110,7 @@ class Session {
   void fail(const std::string& msg);
   void teardown();
   void on_channel_closed();
+  void finish_closed();  // after the exit status arrived (or could not)
 
   EventLoop& loop_;
   const Options& opt_;
@@ -99,8 +124,11 @@ class Session {
   bool in_step_ = false;
   bool pump_scheduled_ = false;
   bool raw_entering_ = false;
-  std::string strict_;      // StrictHostKeyChecking in effect
-  std::string agent_sock_;  // ssh-agent socket for the second auth pass ("" = none)
+  bool raw_busy_ = false;    // raw mode attached while a command runs (its end not yet seen)
+  bool cancelling_ = false;  // an incomplete command was cancelled with ^C: its prompt is expected
+  int line_breaks_ = 0;      // in the running command: continuation prompts (PS2) that are expected
+  std::string strict_;       // StrictHostKeyChecking in effect
+  std::string agent_sock_;   // ssh-agent socket for the second auth pass ("" = none)
   bool agent_pass_ = false;
   bool deadline_extended_ = false;
   int connect_timeout_s_ = 10;  // ssh config ConnectTimeout for this host, else Options
@@ -109,6 +137,7 @@ class Session {
   EventLoop::TimerId keepalive_timer_ = 0;
   EventLoop::TimerId tick_timer_ = 0;
   EventLoop::TimerId setup_timer_ = 0;
+  EventLoop::TimerId close_timer_ = 0;  // end of file seen; waiting for the exit status
   std::function<void()> setup_check_;
   int setup_attempts_ = 0;
   int stale_setups_ = 0;  // setup lines sent again that may still run (their markers are skipped)
@@ -116,14 +145,9 @@ class Session {
   std::chrono::steady_clock::time_point last_data_;
   std::string outq_;  // bytes for the channel not yet accepted (remote window)
   PromptScanner scanner_;
-  LineBuffer lines_;
+  OutputThrottle output_;
   std::function<void(std::string_view)> raw_sink_;
   std::function<void()> io_hook_;
-  // Flood control: a token bucket of printable bytes; what exceeds it is counted, not printed.
-  double tokens_;
-  std::chrono::steady_clock::time_point refill_at_;
-  uint64_t dropped_bytes_ = 0, dropped_lines_ = 0;
-  std::chrono::steady_clock::time_point last_drop_notice_;
 };
 
 const char* state_name(Session::State s);

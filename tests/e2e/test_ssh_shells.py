@@ -3,6 +3,7 @@ output, per-node exit codes, and raw mode coming back to line mode. Each shell b
 this module (removed afterwards) and reached through an ssh config naming that user."""
 import os
 import subprocess
+import time
 
 import testbed
 from testbed import procs
@@ -64,6 +65,33 @@ class LoginShells(testbed.SandboxTestCase):
 
     def test_zsh_line_mode(self):
         self.line_mode("zsh")
+
+    def long_lines_and_incomplete_commands(self, shell):
+        """Issue 10 items 3, 4 and 7: lines past the pty's 4,095-byte canonical limit arrive whole, an
+        unbalanced quote is reported and cancelled (the session stays usable), `exit 3` is reported."""
+        user, home, cfg = self.users[shell]
+        a10k, a1m = "A" * 10000, "A" * 1000000
+        script = (f"@worker0 echo {a10k} | wc -c\n@worker0 echo {a1m} | wc -c\n@worker0 echo 'abc\n"
+                  "@worker0 echo \"still $0\"\n")
+        r = self.dust("-F", cfg, input=script, timeout=120)
+        got = lines_of(r.out, "worker0")
+        self.assertEqual([g.strip() for g in got[:2]], ["10001", "1000001"], r.err[-2000:])
+        self.assertIn("[worker0] incomplete command (unbalanced quote?)", r.err)
+        self.assertEqual(len(got), 3, got)
+        self.assertRegex(got[2], rf"still \S*{shell}")
+        t0 = time.monotonic()
+        r = self.dust("-F", cfg, "@worker0", "echo 'abc", timeout=30)
+        self.assertLess(time.monotonic() - t0, 15)
+        self.assertEqual(r.rc, 2, r.err)
+        r = self.dust("-F", cfg, "@worker0", "exit 3", timeout=30)
+        self.assertEqual(r.rc, 3, r.err)
+        self.assertIn("the shell exited with status 3", r.err)
+
+    def test_dash_long_lines_and_incomplete_commands(self):
+        self.long_lines_and_incomplete_commands("dash")
+
+    def test_zsh_long_lines_and_incomplete_commands(self):
+        self.long_lines_and_incomplete_commands("zsh")
 
     def test_zsh_raw_mode_and_back(self):
         user, home, cfg = self.users["zsh"]

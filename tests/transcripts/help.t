@@ -25,6 +25,7 @@ dust commands (help CMD for details):
   get [-r] [-f] [-s] <target> <remote path or glob> [local dir]
                                        download a file from each node in parallel over SFTP to <dir>/<node>/<file>
   @[target] [command]                  run a command in each node's persistent shell; one node and no command: raw shell
+  intr [target]                        interrupt (Ctrl-C) the commands still running on nodes (no target = all of them)
   secgroup [target] | allow|revoke …   show security groups and ingress rules of nodes; allow or revoke ingress
 
 Targets: name globs (worker*), ranges (worker[0-3,7]), key=value (state=running), tags=key:value,

@@ -27,3 +27,10 @@ $ get db /etc/hostname
 skipping 1 node not running: db
 error: no running node matches 'db'
 [exit 1]
+$ intr
+no command running on any node
+[exit 1]
+$ intr db extra
+intr: unexpected argument 'extra'
+usage: intr [target]
+[exit 2]

@@ -88,10 +88,11 @@ int run(Context& ctx, Args& a) {
     std::string err;
     bool was_visible = ctx.out().prompt_visible();
     ctx.out().set_prompt_visible(false);
-    ctx.out().err(fmt::format("attaching to {} — Ctrl-C three times to come back, `exit` to end the session\n",
-                              eps[0].node_label));
     Terminal::Hold tty = ctx.terminal().hold();  // raw mode reads stdin; the prompt returns after
-    ssh::RawEnd end = ssh::attach_raw(sessions.pool(), eps[0], &err);
+    ssh::RawEnd end = ssh::attach_raw(sessions.pool(), eps[0], &err, [&] {
+      ctx.out().err(fmt::format("attaching to {} — Ctrl-C three times to come back, `exit` to end the session\n",
+                                eps[0].node_label));
+    });
     ctx.out().set_prompt_visible(was_visible);
     if (end == ssh::RawEnd::Failed) throw Error(fmt::format("{}: {}", eps[0].node_label, err));
     ctx.out().err(end == ssh::RawEnd::Detached ? fmt::format("back in dust ({} session kept)\n", eps[0].node_label)

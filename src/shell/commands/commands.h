@@ -23,6 +23,7 @@ void register_loglevel(CommandTable& t);
 void register_exit(CommandTable& t);
 void register_put(CommandTable& t);  void register_get(CommandTable& t);
 void register_at(CommandTable& t);
+void register_intr(CommandTable& t);
 void register_secgroup(CommandTable& t);
 
 }  // namespace dust::shell
