@@ -43,8 +43,7 @@ class Sessions : private ssh::Sink {
                                                 ssh::Observer& o) {
     return pool().observe(nodes, o);
   }
-  // Any node still running a command (`exit` asks before ending them).
-  bool busy() const { return pool_ && pool_->busy(); }
+  // The nodes still running a command (`exit` asks before ending them).
   std::vector<std::string> busy_nodes() const {
     return pool_ ? pool_->busy_nodes() : std::vector<std::string>{};
   }

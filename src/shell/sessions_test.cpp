@@ -41,7 +41,7 @@ TEST(Sessions, KeepsEachNodesLastResult) {
   s.pool().emit({ssh::NodeEvent::Kind::Done, b, {}, 0});
   EXPECT_EQ(s.last_result("i-b")->status, 0);
   EXPECT_EQ(s.last_result("i-b")->error, "");
-  EXPECT_FALSE(s.busy());
+  EXPECT_TRUE(s.busy_nodes().empty());
 }
 
 TEST(Sessions, LabelOutsideTheWorkingSetCarriesTheId) {

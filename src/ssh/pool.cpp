@@ -163,12 +163,6 @@ std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes, const std::st
   return job;
 }
 
-bool Pool::busy() const {
-  for (const auto& [k, e] : entries_)
-    if (e.job && !e.job->done()) return true;
-  return false;
-}
-
 std::vector<std::string> Pool::busy_nodes() const {
   std::vector<std::string> out;
   for (const auto& [k, e] : entries_)

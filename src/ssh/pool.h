@@ -104,8 +104,8 @@ class Pool : private SessionObserver {
   // (Send::IdleOnly). Nodes without a session are connected first.
   std::shared_ptr<Job> run(const std::vector<Endpoint>& nodes, const std::string& line,
                            Send mode = Send::Always);
-  bool busy() const;  // any node running a command (exit asks before ending them)
-  std::vector<std::string> busy_nodes() const;  // labels of the nodes running a command
+  // Labels of the nodes still running a command (exit asks before ending them).
+  std::vector<std::string> busy_nodes() const;
   // Ctrl-C to the nodes of `job` whose command (this job's line) still runs. Returns how many.
   int interrupt(const Job& job);
   // Ctrl-C to whatever runs on these nodes (every busy node when empty): `intr`. Returns how many.

@@ -65,7 +65,7 @@ nodes:
         script = ("@worker[1-2] hostname\n"   # both sessions opened under distinct names
                   "tag worker2 Name=worker1\n"
                   "refresh\n"
-                  "@worker1 hostname\n")       # both nodes now named worker1
+                  "@worker1* hostname\n")      # both nodes now named worker1 (a glob: no question)
         r = self.dust(input=script, timeout=60)
         self.assertEqual(r.rc, 0, r.out + r.err)
         self.assertEqual(lines_of(r.out, f"worker1({w1})"), ["worker1"], r.out)
