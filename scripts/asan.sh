@@ -11,8 +11,9 @@ rm -rf "$logs"
 mkdir -p "$logs"
 # e2e modules run under the sanitizer (tests/testbed/sandbox.py passes these variables on to dust).
 e2e='test_inventory|test_ssh|test_ssh_auth|test_ssh_faults|test_ssh_shells|test_transfer|test_lua|test_cluster_assign|test_cluster_use'
-export ASAN_OPTIONS="halt_on_error=1:exitcode=86:detect_leaks=1:log_path=$logs/asan:strip_path_prefix=$PWD/"
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$logs/ubsan:strip_path_prefix=$PWD/"
+export DUST_SANITIZED=1  # tests that measure memory or speed adapt (see test_ssh_faults.py)
+export ASAN_OPTIONS="halt_on_error=1:exitcode=86:detect_leaks=1:log_path=$logs/report:strip_path_prefix=$PWD/"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$logs/report:strip_path_prefix=$PWD/"
 export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
 start=$SECONDS
 rc=0
