@@ -9,8 +9,20 @@
 #include "ssh/ssh_config.h"
 #include "util/error.h"
 
+namespace {
+
+// The reader takes a path: a file in memory (/dev/shm) keeps the rewrite per input cheap.
+struct ScratchFile {
+  std::string path = std::string(access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp") +
+                     "/dust-fuzz-ssh_config." + std::to_string(getpid());
+  ~ScratchFile() { unlink(path.c_str()); }
+};
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path = "/tmp/dust-fuzz-ssh_config." + std::to_string(getpid());
+  static const ScratchFile scratch;
+  const std::string& path = scratch.path;
   FILE* f = fopen(path.c_str(), "wb");
   if (!f) return 0;
   fwrite(data, 1, size, f);
