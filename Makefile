@@ -1,8 +1,11 @@
 # Front door: `make demo` and `make test` set up everything they need (see README.md).
 BUILD ?= build
 JOBS ?= $(shell nproc)
+# The sanitized build (ASan + UBSan + libFuzzer coverage, clang): `make asan` and `make fuzz` share it.
+ASAN_BUILD ?= build-asan
+FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build test unit e2e demo bench clean format
+.PHONY: all deps build test unit e2e demo bench clean format asan asan-build fuzz
 all: build
 
 deps:
@@ -32,8 +35,24 @@ bench: deps
 	$(MAKE) build
 	@bench/run.sh $(abspath $(BUILD))/dust
 
+$(ASAN_BUILD)/CMakeCache.txt:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DDUST_FUZZ=ON
+
+asan-build: $(ASAN_BUILD)/CMakeCache.txt
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# Unit tests and the e2e modules that drive sessions, the REPL and transfers, against the sanitized dust.
+asan: deps
+	$(MAKE) asan-build
+	@scripts/asan.sh $(ASAN_BUILD)
+
+# Every fuzz target for FUZZ_SECONDS, starting from (and so replaying) its corpus in fuzz/corpus/.
+fuzz: deps
+	$(MAKE) asan-build
+	@scripts/fuzz.sh $(ASAN_BUILD) $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

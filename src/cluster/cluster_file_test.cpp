@@ -151,6 +151,15 @@ TEST(ClusterFile, ErrorsNameFileLineAndKey) {
   EXPECT_NE(error_of("cloud: {region: r\ncluster: x\n").find("invalid YAML"), std::string::npos);
 }
 
+// Found by fuzz/cluster_file_fuzz: yaml-cpp read the byte as is, and the next save wrote U+FFFD.
+TEST(ClusterFile, RefusesInvalidUtf8NamingTheLine) {
+  EXPECT_EQ(error_of("cloud: {region: eu-west-1}\ncluster: {name: lab}\nnodes:\n"
+                     "- {nodename: a, selector: \"nam\x8d\x9a" "e=a\"}\n"),
+            "c.yaml:4: not valid UTF-8 (byte 0x8d); save the file as UTF-8");
+  EXPECT_EQ(error_of("cloud: {region: eu-west-1}\ncluster: {name: l\xe9}\nnodes: []\n"),
+            "c.yaml:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8");
+}
+
 TEST(ClusterFile, ValidNames) {
   EXPECT_TRUE(valid_cluster_name("sample1"));
   EXPECT_TRUE(valid_cluster_name("my-cluster_2.b"));

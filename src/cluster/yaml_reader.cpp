@@ -7,6 +7,7 @@
 #include <set>
 
 #include "util/error.h"
+#include "util/utf8.h"
 
 namespace dust::cluster {
 
@@ -32,6 +33,16 @@ std::string located(const std::string& file, const YAML::Mark& mark, const std::
 }
 
 YAML::Node load_yaml(std::string_view text, const std::string& file) {
+  // yaml-cpp reads any bytes but writes invalid UTF-8 back as U+FFFD: refuse it here, before a value
+  // read from the file could be saved changed (cluster files are rewritten by `assign`).
+  if (size_t bad = util::first_invalid_utf8(text); bad != std::string_view::npos) {
+    YAML::Mark at;
+    at.pos = static_cast<int>(bad);
+    at.line = static_cast<int>(std::count(text.begin(), text.begin() + bad, '\n'));
+    throw Error(located(file, at, "",
+                        fmt::format("not valid UTF-8 (byte 0x{:02x}); save the file as UTF-8",
+                                    static_cast<unsigned char>(text[bad]))));
+  }
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {

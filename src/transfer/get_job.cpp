@@ -177,6 +177,7 @@ void GetJob::abort_item(NodeTask& n, bool connection_alive) {
   if (n.fd >= 0) close(n.fd), n.fd = -1;
   if (!n.tmp.empty()) unlink(n.tmp.c_str()), n.tmp.clear();
   if (connection_alive && n.remote) sftp_close(n.remote);
+  else forget_remote(n.remote);  // libssh keeps an open file's memory until sftp_close
   n.remote = nullptr;
 }
 

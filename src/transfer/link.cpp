@@ -154,4 +154,12 @@ bool Link::exec(const std::string& command, std::string* err) {
   return false;
 }
 
+void forget_remote(sftp_file f) {
+  if (!f) return;
+  // The fields sftp_close frees besides the server-side handle (libssh/sftp.h declares the struct).
+  ssh_string_free(f->handle);
+  free(f->name);
+  free(f);
+}
+
 }  // namespace dust::transfer

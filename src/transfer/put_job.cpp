@@ -178,8 +178,10 @@ void PutJob::abort_item(NodeTask& n, bool connection_alive) {
   if (connection_alive) {
     if (n.remote) sftp_close(n.remote);
     if (!n.tmp.empty()) sftp_unlink(n.link->sftp(), n.tmp.c_str());
+  } else {
+    forget_remote(n.remote);  // libssh keeps an open file's memory until sftp_close, even past the session
   }
-  n.remote = nullptr;  // with the connection gone, libssh's memory for it is gone too
+  n.remote = nullptr;
   n.tmp.clear();
 }
 

@@ -80,6 +80,20 @@ nodes:
         self.assertIn("[worker0] /tmp\n", r.out)
         self.assertIn("[worker1] /tmp\n", r.out)
 
+    def test_cluster_file_not_in_utf8_is_refused_naming_the_line(self):
+        # Found by fuzz/cluster_file_fuzz: a Latin-1 byte was read as is and saved back as U+FFFD.
+        path = os.path.join(self.sandbox.dust_home, "clusters", "latin1.yaml")
+        text = ("cloud: {provider: ec2, region: us-east-1}\ncluster: {name: latin1}\nnodes:\n"
+                "- {nodename: head, selector: \"tags=name:master\", username: r\xe9mi}\n").encode("latin-1")
+        with open(path, "wb") as f:
+            f.write(text)
+        self.addCleanup(os.remove, path)
+        r = self.dust("use", "latin1")
+        self.assertNotEqual(r.rc, 0, r.out)
+        self.assertIn("latin1.yaml:4: not valid UTF-8 (byte 0xe9); save the file as UTF-8", r.err)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), text)
+
     def test_unknown_cluster(self):
         r = self.dust("use", "cluster", "nope")
         self.assertNotEqual(r.rc, 0)

@@ -105,7 +105,9 @@ class Sandbox:
 
     def env(self, **extra):
         """Environment for running dust (or any AWS/ssh client) against the sandbox, hermetically."""
-        keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TERM", ENV_NS) if k in os.environ}
+        # The sanitizer options come from `make asan` (scripts/asan.sh): where a sanitized dust writes reports.
+        keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TERM", ENV_NS, "ASAN_OPTIONS",
+                                           "UBSAN_OPTIONS", "LSAN_OPTIONS") if k in os.environ}
         env = dict(keep, HOME=self.home, DUST_HOME=self.dust_home, NO_COLOR="1", **self.moto.env())
         env.update({k: str(v) for k, v in extra.items()})
         return env
