@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 ASAN_BUILD ?= build-asan
 FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build test unit e2e demo bench clean format asan asan-build fuzz
+.PHONY: all deps build test unit e2e demo bench clean format format-check asan asan-build fuzz
 all: build
 
 deps:
@@ -56,3 +56,7 @@ clean:
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+# Fails when a file does not follow .clang-format (CI runs it).
+format-check:
+	clang-format --dry-run -Werror $$(git ls-files '*.cpp' '*.h')

@@ -1,9 +1,8 @@
 // Fuzzes CloudFormation response parsing (cloud/cloudformation cfn_parse): any bytes are read into
 // values or ignored, never a crash.
-#include <pugixml.hpp>
-
 #include <cstddef>
 #include <cstdint>
+#include <pugixml.hpp>
 
 #include "cloud/cloudformation.h"
 #include "util/error.h"

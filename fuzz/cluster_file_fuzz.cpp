@@ -1,5 +1,6 @@
-// Fuzzes the cluster file reader (cluster/cluster_file): any text is read or refused with dust::Error,
-// and what was read survives to_yaml → parse unchanged (`assign` and `use` rewrite these files).
+// Fuzzes the cluster file reader (cluster/cluster_file): any text is read or refused with
+// dust::Error, and what was read survives to_yaml → parse unchanged (`assign` and `use` rewrite
+// these files).
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -1,9 +1,8 @@
-// Fuzzes EC2 response parsing (cloud/ec2_parse) and the Query API error reader (cloud/query): any bytes
-// an endpoint sends are read into values or ignored, never a crash.
-#include <pugixml.hpp>
-
+// Fuzzes EC2 response parsing (cloud/ec2_parse) and the Query API error reader (cloud/query): any
+// bytes an endpoint sends are read into values or ignored, never a crash.
 #include <cstddef>
 #include <cstdint>
+#include <pugixml.hpp>
 #include <string_view>
 
 #include "cloud/ec2_parse.h"

@@ -1,10 +1,10 @@
-// Fuzzes the JSON a drop-in command's state file holds, as Lua reads it (plugins/lua_json): any JSON
-// object becomes a Lua value or a dust::Error; the Lua stack is left as found; what Lua got converts back.
-#include <lua.hpp>
-#include <nlohmann/json.hpp>
-
+// Fuzzes the JSON a drop-in command's state file holds, as Lua reads it (plugins/lua_json): any
+// JSON object becomes a Lua value or a dust::Error; the Lua stack is left as found; what Lua got
+// converts back.
 #include <cstddef>
 #include <cstdint>
+#include <lua.hpp>
+#include <nlohmann/json.hpp>
 
 #include "plugins/lua_json.h"
 #include "util/error.h"

@@ -1,6 +1,6 @@
 // Fuzzes the reading of a node's byte stream (ssh/prompt_scanner, ssh/line_buffer, printable): the
-// result must not depend on how the bytes were split into chunks, as the network splits them at will.
-// Input: the first byte picks chunk sizes, the rest is the stream.
+// result must not depend on how the bytes were split into chunks, as the network splits them at
+// will. Input: the first byte picks chunk sizes, the rest is the stream.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -12,7 +12,9 @@
 
 namespace {
 
-const std::string kNonce = "\x1e" "DuStfeedface";
+const std::string kNonce =
+    "\x1e"
+    "DuStfeedface";
 
 struct Seen {
   std::string out;            // scanner output, concatenated

@@ -1,5 +1,5 @@
-// Fuzzes the `load` spec reader (cluster/spec): any text is accepted or refused with dust::Error, and
-// an accepted spec expands to instances and a cluster file.
+// Fuzzes the `load` spec reader (cluster/spec): any text is accepted or refused with dust::Error,
+// and an accepted spec expands to instances and a cluster file.
 #include <cstddef>
 #include <cstdint>
 #include <string>

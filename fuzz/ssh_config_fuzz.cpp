@@ -1,4 +1,5 @@
-// Fuzzes the ssh_config reader (ssh/ssh_config): any file content yields values or "", never a crash.
+// Fuzzes the ssh_config reader (ssh/ssh_config): any file content yields values or "", never a
+// crash.
 #include <unistd.h>
 
 #include <cstddef>

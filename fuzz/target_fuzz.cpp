@@ -20,7 +20,8 @@ dust::Nodes sample_nodes() {
     n.instance_type = "t2.nano";
     n.private_ip = "10.0.0." + std::to_string(i);
     n.az = "us-east-1a";
-    n.tags = {{"Name", n.name}, {"aws:cloudformation:stack-name", "kafka1"}, {"env", i ? "dev" : "prod"}};
+    n.tags = {
+        {"Name", n.name}, {"aws:cloudformation:stack-name", "kafka1"}, {"env", i ? "dev" : "prod"}};
   }
   return nodes;
 }

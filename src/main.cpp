@@ -18,11 +18,12 @@
 
 int main(int argc, char** argv) {
   using namespace dust;
-  CLI::App app{"dust — an ssh cluster shell for EC2.\n"
-               "  dust              interactive shell (stdin a terminal)\n"
-               "  dust WORDS...     run one command line, wait for every node, exit\n"
-               "  dust < script     run command lines from stdin in order",
-               "dust"};
+  CLI::App app{
+      "dust — an ssh cluster shell for EC2.\n"
+      "  dust              interactive shell (stdin a terminal)\n"
+      "  dust WORDS...     run one command line, wait for every node, exit\n"
+      "  dust < script     run command lines from stdin in order",
+      "dust"};
   bool yes = false, json = false, version = false;
   std::string ssh_config, level;
   app.add_flag("-y,--yes", yes, "answer yes to confirmations");
@@ -76,7 +77,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  shell::Mode mode = !words.empty()             ? shell::Mode::OneShot
+  shell::Mode mode = !words.empty()              ? shell::Mode::OneShot
                      : isatty(STDIN_FILENO) != 0 ? shell::Mode::Interactive
                                                  : shell::Mode::Script;
   interrupt::install();

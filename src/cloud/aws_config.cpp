@@ -16,7 +16,8 @@ std::string env_or(const EnvLookup& env, const std::string& name, const std::str
   return v && !v->empty() ? *v : dflt;
 }
 
-// `~` in these variables means $HOME of the (possibly injected) environment, so tests stay hermetic.
+// `~` in these variables means $HOME of the (possibly injected) environment, so tests stay
+// hermetic.
 std::string expand(const EnvLookup& env, const std::string& p) {
   if (p != "~" && p.rfind("~/", 0) != 0) return p;
   std::string home = env_or(env, "HOME", paths::home());
@@ -42,18 +43,21 @@ void check_url(const std::string& var, const std::string& url) {
 }  // namespace
 
 AwsConfig resolve_aws_config(const std::string& fallback_region) {
-  return resolve_aws_config(fallback_region, [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    return v ? std::optional<std::string>(v) : std::nullopt;
-  });
+  return resolve_aws_config(fallback_region,
+                            [](const std::string& name) -> std::optional<std::string> {
+                              const char* v = std::getenv(name.c_str());
+                              return v ? std::optional<std::string>(v) : std::nullopt;
+                            });
 }
 
 AwsConfig resolve_aws_config(const std::string& fallback_region, const EnvLookup& env) {
   AwsConfig cfg;
-  const bool profile_named = !env_or(env, "AWS_PROFILE").empty() || !env_or(env, "AWS_DEFAULT_PROFILE").empty();
+  const bool profile_named =
+      !env_or(env, "AWS_PROFILE").empty() || !env_or(env, "AWS_DEFAULT_PROFILE").empty();
   cfg.profile = env_or(env, "AWS_PROFILE", env_or(env, "AWS_DEFAULT_PROFILE", "default"));
 
-  const std::string cred_path = expand(env, env_or(env, "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"));
+  const std::string cred_path =
+      expand(env, env_or(env, "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"));
   const std::string conf_path = expand(env, env_or(env, "AWS_CONFIG_FILE", "~/.aws/config"));
   const ini::Sections cred_file = ini::parse_file(cred_path);
   const ini::Sections conf_file = ini::parse_file(conf_path);
@@ -72,7 +76,8 @@ AwsConfig resolve_aws_config(const std::string& fallback_region, const EnvLookup
     c.source = "environment";
   } else {
     for (auto [sec, path] : {std::pair{cred_sec, cred_path}, std::pair{conf_sec, conf_path}}) {
-      if (get(sec, "aws_access_key_id").empty() || get(sec, "aws_secret_access_key").empty()) continue;
+      if (get(sec, "aws_access_key_id").empty() || get(sec, "aws_secret_access_key").empty())
+        continue;
       c.access_key = get(sec, "aws_access_key_id");
       c.secret_key = get(sec, "aws_secret_access_key");
       c.session_token = get(sec, "aws_session_token");
@@ -83,14 +88,16 @@ AwsConfig resolve_aws_config(const std::string& fallback_region, const EnvLookup
   }
   if (c.access_key.empty()) {
     if (profile_named && !cred_sec && !conf_sec)
-      throw Error("AWS profile '" + cfg.profile + "' (from AWS_PROFILE) not found in " + cred_path + " or " +
-                  conf_path);
-    throw Error("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and "
-                "AWS_SESSION_TOKEN for temporary credentials), or run `aws configure` to write " +
-                cred_path + " (profile '" + cfg.profile + "', chosen by AWS_PROFILE)");
+      throw Error("AWS profile '" + cfg.profile + "' (from AWS_PROFILE) not found in " + cred_path +
+                  " or " + conf_path);
+    throw Error(
+        "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and "
+        "AWS_SESSION_TOKEN for temporary credentials), or run `aws configure` to write " +
+        cred_path + " (profile '" + cfg.profile + "', chosen by AWS_PROFILE)");
   }
 
-  cfg.region = env_or(env, "AWS_REGION", env_or(env, "AWS_DEFAULT_REGION", get(conf_sec, "region")));
+  cfg.region =
+      env_or(env, "AWS_REGION", env_or(env, "AWS_DEFAULT_REGION", get(conf_sec, "region")));
   if (cfg.region.empty()) cfg.region = fallback_region;
 
   const std::string common = env_or(env, "AWS_ENDPOINT_URL", get(conf_sec, "endpoint_url"));
@@ -108,8 +115,10 @@ std::string endpoint_for(const std::string& override_url, const std::string& ser
                          const std::string& region) {
   if (!override_url.empty()) return override_url;
   if (region.empty())
-    throw Error("no AWS region configured: set AWS_REGION (or AWS_DEFAULT_REGION), `region` in ~/.aws/config, "
-                "or `use <region>`");
+    throw Error(
+        "no AWS region configured: set AWS_REGION (or AWS_DEFAULT_REGION), `region` in "
+        "~/.aws/config, "
+        "or `use <region>`");
   std::string host = service + "." + region + ".amazonaws.com";
   if (region.rfind("cn-", 0) == 0) host += ".cn";
   return "https://" + host;

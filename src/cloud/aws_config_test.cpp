@@ -41,7 +41,8 @@ class AwsConfigTest : public ::testing::Test {
 };
 
 TEST_F(AwsConfigTest, EnvironmentWinsOverFiles) {
-  write(".aws/credentials", "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = FILESECRET\n");
+  write(".aws/credentials",
+        "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = FILESECRET\n");
   env_["AWS_ACCESS_KEY_ID"] = "ENVKEY";
   env_["AWS_SECRET_ACCESS_KEY"] = "ENVSECRET";
   env_["AWS_SESSION_TOKEN"] = "ENVTOKEN";
@@ -66,8 +67,9 @@ TEST_F(AwsConfigTest, DefaultProfileFromCredentialsFile) {
 }
 
 TEST_F(AwsConfigTest, ProfileFromAwsProfileWithConfigRegion) {
-  write(".aws/credentials", "[default]\naws_access_key_id=D\naws_secret_access_key=DS\n"
-                            "[work]\naws_access_key_id=W\naws_secret_access_key=WS\n");
+  write(".aws/credentials",
+        "[default]\naws_access_key_id=D\naws_secret_access_key=DS\n"
+        "[work]\naws_access_key_id=W\naws_secret_access_key=WS\n");
   write(".aws/config", "[default]\nregion = us-east-1\n[profile work]\nregion = eu-west-3\n");
   env_["AWS_PROFILE"] = "work";
   AwsConfig c = resolve("ap-south-1");
@@ -76,7 +78,8 @@ TEST_F(AwsConfigTest, ProfileFromAwsProfileWithConfigRegion) {
 }
 
 TEST_F(AwsConfigTest, CredentialsInConfigFileProfileSection) {
-  write(".aws/config", "[profile cfgonly]\naws_access_key_id=C\naws_secret_access_key=CS\nregion=sa-east-1\n");
+  write(".aws/config",
+        "[profile cfgonly]\naws_access_key_id=C\naws_secret_access_key=CS\nregion=sa-east-1\n");
   env_["AWS_PROFILE"] = "cfgonly";
   AwsConfig c = resolve();
   EXPECT_EQ(c.creds.access_key, "C");
@@ -115,7 +118,8 @@ TEST_F(AwsConfigTest, EndpointOverrides) {
   env_["AWS_SECRET_ACCESS_KEY"] = "S";
   AwsConfig none = resolve("us-east-1");
   EXPECT_EQ(none.ec2_endpoint, "");
-  EXPECT_EQ(endpoint_for(none.ec2_endpoint, "ec2", "eu-west-1"), "https://ec2.eu-west-1.amazonaws.com");
+  EXPECT_EQ(endpoint_for(none.ec2_endpoint, "ec2", "eu-west-1"),
+            "https://ec2.eu-west-1.amazonaws.com");
   env_["AWS_ENDPOINT_URL"] = "http://127.0.0.1:5000";
   AwsConfig common = resolve();
   EXPECT_EQ(common.ec2_endpoint, "http://127.0.0.1:5000");
@@ -160,7 +164,8 @@ TEST_F(AwsConfigTest, UnknownProfileIsNamed) {
 
 TEST(Ini, NestedValuesAndCommentsIgnored) {
   ini::Sections s = ini::parse(
-      "[profile a]\n; c\nregion = x\ns3 =\n  region = nested\n  max = 1\nkey=v = w\n[broken\nz=1\n");
+      "[profile a]\n; c\nregion = x\ns3 =\n  region = nested\n  max = 1\nkey=v = "
+      "w\n[broken\nz=1\n");
   ASSERT_EQ(s.count("profile a"), 1u);
   EXPECT_EQ(s["profile a"]["region"], "x");
   EXPECT_EQ(s["profile a"]["s3"], "");

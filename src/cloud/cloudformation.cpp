@@ -37,7 +37,9 @@ TemplateInfo template_info(const pugi::xml_node& response) {
   return t;
 }
 
-std::string stack_id(const pugi::xml_node& response) { return result(response).child_value("StackId"); }
+std::string stack_id(const pugi::xml_node& response) {
+  return result(response).child_value("StackId");
+}
 
 std::string stacks(const pugi::xml_node& response, std::vector<Stack>* out) {
   pugi::xml_node r = result(response);
@@ -84,7 +86,8 @@ TemplateInfo CloudFormation::validate_template(const std::string& body) {
   return cfn_parse::template_info(r->root());
 }
 
-std::string CloudFormation::create_stack(const std::string& name, const std::string& body, const KeyValues& tags) {
+std::string CloudFormation::create_stack(const std::string& name, const std::string& body,
+                                         const KeyValues& tags) {
   Params p{{"StackName", name}, {"TemplateBody", body}};
   for (size_t i = 0; i < tags.size(); ++i) {
     p.emplace_back("Tags.member." + std::to_string(i + 1) + ".Key", tags[i].first);
@@ -116,7 +119,8 @@ std::optional<Stack> CloudFormation::find_stack(const std::string& name) {
     return s.front();
   } catch (const AwsError& e) {
     // A missing stack is a ValidationError "Stack with id X does not exist", not a distinct code.
-    if (e.code == "ValidationError" && std::string_view(e.what()).find("does not exist") != std::string_view::npos)
+    if (e.code == "ValidationError" &&
+        std::string_view(e.what()).find("does not exist") != std::string_view::npos)
       return std::nullopt;
     throw;
   }
@@ -135,6 +139,8 @@ std::vector<StackEvent> CloudFormation::describe_stack_events(const std::string&
   return out;
 }
 
-void CloudFormation::delete_stack(const std::string& name) { q_.call("DeleteStack", {{"StackName", name}}); }
+void CloudFormation::delete_stack(const std::string& name) {
+  q_.call("DeleteStack", {{"StackName", name}});
+}
 
 }  // namespace dust::cloud

@@ -38,7 +38,8 @@ namespace cfn_parse {
 TemplateInfo template_info(const pugi::xml_node& response);
 std::string stack_id(const pugi::xml_node& response);
 std::string stacks(const pugi::xml_node& response, std::vector<Stack>* out);
-std::string stack_events(const pugi::xml_node& response, std::vector<StackEvent>* out);  // API order
+std::string stack_events(const pugi::xml_node& response,
+                         std::vector<StackEvent>* out);  // API order
 }  // namespace cfn_parse
 
 }  // namespace dust::cloud

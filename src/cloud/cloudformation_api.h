@@ -1,5 +1,5 @@
-// The CloudFormation calls dust makes, as an interface: the Query API client (cloudformation.h) and an
-// in-memory fake (fake_cloudformation.h) for tests without the network.
+// The CloudFormation calls dust makes, as an interface: the Query API client (cloudformation.h) and
+// an in-memory fake (fake_cloudformation.h) for tests without the network.
 #pragma once
 #include <optional>
 #include <string>
@@ -13,11 +13,11 @@ using KeyValues = std::vector<std::pair<std::string, std::string>>;
 struct Stack {
   std::string name;
   std::string id;
-  std::string status;         // CREATE_IN_PROGRESS, CREATE_COMPLETE, ROLLBACK_COMPLETE, ...
+  std::string status;  // CREATE_IN_PROGRESS, CREATE_COMPLETE, ROLLBACK_COMPLETE, ...
   std::string status_reason;
   std::string creation_time;
   KeyValues tags;
-  KeyValues outputs;          // OutputKey → OutputValue
+  KeyValues outputs;  // OutputKey → OutputValue
 };
 
 struct StackEvent {
@@ -46,7 +46,8 @@ class CloudFormationApi {
                                    const KeyValues& tags = {}) = 0;
   virtual std::vector<Stack> describe_stacks(const std::string& name = "") = 0;  // "" = every stack
   virtual std::optional<Stack> find_stack(const std::string& name) = 0;  // nullopt: no such stack
-  virtual std::vector<StackEvent> describe_stack_events(const std::string& name) = 0;  // oldest first
+  virtual std::vector<StackEvent> describe_stack_events(
+      const std::string& name) = 0;  // oldest first
   virtual void delete_stack(const std::string& name) = 0;
 };
 

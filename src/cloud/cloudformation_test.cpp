@@ -1,4 +1,5 @@
-// CloudFormation response parsing on sample documents (shapes as AWS documents them and moto returns).
+// CloudFormation response parsing on sample documents (shapes as AWS documents them and moto
+// returns).
 #include "cloud/cloudformation.h"
 
 #include <gtest/gtest.h>
@@ -13,7 +14,8 @@ pugi::xml_document load(const char* xml) {
 }
 
 TEST(CfnParse, ValidateTemplate) {
-  auto d = load(R"(<ValidateTemplateResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+  auto d =
+      load(R"(<ValidateTemplateResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
     <ValidateTemplateResult><Description>dust cluster</Description><Parameters>
       <member><ParameterKey>KeyName</ParameterKey><NoEcho>false</NoEcho></member>
       <member><ParameterKey>Ami</ParameterKey></member></Parameters><Capabilities/></ValidateTemplateResult>
@@ -24,9 +26,12 @@ TEST(CfnParse, ValidateTemplate) {
 }
 
 TEST(CfnParse, CreateStackId) {
-  auto d = load("<CreateStackResponse><CreateStackResult><StackId>arn:aws:cloudformation:us-east-1:1:stack/s1/abc"
-                "</StackId></CreateStackResult></CreateStackResponse>");
-  EXPECT_EQ(cfn_parse::stack_id(d.document_element()), "arn:aws:cloudformation:us-east-1:1:stack/s1/abc");
+  auto d = load(
+      "<CreateStackResponse><CreateStackResult><StackId>arn:aws:cloudformation:us-east-1:1:stack/"
+      "s1/abc"
+      "</StackId></CreateStackResult></CreateStackResponse>");
+  EXPECT_EQ(cfn_parse::stack_id(d.document_element()),
+            "arn:aws:cloudformation:us-east-1:1:stack/s1/abc");
 }
 
 TEST(CfnParse, DescribeStacks) {

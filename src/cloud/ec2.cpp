@@ -34,7 +34,8 @@ Nodes Ec2::describe_instances(const std::vector<Filter>& filters) {
   return out;
 }
 
-std::vector<StateChange> Ec2::change_state(const std::string& action, const std::vector<std::string>& ids) {
+std::vector<StateChange> Ec2::change_state(const std::string& action,
+                                           const std::vector<std::string>& ids) {
   if (ids.empty()) return {};
   Params p;
   add_list(p, "InstanceId", ids);
@@ -69,7 +70,8 @@ void Ec2::delete_tags(const std::vector<std::string>& ids, const std::vector<std
   if (ids.empty() || keys.empty()) return;
   Params p;
   add_list(p, "ResourceId", ids);
-  for (size_t i = 0; i < keys.size(); ++i) p.emplace_back("Tag." + std::to_string(i + 1) + ".Key", keys[i]);
+  for (size_t i = 0; i < keys.size(); ++i)
+    p.emplace_back("Tag." + std::to_string(i + 1) + ".Key", keys[i]);
   q_.call("DeleteTags", p);
 }
 
@@ -86,7 +88,8 @@ std::vector<SecurityGroup> Ec2::describe_security_groups(const std::vector<std::
     Params p;
     add_list(p, "GroupId", ids);
     add_filters(p, filters);
-    if (ids.empty()) p.emplace_back("MaxResults", "1000");  // the API refuses MaxResults with GroupIds
+    if (ids.empty())
+      p.emplace_back("MaxResults", "1000");  // the API refuses MaxResults with GroupIds
     if (!token.empty()) p.emplace_back("NextToken", token);
     auto r = q_.call("DescribeSecurityGroups", p);
     token = ec2_parse::security_groups(r->root(), &out);
@@ -103,9 +106,11 @@ Params Ec2::ingress_params(const std::string& group_id, const IpPermission& rule
   for (size_t i = 0; i < rule.cidrs.size(); ++i)
     p.emplace_back("IpPermissions.1.IpRanges." + std::to_string(i + 1) + ".CidrIp", rule.cidrs[i]);
   for (size_t i = 0; i < rule.ipv6_cidrs.size(); ++i)
-    p.emplace_back("IpPermissions.1.Ipv6Ranges." + std::to_string(i + 1) + ".CidrIpv6", rule.ipv6_cidrs[i]);
+    p.emplace_back("IpPermissions.1.Ipv6Ranges." + std::to_string(i + 1) + ".CidrIpv6",
+                   rule.ipv6_cidrs[i]);
   for (size_t i = 0; i < rule.source_groups.size(); ++i)
-    p.emplace_back("IpPermissions.1.Groups." + std::to_string(i + 1) + ".GroupId", rule.source_groups[i]);
+    p.emplace_back("IpPermissions.1.Groups." + std::to_string(i + 1) + ".GroupId",
+                   rule.source_groups[i]);
   return p;
 }
 

@@ -21,19 +21,21 @@ class Ec2 : public Ec2Api {
   const std::string& region() const override { return region_; }
   const std::string& endpoint() const override { return q_.endpoint(); }
 
-  // All pages (NextToken). Node::name from the Name tag; every other Node field filled from the API.
+  // All pages (NextToken). Node::name from the Name tag; every other Node field filled from the
+  // API.
   Nodes describe_instances(const std::vector<Filter>& filters = {}) override;
   std::vector<StateChange> start_instances(const std::vector<std::string>& ids) override;
   std::vector<StateChange> stop_instances(const std::vector<std::string>& ids) override;
   std::vector<StateChange> terminate_instances(const std::vector<std::string>& ids) override;
   void create_tags(const std::vector<std::string>& ids,
                    const std::vector<std::pair<std::string, std::string>>& tags) override;
-  void delete_tags(const std::vector<std::string>& ids, const std::vector<std::string>& keys) override;
+  void delete_tags(const std::vector<std::string>& ids,
+                   const std::vector<std::string>& keys) override;
   std::vector<std::string> describe_regions() override;
 
   // Security groups (issue 5). No ids and no filters = every group of the region (all pages).
-  std::vector<SecurityGroup> describe_security_groups(const std::vector<std::string>& ids = {},
-                                                     const std::vector<Filter>& filters = {}) override;
+  std::vector<SecurityGroup> describe_security_groups(
+      const std::vector<std::string>& ids = {}, const std::vector<Filter>& filters = {}) override;
   void authorize_ingress(const std::string& group_id, const IpPermission& rule) override;
   void revoke_ingress(const std::string& group_id, const IpPermission& rule) override;
 
@@ -42,7 +44,8 @@ class Ec2 : public Ec2Api {
   static void add_filters(Params& p, const std::vector<Filter>& filters);
 
  private:
-  std::vector<StateChange> change_state(const std::string& action, const std::vector<std::string>& ids);
+  std::vector<StateChange> change_state(const std::string& action,
+                                        const std::vector<std::string>& ids);
 
   AwsConfig cfg_;
   std::string region_;

@@ -1,5 +1,6 @@
-// The EC2 calls dust makes, as an interface: the Query API client (ec2.h) implements it for real, and
-// FakeEc2 (fake_ec2.h) in memory, so commands can be tested without the network (ninja's DiskInterface).
+// The EC2 calls dust makes, as an interface: the Query API client (ec2.h) implements it for real,
+// and FakeEc2 (fake_ec2.h) in memory, so commands can be tested without the network (ninja's
+// DiskInterface).
 #pragma once
 #include <string>
 #include <utility>
@@ -23,12 +24,13 @@ class Ec2Api {
   virtual std::vector<StateChange> terminate_instances(const std::vector<std::string>& ids) = 0;
   virtual void create_tags(const std::vector<std::string>& ids,
                            const std::vector<std::pair<std::string, std::string>>& tags) = 0;
-  virtual void delete_tags(const std::vector<std::string>& ids, const std::vector<std::string>& keys) = 0;
+  virtual void delete_tags(const std::vector<std::string>& ids,
+                           const std::vector<std::string>& keys) = 0;
   virtual std::vector<std::string> describe_regions() = 0;
 
   // No ids and no filters = every group of the region (all pages).
-  virtual std::vector<SecurityGroup> describe_security_groups(const std::vector<std::string>& ids = {},
-                                                             const std::vector<Filter>& filters = {}) = 0;
+  virtual std::vector<SecurityGroup> describe_security_groups(
+      const std::vector<std::string>& ids = {}, const std::vector<Filter>& filters = {}) = 0;
   virtual void authorize_ingress(const std::string& group_id, const IpPermission& rule) = 0;
   virtual void revoke_ingress(const std::string& group_id, const IpPermission& rule) = 0;
 };

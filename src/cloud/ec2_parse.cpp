@@ -31,21 +31,35 @@ Node instance(const pugi::xml_node& item) {
   // One pass over the children instead of a lookup per field.
   for (pugi::xml_node c = item.first_child(); c; c = c.next_sibling()) {
     const sv name = c.name();
-    if (name == "instanceId") n.id = c.child_value();
-    else if (name == "imageId") n.image = c.child_value();
-    else if (name == "instanceState") n.state = c.child_value("name");
-    else if (name == "privateDnsName") n.private_dns = c.child_value();
-    else if (name == "dnsName") n.public_dns = c.child_value();
-    else if (name == "keyName") n.key_name = c.child_value();
-    else if (name == "instanceType") n.instance_type = c.child_value();
-    else if (name == "launchTime") n.launch_time = c.child_value();
-    else if (name == "placement") n.az = c.child_value("availabilityZone");
-    else if (name == "subnetId") n.subnet = c.child_value();
-    else if (name == "vpcId") n.vpc = c.child_value();
-    else if (name == "privateIpAddress") n.private_ip = c.child_value();
-    else if (name == "ipAddress") n.public_ip = c.child_value();
+    if (name == "instanceId")
+      n.id = c.child_value();
+    else if (name == "imageId")
+      n.image = c.child_value();
+    else if (name == "instanceState")
+      n.state = c.child_value("name");
+    else if (name == "privateDnsName")
+      n.private_dns = c.child_value();
+    else if (name == "dnsName")
+      n.public_dns = c.child_value();
+    else if (name == "keyName")
+      n.key_name = c.child_value();
+    else if (name == "instanceType")
+      n.instance_type = c.child_value();
+    else if (name == "launchTime")
+      n.launch_time = c.child_value();
+    else if (name == "placement")
+      n.az = c.child_value("availabilityZone");
+    else if (name == "subnetId")
+      n.subnet = c.child_value();
+    else if (name == "vpcId")
+      n.vpc = c.child_value();
+    else if (name == "privateIpAddress")
+      n.private_ip = c.child_value();
+    else if (name == "ipAddress")
+      n.public_ip = c.child_value();
     else if (name == "groupSet") {
-      for (pugi::xml_node g = c.first_child(); g; g = g.next_sibling()) n.groups.emplace_back(g.child_value("groupId"));
+      for (pugi::xml_node g = c.first_child(); g; g = g.next_sibling())
+        n.groups.emplace_back(g.child_value("groupId"));
     } else if (name == "tagSet") {
       read_tags(c, &n.tags);
     } else if (name == "networkInterfaceSet") {
@@ -58,7 +72,8 @@ Node instance(const pugi::xml_node& item) {
     for (pugi::xml_node eni = eni_set.first_child(); eni; eni = eni.next_sibling())
       for (pugi::xml_node g = eni.child("groupSet").first_child(); g; g = g.next_sibling()) {
         std::string id = g.child_value("groupId");
-        if (std::find(n.groups.begin(), n.groups.end(), id) == n.groups.end()) n.groups.push_back(std::move(id));
+        if (std::find(n.groups.begin(), n.groups.end(), id) == n.groups.end())
+          n.groups.push_back(std::move(id));
       }
   }
   // The Name tag's key is matched case-insensitively ("Name" or "name"); the first one wins.
@@ -71,15 +86,18 @@ Node instance(const pugi::xml_node& item) {
 }
 
 std::string instances(const pugi::xml_node& response, Nodes* out) {
-  for (pugi::xml_node res = response.child("reservationSet").first_child(); res; res = res.next_sibling())
-    for (pugi::xml_node item = res.child("instancesSet").first_child(); item; item = item.next_sibling())
+  for (pugi::xml_node res = response.child("reservationSet").first_child(); res;
+       res = res.next_sibling())
+    for (pugi::xml_node item = res.child("instancesSet").first_child(); item;
+         item = item.next_sibling())
       out->push_back(instance(item));
   return response.child_value("nextToken");
 }
 
 std::vector<StateChange> state_changes(const pugi::xml_node& response) {
   std::vector<StateChange> out;
-  for (pugi::xml_node item = response.child("instancesSet").first_child(); item; item = item.next_sibling())
+  for (pugi::xml_node item = response.child("instancesSet").first_child(); item;
+       item = item.next_sibling())
     out.push_back({item.child_value("instanceId"), item.child("previousState").child_value("name"),
                    item.child("currentState").child_value("name")});
   return out;
@@ -87,13 +105,15 @@ std::vector<StateChange> state_changes(const pugi::xml_node& response) {
 
 std::vector<std::string> regions(const pugi::xml_node& response) {
   std::vector<std::string> out;
-  for (pugi::xml_node item = response.child("regionInfo").first_child(); item; item = item.next_sibling())
+  for (pugi::xml_node item = response.child("regionInfo").first_child(); item;
+       item = item.next_sibling())
     out.emplace_back(item.child_value("regionName"));
   return out;
 }
 
 std::string security_groups(const pugi::xml_node& response, std::vector<SecurityGroup>* out) {
-  for (pugi::xml_node item = response.child("securityGroupInfo").first_child(); item; item = item.next_sibling()) {
+  for (pugi::xml_node item = response.child("securityGroupInfo").first_child(); item;
+       item = item.next_sibling()) {
     SecurityGroup g;
     g.id = item.child_value("groupId");
     g.name = item.child_value("groupName");

@@ -2,7 +2,6 @@
 #include "cloud/ec2_parse.h"
 
 #include <gtest/gtest.h>
-
 #include <time.h>
 
 #include <cstdio>
@@ -71,12 +70,14 @@ TEST(Ec2Parse, InstanceFillsEveryField) {
   EXPECT_EQ(n.groups, (std::vector<std::string>{"sg-aa", "sg-bb"}));
   ASSERT_EQ(n.tags.size(), 3u);
   EXPECT_EQ(n.tags[0], (std::pair<std::string, std::string>{"env", "prod"}));
-  EXPECT_EQ(n.tags[2], (std::pair<std::string, std::string>{"aws:cloudformation:stack-name", "nano1"}));
+  EXPECT_EQ(n.tags[2],
+            (std::pair<std::string, std::string>{"aws:cloudformation:stack-name", "nano1"}));
 }
 
 TEST(Ec2Parse, MissingOptionalFieldsStayEmpty) {
-  auto d = load("<item><instanceId>i-1</instanceId><instanceState><name>stopped</name></instanceState>"
-                "<dnsName/><tagSet><item><key>Other</key><value>x</value></item></tagSet></item>");
+  auto d = load(
+      "<item><instanceId>i-1</instanceId><instanceState><name>stopped</name></instanceState>"
+      "<dnsName/><tagSet><item><key>Other</key><value>x</value></item></tagSet></item>");
   Node n = instance(d.document_element());
   EXPECT_EQ(n.id, "i-1");
   EXPECT_EQ(n.state, "stopped");
@@ -87,10 +88,12 @@ TEST(Ec2Parse, MissingOptionalFieldsStayEmpty) {
 }
 
 std::string page(int reservations, int per_reservation, const std::string& token) {
-  std::string xml = "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
-                    "<requestId>r</requestId><reservationSet>";
+  std::string xml =
+      "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+      "<requestId>r</requestId><reservationSet>";
   for (int r = 0; r < reservations; ++r) {
-    xml += "<item><reservationId>r-" + std::to_string(r) + "</reservationId><ownerId>1</ownerId><groupSet/><instancesSet>";
+    xml += "<item><reservationId>r-" + std::to_string(r) +
+           "</reservationId><ownerId>1</ownerId><groupSet/><instancesSet>";
     for (int i = 0; i < per_reservation; ++i) xml += kInstance;
     xml += "</instancesSet></item>";
   }
@@ -112,40 +115,70 @@ TEST(Ec2Parse, PagesAppendAndReturnToken) {
   EXPECT_EQ(nodes.size(), 7u);
 }
 
-// An instance as moto 5 returns it (whitespace-free, every field AWS has): the realistic size, ~3 KB.
+// An instance as moto 5 returns it (whitespace-free, every field AWS has): the realistic size, ~3
+// KB.
 const char* kMotoInstance =
-    "<item><architecture>x86_64</architecture><blockDeviceMapping><item><deviceName>/dev/sda1</deviceName><ebs>"
-    "<attachTime>2026-11-25T12:09:50.000Z</attachTime><deleteOnTermination>true</deleteOnTermination><status>"
-    "attached</status><volumeId>vol-30d8be2d606ee1686</volumeId></ebs></item></blockDeviceMapping><clientToken>"
-    "011666e1-b8ac-4674-9dcf-a57abaf7ded9</clientToken><ebsOptimized>false</ebsOptimized><hypervisor>xen"
-    "</hypervisor><networkInterfaceSet><item><association><ipOwnerId>123456789012</ipOwnerId><publicDnsName>"
-    "ip-54-214-108-42.ec2.internal</publicDnsName><publicIp>54.214.108.42</publicIp></association><attachment>"
-    "<attachTime>2026-11-25T12:09:50.000Z</attachTime><attachmentId>eni-attach-63af63c0fd497c63e</attachmentId>"
-    "<deleteOnTermination>false</deleteOnTermination><deviceIndex>0</deviceIndex><status>attached</status>"
-    "<networkCardIndex>0</networkCardIndex></attachment><description>Primary network interface</description>"
-    "<groupSet><item><groupId>sg-bf50a97517daea972</groupId><groupName>default</groupName></item></groupSet>"
-    "<ipv6AddressesSet/><macAddress>02:00:00:19:3c:0a</macAddress><networkInterfaceId>eni-17988a11cae301549"
-    "</networkInterfaceId><ownerId>123456789012</ownerId><privateDnsName>ip-10-55-223-54.ec2.internal"
-    "</privateDnsName><privateIpAddress>10.55.223.54</privateIpAddress><privateIpAddressesSet><item><association>"
-    "<ipOwnerId>123456789012</ipOwnerId><publicDnsName>ip-54-214-108-42.ec2.internal</publicDnsName><publicIp>"
+    "<item><architecture>x86_64</architecture><blockDeviceMapping><item><deviceName>/dev/sda1</"
+    "deviceName><ebs>"
+    "<attachTime>2026-11-25T12:09:50.000Z</attachTime><deleteOnTermination>true</"
+    "deleteOnTermination><status>"
+    "attached</status><volumeId>vol-30d8be2d606ee1686</volumeId></ebs></item></"
+    "blockDeviceMapping><clientToken>"
+    "011666e1-b8ac-4674-9dcf-a57abaf7ded9</clientToken><ebsOptimized>false</"
+    "ebsOptimized><hypervisor>xen"
+    "</hypervisor><networkInterfaceSet><item><association><ipOwnerId>123456789012</"
+    "ipOwnerId><publicDnsName>"
+    "ip-54-214-108-42.ec2.internal</publicDnsName><publicIp>54.214.108.42</publicIp></"
+    "association><attachment>"
+    "<attachTime>2026-11-25T12:09:50.000Z</attachTime><attachmentId>eni-attach-63af63c0fd497c63e</"
+    "attachmentId>"
+    "<deleteOnTermination>false</deleteOnTermination><deviceIndex>0</deviceIndex><status>attached</"
+    "status>"
+    "<networkCardIndex>0</networkCardIndex></attachment><description>Primary network "
+    "interface</description>"
+    "<groupSet><item><groupId>sg-bf50a97517daea972</groupId><groupName>default</groupName></item></"
+    "groupSet>"
+    "<ipv6AddressesSet/><macAddress>02:00:00:19:3c:0a</"
+    "macAddress><networkInterfaceId>eni-17988a11cae301549"
+    "</networkInterfaceId><ownerId>123456789012</"
+    "ownerId><privateDnsName>ip-10-55-223-54.ec2.internal"
+    "</privateDnsName><privateIpAddress>10.55.223.54</"
+    "privateIpAddress><privateIpAddressesSet><item><association>"
+    "<ipOwnerId>123456789012</ipOwnerId><publicDnsName>ip-54-214-108-42.ec2.internal</"
+    "publicDnsName><publicIp>"
     "54.214.108.42</publicIp></association><primary>true</primary><privateIpAddress>10.55.223.54"
-    "</privateIpAddress></item></privateIpAddressesSet><sourceDestCheck>true</sourceDestCheck><status>in-use"
-    "</status><subnetId>subnet-7962e401d1275f454</subnetId><vpcId>vpc-8c65cefd58ed69d74</vpcId><interfaceType>"
-    "interface</interfaceType></item></networkInterfaceSet><rootDeviceName>/dev/sda1</rootDeviceName>"
-    "<rootDeviceType>ebs</rootDeviceType><groupSet/><sourceDestCheck>true</sourceDestCheck><sriovNetSupport>"
-    "simple</sriovNetSupport><stateReason><code/><message/></stateReason><tagSet><item><key>Name</key><value>"
-    "worker</value></item><item><key>env</key><value>bench</value></item></tagSet><virtualizationType>hvm"
-    "</virtualizationType><hibernationOptions/><metadataOptions><state>applied</state><httpTokens>optional"
-    "</httpTokens><httpPutResponseHopLimit>1</httpPutResponseHopLimit><httpEndpoint>enabled</httpEndpoint>"
-    "<httpProtocolIpv6>disabled</httpProtocolIpv6><instanceMetadataTags>disabled</instanceMetadataTags>"
+    "</privateIpAddress></item></privateIpAddressesSet><sourceDestCheck>true</"
+    "sourceDestCheck><status>in-use"
+    "</status><subnetId>subnet-7962e401d1275f454</subnetId><vpcId>vpc-8c65cefd58ed69d74</"
+    "vpcId><interfaceType>"
+    "interface</interfaceType></item></networkInterfaceSet><rootDeviceName>/dev/sda1</"
+    "rootDeviceName>"
+    "<rootDeviceType>ebs</rootDeviceType><groupSet/><sourceDestCheck>true</"
+    "sourceDestCheck><sriovNetSupport>"
+    "simple</sriovNetSupport><stateReason><code/><message/></stateReason><tagSet><item><key>Name</"
+    "key><value>"
+    "worker</value></item><item><key>env</key><value>bench</value></item></"
+    "tagSet><virtualizationType>hvm"
+    "</virtualizationType><hibernationOptions/><metadataOptions><state>applied</"
+    "state><httpTokens>optional"
+    "</httpTokens><httpPutResponseHopLimit>1</httpPutResponseHopLimit><httpEndpoint>enabled</"
+    "httpEndpoint>"
+    "<httpProtocolIpv6>disabled</httpProtocolIpv6><instanceMetadataTags>disabled</"
+    "instanceMetadataTags>"
     "</metadataOptions><instanceId>i-4500d332648d7a383</instanceId><imageId>ami-12c6146b</imageId>"
     "<instanceState><code>16</code><name>running</name></instanceState><privateDnsName>"
-    "ip-10-55-223-54.ec2.internal</privateDnsName><dnsName>ec2-54-214-108-42.compute-1.amazonaws.com</dnsName>"
-    "<reason/><keyName>k</keyName><amiLaunchIndex>0</amiLaunchIndex><productCodes/><instanceType>t2.nano"
-    "</instanceType><launchTime>2026-11-25T12:09:50.000Z</launchTime><placement><groupName/><tenancy>default"
-    "</tenancy><availabilityZone>us-east-1a</availabilityZone></placement><platform>windows</platform>"
-    "<monitoring><state>disabled</state></monitoring><subnetId>subnet-7962e401d1275f454</subnetId><vpcId>"
-    "vpc-8c65cefd58ed69d74</vpcId><privateIpAddress>10.55.223.54</privateIpAddress><ipAddress>54.214.108.42"
+    "ip-10-55-223-54.ec2.internal</"
+    "privateDnsName><dnsName>ec2-54-214-108-42.compute-1.amazonaws.com</dnsName>"
+    "<reason/><keyName>k</keyName><amiLaunchIndex>0</amiLaunchIndex><productCodes/"
+    "><instanceType>t2.nano"
+    "</instanceType><launchTime>2026-11-25T12:09:50.000Z</launchTime><placement><groupName/"
+    "><tenancy>default"
+    "</tenancy><availabilityZone>us-east-1a</availabilityZone></placement><platform>windows</"
+    "platform>"
+    "<monitoring><state>disabled</state></monitoring><subnetId>subnet-7962e401d1275f454</"
+    "subnetId><vpcId>"
+    "vpc-8c65cefd58ed69d74</vpcId><privateIpAddress>10.55.223.54</"
+    "privateIpAddress><ipAddress>54.214.108.42"
     "</ipAddress></item>";
 
 TEST(Ec2Parse, MotoShapedInstanceTakesGroupsFromInterfaces) {
@@ -175,12 +208,13 @@ TEST(Ec2Parse, TwoThousandInstances) {
 }
 
 TEST(Ec2Parse, StateChanges) {
-  auto d = load("<TerminateInstancesResponse><requestId>x</requestId><instancesSet>"
-                "<item><instanceId>i-1</instanceId><currentState><code>32</code><name>shutting-down</name>"
-                "</currentState><previousState><code>16</code><name>running</name></previousState></item>"
-                "<item><instanceId>i-2</instanceId><currentState><name>stopping</name></currentState>"
-                "<previousState><name>stopped</name></previousState></item></instancesSet>"
-                "</TerminateInstancesResponse>");
+  auto d = load(
+      "<TerminateInstancesResponse><requestId>x</requestId><instancesSet>"
+      "<item><instanceId>i-1</instanceId><currentState><code>32</code><name>shutting-down</name>"
+      "</currentState><previousState><code>16</code><name>running</name></previousState></item>"
+      "<item><instanceId>i-2</instanceId><currentState><name>stopping</name></currentState>"
+      "<previousState><name>stopped</name></previousState></item></instancesSet>"
+      "</TerminateInstancesResponse>");
   auto c = state_changes(d.document_element());
   ASSERT_EQ(c.size(), 2u);
   EXPECT_EQ(c[0].id, "i-1");
@@ -191,9 +225,11 @@ TEST(Ec2Parse, StateChanges) {
 }
 
 TEST(Ec2Parse, Regions) {
-  auto d = load("<DescribeRegionsResponse><regionInfo>"
-                "<item><regionName>eu-west-1</regionName><regionEndpoint>ec2.eu-west-1.amazonaws.com</regionEndpoint></item>"
-                "<item><regionName>us-east-1</regionName></item></regionInfo></DescribeRegionsResponse>");
+  auto d = load(
+      "<DescribeRegionsResponse><regionInfo>"
+      "<item><regionName>eu-west-1</regionName><regionEndpoint>ec2.eu-west-1.amazonaws.com</"
+      "regionEndpoint></item>"
+      "<item><regionName>us-east-1</regionName></item></regionInfo></DescribeRegionsResponse>");
   EXPECT_EQ(regions(d.document_element()), (std::vector<std::string>{"eu-west-1", "us-east-1"}));
 }
 

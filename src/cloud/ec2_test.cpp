@@ -11,8 +11,9 @@ using P = std::pair<std::string, std::string>;
 TEST(Ec2Params, Filters) {
   Params p;
   Ec2::add_filters(p, {{"tag:Name", {"web*", "db"}}, {"instance-state-name", {"running"}}});
-  EXPECT_EQ(p, (Params{P{"Filter.1.Name", "tag:Name"}, P{"Filter.1.Value.1", "web*"}, P{"Filter.1.Value.2", "db"},
-                       P{"Filter.2.Name", "instance-state-name"}, P{"Filter.2.Value.1", "running"}}));
+  EXPECT_EQ(p, (Params{P{"Filter.1.Name", "tag:Name"}, P{"Filter.1.Value.1", "web*"},
+                       P{"Filter.1.Value.2", "db"}, P{"Filter.2.Name", "instance-state-name"},
+                       P{"Filter.2.Value.1", "running"}}));
 }
 
 TEST(Ec2Params, IngressWithCidrsAndGroups) {

@@ -22,7 +22,7 @@ struct IpPermission {
   std::string protocol;
   int from_port = -1;
   int to_port = -1;
-  std::vector<std::string> cidrs;          // IPv4 CIDRs
+  std::vector<std::string> cidrs;  // IPv4 CIDRs
   std::vector<std::string> ipv6_cidrs;
   std::vector<std::string> source_groups;  // security group ids
 };

@@ -16,7 +16,8 @@ AwsError validation(const std::string& msg) {
 
 nlohmann::json parse_template(const std::string& body) {
   nlohmann::json t = nlohmann::json::parse(body, nullptr, false);
-  if (t.is_discarded() || !t.is_object()) throw validation("Template format error: JSON not well-formed");
+  if (t.is_discarded() || !t.is_object())
+    throw validation("Template format error: JSON not well-formed");
   if (!t.contains("Resources") || !t["Resources"].is_object() || t["Resources"].empty())
     throw validation("Template format error: At least one Resources member must be defined.");
   return t;
@@ -30,7 +31,8 @@ FakeCloudFormation::FakeCloudFormation(std::string region, FakeEc2* ec2)
 TemplateInfo FakeCloudFormation::validate_template(const std::string& body) {
   nlohmann::json t = parse_template(body);
   TemplateInfo info;
-  if (t.contains("Description") && t["Description"].is_string()) info.description = t["Description"];
+  if (t.contains("Description") && t["Description"].is_string())
+    info.description = t["Description"];
   if (t.contains("Parameters") && t["Parameters"].is_object())
     for (const auto& [k, v] : t["Parameters"].items()) info.parameters.push_back(k);
   return info;
@@ -40,8 +42,9 @@ std::string FakeCloudFormation::create_stack(const std::string& name, const std:
                                              const KeyValues& tags) {
   nlohmann::json t = parse_template(body);
   if (stacks.count(name))
-    throw AwsError("AlreadyExistsException", 400,
-                   fmt::format("AWS error AlreadyExistsException: Stack [{}] already exists", name));
+    throw AwsError(
+        "AlreadyExistsException", 400,
+        fmt::format("AWS error AlreadyExistsException: Stack [{}] already exists", name));
   calls.push_back("CreateStack " + name);
   Stack s;
   s.name = name;
@@ -63,7 +66,8 @@ std::string FakeCloudFormation::create_stack(const std::string& name, const std:
       Node n;
       n.id = fmt::format("i-fake{:04}", next_instance_++);
       n.state = "running";
-      n.tags = {{"aws:cloudformation:stack-name", name}, {"aws:cloudformation:logical-id", logical}};
+      n.tags = {{"aws:cloudformation:stack-name", name},
+                {"aws:cloudformation:logical-id", logical}};
       const auto& props = res.value("Properties", nlohmann::json::object());
       n.instance_type = props.value("InstanceType", "");
       n.image = props.value("ImageId", "");

@@ -1,6 +1,7 @@
-// An in-memory CloudFormation for tests without the network. Stacks complete at once; a template must
-// be JSON with Resources (else ValidationError, as AWS says). With a FakeEc2, each AWS::EC2::Instance
-// of a created stack becomes a running instance tagged as CloudFormation tags it.
+// An in-memory CloudFormation for tests without the network. Stacks complete at once; a template
+// must be JSON with Resources (else ValidationError, as AWS says). With a FakeEc2, each
+// AWS::EC2::Instance of a created stack becomes a running instance tagged as CloudFormation tags
+// it.
 #pragma once
 #include <map>
 #include <string>

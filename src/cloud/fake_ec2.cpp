@@ -28,15 +28,17 @@ FakeEc2::FakeEc2(std::string region, Nodes nodes, std::vector<SecurityGroup> sgs
 Node& FakeEc2::find(const std::string& id) {
   for (auto& n : instances)
     if (n.id == id) return n;
-  throw AwsError("InvalidInstanceID.NotFound", 400,
-                 fmt::format("AWS error InvalidInstanceID.NotFound: The instance ID '{}' does not exist", id));
+  throw AwsError(
+      "InvalidInstanceID.NotFound", 400,
+      fmt::format("AWS error InvalidInstanceID.NotFound: The instance ID '{}' does not exist", id));
 }
 
 SecurityGroup& FakeEc2::group(const std::string& id) {
   for (auto& g : groups)
     if (g.id == id) return g;
-  throw AwsError("InvalidGroup.NotFound", 400,
-                 fmt::format("AWS error InvalidGroup.NotFound: The security group '{}' does not exist", id));
+  throw AwsError(
+      "InvalidGroup.NotFound", 400,
+      fmt::format("AWS error InvalidGroup.NotFound: The security group '{}' does not exist", id));
 }
 
 Nodes FakeEc2::describe_instances(const std::vector<Filter>& filters) {
@@ -55,8 +57,9 @@ Nodes FakeEc2::describe_instances(const std::vector<Filter>& filters) {
         auto v = n.tag(f.name.substr(4));
         keep = keep && v && any_of(f.values, *v);
       } else {
-        throw AwsError("InvalidParameterValue", 400,
-                       fmt::format("AWS error InvalidParameterValue: filter '{}' (not in the fake)", f.name));
+        throw AwsError(
+            "InvalidParameterValue", 400,
+            fmt::format("AWS error InvalidParameterValue: filter '{}' (not in the fake)", f.name));
       }
     }
     if (keep) out.push_back(n);
@@ -64,7 +67,8 @@ Nodes FakeEc2::describe_instances(const std::vector<Filter>& filters) {
   return out;
 }
 
-std::vector<StateChange> FakeEc2::change(const std::string& action, const std::vector<std::string>& ids,
+std::vector<StateChange> FakeEc2::change(const std::string& action,
+                                         const std::vector<std::string>& ids,
                                          const std::string& to) {
   for (const auto& id : ids) find(id);  // all or nothing, as AWS validates ids first
   calls.push_back(action + " " + joined(ids));
@@ -72,8 +76,9 @@ std::vector<StateChange> FakeEc2::change(const std::string& action, const std::v
   for (const auto& id : ids) {
     Node& n = find(id);
     if (n.state == "terminated" && to != "terminated")
-      throw AwsError("IncorrectInstanceState", 400,
-                     fmt::format("AWS error IncorrectInstanceState: instance '{}' is terminated", id));
+      throw AwsError(
+          "IncorrectInstanceState", 400,
+          fmt::format("AWS error IncorrectInstanceState: instance '{}' is terminated", id));
     out.push_back({id, n.state, to});
     n.state = to;
   }
@@ -98,14 +103,17 @@ void FakeEc2::create_tags(const std::vector<std::string>& ids,
     Node& n = find(id);
     for (const auto& [k, v] : tags) {
       auto it = std::find_if(n.tags.begin(), n.tags.end(), [&](auto& t) { return t.first == k; });
-      if (it != n.tags.end()) it->second = v;
-      else n.tags.emplace_back(k, v);
+      if (it != n.tags.end())
+        it->second = v;
+      else
+        n.tags.emplace_back(k, v);
       if (k == "Name") n.name = v;
     }
   }
 }
 
-void FakeEc2::delete_tags(const std::vector<std::string>& ids, const std::vector<std::string>& keys) {
+void FakeEc2::delete_tags(const std::vector<std::string>& ids,
+                          const std::vector<std::string>& keys) {
   for (const auto& id : ids) find(id);
   calls.push_back("DeleteTags " + joined(ids));
   for (const auto& id : ids) {
@@ -122,7 +130,7 @@ std::vector<std::string> FakeEc2::describe_regions() {
 }
 
 std::vector<SecurityGroup> FakeEc2::describe_security_groups(const std::vector<std::string>& ids,
-                                                            const std::vector<Filter>& filters) {
+                                                             const std::vector<Filter>& filters) {
   std::vector<SecurityGroup> out;
   for (const auto& id : ids) out.push_back(group(id));
   if (!ids.empty()) return out;
@@ -148,8 +156,9 @@ void FakeEc2::authorize_ingress(const std::string& group_id, const IpPermission&
 
 void FakeEc2::revoke_ingress(const std::string& group_id, const IpPermission& rule) {
   SecurityGroup& g = group(group_id);
-  auto it = std::find_if(g.ingress.begin(), g.ingress.end(),
-                         [&](const IpPermission& r) { return same_rule(r, rule) && r.cidrs == rule.cidrs; });
+  auto it = std::find_if(g.ingress.begin(), g.ingress.end(), [&](const IpPermission& r) {
+    return same_rule(r, rule) && r.cidrs == rule.cidrs;
+  });
   if (it == g.ingress.end())
     throw AwsError("InvalidPermission.NotFound", 400,
                    "AWS error InvalidPermission.NotFound: the specified rule does not exist");

@@ -1,7 +1,7 @@
 // An in-memory EC2 for tests without the network: instances and security groups held as values,
-// state changes applied at once (start → running, stop → stopped, terminate → terminated), AWS's error
-// codes for unknown ids. `calls` records each mutating call, so a test can check that bad input
-// changed nothing.
+// state changes applied at once (start → running, stop → stopped, terminate → terminated), AWS's
+// error codes for unknown ids. `calls` records each mutating call, so a test can check that bad
+// input changed nothing.
 #pragma once
 #include <string>
 #include <vector>
@@ -22,10 +22,11 @@ class FakeEc2 : public Ec2Api {
   std::vector<StateChange> terminate_instances(const std::vector<std::string>& ids) override;
   void create_tags(const std::vector<std::string>& ids,
                    const std::vector<std::pair<std::string, std::string>>& tags) override;
-  void delete_tags(const std::vector<std::string>& ids, const std::vector<std::string>& keys) override;
+  void delete_tags(const std::vector<std::string>& ids,
+                   const std::vector<std::string>& keys) override;
   std::vector<std::string> describe_regions() override;
-  std::vector<SecurityGroup> describe_security_groups(const std::vector<std::string>& ids = {},
-                                                     const std::vector<Filter>& filters = {}) override;
+  std::vector<SecurityGroup> describe_security_groups(
+      const std::vector<std::string>& ids = {}, const std::vector<Filter>& filters = {}) override;
   void authorize_ingress(const std::string& group_id, const IpPermission& rule) override;
   void revoke_ingress(const std::string& group_id, const IpPermission& rule) override;
 

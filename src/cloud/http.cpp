@@ -44,12 +44,14 @@ Url parse_url(const std::string& url) {
   out.scheme = part(u, CURLUPART_SCHEME);
   out.host_header = part(u, CURLUPART_HOST);
   const std::string port = part(u, CURLUPART_PORT);  // only set when the URL spells one out
-  if (!port.empty() && !(out.scheme == "http" && port == "80") && !(out.scheme == "https" && port == "443"))
+  if (!port.empty() && !(out.scheme == "http" && port == "80") &&
+      !(out.scheme == "https" && port == "443"))
     out.host_header += ":" + port;
   out.path = part(u, CURLUPART_PATH);
   if (out.path.empty()) out.path = "/";
   curl_url_cleanup(u);
-  if (out.scheme != "http" && out.scheme != "https") throw Error("endpoint URL '" + url + "' is not http(s)");
+  if (out.scheme != "http" && out.scheme != "https")
+    throw Error("endpoint URL '" + url + "' is not http(s)");
   return out;
 }
 
@@ -88,9 +90,11 @@ HttpResponse HttpClient::post(const std::string& url,
   curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms_);
   curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, total_timeout_ms_);
-  curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for DNS timeouts: threads may call us
+  curl_easy_setopt(curl_, CURLOPT_NOSIGNAL,
+                   1L);  // no SIGALRM for DNS timeouts: threads may call us
   curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "");
-  // DescribeInstances over thousands of instances is megabytes: read it in large chunks, fewer syscalls.
+  // DescribeInstances over thousands of instances is megabytes: read it in large chunks, fewer
+  // syscalls.
   curl_easy_setopt(curl_, CURLOPT_BUFFERSIZE, 256L * 1024);
   curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -111,7 +115,8 @@ HttpResponse HttpClient::post(const std::string& url,
         why = errbuf[0] ? errbuf : "timed out";
         break;
       case CURLE_COULDNT_CONNECT:
-        why = os_errno ? std::strerror(static_cast<int>(os_errno)) : (errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        why = os_errno ? std::strerror(static_cast<int>(os_errno))
+                       : (errbuf[0] ? errbuf : curl_easy_strerror(rc));
         break;
       default:
         why = errbuf[0] ? errbuf : curl_easy_strerror(rc);

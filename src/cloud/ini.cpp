@@ -36,7 +36,8 @@ Sections parse(std::string_view text) {
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
     if (line.front() == '[') {
       size_t close = line.find(']');
-      if (close == std::string_view::npos) continue;  // malformed header: ignore, as botocore skips it
+      if (close == std::string_view::npos)
+        continue;  // malformed header: ignore, as botocore skips it
       current = &out[std::string(trim(line.substr(1, close - 1)))];
       continue;
     }

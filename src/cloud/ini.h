@@ -1,5 +1,6 @@
-// A reader for the AWS CLI's INI files (~/.aws/credentials, ~/.aws/config). No Debian library parses
-// this dialect, and it is small: [section], key = value, # and ; comments, indented sub-keys.
+// A reader for the AWS CLI's INI files (~/.aws/credentials, ~/.aws/config). No Debian library
+// parses this dialect, and it is small: [section], key = value, # and ; comments, indented
+// sub-keys.
 #pragma once
 #include <map>
 #include <string>

@@ -13,14 +13,15 @@
 namespace dust::cloud {
 
 void add_list(Params& p, const std::string& prefix, const std::vector<std::string>& values) {
-  for (size_t i = 0; i < values.size(); ++i) p.emplace_back(prefix + "." + std::to_string(i + 1), values[i]);
+  for (size_t i = 0; i < values.size(); ++i)
+    p.emplace_back(prefix + "." + std::to_string(i + 1), values[i]);
 }
 
 namespace {
 
-// application/x-www-form-urlencoded as botocore writes it (Python's urlencode): RFC 3986 escaping but
-// space as '+'. AWS hashes whatever bytes arrive, but moto's auth mode re-encodes the parsed form the
-// Python way before checking the signature, so any other spelling of a space fails there.
+// application/x-www-form-urlencoded as botocore writes it (Python's urlencode): RFC 3986 escaping
+// but space as '+'. AWS hashes whatever bytes arrive, but moto's auth mode re-encodes the parsed
+// form the Python way before checking the signature, so any other spelling of a space fails there.
 std::string form_escape(const std::string& s) {
   std::string out = sigv4::uri_encode(s);
   std::string plus;
@@ -64,11 +65,12 @@ AwsError make_aws_error(const ErrorDoc& e, int http_status, const std::string& a
   const std::string& c = e.code;
   std::string hint;
   if (c == "AuthFailure" || c == "SignatureDoesNotMatch" || c == "InvalidClientTokenId" ||
-      c == "IncompleteSignature" || c == "UnrecognizedClientException" || c == "InvalidAccessKeyId" ||
-      c == "MissingAuthenticationToken") {
+      c == "IncompleteSignature" || c == "UnrecognizedClientException" ||
+      c == "InvalidAccessKeyId" || c == "MissingAuthenticationToken") {
     hint = "check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the profile in ~/.aws/credentials";
   } else if (c == "RequestExpired" || c == "ExpiredToken" || c == "ExpiredTokenException") {
-    hint = c == "RequestExpired" ? "check this machine's clock" : "the session token has expired; renew it";
+    hint = c == "RequestExpired" ? "check this machine's clock"
+                                 : "the session token has expired; renew it";
   } else if (c == "UnauthorizedOperation" || c == "AccessDenied" || c == "AccessDeniedException") {
     hint = "the credentials are valid but lack the IAM permission for " + action;
   } else if (c == "InvalidInstanceID.NotFound") {
@@ -84,10 +86,18 @@ AwsError make_aws_error(const ErrorDoc& e, int http_status, const std::string& a
 }
 
 bool is_retryable(int http_status, const std::string& code) {
-  static const char* const kThrottle[] = {"RequestLimitExceeded", "Throttling", "ThrottlingException",
-                                          "ThrottledException", "RequestThrottled", "TooManyRequestsException",
-                                          "SlowDown", "RequestThrottledException", "InternalError",
-                                          "InternalFailure", "ServiceUnavailable", "Unavailable"};
+  static const char* const kThrottle[] = {"RequestLimitExceeded",
+                                          "Throttling",
+                                          "ThrottlingException",
+                                          "ThrottledException",
+                                          "RequestThrottled",
+                                          "TooManyRequestsException",
+                                          "SlowDown",
+                                          "RequestThrottledException",
+                                          "InternalError",
+                                          "InternalFailure",
+                                          "ServiceUnavailable",
+                                          "Unavailable"};
   for (const char* t : kThrottle)
     if (code == t) return true;
   return http_status == 429 || (http_status >= 500 && http_status <= 599);
@@ -101,8 +111,9 @@ long backoff_ms(int attempt, double rand01) {
   return step / 2 + static_cast<long>(rand01 * static_cast<double>(step / 2));
 }
 
-QueryClient::QueryClient(const AwsConfig& cfg, std::string service, std::string label, std::string version,
-                         std::string region, const std::string& endpoint_override)
+QueryClient::QueryClient(const AwsConfig& cfg, std::string service, std::string label,
+                         std::string version, std::string region,
+                         const std::string& endpoint_override)
     : creds_(cfg.creds),
       service_(std::move(service)),
       label_(std::move(label)),
@@ -136,7 +147,8 @@ std::unique_ptr<XmlResponse> QueryClient::call(const std::string& action, const 
   req.path = url_.path;
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
   req.body = form_encode(all);
-  const sigv4::Key key{creds_.access_key, creds_.secret_key, creds_.session_token, region_, service_};
+  const sigv4::Key key{creds_.access_key, creds_.secret_key, creds_.session_token, region_,
+                       service_};
   static thread_local std::mt19937 rng{std::random_device{}()};
 
   for (int attempt = 0;; ++attempt) {
@@ -148,14 +160,17 @@ std::unique_ptr<XmlResponse> QueryClient::call(const std::string& action, const 
     log::debug("{} {} → {} ({} bytes)", label_, action, endpoint_, req.body.size());
     auto t0 = std::chrono::steady_clock::now();
     HttpResponse r = http_.post(endpoint_, headers, req.body);
-    log::debug("{} {} ← HTTP {} ({} bytes, {} ms)", label_, action, r.status, r.body.size(),
-               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+    log::debug(
+        "{} {} ← HTTP {} ({} bytes, {} ms)", label_, action, r.status, r.body.size(),
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count());
 
     if (r.status >= 200 && r.status < 300) {
       auto out = std::make_unique<XmlResponse>();
       out->body = std::move(r.body);
       pugi::xml_parse_result ok = out->doc.load_buffer_inplace(out->body.data(), out->body.size());
-      if (!ok) throw Error(label_ + " " + action + ": unreadable XML response: " + ok.description());
+      if (!ok)
+        throw Error(label_ + " " + action + ": unreadable XML response: " + ok.description());
       return out;
     }
 
@@ -163,8 +178,8 @@ std::unique_ptr<XmlResponse> QueryClient::call(const std::string& action, const 
     const std::string code = err ? err->code : "";
     if (is_retryable(static_cast<int>(r.status), code) && attempt + 1 < max_attempts) {
       long wait = backoff_ms(attempt, std::uniform_real_distribution<double>(0, 1)(rng));
-      log::debug("{} {}: {} (HTTP {}), retrying in {} ms", label_, action, code.empty() ? "error" : code,
-                 r.status, wait);
+      log::debug("{} {}: {} (HTTP {}), retrying in {} ms", label_, action,
+                 code.empty() ? "error" : code, r.status, wait);
       sleep_interruptibly(wait, label_);
       continue;
     }

@@ -1,11 +1,10 @@
-// The AWS Query protocol shared by EC2 and CloudFormation: form-encoded POST of Action/Version/params,
-// SigV4-signed, XML back (pugixml); AWS error documents become cloud::AwsError; throttling and 5xx are
-// retried with jittered exponential backoff.
+// The AWS Query protocol shared by EC2 and CloudFormation: form-encoded POST of
+// Action/Version/params, SigV4-signed, XML back (pugixml); AWS error documents become
+// cloud::AwsError; throttling and 5xx are retried with jittered exponential backoff.
 #pragma once
-#include <pugixml.hpp>
-
 #include <memory>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,7 +53,8 @@ struct XmlResponse {
 
 class QueryClient {
  public:
-  // service: signing name ("ec2", "cloudformation"); label: for messages ("EC2"); version: API version.
+  // service: signing name ("ec2", "cloudformation"); label: for messages ("EC2"); version: API
+  // version.
   QueryClient(const AwsConfig& cfg, std::string service, std::string label, std::string version,
               std::string region, const std::string& endpoint_override);
 

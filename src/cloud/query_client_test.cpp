@@ -1,5 +1,6 @@
 // QueryClient over real HTTP against a scripted local server (python3 http.server): retries on
-// throttling and 5xx, error documents → AwsError, timeouts and refused connections → prompt dust::Error.
+// throttling and 5xx, error documents → AwsError, timeouts and refused connections → prompt
+// dust::Error.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -89,10 +90,12 @@ AwsConfig config() {
   return c;
 }
 
-const char* kOk = "<DescribeRegionsResponse><regionInfo><item><regionName>eu-west-1</regionName></item>"
-                  "</regionInfo></DescribeRegionsResponse>";
-const char* kThrottled = "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit "
-                         "exceeded.</Message></Error></Errors></Response>";
+const char* kOk =
+    "<DescribeRegionsResponse><regionInfo><item><regionName>eu-west-1</regionName></item>"
+    "</regionInfo></DescribeRegionsResponse>";
+const char* kThrottled =
+    "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit "
+    "exceeded.</Message></Error></Errors></Response>";
 
 TEST(QueryClient, SignedFormPostAndXmlBack) {
   FakeServer s(nlohmann::json::array({{200, kOk}}));
@@ -143,8 +146,10 @@ TEST(QueryClient, GivesUpAfterMaxAttemptsWithTheAwsCode) {
 
 TEST(QueryClient, ClientErrorsAreNotRetried) {
   FakeServer s(nlohmann::json::array(
-      {{401, "<Response><Errors><Error><Code>AuthFailure</Code><Message>AWS was not able to validate the provided "
-             "access credentials</Message></Error></Errors><RequestID>x</RequestID></Response>"}}));
+      {{401,
+        "<Response><Errors><Error><Code>AuthFailure</Code><Message>AWS was not able to validate "
+        "the provided "
+        "access credentials</Message></Error></Errors><RequestID>x</RequestID></Response>"}}));
   ASSERT_GT(s.port(), 0);
   QueryClient q(config(), "ec2", "EC2", "2016-11-15", "us-east-1", s.url());
   try {
@@ -181,7 +186,8 @@ TEST(QueryClient, UnansweredRequestTimesOut) {
   } catch (const AwsError&) {
     FAIL() << "a timeout is not an AWS error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("cannot reach EC2 endpoint " + s.url()), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("cannot reach EC2 endpoint " + s.url()), std::string::npos)
+        << e.what();
   }
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 5.0);
 }

@@ -17,14 +17,17 @@ TEST(Query, ListParamsNumberFromOne) {
 
 TEST(Query, FormEncodingEscapesReservedCharacters) {
   Params p{{"Action", "CreateTags"}, {"Tag.1.Key", "a b"}, {"Tag.1.Value", "x=y&z/+~*é"}};
-  EXPECT_EQ(form_encode(p), "Action=CreateTags&Tag.1.Key=a+b&Tag.1.Value=x%3Dy%26z%2F%2B~%2A%C3%A9");
+  EXPECT_EQ(form_encode(p),
+            "Action=CreateTags&Tag.1.Key=a+b&Tag.1.Value=x%3Dy%26z%2F%2B~%2A%C3%A9");
   EXPECT_EQ(form_encode({}), "");
 }
 
 TEST(Query, Ec2ErrorDocument) {
   auto e = parse_error(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>AuthFailure</Code>"
-      "<Message>AWS was not able to validate the provided access credentials</Message></Error></Errors>"
+      "<?xml version=\"1.0\" "
+      "encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>AuthFailure</Code>"
+      "<Message>AWS was not able to validate the provided access "
+      "credentials</Message></Error></Errors>"
       "<RequestID>abc</RequestID></Response>");
   ASSERT_TRUE(e);
   EXPECT_EQ(e->code, "AuthFailure");
@@ -33,7 +36,8 @@ TEST(Query, Ec2ErrorDocument) {
 
 TEST(Query, CloudFormationErrorDocument) {
   auto e = parse_error(
-      "<ErrorResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><Error><Type>Sender</Type>"
+      "<ErrorResponse "
+      "xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><Error><Type>Sender</Type>"
       "<Code>ValidationError</Code><Message>Stack with id nope does not exist</Message></Error>"
       "<RequestId>x</RequestId></ErrorResponse>");
   ASSERT_TRUE(e);
@@ -49,23 +53,33 @@ TEST(Query, NotAnErrorDocument) {
 }
 
 TEST(Query, AuthFailureMessageCarriesCodeAndHint) {
-  AwsError e = make_aws_error({"AuthFailure", "AWS was not able to validate the provided access credentials"}, 401,
-                              "DescribeInstances");
+  AwsError e = make_aws_error(
+      {"AuthFailure", "AWS was not able to validate the provided access credentials"}, 401,
+      "DescribeInstances");
   EXPECT_EQ(e.code, "AuthFailure");
   EXPECT_EQ(e.http_status, 401);
-  EXPECT_STREQ(e.what(),
-               "AWS error AuthFailure: AWS was not able to validate the provided access credentials "
-               "(check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the profile in ~/.aws/credentials)");
+  EXPECT_STREQ(
+      e.what(),
+      "AWS error AuthFailure: AWS was not able to validate the provided access credentials "
+      "(check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the profile in ~/.aws/credentials)");
 }
 
 TEST(Query, WellKnownCodesGetHints) {
-  std::string unauth = make_aws_error({"UnauthorizedOperation", "You are not authorized"}, 403, "StopInstances").what();
-  EXPECT_NE(unauth.find("AWS error UnauthorizedOperation: You are not authorized"), std::string::npos);
+  std::string unauth =
+      make_aws_error({"UnauthorizedOperation", "You are not authorized"}, 403, "StopInstances")
+          .what();
+  EXPECT_NE(unauth.find("AWS error UnauthorizedOperation: You are not authorized"),
+            std::string::npos);
   EXPECT_NE(unauth.find("IAM permission for StopInstances"), std::string::npos);
-  std::string nf = make_aws_error({"InvalidInstanceID.NotFound", "The instance ID 'i-1' does not exist"}, 400, "X").what();
-  EXPECT_NE(nf.find("AWS error InvalidInstanceID.NotFound: The instance ID 'i-1' does not exist"), std::string::npos);
+  std::string nf =
+      make_aws_error({"InvalidInstanceID.NotFound", "The instance ID 'i-1' does not exist"}, 400,
+                     "X")
+          .what();
+  EXPECT_NE(nf.find("AWS error InvalidInstanceID.NotFound: The instance ID 'i-1' does not exist"),
+            std::string::npos);
   EXPECT_NE(nf.find("terminated"), std::string::npos);
-  std::string bad = make_aws_error({"InvalidInstanceID.Malformed", "Invalid id: \"x\""}, 400, "X").what();
+  std::string bad =
+      make_aws_error({"InvalidInstanceID.Malformed", "Invalid id: \"x\""}, 400, "X").what();
   EXPECT_NE(bad.find("i-0123456789abcdef0"), std::string::npos);
   std::string sig = make_aws_error({"SignatureDoesNotMatch", "sig"}, 403, "X").what();
   EXPECT_NE(sig.find("AWS_SECRET_ACCESS_KEY"), std::string::npos);

@@ -116,7 +116,8 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
-std::string canonical_request(const Request& r, const Headers& all_headers, std::string* signed_headers) {
+std::string canonical_request(const Request& r, const Headers& all_headers,
+                              std::string* signed_headers) {
   // std::map sorts by lower-case name; repeated headers join with commas in order of appearance.
   std::map<std::string, std::string> canon;
   for (const auto& [name, value] : all_headers) {
@@ -124,7 +125,8 @@ std::string canonical_request(const Request& r, const Headers& all_headers, std:
     if (!slot.empty()) slot.push_back(',');
     slot += canonical_value(value);
   }
-  std::string out = r.method + "\n" + (r.path.empty() ? "/" : r.path) + "\n" + canonical_query(r.query) + "\n";
+  std::string out =
+      r.method + "\n" + (r.path.empty() ? "/" : r.path) + "\n" + canonical_query(r.query) + "\n";
   std::string names;
   for (const auto& [name, value] : canon) {
     out += name + ":" + value + "\n";
@@ -150,13 +152,16 @@ Signed sign(const Request& r, const Key& k, std::time_t now) {
 
   std::string signed_headers;
   s.canonical_request = canonical_request(r, all, &signed_headers);
-  s.string_to_sign = "AWS4-HMAC-SHA256\n" + s.amz_date + "\n" + scope + "\n" + sha256_hex(s.canonical_request);
-  s.signature = hex(hmac_sha256(signing_key(k.secret_key, date, k.region, k.service), s.string_to_sign));
+  s.string_to_sign =
+      "AWS4-HMAC-SHA256\n" + s.amz_date + "\n" + scope + "\n" + sha256_hex(s.canonical_request);
+  s.signature =
+      hex(hmac_sha256(signing_key(k.secret_key, date, k.region, k.service), s.string_to_sign));
   s.authorization = "AWS4-HMAC-SHA256 Credential=" + k.access_key + "/" + scope +
                     ", SignedHeaders=" + signed_headers + ", Signature=" + s.signature;
 
   s.headers_to_send.emplace_back("X-Amz-Date", s.amz_date);
-  if (!k.session_token.empty()) s.headers_to_send.emplace_back("X-Amz-Security-Token", k.session_token);
+  if (!k.session_token.empty())
+    s.headers_to_send.emplace_back("X-Amz-Security-Token", k.session_token);
   s.headers_to_send.emplace_back("Authorization", s.authorization);
   return s;
 }

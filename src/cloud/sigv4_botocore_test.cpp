@@ -1,5 +1,5 @@
-// Cross-check: our SigV4 signatures equal botocore's (the signer of the AWS CLI and boto3) for the same
-// requests at the same instant. Runs python3 with botocore; skipped if they are not installed.
+// Cross-check: our SigV4 signatures equal botocore's (the signer of the AWS CLI and boto3) for the
+// same requests at the same instant. Runs python3 with botocore; skipped if they are not installed.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -16,8 +16,8 @@
 namespace dust::cloud {
 namespace {
 
-// Reads a JSON list of requests, signs each with botocore.auth.SigV4Auth at the given epoch, prints the
-// headers it added.
+// Reads a JSON list of requests, signs each with botocore.auth.SigV4Auth at the given epoch, prints
+// the headers it added.
 const char* kScript = R"PY(
 import datetime, json, sys
 import botocore.auth
@@ -52,17 +52,35 @@ std::string run(const std::string& cmd) {
 }
 
 TEST(SigV4Botocore, SameSignaturesAsBotocore) {
-  if (system("python3 -c 'import botocore' >/dev/null 2>&1") != 0) FAIL() << "python3 with botocore is needed for this cross-check (scripts/install-deps.sh)";
+  if (system("python3 -c 'import botocore' >/dev/null 2>&1") != 0)
+    FAIL() << "python3 with botocore is needed for this cross-check (scripts/install-deps.sh)";
   const std::string content_type = "application/x-www-form-urlencoded; charset=utf-8";
   std::vector<Case> cases = {
-      {"https://ec2.us-east-1.amazonaws.com", "ec2", "us-east-1", "",
-       {{"Action", "DescribeInstances"}, {"Version", "2016-11-15"}, {"MaxResults", "1000"}}, 1440938160},
-      {"http://127.0.0.1:5000/", "ec2", "eu-west-3", "FQoGZXIvYXdzE//session+token==",
-       {{"Action", "CreateTags"}, {"Version", "2016-11-15"}, {"ResourceId.1", "i-1"},
-        {"Tag.1.Key", "owner name"}, {"Tag.1.Value", "x=y&z/é*~"}}, 1700000000},
-      {"https://cloudformation.ap-south-1.amazonaws.com/", "cloudformation", "ap-south-1", "",
-       {{"Action", "CreateStack"}, {"Version", "2010-05-15"}, {"StackName", "sample1"},
-        {"TemplateBody", "{\"Resources\": {\"A\": {\"Type\": \"AWS::EC2::Instance\"}}}\n"}}, 1234567890},
+      {"https://ec2.us-east-1.amazonaws.com",
+       "ec2",
+       "us-east-1",
+       "",
+       {{"Action", "DescribeInstances"}, {"Version", "2016-11-15"}, {"MaxResults", "1000"}},
+       1440938160},
+      {"http://127.0.0.1:5000/",
+       "ec2",
+       "eu-west-3",
+       "FQoGZXIvYXdzE//session+token==",
+       {{"Action", "CreateTags"},
+        {"Version", "2016-11-15"},
+        {"ResourceId.1", "i-1"},
+        {"Tag.1.Key", "owner name"},
+        {"Tag.1.Value", "x=y&z/é*~"}},
+       1700000000},
+      {"https://cloudformation.ap-south-1.amazonaws.com/",
+       "cloudformation",
+       "ap-south-1",
+       "",
+       {{"Action", "CreateStack"},
+        {"Version", "2010-05-15"},
+        {"StackName", "sample1"},
+        {"TemplateBody", "{\"Resources\": {\"A\": {\"Type\": \"AWS::EC2::Instance\"}}}\n"}},
+       1234567890},
       {"http://localhost:80/", "ec2", "us-west-2", "", {{"Action", "DescribeRegions"}}, 0},
   };
   nlohmann::json input = nlohmann::json::array();
@@ -71,15 +89,24 @@ TEST(SigV4Botocore, SameSignaturesAsBotocore) {
     std::string body = form_encode(c.params);
     Url u = parse_url(c.url);
     sigv4::Request r{"POST", u.host_header, u.path, "", {{"Content-Type", content_type}}, body};
-    ours.push_back(sigv4::sign(r, {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", c.token, c.region,
-                                   c.service}, c.epoch));
-    input.push_back({{"url", c.url}, {"service", c.service}, {"region", c.region}, {"token", c.token},
-                     {"body", body}, {"content_type", content_type}, {"epoch", c.epoch},
-                     {"access", "AKIDEXAMPLE"}, {"secret", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}});
+    ours.push_back(sigv4::sign(
+        r,
+        {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", c.token, c.region, c.service},
+        c.epoch));
+    input.push_back({{"url", c.url},
+                     {"service", c.service},
+                     {"region", c.region},
+                     {"token", c.token},
+                     {"body", body},
+                     {"content_type", content_type},
+                     {"epoch", c.epoch},
+                     {"access", "AKIDEXAMPLE"},
+                     {"secret", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}});
   }
   char dir[] = "/tmp/dust-sigv4-XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
-  const std::string script = std::string(dir) + "/sign.py", cases_file = std::string(dir) + "/cases.json";
+  const std::string script = std::string(dir) + "/sign.py",
+                    cases_file = std::string(dir) + "/cases.json";
   std::ofstream(script) << kScript;
   std::ofstream(cases_file) << input.dump();
   std::string out = run("python3 " + script + " " + cases_file);

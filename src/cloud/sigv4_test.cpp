@@ -1,4 +1,5 @@
-// SigV4 against AWS's published vectors (aws-sig-v4-test-suite and the IAM ListUsers worked example).
+// SigV4 against AWS's published vectors (aws-sig-v4-test-suite and the IAM ListUsers worked
+// example).
 #include "cloud/sigv4.h"
 
 #include <gtest/gtest.h>
@@ -33,7 +34,8 @@ TEST(SigV4, GetVanilla) {
             "SignedHeaders=host;x-amz-date, "
             "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
   ASSERT_EQ(s.headers_to_send.size(), 2u);
-  EXPECT_EQ(s.headers_to_send[0], (std::pair<std::string, std::string>{"X-Amz-Date", "20150830T123600Z"}));
+  EXPECT_EQ(s.headers_to_send[0],
+            (std::pair<std::string, std::string>{"X-Amz-Date", "20150830T123600Z"}));
   EXPECT_EQ(s.headers_to_send[1].first, "Authorization");
 }
 
@@ -45,13 +47,18 @@ TEST(SigV4, GetVanillaQueryOrderKeyCase) {
 }
 
 TEST(SigV4, PostXWwwFormUrlencoded) {
-  Request r{"POST", "example.amazonaws.com", "/", "",
-            {{"Content-Type", "application/x-www-form-urlencoded"}}, "Param1=value1"};
+  Request r{"POST",
+            "example.amazonaws.com",
+            "/",
+            "",
+            {{"Content-Type", "application/x-www-form-urlencoded"}},
+            "Param1=value1"};
   Signed s = sign(r, suite_key(), kSuiteTime);
-  EXPECT_EQ(s.canonical_request,
-            "POST\n/\n\ncontent-type:application/x-www-form-urlencoded\nhost:example.amazonaws.com\n"
-            "x-amz-date:20150830T123600Z\n\ncontent-type;host;x-amz-date\n"
-            "9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e");
+  EXPECT_EQ(
+      s.canonical_request,
+      "POST\n/\n\ncontent-type:application/x-www-form-urlencoded\nhost:example.amazonaws.com\n"
+      "x-amz-date:20150830T123600Z\n\ncontent-type;host;x-amz-date\n"
+      "9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e");
   EXPECT_EQ(s.string_to_sign,
             "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"
             "42a5e5bb34198acb3e84da4f085bb7927f2bc277ca766e6d19c73c2154021281");
@@ -60,13 +67,18 @@ TEST(SigV4, PostXWwwFormUrlencoded) {
 
 // The worked example of the AWS General Reference ("Signature Version 4 signing process").
 TEST(SigV4, IamListUsersDocumentedExample) {
-  Request r{"GET", "iam.amazonaws.com", "/", "Action=ListUsers&Version=2010-05-08",
-            {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}}, ""};
+  Request r{"GET",
+            "iam.amazonaws.com",
+            "/",
+            "Action=ListUsers&Version=2010-05-08",
+            {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}},
+            ""};
   Signed s = sign(r, suite_key("iam"), kSuiteTime);
   EXPECT_EQ(sha256_hex(s.canonical_request),
             "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59");
-  EXPECT_EQ(hex(signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150830", "us-east-1", "iam")),
-            "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9");
+  EXPECT_EQ(
+      hex(signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150830", "us-east-1", "iam")),
+      "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9");
   EXPECT_EQ(s.authorization,
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, "
             "SignedHeaders=content-type;host;x-amz-date, "
@@ -80,7 +92,8 @@ TEST(SigV4, SessionTokenIsSentAndSigned) {
   k.session_token = "TOKEN/with+chars";
   Signed with = sign(r, k, kSuiteTime);
   EXPECT_NE(with.signature, without.signature);
-  EXPECT_NE(with.authorization.find("SignedHeaders=host;x-amz-date;x-amz-security-token,"), std::string::npos);
+  EXPECT_NE(with.authorization.find("SignedHeaders=host;x-amz-date;x-amz-security-token,"),
+            std::string::npos);
   ASSERT_EQ(with.headers_to_send.size(), 3u);
   EXPECT_EQ(with.headers_to_send[1],
             (std::pair<std::string, std::string>{"X-Amz-Security-Token", "TOKEN/with+chars"}));

@@ -14,8 +14,8 @@ namespace {
 // range, list or exclusion.
 bool plain_word(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-           return isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-         });
+    return isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
 }
 
 }  // namespace

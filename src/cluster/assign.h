@@ -1,5 +1,5 @@
-// `assign`: turning a selection of instances into a cluster file — each node named from its Name tag
-// (selector tags=name:<v>) else node<i> (selector id=<instance-id>), duplicates disambiguated.
+// `assign`: turning a selection of instances into a cluster file — each node named from its Name
+// tag (selector tags=name:<v>) else node<i> (selector id=<instance-id>), duplicates disambiguated.
 #pragma once
 #include <string>
 

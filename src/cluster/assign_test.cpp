@@ -22,8 +22,8 @@ Node inst(const std::string& id, const std::string& name_tag, const std::string&
 
 TEST(Assign, NamesFromNameTagsElseNodeIndex) {
   Nodes sel = {inst("i-a", "master", "k"), inst("i-b", "", "k"), inst("i-c", "worker0", "k")};
-  ClusterFile c = assign_cluster("k1", "us-east-1", "tags=aws:cloudformation:stack-name:k", sel,
-                                 "ec2-user");
+  ClusterFile c =
+      assign_cluster("k1", "us-east-1", "tags=aws:cloudformation:stack-name:k", sel, "ec2-user");
   EXPECT_EQ(c.name, "k1");
   EXPECT_EQ(c.region, "us-east-1");
   EXPECT_EQ(c.filter, "tags=aws:cloudformation:stack-name:k");
@@ -44,8 +44,8 @@ TEST(Assign, NamesFromNameTagsElseNodeIndex) {
 }
 
 TEST(Assign, DuplicateAndOddNamesGetIdSelectorsAndUniqueNames) {
-  Nodes sel = {inst("i-1", "web", ""), inst("i-2", "web", ""), inst("i-3", "web-1", ""),
-               inst("i-4", "my box", ""), inst("i-5", "", ""), inst("i-6", "node4", "")};
+  Nodes sel = {inst("i-1", "web", ""),    inst("i-2", "web", ""), inst("i-3", "web-1", ""),
+               inst("i-4", "my box", ""), inst("i-5", "", ""),    inst("i-6", "node4", "")};
   ClusterFile c = assign_cluster("w", "r", "", sel, "");
   ASSERT_EQ(c.nodes.size(), 6u);
   EXPECT_EQ(c.nodes[0].nodename, "web-2");  // web-1 is a real Name: not taken from it

@@ -64,14 +64,16 @@ ClusterFile parse_cluster_file(std::string_view text, const std::string& file) {
   MapReader cloud(top.map("cloud"), file, "cloud", {"provider", "region"}, false);
   append(c.warnings, cloud.unknown());
   c.provider = cloud.opt_str("provider").value_or("ec2");
-  if (c.provider != "ec2") cloud.fail("provider", "only 'ec2' is supported, not '" + c.provider + "'");
+  if (c.provider != "ec2")
+    cloud.fail("provider", "only 'ec2' is supported, not '" + c.provider + "'");
   c.region = cloud.str("region");
 
   MapReader cl(top.map("cluster"), file, "cluster", with_ssh_keys({"name", "filter"}), false);
   append(c.warnings, cl.unknown());
   c.name = cl.str("name");
   if (!valid_cluster_name(c.name))
-    cl.fail("name", "'" + c.name + "' is not a valid cluster name (letters, digits, '-', '_', '.')");
+    cl.fail("name",
+            "'" + c.name + "' is not a valid cluster name (letters, digits, '-', '_', '.')");
   c.filter = cl.opt_str("filter").value_or("");
   c.defaults = read_ssh(cl);
 
@@ -104,7 +106,8 @@ std::string to_yaml(const ClusterFile& c) {
   out << YAML::Key << "cluster" << YAML::Value << YAML::Flow << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << c.name;
   // Targets are quoted as in the original: they hold ':' and '*' which read badly unquoted.
-  if (!c.filter.empty()) out << YAML::Key << "filter" << YAML::Value << YAML::DoubleQuoted << c.filter;
+  if (!c.filter.empty())
+    out << YAML::Key << "filter" << YAML::Value << YAML::DoubleQuoted << c.filter;
   emit_ssh(out, c.defaults);
   out << YAML::EndMap;
   out << YAML::Key << "nodes" << YAML::Value << YAML::BeginSeq;

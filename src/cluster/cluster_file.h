@@ -11,28 +11,28 @@ namespace dust::cluster {
 struct SshSettings {
   std::string username;
   std::string keyfile;
-  std::string address;     // public|private|dns or a literal host
+  std::string address;  // public|private|dns or a literal host
   std::string proxy_jump;
   int port = 0;
 };
 
 struct FileNode {
   std::string nodename;
-  std::string selector;    // a target: "tags=name:master", "id=i-92aeaf08"
+  std::string selector;  // a target: "tags=name:master", "id=i-92aeaf08"
   SshSettings ssh;
-  int line = 0;            // 1-based line in the file it was read from (0 = not read from a file)
+  int line = 0;  // 1-based line in the file it was read from (0 = not read from a file)
 };
 
 struct ClusterFile {
   std::string provider = "ec2";
   std::string region;
   std::string name;
-  std::string filter;      // a target selecting the region's instances that may belong; "" = all
-  SshSettings defaults;    // cluster-level username/keyfile/port/address/proxy_jump
+  std::string filter;    // a target selecting the region's instances that may belong; "" = all
+  SshSettings defaults;  // cluster-level username/keyfile/port/address/proxy_jump
   std::vector<FileNode> nodes;
 
-  std::string path;                    // where it was read from, for messages ("" if built)
-  std::vector<std::string> warnings;   // unknown keys, kept for compatibility but worth a warning
+  std::string path;                   // where it was read from, for messages ("" if built)
+  std::vector<std::string> warnings;  // unknown keys, kept for compatibility but worth a warning
 };
 
 // Parses a cluster file's text; `file` names it in errors ("file:line: key: message").
@@ -45,23 +45,24 @@ std::string to_yaml(const ClusterFile& c);
 // (so no '/', no leading '.'), at most 128 characters.
 bool valid_cluster_name(std::string_view name);
 
-std::string clusters_dir();                       // $DUST_HOME/clusters
+std::string clusters_dir();                         // $DUST_HOME/clusters
 std::string cluster_path(const std::string& name);  // $DUST_HOME/clusters/<name>.yaml
 
 ClusterFile read_cluster_file(const std::string& path);
 // Atomic write; creates $DUST_HOME and clusters/ if needed.
 void write_cluster_file(const std::string& path, const ClusterFile& c);
 
-ClusterFile load_cluster(const std::string& name);   // read_cluster_file(cluster_path(name)), clear error if none
-void save_cluster(const ClusterFile& c);             // write_cluster_file(cluster_path(c.name), c)
+ClusterFile load_cluster(
+    const std::string& name);  // read_cluster_file(cluster_path(name)), clear error if none
+void save_cluster(const ClusterFile& c);  // write_cluster_file(cluster_path(c.name), c)
 bool cluster_exists(const std::string& name);
-void remove_cluster(const std::string& name);        // deletes the file; error if missing
+void remove_cluster(const std::string& name);  // deletes the file; error if missing
 
 struct ClusterEntry {
-  std::string name;     // file stem, what `use <name>` takes
-  std::string region;   // "" when the file could not be read
+  std::string name;    // file stem, what `use <name>` takes
+  std::string region;  // "" when the file could not be read
   std::string path;
-  std::string error;    // why it could not be read, else ""
+  std::string error;  // why it could not be read, else ""
 };
 // Every *.yaml in dir, sorted by region then name; unreadable files are listed with their error.
 std::vector<ClusterEntry> list_clusters(const std::string& dir);

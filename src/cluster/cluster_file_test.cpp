@@ -87,7 +87,8 @@ TEST(ClusterFile, RoundTripKeepsEverything) {
   c.defaults.username = "ubuntu";
   c.defaults.port = 2200;
   FileNode a{"master", "tags=name:master", {}, 0};
-  FileNode b{"node1", "id=i-0123456789abcdef0", {"root", "~/.ssh/x.pem", "dns", "jump@host:22", 22}, 0};
+  FileNode b{
+      "node1", "id=i-0123456789abcdef0", {"root", "~/.ssh/x.pem", "dns", "jump@host:22", 22}, 0};
   FileNode q{"01", "tags=name:it's: \"quoted\"", {}, 0};  // needs quoting both ways
   c.nodes = {a, b, q};
   std::string text = to_yaml(c);
@@ -154,7 +155,8 @@ TEST(ClusterFile, ErrorsNameFileLineAndKey) {
 // Found by fuzz/cluster_file_fuzz: yaml-cpp read the byte as is, and the next save wrote U+FFFD.
 TEST(ClusterFile, RefusesInvalidUtf8NamingTheLine) {
   EXPECT_EQ(error_of("cloud: {region: eu-west-1}\ncluster: {name: lab}\nnodes:\n"
-                     "- {nodename: a, selector: \"nam\x8d\x9a" "e=a\"}\n"),
+                     "- {nodename: a, selector: \"nam\x8d\x9a"
+                     "e=a\"}\n"),
             "c.yaml:4: not valid UTF-8 (byte 0x8d); save the file as UTF-8");
   EXPECT_EQ(error_of("cloud: {region: eu-west-1}\ncluster: {name: l\xe9}\nnodes: []\n"),
             "c.yaml:2: not valid UTF-8 (byte 0xe9); save the file as UTF-8");
@@ -180,8 +182,10 @@ struct DustHome {
     setenv("DUST_HOME", (dir / "dh").c_str(), 1);
   }
   ~DustHome() {
-    if (old.empty()) unsetenv("DUST_HOME");
-    else setenv("DUST_HOME", old.c_str(), 1);
+    if (old.empty())
+      unsetenv("DUST_HOME");
+    else
+      setenv("DUST_HOME", old.c_str(), 1);
     fs::remove_all(dir);
   }
 };

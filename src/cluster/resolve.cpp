@@ -60,9 +60,9 @@ Resolution resolve(const ClusterFile& c, const Nodes& region_nodes) {
       for (size_t k : select::select(sel, pool)) {
         if (claimed[k]) {
           // One instance, two file nodes: the first keeps it, never both (it would run twice).
-          r.warnings.push_back(fmt::format("{}: {} ({}) also matches the selector of {}; kept as {}",
-                                           where(c, fn), pool[k].id, fn.nodename,
-                                           claimed[k]->nodename, claimed[k]->nodename));
+          r.warnings.push_back(
+              fmt::format("{}: {} ({}) also matches the selector of {}; kept as {}", where(c, fn),
+                          pool[k].id, fn.nodename, claimed[k]->nodename, claimed[k]->nodename));
           continue;
         }
         hits.push_back(k);

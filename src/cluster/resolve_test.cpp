@@ -61,8 +61,8 @@ TEST(Resolve, NamesNodesAndCarriesSshSettings) {
 }
 
 TEST(Resolve, MissingInstanceIsAbsentAndUnlistedAreStrays) {
-  Nodes region = {inst("i-2", "master", "s1"), inst("i-9", "extra", "s1"),
-                  inst("i-8", "", "s1"), inst("i-7", "nostack", "")};
+  Nodes region = {inst("i-2", "master", "s1"), inst("i-9", "extra", "s1"), inst("i-8", "", "s1"),
+                  inst("i-7", "nostack", "")};
   Resolution r = resolve(sample(), region);
   ASSERT_EQ(r.nodes.size(), 3u);
   EXPECT_EQ(r.nodes[0].id, "i-2");

@@ -69,7 +69,8 @@ Spec parse_spec(std::string_view text, const std::string& file) {
 
   MapReader cloud(top.map("cloud"), file, "cloud", {"provider", "region"}, true);
   s.provider = cloud.str("provider");
-  if (s.provider != "ec2") cloud.fail("provider", "only 'ec2' is supported, not '" + s.provider + "'");
+  if (s.provider != "ec2")
+    cloud.fail("provider", "only 'ec2' is supported, not '" + s.provider + "'");
   s.region = cloud.str("region");
   if (s.region.empty()) cloud.fail("region", "must not be empty");
 
@@ -77,8 +78,8 @@ Spec parse_spec(std::string_view text, const std::string& file) {
                {"name", "key", "vpc_id", "subnet_id", "ssh_cidr"}, true);
   s.name = cl.str("name");
   if (!valid_stack_name(s.name))
-    cl.fail("name", "'" + s.name +
-                        "' is not a valid stack name (a letter, then letters, digits or '-')");
+    cl.fail("name",
+            "'" + s.name + "' is not a valid stack name (a letter, then letters, digits or '-')");
   s.key = cl.opt_str("key").value_or("");
   s.vpc_id = cl.opt_str("vpc_id").value_or("");
   s.subnet_id = cl.opt_str("subnet_id").value_or("");
@@ -133,7 +134,8 @@ Spec parse_spec(std::string_view text, const std::string& file) {
                           " instances (CloudFormation allows 500 resources)");
     std::vector<std::string> names;
     if (sn.count == 1) names.push_back(sn.nodename);
-    for (int k = 0; sn.count > 1 && k < sn.count; ++k) names.push_back(sn.nodename + std::to_string(k));
+    for (int k = 0; sn.count > 1 && k < sn.count; ++k)
+      names.push_back(sn.nodename + std::to_string(k));
     for (const auto& name : names) {
       if (reserved_logical_id(name))
         n.fail("nodename", "'" + name + "' is reserved for the cluster's security group");

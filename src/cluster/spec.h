@@ -15,9 +15,9 @@ struct SpecNode {
   std::string instance_type;
   std::string nodename;
   std::string username;
-  std::string key;   // EC2 key pair name; "" = the cluster's key (if any)
+  std::string key;  // EC2 key pair name; "" = the cluster's key (if any)
   int count = 1;
-  int line = 0;      // 1-based line of the entry
+  int line = 0;  // 1-based line of the entry
 };
 
 // One instance to create, after count expansion.
@@ -26,7 +26,7 @@ struct SpecInstance {
   std::string image;
   std::string instance_type;
   std::string username;
-  std::string key;       // node key, else cluster key, else ""
+  std::string key;  // node key, else cluster key, else ""
 };
 
 struct Spec {
@@ -34,8 +34,8 @@ struct Spec {
   std::string provider = "ec2";
   std::string region;
   std::string name;
-  std::string key;        // default key pair for all nodes
-  std::string vpc_id;     // both or neither of vpc_id / subnet_id
+  std::string key;     // default key pair for all nodes
+  std::string vpc_id;  // both or neither of vpc_id / subnet_id
   std::string subnet_id;
   std::string ssh_cidr = "0.0.0.0/0";
   bool ssh_cidr_defaulted = true;  // the caller warns: ssh open to the world

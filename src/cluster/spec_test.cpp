@@ -58,12 +58,13 @@ TEST(Spec, ExpandsCounts) {
   EXPECT_EQ(inst[2].key, "YourKeyName");
   EXPECT_EQ(inst[2].username, "ec2-user");
 
-  s = parse_spec(std::string(kHead) +
-                     "cluster: {name: c1, key: ck}\nnodes:\n"
-                     "- {image: ami-1, instance_type: m5.large, nodename: n, username: u, count: 12}\n"
-                     "- {image: ami-2, instance_type: t3.micro, nodename: solo, username: v, key: nk,"
-                     " count: 1}\n",
-                 "c1.yaml");
+  s = parse_spec(
+      std::string(kHead) +
+          "cluster: {name: c1, key: ck}\nnodes:\n"
+          "- {image: ami-1, instance_type: m5.large, nodename: n, username: u, count: 12}\n"
+          "- {image: ami-2, instance_type: t3.micro, nodename: solo, username: v, key: nk,"
+          " count: 1}\n",
+      "c1.yaml");
   inst = expand(s);
   ASSERT_EQ(inst.size(), 13u);
   EXPECT_EQ(inst[0].nodename, "n0");

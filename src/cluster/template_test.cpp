@@ -27,7 +27,8 @@ TEST(Template, SampleHasGroupIngressesAndOneInstancePerNode) {
   json t = build_template(s);
   EXPECT_EQ(t["AWSTemplateFormatVersion"], "2010-09-09");
   EXPECT_EQ(t["Resources"].size(), 6u);
-  EXPECT_EQ(of_type(t, "AWS::EC2::SecurityGroup"), std::vector<std::string>{"ClusterSecurityGroup"});
+  EXPECT_EQ(of_type(t, "AWS::EC2::SecurityGroup"),
+            std::vector<std::string>{"ClusterSecurityGroup"});
   EXPECT_EQ(of_type(t, "AWS::EC2::SecurityGroupIngress"),
             (std::vector<std::string>{"ClusterIngressIntra", "ClusterIngressSsh"}));
   EXPECT_EQ(of_type(t, "AWS::EC2::Instance"),

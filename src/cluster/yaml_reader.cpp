@@ -33,8 +33,8 @@ std::string located(const std::string& file, const YAML::Mark& mark, const std::
 }
 
 YAML::Node load_yaml(std::string_view text, const std::string& file) {
-  // yaml-cpp reads any bytes but writes invalid UTF-8 back as U+FFFD: refuse it here, before a value
-  // read from the file could be saved changed (cluster files are rewritten by `assign`).
+  // yaml-cpp reads any bytes but writes invalid UTF-8 back as U+FFFD: refuse it here, before a
+  // value read from the file could be saved changed (cluster files are rewritten by `assign`).
   if (size_t bad = util::first_invalid_utf8(text); bad != std::string_view::npos) {
     YAML::Mark at;
     at.pos = static_cast<int>(bad);
@@ -61,7 +61,8 @@ MapReader::MapReader(const YAML::Node& node, std::string file, std::string path,
     if (!it->first.IsScalar())
       throw Error(located(file_, it->first.Mark(), path_, "keys must be plain words"));
     std::string key = it->first.Scalar();
-    // yaml-cpp keeps both entries of a repeated key; the second would otherwise be silently ignored.
+    // yaml-cpp keeps both entries of a repeated key; the second would otherwise be silently
+    // ignored.
     if (!seen.insert(key).second)
       throw Error(located(file_, it->first.Mark(), this->path(key), "duplicate key"));
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;

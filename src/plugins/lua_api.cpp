@@ -35,7 +35,8 @@ Host& host() {
 
 shell::Context& live_context(lua_State* L, const char* fn) {
   Host& h = host();
-  if (!h.ctx) luaL_error(L, "dust.%s is only available while a command runs (not at load time)", fn);
+  if (!h.ctx)
+    luaL_error(L, "dust.%s is only available while a command runs (not at load time)", fn);
   return *h.ctx;
 }
 
@@ -45,8 +46,8 @@ void push_node(lua_State* L, shell::Context& ctx, const Node& n) {
     lua_pushlstring(L, v.data(), v.size());
     lua_setfield(L, -2, k);
   };
-  for (const char* key : {"name", "id", "state", "type", "image", "key", "ip", "int_ip", "dns", "private_dns",
-                          "vpc", "subnet", "az", "launch_time", "cluster"}) {
+  for (const char* key : {"name", "id", "state", "type", "image", "key", "ip", "int_ip", "dns",
+                          "private_dns", "vpc", "subnet", "az", "launch_time", "cluster"}) {
     std::string v;
     if (select::property(n, key, &v)) set(key, v);
   }
@@ -113,8 +114,10 @@ int l_print(lua_State* L) {
   Host& h = host();
   return guarded(L, [&] {
     std::string line = std::string(text) + "\n";
-    if (h.ctx) h.ctx->out().out(line);
-    else fputs(line.c_str(), stdout);  // at load time (debugging a command file)
+    if (h.ctx)
+      h.ctx->out().out(line);
+    else
+      fputs(line.c_str(), stdout);  // at load time (debugging a command file)
     return 0;
   });
 }
@@ -202,7 +205,8 @@ void open_api(lua_State* L) {
   static const luaL_Reg dust[] = {{"nodes", l_nodes}, {"print", l_print},   {"log", l_log},
                                   {"fold", l_fold},   {"region", l_region}, {"confirm", l_confirm},
                                   {nullptr, nullptr}};
-  static const luaL_Reg state[] = {{"get", l_state_get}, {"set", l_state_set}, {"all", l_state_all}, {nullptr, nullptr}};
+  static const luaL_Reg state[] = {
+      {"get", l_state_get}, {"set", l_state_set}, {"all", l_state_all}, {nullptr, nullptr}};
   luaL_newlib(L, dust);
   luaL_newlib(L, state);
   lua_setfield(L, -2, "state");

@@ -20,8 +20,8 @@ struct Host {
 
 Host& host();  // creates the state (standard libraries + `dust` table) on first use
 
-// Installs the global `dust` table (nodes, print, log, fold, region, confirm, state, run) and routes
-// `print` through dust's output. lua_api.cpp.
+// Installs the global `dust` table (nodes, print, log, fold, region, confirm, state, run) and
+// routes `print` through dust's output. lua_api.cpp.
 void open_api(lua_State* L);
 
 // Adds dust.run (lua_run.cpp): a line through the persistent ssh sessions, waiting for every node.

@@ -16,8 +16,10 @@ nlohmann::json convert(lua_State* L, int index, int depth) {
   if (!lua_checkstack(L, 4)) throw Error("value nested too deeply");
   index = lua_absindex(L, index);
   switch (lua_type(L, index)) {
-    case LUA_TNIL: return nullptr;
-    case LUA_TBOOLEAN: return lua_toboolean(L, index) != 0;
+    case LUA_TNIL:
+      return nullptr;
+    case LUA_TBOOLEAN:
+      return lua_toboolean(L, index) != 0;
     case LUA_TNUMBER: {
       if (lua_isinteger(L, index)) return static_cast<int64_t>(lua_tointeger(L, index));
       double d = lua_tonumber(L, index);
@@ -52,9 +54,13 @@ nlohmann::json convert(lua_State* L, int index, int depth) {
       lua_pushnil(L);
       while (lua_next(L, index) != 0) {
         std::string key;
-        if (lua_type(L, -2) == LUA_TSTRING) key = lua_tostring(L, -2);
-        else if (lua_isinteger(L, -2)) key = std::to_string(lua_tointeger(L, -2));
-        else throw Error(fmt::format("table keys must be strings or integers, not {}", luaL_typename(L, -2)));
+        if (lua_type(L, -2) == LUA_TSTRING)
+          key = lua_tostring(L, -2);
+        else if (lua_isinteger(L, -2))
+          key = std::to_string(lua_tointeger(L, -2));
+        else
+          throw Error(
+              fmt::format("table keys must be strings or integers, not {}", luaL_typename(L, -2)));
         o[key] = convert(L, -1, depth + 1);
         lua_pop(L, 1);
       }
@@ -68,11 +74,19 @@ nlohmann::json convert(lua_State* L, int index, int depth) {
 void push(lua_State* L, const nlohmann::json& j, int depth) {
   if (depth > 64 || !lua_checkstack(L, 3)) throw Error("stored value nested too deeply");
   switch (j.type()) {
-    case nlohmann::json::value_t::null: lua_pushnil(L); break;
-    case nlohmann::json::value_t::boolean: lua_pushboolean(L, j.get<bool>()); break;
+    case nlohmann::json::value_t::null:
+      lua_pushnil(L);
+      break;
+    case nlohmann::json::value_t::boolean:
+      lua_pushboolean(L, j.get<bool>());
+      break;
     case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned: lua_pushinteger(L, j.get<int64_t>()); break;
-    case nlohmann::json::value_t::number_float: lua_pushnumber(L, j.get<double>()); break;
+    case nlohmann::json::value_t::number_unsigned:
+      lua_pushinteger(L, j.get<int64_t>());
+      break;
+    case nlohmann::json::value_t::number_float:
+      lua_pushnumber(L, j.get<double>());
+      break;
     case nlohmann::json::value_t::string: {
       const auto& s = j.get_ref<const std::string&>();
       lua_pushlstring(L, s.data(), s.size());
@@ -95,7 +109,9 @@ void push(lua_State* L, const nlohmann::json& j, int depth) {
       }
       break;
     }
-    default: lua_pushnil(L); break;
+    default:
+      lua_pushnil(L);
+      break;
   }
 }
 

@@ -15,7 +15,8 @@ namespace {
 nlohmann::json eval(const char* expr) {
   lua_State* L = luaL_newstate();
   luaL_openlibs(L);
-  EXPECT_EQ(luaL_dostring(L, (std::string("return ") + expr).c_str()), LUA_OK) << lua_tostring(L, -1);
+  EXPECT_EQ(luaL_dostring(L, (std::string("return ") + expr).c_str()), LUA_OK)
+      << lua_tostring(L, -1);
   nlohmann::json j;
   try {
     j = to_json(L, -1);
@@ -36,7 +37,8 @@ TEST(LuaJson, ScalarsArraysObjects) {
   EXPECT_TRUE(eval("nil").is_null());
   EXPECT_EQ(eval("{1, 'two', {3}}"), nlohmann::json::parse(R"([1, "two", [3]])"));
   EXPECT_EQ(eval("{a = 1, [5] = 'x'}"), nlohmann::json::parse(R"({"a": 1, "5": "x"})"));
-  EXPECT_EQ(eval("{[2] = 'hole'}"), nlohmann::json::parse(R"({"2": "hole"})"));  // not 1..n: an object
+  EXPECT_EQ(eval("{[2] = 'hole'}"),
+            nlohmann::json::parse(R"({"2": "hole"})"));  // not 1..n: an object
   EXPECT_EQ(eval("{}"), nlohmann::json::object());
 }
 
@@ -49,7 +51,8 @@ TEST(LuaJson, RefusesWhatJsonCannotHold) {
 
 TEST(LuaJson, RoundTrip) {
   lua_State* L = luaL_newstate();
-  auto j = nlohmann::json::parse(R"({"runs": 2, "seen": ["a", "b"], "nested": {"ok": true, "pi": 3.5}})");
+  auto j = nlohmann::json::parse(
+      R"({"runs": 2, "seen": ["a", "b"], "nested": {"ok": true, "pi": 3.5}})");
   push_json(L, j);
   EXPECT_EQ(to_json(L, -1), j);
   lua_close(L);

@@ -1,6 +1,9 @@
 // Drop-in Lua commands: finds the command files, runs each in its own environment, registers what
 // it declares with dust.command{} into the one command table, and runs handlers when dispatched.
-// A broken file is reported by name and skipped; a failing handler is reported and the shell goes on.
+// A broken file is reported by name and skipped; a failing handler is reported and the shell goes
+// on.
+#include "plugins/lua_loader.h"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -11,13 +14,12 @@
 #include <set>
 
 #include "plugins/lua_host.h"
-#include "plugins/lua_loader.h"
 #include "shell/command_table.h"
 #include "shell/context.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/interrupt.h"
 #include "util/log.h"
-#include "util/atomic_file.h"
 #include "util/paths.h"
 
 namespace dust::plugins {
@@ -34,7 +36,9 @@ std::vector<Pending>* g_pending = nullptr;
 
 bool valid_name(const std::string& n) {
   if (n.empty() || n.size() > 64 || !isalpha(static_cast<unsigned char>(n[0]))) return false;
-  return std::all_of(n.begin(), n.end(), [](char c) { return isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; });
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
 }
 
 // "file:line:" of the Lua code that called the running C function.
@@ -48,14 +52,17 @@ std::string caller_where(lua_State* L) {
 std::string field_string(lua_State* L, int t, const char* key, const std::string& where) {
   lua_getfield(L, t, key);
   std::string v;
-  if (lua_type(L, -1) == LUA_TSTRING) v = lua_tostring(L, -1);
+  if (lua_type(L, -1) == LUA_TSTRING)
+    v = lua_tostring(L, -1);
   else if (!lua_isnil(L, -1))
-    throw Error(fmt::format("{}dust.command: '{}' must be a string, not {}", where, key, luaL_typename(L, -1)));
+    throw Error(fmt::format("{}dust.command: '{}' must be a string, not {}", where, key,
+                            luaL_typename(L, -1)));
   lua_pop(L, 1);
   return v;
 }
 
-std::vector<std::string> field_strings(lua_State* L, int t, const char* key, const std::string& where) {
+std::vector<std::string> field_strings(lua_State* L, int t, const char* key,
+                                       const std::string& where) {
   std::vector<std::string> out;
   lua_getfield(L, t, key);
   if (lua_istable(L, -1)) {
@@ -64,7 +71,8 @@ std::vector<std::string> field_strings(lua_State* L, int t, const char* key, con
         lua_pop(L, 1);
         break;
       }
-      if (lua_type(L, -1) != LUA_TSTRING) throw Error(fmt::format("{}dust.command: '{}' must hold strings", where, key));
+      if (lua_type(L, -1) != LUA_TSTRING)
+        throw Error(fmt::format("{}dust.command: '{}' must hold strings", where, key));
       out.emplace_back(lua_tostring(L, -1));
       lua_pop(L, 1);
     }
@@ -91,7 +99,8 @@ shell::Command parse_spec(lua_State* L, const std::string& where) {
   shell::Command c;
   c.name = field_string(L, 1, "name", where);
   if (!valid_name(c.name))
-    throw Error(fmt::format("{}dust.command: name '{}' must be a letter then letters, digits, - or _", where, c.name));
+    throw Error(fmt::format(
+        "{}dust.command: name '{}' must be a letter then letters, digits, - or _", where, c.name));
   c.aliases = field_strings(L, 1, "aliases", where);
   for (const auto& a : c.aliases)
     if (!valid_name(a)) throw Error(fmt::format("{}dust.command: bad alias '{}'", where, a));
@@ -99,10 +108,15 @@ shell::Command parse_spec(lua_State* L, const std::string& where) {
   c.summary = field_string(L, 1, "summary", where);
   c.help = field_string(L, 1, "help", where);
   std::string target = field_string(L, 1, "target", where);
-  if (target.empty() || target == "none") c.target = shell::TargetKind::None;
-  else if (target == "optional") c.target = shell::TargetKind::Optional;
-  else if (target == "required") c.target = shell::TargetKind::Required;
-  else throw Error(fmt::format("{}dust.command: target must be none, optional or required, not '{}'", where, target));
+  if (target.empty() || target == "none")
+    c.target = shell::TargetKind::None;
+  else if (target == "optional")
+    c.target = shell::TargetKind::Optional;
+  else if (target == "required")
+    c.target = shell::TargetKind::Required;
+  else
+    throw Error(fmt::format("{}dust.command: target must be none, optional or required, not '{}'",
+                            where, target));
   lua_getfield(L, 1, "acts");
   if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
     throw Error(fmt::format("{}dust.command: 'acts' must be true or false", where));
@@ -151,20 +165,26 @@ shell::Command parse_spec(lua_State* L, const std::string& where) {
       lua_pop(L, 1);
       shell::Flag f;
       for (const auto& p : parts) {
-        if (p.rfind("--", 0) == 0 && f.long_name.empty()) f.long_name = p;
-        else if (p.size() == 2 && p[0] == '-' && f.short_name.empty()) f.short_name = p;
-        else f.help = p;
+        if (p.rfind("--", 0) == 0 && f.long_name.empty())
+          f.long_name = p;
+        else if (p.size() == 2 && p[0] == '-' && f.short_name.empty())
+          f.short_name = p;
+        else
+          f.help = p;
       }
-      if (f.long_name.empty()) throw Error(fmt::format("{}dust.command: flag {} has no --long name", where, i));
+      if (f.long_name.empty())
+        throw Error(fmt::format("{}dust.command: flag {} has no --long name", where, i));
       c.flags.push_back(f);
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
   } else if (!lua_isnil(L, -1)) {
-    throw Error(fmt::format("{}dust.command: 'flags' must be a list like {{\"-f\", \"--force\", \"help\"}}", where));
+    throw Error(fmt::format(
+        "{}dust.command: 'flags' must be a list like {{\"-f\", \"--force\", \"help\"}}", where));
   }
   lua_pop(L, 1);
-  if (c.usage.empty()) c.usage = c.target == shell::TargetKind::None ? c.name : c.name + " [target]";
+  if (c.usage.empty())
+    c.usage = c.target == shell::TargetKind::None ? c.name : c.name + " [target]";
   if (c.summary.empty()) c.summary = "(drop-in command)";
   return c;
 }
@@ -174,7 +194,8 @@ int l_command(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   return guarded(L, [&] {
     std::string where = caller_where(L);
-    if (!g_pending) throw Error(where + "dust.command may only be called while a command file loads");
+    if (!g_pending)
+      throw Error(where + "dust.command may only be called while a command file loads");
     shell::Command c = parse_spec(L, where);
     lua_getfield(L, 1, "run");
     if (!lua_isfunction(L, -1)) {
@@ -194,8 +215,10 @@ int message_handler(lua_State* L) {
     if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
     msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   }
-  if (log::level() >= log::Level::Debug) luaL_traceback(L, L, msg, 1);
-  else lua_pushstring(L, msg);
+  if (log::level() >= log::Level::Debug)
+    luaL_traceback(L, L, msg, 1);
+  else
+    lua_pushstring(L, msg);
   return 1;
 }
 
@@ -251,7 +274,8 @@ int run_handler(const std::string& name, int ref, shell::Context& ctx, shell::Ar
   lua_sethook(L, nullptr, 0, 0);
   int rc = 0;
   if (st != LUA_OK) {
-    ctx.out().err(fmt::format("{}: {}\n", name, lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error)"));
+    ctx.out().err(
+        fmt::format("{}: {}\n", name, lua_tostring(L, -1) ? lua_tostring(L, -1) : "(error)"));
     rc = 1;
   } else if (lua_isinteger(L, -1)) {
     rc = static_cast<int>(lua_tointeger(L, -1));
@@ -322,7 +346,8 @@ std::vector<std::string> command_dirs() {
       std::string bin = fs::path(std::string(exe, static_cast<size_t>(n))).parent_path();
       dirs.push_back(paths::join(fs::path(bin).parent_path(), "share/dust/commands"));
 #ifdef DUST_SOURCE_DIR
-      if (paths::exists(paths::join(bin, "CMakeCache.txt"))) dirs.push_back(paths::join(DUST_SOURCE_DIR, "commands"));
+      if (paths::exists(paths::join(bin, "CMakeCache.txt")))
+        dirs.push_back(paths::join(DUST_SOURCE_DIR, "commands"));
 #endif
     }
   }
@@ -334,7 +359,8 @@ std::vector<std::string> command_files(const std::string& dir) {
   std::vector<std::string> out;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().extension() == ".lua" && e.path().filename().string()[0] != '.') out.push_back(e.path());
+    if (e.path().extension() == ".lua" && e.path().filename().string()[0] != '.')
+      out.push_back(e.path());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -360,17 +386,21 @@ int load_commands(shell::CommandTable& table) {
       if (pending.empty()) log::warn("{}: declares no command (use dust.command{{...}})", file);
       for (auto& p : pending) {
         std::string clash;
-        for (const auto& n : p.cmd.aliases) if (builtin.count(n)) clash = n;
+        for (const auto& n : p.cmd.aliases)
+          if (builtin.count(n)) clash = n;
         if (builtin.count(p.cmd.name)) clash = p.cmd.name;
         if (!clash.empty()) {
           log::error("{}: '{}' is a built-in command; the drop-in is skipped", file, clash);
           luaL_unref(L, LUA_REGISTRYINDEX, p.ref);
           continue;
         }
-        if (table.find(p.cmd.name)) log::debug("{}: replaces the drop-in '{}' loaded earlier", file, p.cmd.name);
+        if (table.find(p.cmd.name))
+          log::debug("{}: replaces the drop-in '{}' loaded earlier", file, p.cmd.name);
         std::string name = p.cmd.name;
         int ref = p.ref;
-        p.cmd.run = [name, ref](shell::Context& ctx, shell::Args& a) { return run_handler(name, ref, ctx, a); };
+        p.cmd.run = [name, ref](shell::Context& ctx, shell::Args& a) {
+          return run_handler(name, ref, ctx, a);
+        };
         table.add(std::move(p.cmd));
         ++loaded;
       }

@@ -50,12 +50,13 @@ struct NodeOutcome {
   std::vector<std::string> lines;
 };
 
-std::vector<NodeOutcome> run_and_wait(shell::Context& ctx, const std::string& target, const std::string& command,
-                                      double timeout_s) {
+std::vector<NodeOutcome> run_and_wait(shell::Context& ctx, const std::string& target,
+                                      const std::string& command, double timeout_s) {
   std::vector<const Node*> running, stopped;
   for (const Node* n : ctx.select(target)) (n->state == "running" ? running : stopped).push_back(n);
   std::vector<NodeOutcome> out;
-  std::vector<std::string> names = ctx.labels(stopped);  // web(i-…) when a name is shared, as `@` says
+  std::vector<std::string> names =
+      ctx.labels(stopped);  // web(i-…) when a name is shared, as `@` says
   for (size_t i = 0; i < stopped.size(); ++i) {
     NodeOutcome o;
     o.node = names[i];
@@ -74,7 +75,8 @@ std::vector<NodeOutcome> run_and_wait(shell::Context& ctx, const std::string& ta
   // Only idle shells get the command: a node still running something (a program waiting for input,
   // a user's long job) is reported busy instead of having the command typed into it.
   auto job = sessions.run(eps, command, ssh::Send::IdleOnly);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
   int interrupts = interrupt::count();
   ctx.loop().run_until(
       [&] {

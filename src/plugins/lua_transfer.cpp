@@ -1,6 +1,6 @@
-// dust.put / dust.get for drop-in commands: the same parallel SFTP transfers as `put` and `get`, over
-// each node's persistent session. Per-node result lines are printed as those commands print them; the
-// call returns the number of nodes that failed (0 = all succeeded).
+// dust.put / dust.get for drop-in commands: the same parallel SFTP transfers as `put` and `get`,
+// over each node's persistent session. Per-node result lines are printed as those commands print
+// them; the call returns the number of nodes that failed (0 = all succeeded).
 
 #include "plugins/lua_host.h"
 #include "shell/context.h"

@@ -31,8 +31,10 @@ nlohmann::json StateStore::get(const std::string& key) const {
 
 void StateStore::set(const std::string& key, const nlohmann::json& value) {
   nlohmann::json j = all();
-  if (value.is_null()) j.erase(key);
-  else j[key] = value;
+  if (value.is_null())
+    j.erase(key);
+  else
+    j[key] = value;
   std::string dir = path_.substr(0, path_.rfind('/'));
   if (!paths::is_dir(dir)) {
     paths::ensure_dust_home();

@@ -12,8 +12,8 @@ class StateStore {
   explicit StateStore(std::string path) : path_(std::move(path)) {}
   static std::string path_for(const std::string& command);  // $DUST_HOME/state/<command>.json
 
-  // Whole object; {} when the file does not exist. Throws dust::Error naming the file if it is not a
-  // JSON object.
+  // Whole object; {} when the file does not exist. Throws dust::Error naming the file if it is not
+  // a JSON object.
   nlohmann::json all() const;
   nlohmann::json get(const std::string& key) const;  // null when absent
   // Sets key (null erases it) and rewrites the file; creates the directory (0700) if needed.

@@ -7,8 +7,8 @@
 //              "[01-10]" (padding kept), "[0-10/2]" (step)
 // Commas inside [...] or quotes belong to the term. Only-exclusion targets ("!worker3") mean
 // "all nodes but". Quotes ("..." or '...') around a whole field (a tag key or value, a value, a
-// name) are removed; they protect ':' and ',' but globs inside still apply (escape with \). A quoted
-// tag key ends at its closing quote; otherwise tags= splits at the last colon.
+// name) are removed; they protect ':' and ',' but globs inside still apply (escape with \). A
+// quoted tag key ends at its closing quote; otherwise tags= splits at the last colon.
 #include "select/target.h"
 
 #include <algorithm>
@@ -27,8 +27,8 @@ struct RangeElem {
 
 struct Tok {
   enum Kind : uint8_t { Lit, Any, Star, Range } kind;
-  char c = 0;          // Lit
-  size_t range = 0;    // Range: index into Pattern::ranges
+  char c = 0;        // Lit
+  size_t range = 0;  // Range: index into Pattern::ranges
 };
 
 // Which kind of token consumed the previous character; keeps a numeric set from sharing a run of
@@ -90,7 +90,8 @@ bool parse_set(std::string_view body, std::vector<RangeElem>* out, std::string* 
   size_t start = 0;
   for (;;) {
     size_t comma = body.find(',', start);
-    std::string_view el = body.substr(start, comma == std::string_view::npos ? body.npos : comma - start);
+    std::string_view el =
+        body.substr(start, comma == std::string_view::npos ? body.npos : comma - start);
     auto bad = [&](const std::string& why) {
       *err = "bad range '[" + std::string(body) + "]': " + why;
       return false;
@@ -108,7 +109,8 @@ bool parse_set(std::string_view body, std::vector<RangeElem>* out, std::string* 
     std::string_view lo = span.substr(0, dash);
     std::string_view hi = dash == span.npos ? lo : span.substr(dash + 1);
     if (!parse_number(lo, &r.lo) || !parse_number(hi, &r.hi))
-      return bad("'" + std::string(el) + "' is not a number or number range (expected e.g. [0-4] or [1,3,5-7])");
+      return bad("'" + std::string(el) +
+                 "' is not a number or number range (expected e.g. [0-4] or [1,3,5-7])");
     if (r.lo > r.hi)
       return bad("'" + std::string(span) + "' goes backwards (write " + std::string(hi) + "-" +
                  std::string(lo) + ")");
@@ -211,7 +213,8 @@ bool Pattern::match_from(size_t pi, size_t si, Prev prev, std::string_view s,
         size_t d = 0;
         while (si + d < s.size() && is_digit(s[si + d])) ++d;
         for (size_t len = 1; len <= std::min(d, kMaxDigits) && !ok; ++len)
-          ok = in_set(t.range, s.substr(si, len)) && match_from(pi + 1, si + len, kPrevRange, s, failed);
+          ok = in_set(t.range, s.substr(si, len)) &&
+               match_from(pi + 1, si + len, kPrevRange, s, failed);
         break;
       }
     }
@@ -293,13 +296,16 @@ bool is_quote(char c) { return c == '"' || c == '\''; }
 
 // Removes quotes around a whole field: "my:key" → my:key.
 std::string_view unquote(std::string_view f) {
-  if (f.size() >= 2 && is_quote(f.front()) && f.back() == f.front()) return f.substr(1, f.size() - 2);
+  if (f.size() >= 2 && is_quote(f.front()) && f.back() == f.front())
+    return f.substr(1, f.size() - 2);
   return f;
 }
 
 // Walks s as every scanner of the target language must: `\` escapes the next character, quotes hide
-// their contents, `[` `]` nest. Calls at(i, depth) for each character outside quotes (depth before it;
-// `]` at depth 0 leaves it 0) and stops early when at returns false. Returns the quote left open, or 0.
+// their contents, `[` `]` nest. Calls at(i, depth) for each character outside quotes (depth before
+// it;
+// `]` at depth 0 leaves it 0) and stops early when at returns false. Returns the quote left open,
+// or 0.
 template <class At>
 char walk_top_level(std::string_view s, At&& at) {
   char quote = 0;
@@ -314,8 +320,10 @@ char walk_top_level(std::string_view s, At&& at) {
       quote = x;
     } else {
       if (!at(i, depth)) return 0;
-      if (x == '[') ++depth;
-      else if (x == ']' && depth) --depth;
+      if (x == '[')
+        ++depth;
+      else if (x == ']' && depth)
+        --depth;
     }
   }
   return quote;
@@ -347,7 +355,8 @@ struct Term {
       case Name:
         if (!id.empty()) return n.id == id && value.matches(n.label());
         // A name glob matches the name, or the id of an unnamed node; an exact id always works.
-        return value.matches(n.label()) || (value.literal_only() && !n.id.empty() && value.literal() == n.id);
+        return value.matches(n.label()) ||
+               (value.literal_only() && !n.id.empty() && value.literal() == n.id);
       case Prop:
         return value.matches(prop->get(n));
       case Tag:
@@ -367,7 +376,8 @@ bool parse_tag(std::string_view term, std::string_view body, Term* t, std::strin
     // A quoted key ends at its closing quote: tags="a:b":c:d is key a:b, value c:d.
     size_t close = body.find(body[0], 1);
     if (close == body.npos || close + 1 >= body.size() || body[close + 1] != ':') {
-      *err = "expected ':' after the quoted tag key in '" + std::string(term) + "' (e.g. tags=\"my:key\":value)";
+      *err = "expected ':' after the quoted tag key in '" + std::string(term) +
+             "' (e.g. tags=\"my:key\":value)";
       return false;
     }
     k = body.substr(1, close - 1);
@@ -375,7 +385,8 @@ bool parse_tag(std::string_view term, std::string_view body, Term* t, std::strin
   } else {
     std::vector<size_t> colons = find_top_level(body, ':');
     if (colons.empty()) {
-      *err = "'" + std::string(term) + "' needs key:value, e.g. tags=env:dev (use tags=env:* for any value)";
+      *err = "'" + std::string(term) +
+             "' needs key:value, e.g. tags=env:dev (use tags=env:* for any value)";
       return false;
     }
     k = body.substr(0, colons.back());
@@ -414,18 +425,21 @@ bool parse_term(std::string_view term, Term* t, std::string* err) {
   std::string_view key = term.substr(0, eqs[0]);
   std::string_view body = term.substr(eqs[0] + 1);
   if (key.empty()) {
-    *err = "missing key before '=' in '" + std::string(term) + "' (expected key=value, e.g. state=running)";
+    *err = "missing key before '=' in '" + std::string(term) +
+           "' (expected key=value, e.g. state=running)";
     return false;
   }
   std::string lkey = ascii_lower(key);
   if (lkey == "tags" || lkey == "tag") return parse_tag(term, body, t, err);
   if (eqs.size() > 1) {
-    *err = "more than one '=' in '" + std::string(term) + "' (expected key=value, e.g. state=running)";
+    *err =
+        "more than one '=' in '" + std::string(term) + "' (expected key=value, e.g. state=running)";
     return false;
   }
   t->prop = find_property(key);
   if (!t->prop) {
-    *err = "unknown key '" + std::string(key) + "' in '" + std::string(term) + "'; keys: " + keys_for_error();
+    *err = "unknown key '" + std::string(key) + "' in '" + std::string(term) +
+           "'; keys: " + keys_for_error();
     return false;
   }
   t->kind = Term::Prop;
@@ -437,8 +451,10 @@ bool check_balance(std::string_view s, std::string* err) {
   int open = 0;  // depth after the whole text
   std::string bad;
   char quote = walk_top_level(s, [&](size_t i, int depth) {
-    if (s[i] == '[' && depth) bad = "nested '['";
-    else if (s[i] == ']' && !depth) bad = "unmatched ']'";
+    if (s[i] == '[' && depth)
+      bad = "nested '['";
+    else if (s[i] == ']' && !depth)
+      bad = "unmatched ']'";
     open = depth + (s[i] == '[') - (s[i] == ']' && depth);
     return bad.empty();
   });
@@ -474,7 +490,8 @@ bool Target::matches(const Node& n) const {
   if (!include_.empty() &&
       std::none_of(include_.begin(), include_.end(), [&](const auto& t) { return t->matches(n); }))
     return false;
-  return std::none_of(exclude_.begin(), exclude_.end(), [&](const auto& t) { return t->matches(n); });
+  return std::none_of(exclude_.begin(), exclude_.end(),
+                      [&](const auto& t) { return t->matches(n); });
 }
 
 bool parse(std::string_view text, Target* out, std::string* err) {

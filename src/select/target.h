@@ -20,8 +20,8 @@ class Target {
   Target(Target&&) noexcept;
   Target& operator=(Target&&) noexcept;
 
-  bool all() const;                      // empty or "*": every node
-  bool matches(const Node& n) const;     // union of terms minus exclusions (only "!x" = all but x)
+  bool all() const;                   // empty or "*": every node
+  bool matches(const Node& n) const;  // union of terms minus exclusions (only "!x" = all but x)
   const std::string& text() const { return text_; }
   // True when the target is a plain name (no glob, range, filter, union): "worker0".
   bool is_plain_name() const;

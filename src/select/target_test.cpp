@@ -201,7 +201,8 @@ TEST(Target, RangeIsNumericNotCharacterClass) {
 
 TEST(Target, RangeLists) {
   Nodes n = workers(12);
-  EXPECT_THAT(pick("worker[1,3,5-7]", n), ElementsAre("worker1", "worker3", "worker5", "worker6", "worker7"));
+  EXPECT_THAT(pick("worker[1,3,5-7]", n),
+              ElementsAre("worker1", "worker3", "worker5", "worker6", "worker7"));
   EXPECT_THAT(pick("worker[4-5]", n), ElementsAre("worker4", "worker5"));
   EXPECT_THAT(pick("worker[10]", n), ElementsAre("worker10"));
   EXPECT_THAT(pick("worker[1]", n), ElementsAre("worker1"));
@@ -211,7 +212,8 @@ TEST(Target, RangeLists) {
 }
 
 TEST(Target, RangePaddingKept) {
-  Nodes n = named({"node1", "node01", "node02", "node09", "node10", "node11", "node001", "node100"});
+  Nodes n =
+      named({"node1", "node01", "node02", "node09", "node10", "node11", "node001", "node100"});
   EXPECT_THAT(pick("node[01-10]", n), ElementsAre("node01", "node02", "node09", "node10"));
   EXPECT_THAT(pick("node[1-10]", n), ElementsAre("node1", "node10"));
   EXPECT_THAT(pick("node[001-100]", n), ElementsAre("node001", "node100"));
@@ -221,12 +223,13 @@ TEST(Target, RangePaddingKept) {
 }
 
 TEST(Target, RangeWithSuffixAndGlobs) {
-  Nodes n = named({"worker1", "worker2", "worker3", "worker12", "worker03", "w-3", "web1-prod", "web2-prod",
-                   "web2-dev", "web12-prod", "db1a", "db12a"});
+  Nodes n = named({"worker1", "worker2", "worker3", "worker12", "worker03", "w-3", "web1-prod",
+                   "web2-prod", "web2-dev", "web12-prod", "db1a", "db12a"});
   EXPECT_THAT(pick("w*[1-3]", n), ElementsAre("worker1", "worker2", "worker3", "w-3"));
   EXPECT_THAT(pick("web[1-2]-prod", n), ElementsAre("web1-prod", "web2-prod"));
   EXPECT_THAT(pick("web[1-2]-*", n), ElementsAre("web1-prod", "web2-prod", "web2-dev"));
-  EXPECT_THAT(pick("web[1-20]*", n), ElementsAre("web1-prod", "web2-prod", "web2-dev", "web12-prod"));
+  EXPECT_THAT(pick("web[1-20]*", n),
+              ElementsAre("web1-prod", "web2-prod", "web2-dev", "web12-prod"));
   EXPECT_THAT(pick("db[1-5]?", n), ElementsAre("db1a"));
   EXPECT_THAT(pick("db[1-20]?", n), ElementsAre("db1a", "db12a"));
   EXPECT_THAT(pick("worker[1-3]*", n), ElementsAre("worker1", "worker2", "worker3"));
@@ -242,8 +245,10 @@ TEST(Target, TwoRanges) {
 TEST(Target, CommaInsideBracketsBelongsToRange) {
   Nodes n = workers(8);
   n.push_back(six()[0]);
-  EXPECT_THAT(pick("master,worker[0-2,6]", n), ElementsAre("worker0", "worker1", "worker2", "worker6", "master"));
-  EXPECT_THAT(pick("worker[1,3],worker[5,7]", n), ElementsAre("worker1", "worker3", "worker5", "worker7"));
+  EXPECT_THAT(pick("master,worker[0-2,6]", n),
+              ElementsAre("worker0", "worker1", "worker2", "worker6", "master"));
+  EXPECT_THAT(pick("worker[1,3],worker[5,7]", n),
+              ElementsAre("worker1", "worker3", "worker5", "worker7"));
 }
 
 TEST(Target, ManyStarsStayFast) {
@@ -325,9 +330,11 @@ TEST(Target, PropertyAccessor) {
 
 TEST(Target, PropertyKeysListEveryKeyAndAlias) {
   const auto& k = property_keys();
-  for (const char* key : {"state", "id", "name", "type", "instance_type", "image", "key", "key_name", "ip",
-                          "ext_ip", "public_ip", "int_ip", "private_ip", "dns", "public_dns", "private_dns",
-                          "vpc", "subnet", "az", "launch_time", "cluster", "username", "tags"})
+  for (const char* key :
+       {"state",      "id",          "name",       "type",        "instance_type", "image",
+        "key",        "key_name",    "ip",         "ext_ip",      "public_ip",     "int_ip",
+        "private_ip", "dns",         "public_dns", "private_dns", "vpc",           "subnet",
+        "az",         "launch_time", "cluster",    "username",    "tags"})
     EXPECT_NE(std::find(k.begin(), k.end(), key), k.end()) << key;
   // Every listed key except tags works with property().
   Node n;
@@ -344,7 +351,8 @@ TEST(Target, PropertyKeysListEveryKeyAndAlias) {
 TEST(Target, Tags) {
   EXPECT_THAT(pick("tags=env:dev"), ElementsAre("master", "worker0"));
   EXPECT_THAT(pick("tags=env:prod"), ElementsAre("worker1"));
-  EXPECT_THAT(pick("tags=env:*"), ElementsAre("master", "worker0", "worker1", "i-0abc1234567890def"));
+  EXPECT_THAT(pick("tags=env:*"),
+              ElementsAre("master", "worker0", "worker1", "i-0abc1234567890def"));
   EXPECT_THAT(pick("tags=env:?ev"), ElementsAre("master", "worker0", "i-0abc1234567890def"));
   EXPECT_THAT(pick("tag=env:prod"), ElementsAre("worker1"));
 }
@@ -364,12 +372,14 @@ TEST(Target, TagSplitAtLastColon) {
 }
 
 TEST(Target, TagQuotedKey) {
-  EXPECT_THAT(pick("tags=\"my:key\":v:1"), ElementsAre("kafka02"));  // a quoted key ends at its quote
+  EXPECT_THAT(pick("tags=\"my:key\":v:1"),
+              ElementsAre("kafka02"));  // a quoted key ends at its quote
   EXPECT_THAT(pick("tags=\"my:*\":*"), ElementsAre("kafka02"));
   EXPECT_THAT(pick("tags=\"my:key\":\"v:1\""), ElementsAre("kafka02"));
   EXPECT_THAT(pick("tags='my:key':'v:1'"), ElementsAre("kafka02"));
   EXPECT_THAT(pick("tags='my:key':v*"), ElementsAre("kafka02"));
-  EXPECT_THAT(pick("tags=\"aws:cloudformation:stack-name\":nano1"), ElementsAre("master", "worker0", "worker1"));
+  EXPECT_THAT(pick("tags=\"aws:cloudformation:stack-name\":nano1"),
+              ElementsAre("master", "worker0", "worker1"));
 }
 
 TEST(Target, TagEmptyValue) {
@@ -377,9 +387,7 @@ TEST(Target, TagEmptyValue) {
   EXPECT_TRUE(pick("tags=env:").empty());
 }
 
-TEST(Target, TagWithMissingKeyMatchesNothing) {
-  EXPECT_TRUE(pick("tags=owner:*").empty());
-}
+TEST(Target, TagWithMissingKeyMatchesNothing) { EXPECT_TRUE(pick("tags=owner:*").empty()); }
 
 // ---- unions and exclusion ----
 
@@ -392,7 +400,8 @@ TEST(Target, Unions) {
 
 TEST(Target, Exclusion) {
   EXPECT_THAT(pick("worker*,!worker1"), ElementsAre("worker0"));
-  EXPECT_THAT(pick("!worker1"), ElementsAre("master", "worker0", "kafka01", "kafka02", "i-0abc1234567890def"));
+  EXPECT_THAT(pick("!worker1"),
+              ElementsAre("master", "worker0", "kafka01", "kafka02", "i-0abc1234567890def"));
   EXPECT_THAT(pick("!state=running"), ElementsAre("worker1", "kafka02", "i-0abc1234567890def"));
   EXPECT_THAT(pick("!worker*,!kafka*"), ElementsAre("master", "i-0abc1234567890def"));
   EXPECT_THAT(pick("*,!tags=env:*"), ElementsAre("kafka01", "kafka02"));
@@ -402,7 +411,8 @@ TEST(Target, Exclusion) {
 
 TEST(Target, ExclusionWithRange) {
   Nodes n = workers(6);
-  EXPECT_THAT(pick("worker[0-5],!worker[2-3]", n), ElementsAre("worker0", "worker1", "worker4", "worker5"));
+  EXPECT_THAT(pick("worker[0-5],!worker[2-3]", n),
+              ElementsAre("worker0", "worker1", "worker4", "worker5"));
 }
 
 // ---- malformed: every error names its problem ----
@@ -468,8 +478,9 @@ TEST(TargetErrors, TwoEquals) {
 TEST(TargetErrors, UnknownKeyListsKeys) {
   std::string e = error_of("color=red");
   EXPECT_THAT(e, HasSubstr("unknown key 'color'"));
-  for (const char* k : {"state", "id", "name", "type", "image", "key", "ip", "int_ip", "dns", "private_dns",
-                        "vpc", "subnet", "az", "launch_time", "cluster", "username", "tags"})
+  for (const char* k :
+       {"state", "id", "name", "type", "image", "key", "ip", "int_ip", "dns", "private_dns", "vpc",
+        "subnet", "az", "launch_time", "cluster", "username", "tags"})
     EXPECT_THAT(e, HasSubstr(k));
 }
 

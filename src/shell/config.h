@@ -6,15 +6,15 @@
 namespace dust::shell {
 
 struct Config {
-  std::string region;                    // fallback region when the AWS chain gives none
-  std::string ssh_user = "ec2-user";     // default ssh user (after cluster file and ~/.ssh/config)
-  std::string ssh_address = "";          // public|private|dns; "" = public else private
+  std::string region;                 // fallback region when the AWS chain gives none
+  std::string ssh_user = "ec2-user";  // default ssh user (after cluster file and ~/.ssh/config)
+  std::string ssh_address = "";       // public|private|dns; "" = public else private
   std::string strict_host_key = "accept-new";  // accept-new|yes|no
   int connect_timeout_s = 10;
-  int command_timeout_s = 0;             // one-shot/script mode; 0 = none
+  int command_timeout_s = 0;  // one-shot/script mode; 0 = none
   int fanout = 64;
   std::map<std::string, std::string> keys;  // KeyName → key file
-  std::string ssh_config;                // -F <file>: another ssh config instead of ~/.ssh/config
+  std::string ssh_config;  // -F <file>: another ssh config instead of ~/.ssh/config
 
   // Reads `path` if it exists; throws dust::Error naming the file and line on malformed YAML.
   static Config load(const std::string& path);

@@ -75,7 +75,8 @@ cloud::Ec2Api& Context::ec2(const std::string& r) {
   if (!slot && clients_.ec2) slot = clients_.ec2(r);
   if (!slot) {
     const auto& cfg = aws();
-    log::debug("EC2 endpoint for {}: {}", r, cfg.ec2_endpoint.empty() ? "(default)" : cfg.ec2_endpoint);
+    log::debug("EC2 endpoint for {}: {}", r,
+               cfg.ec2_endpoint.empty() ? "(default)" : cfg.ec2_endpoint);
     slot = std::make_unique<cloud::Ec2>(cfg, r);
   }
   return *slot;
@@ -155,7 +156,8 @@ bool Context::have_nodes() const { return working_.has_value() || cache_.count(r
 std::vector<const Node*> Context::select(const std::string& target) {
   select::Target t;
   std::string err;
-  if (!select::parse(target, &t, &err)) throw Error(fmt::format("bad target '{}': {}", target, err));
+  if (!select::parse(target, &t, &err))
+    throw Error(fmt::format("bad target '{}': {}", target, err));
   const Nodes& all = nodes();
   std::vector<const Node*> out;
   for (size_t i : select::select(t, all)) out.push_back(&all[i]);

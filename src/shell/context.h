@@ -21,7 +21,7 @@
 namespace dust::cloud {
 class Ec2Api;
 class CloudFormationApi;
-}
+}  // namespace dust::cloud
 
 namespace dust::shell {
 
@@ -47,8 +47,8 @@ class Context {
   Sessions& sessions() { return *sessions_; }
 
   // Working set ------------------------------------------------------------
-  const std::string& region() const;          // resolved lazily from the AWS chain
-  void set_region(const std::string& r);      // `use <region>`: drops cluster, keeps caches
+  const std::string& region() const;      // resolved lazily from the AWS chain
+  void set_region(const std::string& r);  // `use <region>`: drops cluster, keeps caches
   // `use cluster <name>`: reads the cluster file, switches to its region; nodes() becomes the
   // cluster's nodes under their friendly names. Throws dust::Error if the file is missing/bad.
   void use_cluster(const std::string& name);
@@ -56,14 +56,14 @@ class Context {
   const cluster::ClusterFile* cluster() const { return cluster_ ? &*cluster_ : nullptr; }
   // Instances of the cluster's filter that its file does not name (cluster in use only).
   const Nodes& strays();
-  std::string prompt() const;                 // "dust:<cluster or region>$ "
+  std::string prompt() const;  // "dust:<cluster or region>$ "
 
   // Nodes of the working set (cached per region; fetched on first use or after invalidate()).
   // Region view: the region's instances, each with Node::cluster set when a cluster file of this
   // region claims it. Cluster view: the cluster's nodes (absent ones included).
   const Nodes& nodes();
-  void invalidate();                          // drop this region's cache (after mutations, refresh)
-  bool have_nodes() const;                    // cache present (for completion without API calls)
+  void invalidate();        // drop this region's cache (after mutations, refresh)
+  bool have_nodes() const;  // cache present (for completion without API calls)
   // Changes each time the working set is rebuilt (use, refresh, after mutations): whoever derives
   // something from nodes() (node labels) knows when to derive it again.
   uint64_t generation() const { return generation_; }
@@ -86,8 +86,8 @@ class Context {
   cloud::Ec2Api& ec2(const std::string& region);
   // CloudFormation in `region` (a spec names its own region, which need not be the current one).
   cloud::CloudFormationApi& cfn(const std::string& region);
-  // Where the clients come from: by default the AWS Query API clients of the credential chain; tests
-  // give in-memory fakes (cloud/fake_ec2.h), so commands run without the network.
+  // Where the clients come from: by default the AWS Query API clients of the credential chain;
+  // tests give in-memory fakes (cloud/fake_ec2.h), so commands run without the network.
   struct CloudClients {
     std::function<std::shared_ptr<cloud::Ec2Api>(const std::string& region)> ec2;
     std::function<std::shared_ptr<cloud::CloudFormationApi>(const std::string& region)> cfn;
@@ -112,9 +112,9 @@ class Context {
   uint64_t generation_ = 0;
   std::optional<cloud::AwsConfig> aws_;
   CloudClients clients_;
-  std::map<std::string, std::shared_ptr<cloud::Ec2Api>> ec2_;  // by region
+  std::map<std::string, std::shared_ptr<cloud::Ec2Api>> ec2_;             // by region
   std::map<std::string, std::shared_ptr<cloud::CloudFormationApi>> cfn_;  // by region
-  std::map<std::string, Nodes> cache_;                     // by region
+  std::map<std::string, Nodes> cache_;                                    // by region
   std::optional<std::vector<std::string>> regions_;
   const Nodes& region_nodes();
   // Last member: its sessions are destroyed before the loop and printer they use.

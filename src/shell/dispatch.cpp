@@ -151,8 +151,9 @@ int execute_line(Context& ctx, const std::string& raw_line) {
     if (const Command* c = table.find(word)) return run_command(ctx, *c, rest);
     if (!on_path(word)) {
       if (std::string s = table.suggest(word); !s.empty()) {
-        ctx.out().err(fmt::format("unknown command '{}' — did you mean '{}'? (use !{} to run it locally)\n",
-                                  word, s, word));
+        ctx.out().err(
+            fmt::format("unknown command '{}' — did you mean '{}'? (use !{} to run it locally)\n",
+                        word, s, word));
         return 127;
       }
     }

@@ -61,8 +61,8 @@ std::string render_table(const std::vector<NodeGroup>& groups, bool verbose) {
     names.push_back(display_names(g.nodes));
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = *g.nodes[i];
-      const std::string* cols[] = {&names.back()[i], &n.instance_type, &n.state, &n.id, &n.public_ip,
-                                   &n.private_ip};
+      const std::string* cols[] = {&names.back()[i], &n.instance_type, &n.state, &n.id,
+                                   &n.public_ip,     &n.private_ip};
       for (int c = 0; c < 6; ++c) w[c] = std::max(w[c], cols[c]->size() + 1);
     }
   }
@@ -82,8 +82,8 @@ std::string render_table(const std::vector<NodeGroup>& groups, bool verbose) {
     if (!g.title.empty()) out += g.title + "\n";
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = *g.nodes[i];
-      const std::string* cols[] = {&names[gi][i], &n.instance_type, &n.state, &n.id, &n.public_ip,
-                                   &n.private_ip};
+      const std::string* cols[] = {&names[gi][i], &n.instance_type, &n.state,
+                                   &n.id,         &n.public_ip,     &n.private_ip};
       out += row(cols);
       if (verbose)
         for (const auto& [k, v] : node_details(n))

@@ -14,9 +14,10 @@ struct NodeGroup {
   std::vector<const Node*> nodes;
 };
 
-// Names to print for `nodes`: a name shared by several nodes (of `among` when given, else of `nodes`)
-// becomes "name(i-…)" — never merged. A node without a name gets "".
-std::vector<std::string> display_names(const std::vector<const Node*>& nodes, const Nodes* among = nullptr);
+// Names to print for `nodes`: a name shared by several nodes (of `among` when given, else of
+// `nodes`) becomes "name(i-…)" — never merged. A node without a name gets "".
+std::vector<std::string> display_names(const std::vector<const Node*>& nodes,
+                                       const Nodes* among = nullptr);
 
 std::string render_table(const std::vector<NodeGroup>& groups, bool verbose);
 

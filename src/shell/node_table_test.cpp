@@ -18,7 +18,8 @@ Node make(std::string name, std::string id, std::string state = "running") {
 TEST(NodeTable, HeaderAndRows) {
   Node a = make("master", "i-1");
   std::string t = render_table({{"", {&a}}}, false);
-  EXPECT_EQ(t.rfind("Name         Instance     State        ID         ext_IP          int_IP", 0), 0u)
+  EXPECT_EQ(t.rfind("Name         Instance     State        ID         ext_IP          int_IP", 0),
+            0u)
       << t;
   EXPECT_NE(t.find("master       t2.nano      running      i-1"), std::string::npos) << t;
 }

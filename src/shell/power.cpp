@@ -2,7 +2,6 @@
 #include "shell/power.h"
 
 #include <fmt/format.h>
-
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -10,8 +9,8 @@
 
 #include <cerrno>
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "cloud/ec2.h"
 #include "select/target.h"
@@ -27,18 +26,24 @@ namespace {
 
 const char* verb(PowerAction a) {
   switch (a) {
-    case PowerAction::Start: return "start";
-    case PowerAction::Stop: return "stop";
-    case PowerAction::Terminate: return "terminate";
+    case PowerAction::Start:
+      return "start";
+    case PowerAction::Stop:
+      return "stop";
+    case PowerAction::Terminate:
+      return "terminate";
   }
   return "";
 }
 
 const char* final_state(PowerAction a) {
   switch (a) {
-    case PowerAction::Start: return "running";
-    case PowerAction::Stop: return "stopped";
-    case PowerAction::Terminate: return "terminated";
+    case PowerAction::Start:
+      return "running";
+    case PowerAction::Stop:
+      return "stopped";
+    case PowerAction::Terminate:
+      return "terminated";
   }
   return "";
 }
@@ -65,7 +70,8 @@ int wait_for(Context& ctx, const std::vector<std::string>& ids, const std::strin
 bool port_open(const std::string& host, int port, int timeout_ms) {
   addrinfo hints{}, *res = nullptr;
   hints.ai_socktype = SOCK_STREAM;
-  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0 || !res) return false;
+  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res) != 0 || !res)
+    return false;
   int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   bool ok = false;
   if (fd >= 0) {
@@ -75,7 +81,8 @@ bool port_open(const std::string& host, int port, int timeout_ms) {
       pollfd p{fd, POLLOUT, 0};
       int err = 0;
       socklen_t len = sizeof err;
-      ok = poll(&p, 1, timeout_ms) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
+      ok = poll(&p, 1, timeout_ms) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
+           err == 0;
     }
     close(fd);
   }
@@ -95,7 +102,8 @@ int wait_for_ssh(Context& ctx, const std::vector<std::string>& ids) {
   for (;;) {
     size_t done = 0;
     for (size_t i = 0; i < eps.size(); ++i) {
-      if (!up[i] && !eps[i].host.empty()) up[i] = port_open(eps[i].host, eps[i].port ? eps[i].port : 22, 1000);
+      if (!up[i] && !eps[i].host.empty())
+        up[i] = port_open(eps[i].host, eps[i].port ? eps[i].port : 22, 1000);
       done += up[i];
     }
     ctx.out().out(fmt::format("waiting for ssh: {}/{} answering\n", done, eps.size()));
@@ -144,9 +152,10 @@ int change_power(Context& ctx, Args& a, PowerAction action) {
   bool ask = action == PowerAction::Terminate || (a.target.empty() && action != PowerAction::Start);
   if (ask || nodes.size() > 1) ctx.out().out(render_table({{"", nodes}}, false));
   std::vector<std::string> names = ctx.labels(nodes);  // unnamed nodes by id: none is dropped
-  if (ask && !ctx.terminal().confirm(fmt::format("{} {} node{}: {}. Continue", verb(action), nodes.size(),
-                                      nodes.size() == 1 ? "" : "s", fold_names(names)),
-                          a.has("--yes"))) {
+  if (ask &&
+      !ctx.terminal().confirm(fmt::format("{} {} node{}: {}. Continue", verb(action), nodes.size(),
+                                          nodes.size() == 1 ? "" : "s", fold_names(names)),
+                              a.has("--yes"))) {
     ctx.out().out("cancelled, nothing changed\n");
     return 1;
   }
@@ -158,15 +167,23 @@ int change_power(Context& ctx, Args& a, PowerAction action) {
   }
   std::vector<cloud::StateChange> changes;
   switch (action) {
-    case PowerAction::Start: changes = ctx.ec2().start_instances(ids); break;
-    case PowerAction::Stop: changes = ctx.ec2().stop_instances(ids); break;
-    case PowerAction::Terminate: changes = ctx.ec2().terminate_instances(ids); break;
+    case PowerAction::Start:
+      changes = ctx.ec2().start_instances(ids);
+      break;
+    case PowerAction::Stop:
+      changes = ctx.ec2().stop_instances(ids);
+      break;
+    case PowerAction::Terminate:
+      changes = ctx.ec2().terminate_instances(ids);
+      break;
   }
   ctx.invalidate();
   for (const auto& c : changes) {
     std::string who = label.count(c.id) ? label[c.id] : c.id;
     if (ctx.json()) {
-      nlohmann::json j{{"name", who == c.id ? "" : who}, {"id", c.id}, {"previous", c.previous},
+      nlohmann::json j{{"name", who == c.id ? "" : who},
+                       {"id", c.id},
+                       {"previous", c.previous},
                        {"current", c.current}};
       ctx.out().out(j.dump() + "\n");
       continue;

@@ -1,9 +1,9 @@
-// Where every command's output goes. While the REPL shows its prompt, asynchronous output (ssh lines,
-// logs) clears the line being typed, prints, and redraws it, so nothing is corrupted.
+// Where every command's output goes. While the REPL shows its prompt, asynchronous output (ssh
+// lines, logs) clears the line being typed, prints, and redraws it, so nothing is corrupted.
 //
 // High-rate output (node lines) is queued and written in one go at the end of each event-loop turn
-// (or when 64 KiB are waiting): a flood costs one write per turn, not one per line. Anything written
-// directly (out/err) first flushes the queue, so order is kept.
+// (or when 64 KiB are waiting): a flood costs one write per turn, not one per line. Anything
+// written directly (out/err) first flushes the queue, so order is kept.
 #pragma once
 #include <string>
 #include <string_view>

@@ -1,5 +1,5 @@
-// The three ways dust runs command lines: interactive REPL (readline callback interface on the event
-// loop), script mode (lines from stdin), one-shot (one line from argv).
+// The three ways dust runs command lines: interactive REPL (readline callback interface on the
+// event loop), script mode (lines from stdin), one-shot (one line from argv).
 #pragma once
 #include <string>
 

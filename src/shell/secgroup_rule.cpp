@@ -63,12 +63,15 @@ std::string check_ipv4_cidr(const std::string& text) {
   return "";
 }
 
-cloud::IpPermission parse_rule(const std::string& proto, const std::string& ports, const std::string& source) {
+cloud::IpPermission parse_rule(const std::string& proto, const std::string& ports,
+                               const std::string& source) {
   cloud::IpPermission r;
   r.protocol = canonical_protocol(proto);
   bool every = ports == "all" || ports == "*" || ports == "-1";
   if (r.protocol == "-1") {
-    if (!every) throw Error(fmt::format("protocol all covers every port; give 'all' as the port, not '{}'", ports));
+    if (!every)
+      throw Error(
+          fmt::format("protocol all covers every port; give 'all' as the port, not '{}'", ports));
   } else if (r.protocol == "icmp") {
     // For ICMP, EC2 reads FromPort as the ICMP type and ToPort as the code (-1 = all).
     if (!every && !parse_int(ports, 0, 255, &r.from_port))
@@ -93,13 +96,15 @@ cloud::IpPermission parse_rule(const std::string& proto, const std::string& port
     int len = 128;
     in6_addr a6{};
     if (inet_pton(AF_INET6, addr.c_str(), &a6) != 1 ||
-        (source.find('/') != std::string::npos && !parse_int(source.substr(source.find('/') + 1), 0, 128, &len)))
+        (source.find('/') != std::string::npos &&
+         !parse_int(source.substr(source.find('/') + 1), 0, 128, &len)))
       throw Error(fmt::format("bad source '{}': not an IPv6 CIDR", source));
     r.ipv6_cidrs.push_back(source.find('/') == std::string::npos ? source + "/128" : source);
   } else {
     if (std::string why = check_ipv4_cidr(source); !why.empty())
-      throw Error(fmt::format("bad source '{}': {} (give a CIDR like 203.0.113.0/24, an address, sg-… or myip)",
-                              source, why));
+      throw Error(fmt::format(
+          "bad source '{}': {} (give a CIDR like 203.0.113.0/24, an address, sg-… or myip)", source,
+          why));
     r.cidrs.push_back(source.find('/') == std::string::npos ? source + "/32" : source);
   }
   return r;
@@ -116,8 +121,9 @@ std::string protocol_label(const cloud::IpPermission& r) {
 std::string ports_label(const cloud::IpPermission& r) {
   std::string p = protocol_label(r);
   if (p == "all" || r.from_port == -1) return "all";
-  if (p == "icmp") return r.to_port == -1 ? fmt::format("type {}", r.from_port)
-                                          : fmt::format("type {} code {}", r.from_port, r.to_port);
+  if (p == "icmp")
+    return r.to_port == -1 ? fmt::format("type {}", r.from_port)
+                           : fmt::format("type {} code {}", r.from_port, r.to_port);
   if (r.from_port == 0 && r.to_port == 65535) return "all";
   if (r.from_port == r.to_port) return std::to_string(r.from_port);
   return fmt::format("{}-{}", r.from_port, r.to_port);

@@ -1,5 +1,6 @@
 // Arguments of `secgroup allow|revoke` (protocol, port range, source) → one ingress rule, and the
-// printed form of rules for `secgroup`. Pure: validated before any API call so a typo changes nothing.
+// printed form of rules for `secgroup`. Pure: validated before any API call so a typo changes
+// nothing.
 #pragma once
 #include <string>
 
@@ -12,7 +13,8 @@ namespace dust::shell {
 //        for icmp an ICMP type ("8") or "all".
 // source: IPv4 CIDR ("10.0.0.0/8"; a bare address means /32), IPv6 CIDR, or a group id "sg-…".
 // Throws dust::Error naming the bad word.
-cloud::IpPermission parse_rule(const std::string& proto, const std::string& ports, const std::string& source);
+cloud::IpPermission parse_rule(const std::string& proto, const std::string& ports,
+                               const std::string& source);
 
 // Strict dotted-quad IPv4 with optional /len; "" when valid, else why not. Host bits must be zero.
 std::string check_ipv4_cidr(const std::string& text);

@@ -62,7 +62,8 @@ class Sessions : private ssh::Sink {
 
  private:
   void on_event(const ssh::NodeEvent& e, bool taken) override;
-  // The node's `[label]` as printed now, kept per node while its label stays (floods print it often).
+  // The node's `[label]` as printed now, kept per node while its label stays (floods print it
+  // often).
   const std::string& prefix(const ssh::Endpoint& ep);
 
   Context& ctx_;

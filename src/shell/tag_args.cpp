@@ -24,7 +24,8 @@ std::vector<std::string> split_commas(const std::string& s) {
 void check_key(const std::string& k) {
   if (k.empty()) throw UsageError("empty tag key");
   if (k.rfind("aws:", 0) == 0)
-    throw UsageError(fmt::format("tag key '{}' is reserved: keys starting with aws: cannot be changed", k));
+    throw UsageError(
+        fmt::format("tag key '{}' is reserved: keys starting with aws: cannot be changed", k));
 }
 
 }  // namespace
@@ -33,8 +34,7 @@ std::vector<std::pair<std::string, std::string>> parse_tag_pairs(const std::stri
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& item : split_commas(text)) {
     size_t eq = item.find('=');
-    if (eq == std::string::npos)
-      throw UsageError(fmt::format("'{}' is not key=value", item));
+    if (eq == std::string::npos) throw UsageError(fmt::format("'{}' is not key=value", item));
     std::string k = item.substr(0, eq), v = item.substr(eq + 1);
     check_key(k);
     out.emplace_back(k, v);

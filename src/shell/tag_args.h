@@ -1,4 +1,5 @@
-// Parsing of tag/untag arguments: "k=v,k2=v2" and "k,k2". Pure; throws UsageError (exit 2) on bad input.
+// Parsing of tag/untag arguments: "k=v,k2=v2" and "k,k2". Pure; throws UsageError (exit 2) on bad
+// input.
 #pragma once
 #include <string>
 #include <utility>

@@ -9,7 +9,8 @@
 
 namespace dust::shell {
 
-int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer::Job& job, bool command) {
+int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer::Job& job,
+                 bool command) {
   Sessions& sessions = ctx.sessions();
   transfer::RunOptions opt;
   opt.progress = command && isatty(STDERR_FILENO) && !ctx.json();

@@ -10,9 +10,10 @@ namespace dust::shell {
 
 class Context;
 
-// Runs `job` on `running` (from Context::select_running). `command` = a user's put/get: a progress line
-// on a terminal and "<verb> failed on N of M nodes" at the end; a Lua handler gets neither, its output
-// stays line-oriented. Returns the number of nodes that failed.
-int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer::Job& job, bool command);
+// Runs `job` on `running` (from Context::select_running). `command` = a user's put/get: a progress
+// line on a terminal and "<verb> failed on N of M nodes" at the end; a Lua handler gets neither,
+// its output stays line-oriented. Returns the number of nodes that failed.
+int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer::Job& job,
+                 bool command);
 
 }  // namespace dust::shell

@@ -41,7 +41,8 @@ std::vector<std::string> key_name_candidates(const Endpoint& e, const Options& o
     if (paths::exists(p)) out.push_back(p);
   }
   if (e.key_name.empty() || e.key_name.find('/') != std::string::npos) return out;
-  for (const auto& dir : {paths::join(paths::dust_home(), "keys"), paths::join(paths::home(), ".ssh")}) {
+  for (const auto& dir :
+       {paths::join(paths::dust_home(), "keys"), paths::join(paths::home(), ".ssh")}) {
     std::string p = paths::join(dir, e.key_name + ".pem");
     if (paths::exists(p)) out.push_back(p);
   }

@@ -32,7 +32,8 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-bool verify_host_key(ssh_session s, const std::string& strict, std::string* err, std::string* notice) {
+bool verify_host_key(ssh_session s, const std::string& strict, std::string* err,
+                     std::string* notice) {
   char* kh = nullptr;
   ssh_options_get(s, SSH_OPTIONS_KNOWNHOSTS, &kh);
   std::string known_hosts = kh ? kh : "known_hosts";
@@ -43,7 +44,8 @@ bool verify_host_key(ssh_session s, const std::string& strict, std::string* err,
     case SSH_KNOWN_HOSTS_CHANGED:
     case SSH_KNOWN_HOSTS_OTHER:
       *err = fmt::format(
-          "HOST KEY CHANGED — refusing to connect. The server now offers {}, which does not match {}. "
+          "HOST KEY CHANGED — refusing to connect. The server now offers {}, which does not match "
+          "{}. "
           "If the change is expected, remove the old entry (ssh-keygen -R HOST -f {}).",
           fingerprint(s), known_hosts, known_hosts);
       return false;

@@ -50,10 +50,14 @@ size_t utf8_len(std::string_view s, size_t i) {
   size_t n;
   uint32_t cp;
   if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) n = 2, cp = c & 0x1F;
-  else if ((c & 0xF0) == 0xE0) n = 3, cp = c & 0x0F;
-  else if ((c & 0xF8) == 0xF0) n = 4, cp = c & 0x07;
-  else return 0;
+  if ((c & 0xE0) == 0xC0)
+    n = 2, cp = c & 0x1F;
+  else if ((c & 0xF0) == 0xE0)
+    n = 3, cp = c & 0x0F;
+  else if ((c & 0xF8) == 0xF0)
+    n = 4, cp = c & 0x07;
+  else
+    return 0;
   if (i + n > s.size()) return 0;
   for (size_t k = 1; k < n; ++k) {
     unsigned char d = s[i + k];
@@ -61,8 +65,8 @@ size_t utf8_len(std::string_view s, size_t i) {
     cp = (cp << 6) | (d & 0x3F);
   }
   // Reject overlong forms, surrogates and out-of-range code points; C1 controls are escaped too.
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-      (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp < 0xA0))
+  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp < 0xA0))
     return 0;
   return n;
 }
@@ -87,14 +91,16 @@ std::string printable(std::string_view line) {
         ++j;
       if (j < line.size() && static_cast<unsigned char>(line[j]) >= 0x40 &&
           static_cast<unsigned char>(line[j]) <= 0x7E) {
-        if (line[j] == 'm') out.append(line.substr(i, j + 1 - i));  // colours pass, movement doesn't
+        if (line[j] == 'm')
+          out.append(line.substr(i, j + 1 - i));  // colours pass, movement doesn't
         i = j + 1;
         continue;
       }
     } else if (c == 0x1b && i + 1 < line.size() && line[i + 1] == ']') {
       // OSC (window title...): up to BEL or ST; dropped.
       size_t j = i + 2;
-      while (j < line.size() && line[j] != '\a' && !(line[j] == 0x1b && j + 1 < line.size() && line[j + 1] == '\\'))
+      while (j < line.size() && line[j] != '\a' &&
+             !(line[j] == 0x1b && j + 1 < line.size() && line[j + 1] == '\\'))
         ++j;
       if (j < line.size()) {
         i = j + (line[j] == '\a' ? 1 : 2);

@@ -1,5 +1,6 @@
 // A node's output split into lines: complete lines go out at once, a partial line waits for more
-// (or for the idle flush the session schedules), and a line never grows past a bound (cut in chunks).
+// (or for the idle flush the session schedules), and a line never grows past a bound (cut in
+// chunks).
 #pragma once
 #include <functional>
 #include <string>
@@ -13,7 +14,8 @@ class LineBuffer {
 
   explicit LineBuffer(size_t max_line = 8192) : max_line_(max_line) {}
 
-  // Emits every complete line (without its "\n" or "\r\n") and every max_line chunk of an overlong one.
+  // Emits every complete line (without its "\n" or "\r\n") and every max_line chunk of an overlong
+  // one.
   void feed(std::string_view data, const LineFn& line);
   bool has_partial() const { return !partial_.empty(); }
   // The partial line so far, cleared (a prompt such as `Continue? [Y/n] `).
@@ -25,9 +27,10 @@ class LineBuffer {
   std::string partial_;
 };
 
-// Makes one line of remote output safe and readable on the local terminal: valid UTF-8 and SGR colour
-// sequences pass; other escape sequences are dropped; a carriage return keeps what a terminal would
-// show (the text after the last one); other control bytes and invalid UTF-8 become `\xNN`.
+// Makes one line of remote output safe and readable on the local terminal: valid UTF-8 and SGR
+// colour sequences pass; other escape sequences are dropped; a carriage return keeps what a
+// terminal would show (the text after the last one); other control bytes and invalid UTF-8 become
+// `\xNN`.
 std::string printable(std::string_view line);
 
 }  // namespace dust::ssh

@@ -33,7 +33,8 @@ TEST(LineBuffer, LongLinesAreCut) {
   // Memory stays bounded whatever arrives without a newline.
   LineBuffer c(100);
   size_t n = 0;
-  for (int i = 0; i < 1000; ++i) c.feed(std::string(77, 'x'), [&](std::string_view v) { n += v.size(); });
+  for (int i = 0; i < 1000; ++i)
+    c.feed(std::string(77, 'x'), [&](std::string_view v) { n += v.size(); });
   EXPECT_EQ(n + c.take_partial().size(), 77000u);
 }
 
@@ -46,10 +47,10 @@ TEST(Printable, KeepsTextUtf8AndColours) {
 TEST(Printable, EscapesBinaryAndDropsControlSequences) {
   EXPECT_EQ(printable(std::string("a\0b", 3)), "a\\x00b");
   EXPECT_EQ(printable("\xff\xfe"), "\\xff\\xfe");
-  EXPECT_EQ(printable("\xc3"), "\\xc3");                  // truncated sequence
-  EXPECT_EQ(printable("\xc0\xaf"), "\\xc0\\xaf");         // overlong '/'
-  EXPECT_EQ(printable("x\x1b[2Ky"), "xy");                // erase-line dropped
-  EXPECT_EQ(printable("\x1b]0;title\x07ok"), "ok");       // window title dropped
+  EXPECT_EQ(printable("\xc3"), "\\xc3");             // truncated sequence
+  EXPECT_EQ(printable("\xc0\xaf"), "\\xc0\\xaf");    // overlong '/'
+  EXPECT_EQ(printable("x\x1b[2Ky"), "xy");           // erase-line dropped
+  EXPECT_EQ(printable("\x1b]0;title\x07ok"), "ok");  // window title dropped
   EXPECT_EQ(printable("\x07\x1b"), "\\x07\\x1b");
   EXPECT_EQ(printable("10%\r50%\rdone"), "done");
 }

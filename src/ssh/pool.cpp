@@ -85,7 +85,8 @@ void Pool::emit(const NodeEvent& e) {
 
 Pool::Entry& Pool::entry_for(const Endpoint& ep) {
   Entry& e = entries_[ep.key];
-  if (!e.session || e.session->endpoint().host != ep.host || e.session->endpoint().port != ep.port) {
+  if (!e.session || e.session->endpoint().host != ep.host ||
+      e.session->endpoint().port != ep.port) {
     if (e.session) e.session->close();
     e.session = std::make_unique<Session>(loop_, opt_, ep, static_cast<SessionObserver&>(*this));
   }

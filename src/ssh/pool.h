@@ -46,8 +46,8 @@ class Sink {
 
 struct NodeResult {
   std::string node;
-  int status = -1;     // exit status, -1 when unknown (failed, or superseded by a later line)
-  std::string error;   // why the node failed (connect, auth, host key, connection lost, busy)
+  int status = -1;    // exit status, -1 when unknown (failed, or superseded by a later line)
+  std::string error;  // why the node failed (connect, auth, host key, connection lost, busy)
   bool finished = false;
 };
 
@@ -126,9 +126,9 @@ class Pool : private SessionObserver {
   struct Entry {
     std::unique_ptr<Session> session;
     std::shared_ptr<Job> job;
-    size_t index = 0;           // this node's slot in job->results()
-    std::string pending;        // lines to send once the shell is ready
-    bool queued = false;        // waiting for a handshake slot
+    size_t index = 0;     // this node's slot in job->results()
+    std::string pending;  // lines to send once the shell is ready
+    bool queued = false;  // waiting for a handshake slot
   };
   Entry& entry_for(const Endpoint& ep);
   Entry* find(Session& s);
@@ -148,7 +148,7 @@ class Pool : private SessionObserver {
   Sink& sink_;
   std::shared_ptr<Subscription::Watches> watches_;  // oldest first
   uint64_t next_watch_ = 1;
-  std::map<std::string, Entry> entries_;  // by Endpoint::key
+  std::map<std::string, Entry> entries_;   // by Endpoint::key
   std::deque<std::string> connect_queue_;  // keys
   bool starting_ = false;
 };

@@ -10,21 +10,26 @@ namespace dust::ssh {
 std::string make_nonce() {
   std::random_device rd;
   std::mt19937_64 g((uint64_t(rd()) << 32) ^ rd());
-  return fmt::format("\x1e" "DuSt{:016x}", g());
+  return fmt::format(
+      "\x1e"
+      "DuSt{:016x}",
+      g());
 }
 
 std::string shell_setup_line(const std::string& nonce, int attempt) {
   // The nonce's leading 0x1e is produced by printf so that the line itself stays plain ASCII; the
   // `$?` stays single-quoted so that it is expanded at each prompt, not now. The line ends with a
   // status of its own (kSetupStatusBase + attempt) so that its marker can be told apart from a
-  // command's when the line had to be sent more than once. `-opost`: line mode splits on "\n" and drops
+  // command's when the line had to be sent more than once. `-opost`: line mode splits on "\n" and
+  // drops
   // "\r" itself, and the pty's output processing ("\n" → "\r\n") costs the remote kernel ~8× the
   // throughput of a flooding command (raw mode turns it back on).
   // zsh (a login shell some users pick) needs PROMPT_SUBST for `$?`, no line editor (ZLE echoes by
-  // itself), no end-of-line mark and no prompt hooks; its syntax hides in `eval` so dash can parse the line.
-  // `-icanon`: in canonical mode the pty keeps at most 4,095 bytes of a line and drops the rest, so a
-  // longer command arrived cut; the shells (no line editor here) split lines themselves, and a full
-  // pty input queue just makes sshd wait (ssh flow control). ISIG stays: ^C still interrupts.
+  // itself), no end-of-line mark and no prompt hooks; its syntax hides in `eval` so dash can parse
+  // the line.
+  // `-icanon`: in canonical mode the pty keeps at most 4,095 bytes of a line and drops the rest, so
+  // a longer command arrived cut; the shells (no line editor here) split lines themselves, and a
+  // full pty input queue just makes sshd wait (ssh flow control). ISIG stays: ^C still interrupts.
   // PS2 is a marker too (kContinuationStatus): dust learns that a line was an incomplete command.
   std::string tail = nonce.substr(1);
   return fmt::format(

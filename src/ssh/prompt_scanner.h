@@ -18,16 +18,19 @@ namespace dust::ssh {
 std::string make_nonce();
 
 // The line written to a fresh shell: echo off, non-canonical input (no 4,095-byte line limit), no
-// line editing (no readline redraws or bracketed paste), no PROMPT_COMMAND, PS1 and PS2 = markers. Works in bash, dash and other POSIX sh.
-// Its own marker carries status kSetupStatusBase + attempt (attempt 0..9). It may have to be sent
-// again: a slow rc file (pyenv init...) can swallow what was typed before the shell was reading.
+// line editing (no readline redraws or bracketed paste), no PROMPT_COMMAND, PS1 and PS2 = markers.
+// Works in bash, dash and other POSIX sh. Its own marker carries status kSetupStatusBase + attempt
+// (attempt 0..9). It may have to be sent again: a slow rc file (pyenv init...) can swallow what was
+// typed before the shell was reading.
 constexpr int kSetupStatusBase = 240;
 // PS2 is the marker too, with this status (no exit status has three digits above 255): the shell
 // waits for the rest of an incomplete command (an unbalanced quote).
 constexpr int kContinuationStatus = 999;
 // zsh's PS2 marker: without its line editor, zsh acts on ^C only once a newline follows.
 constexpr int kZshContinuationStatus = 998;
-inline bool is_continuation_status(int s) { return s == kContinuationStatus || s == kZshContinuationStatus; }
+inline bool is_continuation_status(int s) {
+  return s == kContinuationStatus || s == kZshContinuationStatus;
+}
 std::string shell_setup_line(const std::string& nonce, int attempt = 0);
 inline bool is_setup_status(int s) { return s >= kSetupStatusBase && s < kSetupStatusBase + 10; }
 

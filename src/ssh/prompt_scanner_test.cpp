@@ -11,22 +11,25 @@ namespace dust::ssh {
 namespace {
 
 struct Result {
-  std::string text;              // output with each marker rendered as <status>
+  std::string text;  // output with each marker rendered as <status>
   std::vector<int> statuses;
 };
 
 Result run(PromptScanner& s, const std::vector<std::string>& chunks) {
   Result r;
   for (const auto& c : chunks)
-    s.feed(c, [&](std::string_view d) { r.text.append(d); },
-           [&](int st) {
-             r.statuses.push_back(st);
-             r.text += "<" + std::to_string(st) + ">";
-           });
+    s.feed(
+        c, [&](std::string_view d) { r.text.append(d); },
+        [&](int st) {
+          r.statuses.push_back(st);
+          r.text += "<" + std::to_string(st) + ">";
+        });
   return r;
 }
 
-const std::string N = "\x1e" "DuSt0123456789abcdef";
+const std::string N =
+    "\x1e"
+    "DuSt0123456789abcdef";
 
 }  // namespace
 
@@ -37,19 +40,22 @@ TEST(PromptScanner, NonceShapeAndSetupLine) {
   EXPECT_NE(n, make_nonce());
   std::string line = shell_setup_line(n);
   EXPECT_NE(line.find(n.substr(1)), std::string::npos);
-  EXPECT_EQ(line.find('\x1e'), std::string::npos);  // produced remotely by printf
+  EXPECT_EQ(line.find('\x1e'), std::string::npos);   // produced remotely by printf
   EXPECT_NE(line.find("'$?:'"), std::string::npos);  // expanded at prompt time
   EXPECT_EQ(line.back(), '\n');
   // Non-canonical input (no 4,095-byte line limit) and PS2 as a marker (incomplete commands).
   EXPECT_NE(line.find("-icanon"), std::string::npos);
-  EXPECT_NE(line.find(fmt::format("echo {} || echo {}):", kZshContinuationStatus, kContinuationStatus)),
-            std::string::npos);
+  EXPECT_NE(
+      line.find(fmt::format("echo {} || echo {}):", kZshContinuationStatus, kContinuationStatus)),
+      std::string::npos);
   EXPECT_LT(line.size(), 1024u);  // well within the canonical line limit it is sent under
-  EXPECT_TRUE(is_continuation_status(998) && is_continuation_status(999) && !is_continuation_status(255));
+  EXPECT_TRUE(is_continuation_status(998) && is_continuation_status(999) &&
+              !is_continuation_status(255));
 }
 
 TEST(PromptScanner, EveryChunkSplit) {
-  std::string stream = "hello\r\nworld\r\n" + N + ":0:" + "partial no newline" + N + ":127:" + N + ":3:";
+  std::string stream =
+      "hello\r\nworld\r\n" + N + ":0:" + "partial no newline" + N + ":127:" + N + ":3:";
   std::string expected = "hello\r\nworld\r\n<0>partial no newline<127><3>";
   for (size_t a = 0; a <= stream.size(); ++a)
     for (size_t b = a; b <= stream.size(); b += 3) {
@@ -82,7 +88,9 @@ TEST(PromptScanner, MalformedMarkersAreText) {
   EXPECT_EQ(r.text, N + ":x:y" + N + ":1234:" + N + "::<2>");
   // Another session's nonce is just text.
   PromptScanner t(N);
-  std::string other = "\x1e" "DuStffffffffffffffff:0:";
+  std::string other =
+      "\x1e"
+      "DuStffffffffffffffff:0:";
   EXPECT_EQ(run(t, {other}).text, other);
 }
 

@@ -59,7 +59,8 @@ RawEnd attach_raw(Pool& pool, const Endpoint& ep, std::string* err,
   termios raw = saved;
   cfmakeraw(&raw);
   tcsetattr(STDIN_FILENO, TCSADRAIN, &raw);
-  struct sigaction sa {}, old_sa{};
+  struct sigaction sa {
+  }, old_sa{};
   sa.sa_handler = on_winch;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGWINCH, &sa, &old_sa);

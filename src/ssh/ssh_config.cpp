@@ -30,7 +30,8 @@ std::string env(const std::string& name) {
 }
 }  // namespace
 
-std::string ssh_config_value(const std::string& config_path, const std::string& host, const std::string& keyword) {
+std::string ssh_config_value(const std::string& config_path, const std::string& host,
+                             const std::string& keyword) {
   std::ifstream in(config_path);
   std::string line, want = lower(keyword);
   bool match = true;  // lines before any Host apply to all

@@ -1,4 +1,5 @@
-// Tests for ssh_config_value and agent_socket: OpenSSH's first-match rule, Host patterns, IdentityAgent.
+// Tests for ssh_config_value and agent_socket: OpenSSH's first-match rule, Host patterns,
+// IdentityAgent.
 #include "ssh/ssh_config.h"
 
 #include <gtest/gtest.h>
@@ -62,8 +63,10 @@ TEST_F(SshConfig, AgentSocketFromIdentityAgentOrEnvironment) {
   setenv("HOME", dir_.c_str(), 1);
   write("");
   EXPECT_EQ(agent_socket(path_, "h"), "/run/agent.env");
-  write("Host a\n  IdentityAgent none\nHost b\n  IdentityAgent $DUST_TEST_SOCK\nHost c\n  IdentityAgent ~/s\n"
-        "Host d\n  IdentityAgent SSH_AUTH_SOCK\nHost e\n  IdentityAgent \"/quoted/sock\"\n");
+  write(
+      "Host a\n  IdentityAgent none\nHost b\n  IdentityAgent $DUST_TEST_SOCK\nHost c\n  "
+      "IdentityAgent ~/s\n"
+      "Host d\n  IdentityAgent SSH_AUTH_SOCK\nHost e\n  IdentityAgent \"/quoted/sock\"\n");
   EXPECT_EQ(agent_socket(path_, "a"), "");
   EXPECT_EQ(agent_socket(path_, "b"), "/run/agent.var");
   EXPECT_EQ(agent_socket(path_, "c"), (dir_ / "s").string());

@@ -76,7 +76,9 @@ class Driver : private ssh::Observer {
     }
     // The session is gone and libssh freed our channel with it: never touch it again.
     if (t.link) t.link->abandon();
-    if (!finished(t)) fail(t, message.find("connection lost") == 0 ? message : "connection lost: " + message, false);
+    if (!finished(t))
+      fail(t, message.find("connection lost") == 0 ? message : "connection lost: " + message,
+           false);
     return true;
   }
 
@@ -153,7 +155,8 @@ class Driver : private ssh::Observer {
       fail(t, e.what());
     }
     t.pumping = false;
-    if (!finished(t) && t.link && t.link->session() && (ssh_get_poll_flags(t.link->session()) & SSH_WRITE_PENDING))
+    if (!finished(t) && t.link && t.link->session() &&
+        (ssh_get_poll_flags(t.link->session()) & SSH_WRITE_PENDING))
       ssh_blocking_flush(t.link->session(), 0);
   }
 
@@ -183,8 +186,10 @@ class Driver : private ssh::Observer {
       Step st = Step::Done;
       bool again = false;
       std::string err;
-      if (t.up) st = t.up->pump(&err, &again);
-      else if (t.down) st = t.down->pump(&err, &again);
+      if (t.up)
+        st = t.up->pump(&err, &again);
+      else if (t.down)
+        st = t.down->pump(&err, &again);
       if (st == Step::Failed) return fail(t, err.empty() ? t.link->last_error() : err);
       if (st == Step::Pending) {
         if (again && !t.turn)

@@ -1,6 +1,7 @@
 // Runs one put or get on many nodes at once: connects them through the pool, opens an SFTP channel
 // on each node's persistent session, and pumps every node's transfer from the shared event loop
-// (session socket activity + a short tick), with a progress line on a terminal and a result per node.
+// (session socket activity + a short tick), with a progress line on a terminal and a result per
+// node.
 #pragma once
 #include <chrono>
 #include <functional>
@@ -41,7 +42,8 @@ struct NodeTask {
   double seconds = 0;
   std::string error, summary;
   EventLoop::TimerId tick = 0;
-  EventLoop::TimerId turn = 0;  // this node's next turn is queued (an upload chunk, a download batch)
+  EventLoop::TimerId turn =
+      0;  // this node's next turn is queued (an upload chunk, a download batch)
   bool pumping = false;
 };
 
@@ -50,7 +52,8 @@ class Job {
  public:
   virtual ~Job() = default;
   virtual const char* verb() const = 0;
-  // The SFTP channel is up: decide this node's items (a few libssh sftp round trips). false + n.error.
+  // The SFTP channel is up: decide this node's items (a few libssh sftp round trips). false +
+  // n.error.
   virtual bool plan(NodeTask& n) = 0;
   // Opens items[n.next] (creates dirs, opens files, sets n.up / n.down). false + n.error.
   virtual bool begin_item(NodeTask& n) = 0;

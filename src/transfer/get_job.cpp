@@ -35,13 +35,14 @@ bool mkdirs(const std::string& path, std::string* err) {
     pos = path.find('/', pos + 1);
     cur = path.substr(0, pos);
     if (cur.empty()) continue;
-    if (mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) return *err = fmt::format("{}: {}", cur, std::strerror(errno)), false;
+    if (mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST)
+      return *err = fmt::format("{}: {}", cur, std::strerror(errno)), false;
   }
   return true;
 }
 
 bool exists(const std::string& p) {
-  struct stat st{};
+  struct stat st {};
   return lstat(p.c_str(), &st) == 0;
 }
 
@@ -75,7 +76,7 @@ bool GetJob::walk(NodeTask& n, const std::string& remote, const std::string& loc
     std::string r = join(remote, name), l = join(local, name);
     if (a->type == SSH_FILEXFER_TYPE_SYMLINK) {
       a = attrs(sftp_stat(s, r.c_str()));  // follow, as a copy would
-      if (!a) continue;                       // dangling
+      if (!a) continue;                    // dangling
     }
     if (a->type == SSH_FILEXFER_TYPE_DIRECTORY) {
       n.items.push_back({r, l, 0, a->permissions & 07777, true});
@@ -96,7 +97,9 @@ bool GetJob::plan(NodeTask& n) {
   std::string pattern = base_name(remote_);
   if (has_glob(pattern)) {
     auto slash = remote_.rfind('/');
-    std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : remote_.substr(0, slash);
+    std::string dir = slash == std::string::npos ? "."
+                      : slash == 0               ? "/"
+                                                 : remote_.substr(0, slash);
     sftp_dir d = sftp_opendir(s, dir.c_str());
     if (!d) return n.error = fmt::format("{}: {}", dir, n.link->last_error()), false;
     while (sftp_attributes a = sftp_readdir(s, d)) {
@@ -119,7 +122,8 @@ bool GetJob::plan(NodeTask& n) {
   }
   for (auto& [path, a] : matches) {
     if (!a) continue;  // vanished between listing and stat
-    std::string local = suffix_ ? join(base, base_name(path) + "." + node) : join(base, base_name(path));
+    std::string local =
+        suffix_ ? join(base, base_name(path) + "." + node) : join(base, base_name(path));
     if (a->type == SSH_FILEXFER_TYPE_DIRECTORY) {
       if (!recursive_) return n.error = fmt::format("{}: is a directory (use -r)", path), false;
       n.items.push_back({path, local, 0, a->permissions & 07777, true});
@@ -132,7 +136,8 @@ bool GetJob::plan(NodeTask& n) {
   }
   if (!force_)
     for (const auto& it : n.items)
-      if (!it.dir && exists(it.dst)) return n.error = fmt::format("{} exists (use -f to overwrite)", it.dst), false;
+      if (!it.dir && exists(it.dst))
+        return n.error = fmt::format("{} exists (use -f to overwrite)", it.dst), false;
   if (!mkdirs(base, &n.error)) return false;
   return true;
 }
@@ -166,8 +171,10 @@ bool GetJob::finish_item(NodeTask& n) {
   if (close(n.fd) != 0) ok = false;
   n.fd = -1;
   if (!ok) return n.error = fmt::format("{}: {}", n.tmp, std::strerror(errno)), false;
-  if (!force_ && exists(it.dst)) return n.error = fmt::format("{} exists (use -f to overwrite)", it.dst), false;
-  if (rename(n.tmp.c_str(), it.dst.c_str()) != 0) return n.error = fmt::format("{}: {}", it.dst, std::strerror(errno)), false;
+  if (!force_ && exists(it.dst))
+    return n.error = fmt::format("{} exists (use -f to overwrite)", it.dst), false;
+  if (rename(n.tmp.c_str(), it.dst.c_str()) != 0)
+    return n.error = fmt::format("{}: {}", it.dst, std::strerror(errno)), false;
   n.tmp.clear();
   return true;
 }
@@ -176,8 +183,10 @@ void GetJob::abort_item(NodeTask& n, bool connection_alive) {
   n.down.reset();
   if (n.fd >= 0) close(n.fd), n.fd = -1;
   if (!n.tmp.empty()) unlink(n.tmp.c_str()), n.tmp.clear();
-  if (connection_alive && n.remote) sftp_close(n.remote);
-  else forget_remote(n.remote);  // libssh keeps an open file's memory until sftp_close
+  if (connection_alive && n.remote)
+    sftp_close(n.remote);
+  else
+    forget_remote(n.remote);  // libssh keeps an open file's memory until sftp_close
   n.remote = nullptr;
 }
 

@@ -11,7 +11,10 @@ namespace dust::transfer {
 class GetJob : public Job {
  public:
   GetJob(std::string remote, std::string local_dir, bool recursive, bool force, bool suffix = false)
-      : remote_(std::move(remote)), local_dir_(std::move(local_dir)), recursive_(recursive), force_(force),
+      : remote_(std::move(remote)),
+        local_dir_(std::move(local_dir)),
+        recursive_(recursive),
+        force_(force),
         suffix_(suffix) {}
   const char* verb() const override { return "get"; }
   bool plan(NodeTask& n) override;

@@ -12,19 +12,32 @@ namespace dust::transfer {
 
 std::string fx_reason(int code) {
   switch (code) {
-    case SSH_FX_OK: return "ok";
-    case SSH_FX_EOF: return "unexpected end of file";
-    case SSH_FX_NO_SUCH_FILE: return "no such file or directory";
-    case SSH_FX_PERMISSION_DENIED: return "permission denied";
-    case SSH_FX_FAILURE: return "failed";
-    case SSH_FX_BAD_MESSAGE: return "bad message";
-    case SSH_FX_NO_CONNECTION: return "no connection";
-    case SSH_FX_CONNECTION_LOST: return "connection lost";
-    case SSH_FX_OP_UNSUPPORTED: return "operation not supported";
-    case SSH_FX_FILE_ALREADY_EXISTS: return "file already exists";
-    case SSH_FX_WRITE_PROTECT: return "write protected";
-    case SSH_FX_NO_MEDIA: return "no media";
-    default: return fmt::format("sftp error {}", code);
+    case SSH_FX_OK:
+      return "ok";
+    case SSH_FX_EOF:
+      return "unexpected end of file";
+    case SSH_FX_NO_SUCH_FILE:
+      return "no such file or directory";
+    case SSH_FX_PERMISSION_DENIED:
+      return "permission denied";
+    case SSH_FX_FAILURE:
+      return "failed";
+    case SSH_FX_BAD_MESSAGE:
+      return "bad message";
+    case SSH_FX_NO_CONNECTION:
+      return "no connection";
+    case SSH_FX_CONNECTION_LOST:
+      return "connection lost";
+    case SSH_FX_OP_UNSUPPORTED:
+      return "operation not supported";
+    case SSH_FX_FILE_ALREADY_EXISTS:
+      return "file already exists";
+    case SSH_FX_WRITE_PROTECT:
+      return "write protected";
+    case SSH_FX_NO_MEDIA:
+      return "no media";
+    default:
+      return fmt::format("sftp error {}", code);
   }
 }
 
@@ -35,8 +48,10 @@ std::string shell_quote(const std::string& s) {
 }
 
 Link::~Link() {
-  if (sftp_) sftp_free(sftp_);  // sends EOF and frees the channel
-  else if (ch_) ssh_channel_free(ch_);
+  if (sftp_)
+    sftp_free(sftp_);  // sends EOF and frees the channel
+  else if (ch_)
+    ssh_channel_free(ch_);
 }
 
 void Link::abandon() {
@@ -61,7 +76,8 @@ Link::Open Link::open_step(std::string* err) {
       case 1:
         rc = ssh_channel_open_session(ch_);
         if (rc == SSH_AGAIN) return Open::Pending;
-        if (rc != SSH_OK) return *err = fmt::format("cannot open a channel: {}", ssh_get_error(ssh_)), Open::Failed;
+        if (rc != SSH_OK)
+          return *err = fmt::format("cannot open a channel: {}", ssh_get_error(ssh_)), Open::Failed;
         step_ = 2;
         break;
       case 2:
@@ -134,8 +150,8 @@ bool Link::exec(const std::string& command, std::string* err) {
     return give_up(fmt::format("cannot open a channel: {}", ssh_get_error(ssh_)));
   if (ssh_channel_request_exec(c, command.c_str()) != SSH_OK)
     return give_up(fmt::format("cannot run a command: {}", ssh_get_error(ssh_)));
-  // Blocking reads return 0 only at end of file: stderr (kept for the message), then stdout (dropped;
-  // the commands run here print nothing there).
+  // Blocking reads return 0 only at end of file: stderr (kept for the message), then stdout
+  // (dropped; the commands run here print nothing there).
   std::string errout;
   char buf[1024];
   for (int stream : {1, 0})
@@ -150,7 +166,9 @@ bool Link::exec(const std::string& command, std::string* err) {
   ssh_channel_free(c);
   if (status == 0) return true;
   while (!errout.empty() && (errout.back() == '\n' || errout.back() == '\r')) errout.pop_back();
-  *err = !errout.empty() ? errout : status < 0 ? std::string("no exit status") : fmt::format("exit status {}", status);
+  *err = !errout.empty() ? errout
+         : status < 0    ? std::string("no exit status")
+                         : fmt::format("exit status {}", status);
   return false;
 }
 

@@ -45,13 +45,14 @@ class Link {
   bool abandoned_ = false;
 };
 
-// Frees an open remote file's memory without closing it on the server: for when the connection is gone
-// (sftp_close would write to it). libssh frees open files only in sftp_close, not with the session.
+// Frees an open remote file's memory without closing it on the server: for when the connection is
+// gone (sftp_close would write to it). libssh frees open files only in sftp_close, not with the
+// session.
 void forget_remote(sftp_file f);
 
-// Makes a (non-blocking) session blocking while it lives. libssh 0.10's sftp_write and channel open /
-// exec assume a blocking session: non-blocking, ssh_channel_write may send part of a WRITE packet and
-// sftp_write then waits for a reply the server will never send.
+// Makes a (non-blocking) session blocking while it lives. libssh 0.10's sftp_write and channel open
+// / exec assume a blocking session: non-blocking, ssh_channel_write may send part of a WRITE packet
+// and sftp_write then waits for a reply the server will never send.
 class Blocking {
  public:
   // The timeout bounds every blocking libssh call, so a peer that dies silently cannot hang dust.

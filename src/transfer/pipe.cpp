@@ -23,7 +23,10 @@ Step Upload::pump(std::string* err, bool* again) {
   for (size_t got = 0; got < len;) {
     ssize_t n = pread(fd_, buf_.data() + got, len - got, static_cast<off_t>(acked_ + got));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return *err = fmt::format("local read failed: {}", n < 0 ? std::strerror(errno) : "file shrank"), Step::Failed;
+    if (n <= 0)
+      return *err =
+                 fmt::format("local read failed: {}", n < 0 ? std::strerror(errno) : "file shrank"),
+             Step::Failed;
     got += n;
   }
   ssize_t n;
@@ -63,7 +66,8 @@ Step Download::pump(std::string* err, bool* again) {
     if (inflight_.empty()) return Step::Done;
     Req q = inflight_.front();
     // A DATA reply is 13 bytes + data. Waiting until it is all buffered keeps libssh from spinning
-    // on a half-arrived packet; a shorter reply (end of file, error) is taken once the socket is quiet.
+    // on a half-arrived packet; a shorter reply (end of file, error) is taken once the socket is
+    // quiet.
     size_t need = 13 + q.len;
     size_t have = link_.available();
     while (have < need && link_.pull()) have = link_.available();
@@ -86,7 +90,8 @@ Step Download::pump(std::string* err, bool* again) {
     for (size_t done = 0; done < static_cast<size_t>(n);) {
       ssize_t w = pwrite(fd_, buf_.data() + done, n - done, static_cast<off_t>(q.offset + done));
       if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) return *err = fmt::format("local write failed: {}", std::strerror(errno)), Step::Failed;
+      if (w <= 0)
+        return *err = fmt::format("local write failed: {}", std::strerror(errno)), Step::Failed;
       done += w;
     }
     received_ += n;
@@ -95,7 +100,8 @@ Step Download::pump(std::string* err, bool* again) {
       sftp_seek64(file_, q.offset + n);
       int id = sftp_async_read_begin(file_, q.len - static_cast<uint32_t>(n));
       if (id < 0) return *err = link_.last_error(), Step::Failed;
-      inflight_.push_back({static_cast<uint32_t>(id), q.offset + n, q.len - static_cast<uint32_t>(n)});
+      inflight_.push_back(
+          {static_cast<uint32_t>(id), q.offset + n, q.len - static_cast<uint32_t>(n)});
       sftp_seek64(file_, next_);
     }
     budget -= std::min<size_t>(budget, n);

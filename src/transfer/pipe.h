@@ -14,10 +14,11 @@ namespace dust::transfer {
 
 enum class Step { Pending, Done, Failed };
 
-// Request sizes: 32 KiB is what OpenSSH's sftp uses for reads (its server caps a read there). A write
-// waits a round trip, so it is as large as OpenSSH's sftp-server takes: it drops the connection on any
-// message over 256 KiB (SFTP_MAX_MSG_LENGTH), and libssh 0.10's sftp_write does not split a call, so a
-// chunk plus the WRITE header (~30 bytes with OpenSSH's 4-byte handles) must stay under that.
+// Request sizes: 32 KiB is what OpenSSH's sftp uses for reads (its server caps a read there). A
+// write waits a round trip, so it is as large as OpenSSH's sftp-server takes: it drops the
+// connection on any message over 256 KiB (SFTP_MAX_MSG_LENGTH), and libssh 0.10's sftp_write does
+// not split a call, so a chunk plus the WRITE header (~30 bytes with OpenSSH's 4-byte handles) must
+// stay under that.
 constexpr uint32_t kReadChunk = 32 * 1024;
 constexpr uint32_t kWriteChunk = 255 * 1024;
 constexpr size_t kReadsInFlight = 64;

@@ -43,13 +43,14 @@ void walk(const std::string& path, const std::string& rel, std::vector<LocalEntr
   std::sort(names.begin(), names.end());
   for (const auto& name : names) {
     std::string p = join(path, name), r = rel + "/" + name;
-    struct stat st{};
+    struct stat st {};
     if (stat(p.c_str(), &st) != 0) throw Error(fmt::format("{}: {}", p, std::strerror(errno)));
     if (S_ISDIR(st.st_mode)) {
       out->push_back({p, r, true, 0, static_cast<uint32_t>(st.st_mode & 07777)});
       walk(p, r, out);
     } else if (S_ISREG(st.st_mode)) {
-      out->push_back({p, r, false, static_cast<uint64_t>(st.st_size), static_cast<uint32_t>(st.st_mode & 07777)});
+      out->push_back({p, r, false, static_cast<uint64_t>(st.st_size),
+                      static_cast<uint32_t>(st.st_mode & 07777)});
     }  // sockets, fifos, devices inside a tree are skipped
   }
 }
@@ -67,7 +68,7 @@ std::vector<LocalEntry> expand_local(const std::vector<std::string>& args, bool 
     globfree(&g);
     if (paths.empty()) throw Error(fmt::format("{}: no such file or directory", a));
     for (const auto& p : paths) {
-      struct stat st{};
+      struct stat st {};
       if (stat(p.c_str(), &st) != 0) throw Error(fmt::format("{}: {}", p, std::strerror(errno)));
       if (S_ISDIR(st.st_mode)) {
         if (!recursive) throw Error(fmt::format("{} is a directory (use -r)", p));
@@ -123,7 +124,8 @@ bool PutJob::begin_item(NodeTask& n) {
     }
     return true;
   }
-  n.tmp = fmt::format("{}/.{}.dust-{}-{}", parent_of(it.dst), base_name(it.dst), getpid(), ++counter_);
+  n.tmp =
+      fmt::format("{}/.{}.dust-{}-{}", parent_of(it.dst), base_name(it.dst), getpid(), ++counter_);
   n.fd = open(it.src.c_str(), O_RDONLY | O_CLOEXEC);
   if (n.fd < 0) return n.error = fmt::format("{}: {}", it.src, std::strerror(errno)), false;
   n.remote = sftp_open(s, n.tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -145,7 +147,8 @@ bool PutJob::finish_item(NodeTask& n) {
   close(n.fd), n.fd = -1;
   int rc = sftp_close(n.remote);
   n.remote = nullptr;
-  if (rc != 0) return n.error = fmt::format("{}: close failed: {}", it.dst, n.link->last_error()), false;
+  if (rc != 0)
+    return n.error = fmt::format("{}: close failed: {}", it.dst, n.link->last_error()), false;
   // The server's umask applied at open; the local mode is what the user expects to find.
   if (sftp_chmod(n.link->sftp(), n.tmp.c_str(), it.mode) != 0)
     return n.error = fmt::format("{}: chmod failed: {}", it.dst, n.link->last_error()), false;
@@ -179,7 +182,8 @@ void PutJob::abort_item(NodeTask& n, bool connection_alive) {
     if (n.remote) sftp_close(n.remote);
     if (!n.tmp.empty()) sftp_unlink(n.link->sftp(), n.tmp.c_str());
   } else {
-    forget_remote(n.remote);  // libssh keeps an open file's memory until sftp_close, even past the session
+    forget_remote(
+        n.remote);  // libssh keeps an open file's memory until sftp_close, even past the session
   }
   n.remote = nullptr;
   n.tmp.clear();

@@ -29,7 +29,7 @@ TEST(AtomicFile, WritesAndReplaces) {
   EXPECT_EQ(read_file(p), "one\n");
   write_file_atomic(p, "two\n", 0600);
   EXPECT_EQ(read_file(p), "two\n");
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat(p.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   // No temp files left behind.

@@ -8,7 +8,9 @@
 
 namespace dust {
 
-void EventLoop::watch(int fd, short events, FdCallback cb) { fds_[fd] = Watch{events, std::move(cb)}; }
+void EventLoop::watch(int fd, short events, FdCallback cb) {
+  fds_[fd] = Watch{events, std::move(cb)};
+}
 
 void EventLoop::set_events(int fd, short events) {
   if (auto it = fds_.find(fd); it != fds_.end()) it->second.events = events;
@@ -34,8 +36,10 @@ bool EventLoop::run_once(std::chrono::milliseconds max_wait) {
   auto now = Clock::now();
   auto wait = max_wait;
   if (!timers_.empty()) {
-    auto until = std::chrono::duration_cast<std::chrono::milliseconds>(timers_.begin()->first - now);
-    if (until < wait) wait = until < std::chrono::milliseconds(0) ? std::chrono::milliseconds(0) : until;
+    auto until =
+        std::chrono::duration_cast<std::chrono::milliseconds>(timers_.begin()->first - now);
+    if (until < wait)
+      wait = until < std::chrono::milliseconds(0) ? std::chrono::milliseconds(0) : until;
   }
   std::vector<pollfd> pfds;
   pfds.reserve(fds_.size());
@@ -50,7 +54,7 @@ bool EventLoop::run_once(std::chrono::milliseconds max_wait) {
     if (!p.revents) continue;
     auto it = fds_.find(p.fd);
     if (it == fds_.end()) continue;  // unwatched by an earlier callback
-    FdCallback cb = it->second.cb;    // copy: the callback may unwatch itself
+    FdCallback cb = it->second.cb;   // copy: the callback may unwatch itself
     cb(p.revents);
   }
   now = Clock::now();

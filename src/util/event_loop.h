@@ -1,5 +1,5 @@
-// One poll(2) loop for the whole program: the REPL's stdin, every ssh session's socket and all timers.
-// Components register fds and timers; nobody else blocks (mosh-style single select loop).
+// One poll(2) loop for the whole program: the REPL's stdin, every ssh session's socket and all
+// timers. Components register fds and timers; nobody else blocks (mosh-style single select loop).
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -35,7 +35,8 @@ class EventLoop {
 
   size_t watched() const { return fds_.size(); }
 
-  // Runs at the end of every turn, after the fd callbacks and timers (output batching flushes here).
+  // Runs at the end of every turn, after the fd callbacks and timers (output batching flushes
+  // here).
   void set_after_turn(std::function<void()> fn) { after_turn_ = std::move(fn); }
 
  private:

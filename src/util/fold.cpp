@@ -1,6 +1,6 @@
 // Node-name folding, ClusterShell style. Names fold on their last run of digits: names sharing the
-// text before and after it form one group, printed as prefix[set]suffix; consecutive numbers with the
-// same padding become ranges. Output is sorted by prefix, then suffix, then number.
+// text before and after it form one group, printed as prefix[set]suffix; consecutive numbers with
+// the same padding become ranges. Output is sorted by prefix, then suffix, then number.
 #include "util/fold.h"
 
 #include <algorithm>
@@ -33,8 +33,9 @@ std::string fold_set(const std::vector<Num>& nums) {
   std::map<uint64_t, std::vector<std::string>> by_value;  // texts shortest first
   for (const Num& n : nums) by_value[n.value].push_back(n.text);
   for (auto& [v, texts] : by_value)
-    std::sort(texts.begin(), texts.end(),
-              [](const std::string& a, const std::string& b) { return a.size() != b.size() ? a.size() < b.size() : a < b; });
+    std::sort(texts.begin(), texts.end(), [](const std::string& a, const std::string& b) {
+      return a.size() != b.size() ? a.size() < b.size() : a < b;
+    });
 
   std::string out;
   for (auto it = by_value.begin(); it != by_value.end(); ++it) {
@@ -43,8 +44,8 @@ std::string fold_set(const std::vector<Num>& nums) {
       it->second.erase(it->second.begin());
       size_t width = lo.size() > 1 && lo[0] == '0' ? lo.size() : 1;
       std::string hi;
-      for (auto next = std::next(it); next != by_value.end() && next->first == std::prev(next)->first + 1;
-           ++next) {
+      for (auto next = std::next(it);
+           next != by_value.end() && next->first == std::prev(next)->first + 1; ++next) {
         auto& texts = next->second;
         auto fit = std::find_if(texts.begin(), texts.end(), [&](const std::string& t) {
           return t.size() == std::max(width, ndigits(next->first));

@@ -6,8 +6,9 @@ namespace dust {
 namespace {
 
 TEST(Fold, Basic) {
-  EXPECT_EQ(fold_names({"worker0", "worker1", "worker2", "worker3", "worker4", "worker7", "master"}),
-            "master,worker[0-4,7]");
+  EXPECT_EQ(
+      fold_names({"worker0", "worker1", "worker2", "worker3", "worker4", "worker7", "master"}),
+      "master,worker[0-4,7]");
 }
 
 TEST(Fold, EmptyAndSingle) {
@@ -19,7 +20,8 @@ TEST(Fold, EmptyAndSingle) {
 }
 
 TEST(Fold, OrderOfInputDoesNotMatter) {
-  EXPECT_EQ(fold_names({"worker7", "master", "worker2", "worker0", "worker1"}), "master,worker[0-2,7]");
+  EXPECT_EQ(fold_names({"worker7", "master", "worker2", "worker0", "worker1"}),
+            "master,worker[0-2,7]");
   EXPECT_EQ(fold_names({"worker10", "worker9", "worker2"}), "worker[2,9-10]");
 }
 
@@ -47,12 +49,14 @@ TEST(Fold, NamesWithoutDigitsUnchanged) {
 }
 
 TEST(Fold, DuplicatesCollapsed) {
-  EXPECT_EQ(fold_names({"worker1", "worker1", "worker2", "master", "master"}), "master,worker[1-2]");
+  EXPECT_EQ(fold_names({"worker1", "worker1", "worker2", "master", "master"}),
+            "master,worker[1-2]");
   EXPECT_EQ(fold_names({"worker1", "worker1"}), "worker1");
 }
 
 TEST(Fold, SuffixAfterNumber) {
-  EXPECT_EQ(fold_names({"web1-prod", "web2-prod", "web3-prod", "web1-dev"}), "web1-dev,web[1-3]-prod");
+  EXPECT_EQ(fold_names({"web1-prod", "web2-prod", "web3-prod", "web1-dev"}),
+            "web1-dev,web[1-3]-prod");
   EXPECT_EQ(fold_names({"rack1-n1", "rack1-n2", "rack2-n1"}), "rack1-n[1-2],rack2-n1");
 }
 

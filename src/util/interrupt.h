@@ -3,11 +3,11 @@
 
 namespace dust::interrupt {
 
-void install();          // SIGINT handler that counts (and wakes the event loop through a pipe)
-int count();             // SIGINTs since the last reset()
+void install();  // SIGINT handler that counts (and wakes the event loop through a pipe)
+int count();     // SIGINTs since the last reset()
 void reset();
-bool pending();          // count() > 0
-int wake_fd();           // read end of the self-pipe (for EventLoop::watch); drain with drain()
+bool pending();  // count() > 0
+int wake_fd();   // read end of the self-pipe (for EventLoop::watch); drain with drain()
 void drain();
 
 }  // namespace dust::interrupt

@@ -27,11 +27,16 @@ void set_level(Level l) { g_level = l; }
 Level level() { return g_level; }
 
 bool parse_level(const std::string& s, Level* out) {
-  if (s == "info") *out = Level::Info;
-  else if (s == "debug") *out = Level::Debug;
-  else if (s == "warn" || s == "warning") *out = Level::Warn;
-  else if (s == "error") *out = Level::Error;
-  else return false;
+  if (s == "info")
+    *out = Level::Info;
+  else if (s == "debug")
+    *out = Level::Debug;
+  else if (s == "warn" || s == "warning")
+    *out = Level::Warn;
+  else if (s == "error")
+    *out = Level::Error;
+  else
+    return false;
   return true;
 }
 

@@ -1,4 +1,5 @@
-// Log lines in the original's shape, `dust:<time> | message`, on stderr (or a sink the REPL installs).
+// Log lines in the original's shape, `dust:<time> | message`, on stderr (or a sink the REPL
+// installs).
 #pragma once
 #include <fmt/format.h>
 

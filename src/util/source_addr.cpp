@@ -15,8 +15,10 @@ std::string url_host(const std::string& url) {
   size_t start = url.find("://");
   start = start == std::string::npos ? 0 : start + 3;
   size_t end = url.find_first_of("/?#", start);
-  std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  if (size_t at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
+  std::string authority =
+      url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (size_t at = authority.rfind('@'); at != std::string::npos)
+    authority = authority.substr(at + 1);
   if (!authority.empty() && authority[0] == '[') {
     size_t close = authority.find(']');
     return authority.substr(1, close == std::string::npos ? std::string::npos : close - 1);
@@ -43,9 +45,10 @@ std::string source_address_towards(const std::string& host, std::string* err) {
       socklen_t len = sizeof local;
       char buf[INET6_ADDRSTRLEN] = {};
       if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
-        const void* a = local.ss_family == AF_INET
-                            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&local)->sin_addr)
-                            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&local)->sin6_addr);
+        const void* a =
+            local.ss_family == AF_INET
+                ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&local)->sin_addr)
+                : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&local)->sin6_addr);
         if (inet_ntop(local.ss_family, a, buf, sizeof buf)) out = buf;
       }
     } else {
@@ -54,8 +57,10 @@ std::string source_address_towards(const std::string& host, std::string* err) {
     close(fd);
   }
   freeaddrinfo(res);
-  if (!out.empty()) err->clear();
-  else if (err->empty()) *err = "no usable address for " + host;
+  if (!out.empty())
+    err->clear();
+  else if (err->empty())
+    *err = "no usable address for " + host;
   return out;
 }
 
@@ -69,7 +74,8 @@ bool is_private_address(const std::string& addr) {
   }
   in6_addr a6{};
   if (inet_pton(AF_INET6, addr.c_str(), &a6) == 1)
-    return IN6_IS_ADDR_LOOPBACK(&a6) || IN6_IS_ADDR_LINKLOCAL(&a6) || (a6.s6_addr[0] & 0xfe) == 0xfc;
+    return IN6_IS_ADDR_LOOPBACK(&a6) || IN6_IS_ADDR_LINKLOCAL(&a6) ||
+           (a6.s6_addr[0] & 0xfe) == 0xfc;
   return false;
 }
 

@@ -1,6 +1,6 @@
-// The local address this machine uses to reach a host — what `secgroup … myip` allows. Found from the
-// routing table alone (a UDP socket connect()ed to the host sends nothing); dust never asks an outside
-// "what is my IP" service.
+// The local address this machine uses to reach a host — what `secgroup … myip` allows. Found from
+// the routing table alone (a UDP socket connect()ed to the host sends nothing); dust never asks an
+// outside "what is my IP" service.
 #pragma once
 #include <string>
 

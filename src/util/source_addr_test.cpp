@@ -13,8 +13,8 @@ TEST(SourceAddr, UrlHost) {
 }
 
 TEST(SourceAddr, PrivateRanges) {
-  for (const char* a : {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.0.9", "100.64.0.1",
-                        "169.254.1.1", "::1", "fd00::1", "fe80::1"})
+  for (const char* a : {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.0.9",
+                        "100.64.0.1", "169.254.1.1", "::1", "fd00::1", "fe80::1"})
     EXPECT_TRUE(is_private_address(a)) << a;
   for (const char* a : {"8.8.8.8", "172.32.0.1", "203.0.113.5", "2001:db8::1", "junk"})
     EXPECT_FALSE(is_private_address(a)) << a;

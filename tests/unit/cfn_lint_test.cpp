@@ -87,7 +87,8 @@ TEST(CfnLint, GeneratedTemplatesPassAndABrokenOneFails) {
   for (const auto& [label, spec] : specs())
     EXPECT_EQ(findings[label], "") << label << ": cfn-lint reported problems";
   EXPECT_NE(findings["broken"].find(":E"), std::string::npos)
-      << "cfn-lint did not flag the broken template; output:\n" << r.output;
+      << "cfn-lint did not flag the broken template; output:\n"
+      << r.output;
   EXPECT_NE(r.status & 2, 0) << "cfn-lint exit status " << r.status << "\n" << r.output;
   fs::remove_all(dir);
 }

@@ -1,7 +1,8 @@
-// Transcript tests (fish's way): each tests/transcripts/*.t file is a session — `$ line` runs a command
-// line through the real dispatcher and command table against an in-memory EC2/CloudFormation (the
-// sandbox's seed inventory, cloud/fake_ec2.h), and the lines under it are its exact output (stdout and
-// stderr in the order written, log timestamps as <time> and file stamps as <stamp>, `[exit N]` when the status is not 0).
+// Transcript tests (fish's way): each tests/transcripts/*.t file is a session — `$ line` runs a
+// command line through the real dispatcher and command table against an in-memory
+// EC2/CloudFormation (the sandbox's seed inventory, cloud/fake_ec2.h), and the lines under it are
+// its exact output (stdout and stderr in the order written, log timestamps as <time> and file
+// stamps as <stamp>, `[exit N]` when the status is not 0).
 // `< text` lines under a `$` line are its stdin (answers to questions). The working directory holds
 // tests/data as ./data. DUST_TRANSCRIPT_UPDATE=1
 // rewrites the files with what the commands printed (review the diff).
@@ -79,9 +80,9 @@ std::vector<cloud::SecurityGroup> seed_groups() {
 }
 
 struct Block {
-  std::string line;                  // the command line
-  std::vector<std::string> input;    // `< ` lines
-  std::string expected;              // output lines, joined with \n
+  std::string line;                // the command line
+  std::vector<std::string> input;  // `< ` lines
+  std::string expected;            // output lines, joined with \n
 };
 
 std::vector<Block> parse(const std::string& text, std::string* header) {
@@ -103,7 +104,8 @@ std::vector<Block> parse(const std::string& text, std::string* header) {
 }
 
 // Runs `line` with `input` as stdin; returns what it printed.
-std::string run(shell::Context& ctx, shell::StringSink& sink, const Block& b, const std::string& home) {
+std::string run(shell::Context& ctx, shell::StringSink& sink, const Block& b,
+                const std::string& home) {
   int fds[2];
   EXPECT_EQ(pipe(fds), 0);
   std::string in;
@@ -121,7 +123,8 @@ std::string run(shell::Context& ctx, shell::StringSink& sink, const Block& b, co
   out = std::regex_replace(out, std::regex(R"(dust:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \| )"),
                            "dust:<time> | ");
   out = std::regex_replace(out, std::regex(R"(\d{8}T\d{6}Z)"), "<stamp>");
-  for (size_t at; (at = out.find(home)) != std::string::npos;) out.replace(at, home.size(), "$HOME");
+  for (size_t at; (at = out.find(home)) != std::string::npos;)
+    out.replace(at, home.size(), "$HOME");
   if (!out.empty() && out.back() != '\n') out += "\n";  // a question left without its newline
   if (rc != 0) out += "[exit " + std::to_string(rc) + "]\n";
   return out;
@@ -139,8 +142,8 @@ TEST_P(Transcript, Matches) {
   ASSERT_FALSE(blocks.empty()) << file << " has no `$ ` lines";
 
   // A fresh DUST_HOME and HOME per file: clusters, history and keys start empty.
-  fs::path home = fs::temp_directory_path() / ("dust-transcript-" + std::to_string(getpid()) + "-" +
-                                               file.stem().string());
+  fs::path home = fs::temp_directory_path() /
+                  ("dust-transcript-" + std::to_string(getpid()) + "-" + file.stem().string());
   fs::remove_all(home);
   fs::create_directories(home / "dust");
   setenv("HOME", home.c_str(), 1);
@@ -155,7 +158,8 @@ TEST_P(Transcript, Matches) {
     unsetenv(v);
   setenv("NO_COLOR", "1", 1);
   // The repository's test data (specs, sample1.yaml) as ./data: `load data/sample1.yaml`.
-  fs::copy(fs::path(DUST_SOURCE_DIR) / "tests" / "data", home / "data", fs::copy_options::recursive);
+  fs::copy(fs::path(DUST_SOURCE_DIR) / "tests" / "data", home / "data",
+           fs::copy_options::recursive);
 
   auto ec2 = std::make_shared<cloud::FakeEc2>("us-east-1", seed_nodes(), seed_groups());
   shell::Context ctx(shell::Config{}, shell::Mode::Script, false, false);
@@ -168,7 +172,8 @@ TEST_P(Transcript, Matches) {
     return std::make_shared<cloud::FakeEc2>(region, Nodes{});
   };
   clients.cfn = [ec2](const std::string& region) -> std::shared_ptr<cloud::CloudFormationApi> {
-    return std::make_shared<cloud::FakeCloudFormation>(region, region == "us-east-1" ? ec2.get() : nullptr);
+    return std::make_shared<cloud::FakeCloudFormation>(region,
+                                                       region == "us-east-1" ? ec2.get() : nullptr);
   };
   ctx.set_cloud_clients(clients);
   fs::current_path(home);

@@ -1,8 +1,9 @@
 // assign <filter> [name] [user=<ssh user>] — save the nodes a filter selects as a named cluster
 // file ($DUST_HOME/clusters/<name>.yaml), their names taken from their Name tags.
+#include "cluster/assign.h"
+
 #include <fmt/format.h>
 
-#include "cluster/assign.h"
 #include "cluster/cluster_file.h"
 #include "shell/command_table.h"
 #include "shell/commands/commands.h"
@@ -35,8 +36,8 @@ int run(Context& ctx, Args& a) {
   for (const Node* n : a.nodes)
     if (n->state != "terminated") chosen.push_back(*n);  // a terminated instance is gone for good
   if (chosen.empty()) {
-    ctx.out().err(fmt::format("no nodes match '{}' in {}; nothing written\n", a.target,
-                              ctx.region()));
+    ctx.out().err(
+        fmt::format("no nodes match '{}' in {}; nothing written\n", a.target, ctx.region()));
     return 1;
   }
   std::vector<const Node*> shown;
@@ -44,13 +45,14 @@ int run(Context& ctx, Args& a) {
   ctx.out().out(render_table({{"", shown}}, false));
 
   bool yes = a.has("--yes");
-  if (!user_given) user = yes ? ctx.config().ssh_user : ctx.terminal().ask("ssh user for these nodes",
-                                                                ctx.config().ssh_user);
+  if (!user_given)
+    user = yes ? ctx.config().ssh_user
+               : ctx.terminal().ask("ssh user for these nodes", ctx.config().ssh_user);
   if (name.empty() && !yes) name = ctx.terminal().ask("Cluster name", "");
   if (name.empty()) throw Error(fmt::format("a cluster name is needed: {}", kUsage));
   if (!cluster::valid_cluster_name(name))
-    throw Error(fmt::format("'{}' is not a valid cluster name (letters, digits, '-', '_', '.')",
-                            name));
+    throw Error(
+        fmt::format("'{}' is not a valid cluster name (letters, digits, '-', '_', '.')", name));
 
   cluster::ClusterFile c = cluster::assign_cluster(name, ctx.region(), a.target, chosen, user);
   std::string path = cluster::cluster_path(name);

@@ -38,14 +38,16 @@ int summarise(Context& ctx, const ssh::Job& job) {
   for (auto& [why, nodes] : failed) n += nodes.size();
   ctx.out().err(fmt::format("{} of {} node{} failed:\n", n, job.results().size(),
                             job.results().size() == 1 ? "" : "s"));
-  for (auto& [why, nodes] : failed) ctx.out().err(fmt::format("  {}: {}\n", fold_names(nodes), why));
+  for (auto& [why, nodes] : failed)
+    ctx.out().err(fmt::format("  {}: {}\n", fold_names(nodes), why));
   return worst;
 }
 
 int wait_for(Context& ctx, const ssh::Job& job) {
   interrupt::reset();
   int seen = 0;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(ctx.config().command_timeout_s);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(ctx.config().command_timeout_s);
   bool timed_out = false;
   ctx.loop().run_until(
       [&] {
@@ -54,10 +56,12 @@ int wait_for(Context& ctx, const ssh::Job& job) {
           interrupt::drain();
           if (seen == 1) {
             int n = ctx.sessions().pool().interrupt(job);
-            ctx.out().err(fmt::format("interrupt sent to {} node{} (Ctrl-C again to quit)\n", n, n == 1 ? "" : "s"));
+            ctx.out().err(fmt::format("interrupt sent to {} node{} (Ctrl-C again to quit)\n", n,
+                                      n == 1 ? "" : "s"));
           }
         }
-        if (ctx.config().command_timeout_s > 0 && std::chrono::steady_clock::now() > deadline) timed_out = true;
+        if (ctx.config().command_timeout_s > 0 && std::chrono::steady_clock::now() > deadline)
+          timed_out = true;
         return job.done() || seen >= 2 || timed_out;
       },
       std::chrono::milliseconds(100));
@@ -65,7 +69,8 @@ int wait_for(Context& ctx, const ssh::Job& job) {
     ctx.quit_requested = true;
     return 130;
   }
-  if (timed_out) ctx.out().err(fmt::format("command timeout ({} s) reached\n", ctx.config().command_timeout_s));
+  if (timed_out)
+    ctx.out().err(fmt::format("command timeout ({} s) reached\n", ctx.config().command_timeout_s));
   return summarise(ctx, job);
 }
 
@@ -79,24 +84,27 @@ int run(Context& ctx, Args& a) {
 
   if (command.empty()) {
     if (eps.size() != 1)
-      throw Error(fmt::format("raw mode needs exactly one node, '{}' matched {}: {} (give a command to run on all)",
-                              target.empty() ? "*" : target, eps.size(), fold_names([&] {
-                                std::vector<std::string> v;
-                                for (auto& e : eps) v.push_back(e.node_label);
-                                return v;
-                              }())));
+      throw Error(fmt::format(
+          "raw mode needs exactly one node, '{}' matched {}: {} (give a command to run on all)",
+          target.empty() ? "*" : target, eps.size(), fold_names([&] {
+            std::vector<std::string> v;
+            for (auto& e : eps) v.push_back(e.node_label);
+            return v;
+          }())));
     std::string err;
     bool was_visible = ctx.out().prompt_visible();
     ctx.out().set_prompt_visible(false);
     Terminal::Hold tty = ctx.terminal().hold();  // raw mode reads stdin; the prompt returns after
     ssh::RawEnd end = ssh::attach_raw(sessions.pool(), eps[0], &err, [&] {
-      ctx.out().err(fmt::format("attaching to {} — Ctrl-C three times to come back, `exit` to end the session\n",
-                                eps[0].node_label));
+      ctx.out().err(fmt::format(
+          "attaching to {} — Ctrl-C three times to come back, `exit` to end the session\n",
+          eps[0].node_label));
     });
     ctx.out().set_prompt_visible(was_visible);
     if (end == ssh::RawEnd::Failed) throw Error(fmt::format("{}: {}", eps[0].node_label, err));
-    ctx.out().err(end == ssh::RawEnd::Detached ? fmt::format("back in dust ({} session kept)\n", eps[0].node_label)
-                                               : fmt::format("{} session ended\n", eps[0].node_label));
+    ctx.out().err(end == ssh::RawEnd::Detached
+                      ? fmt::format("back in dust ({} session kept)\n", eps[0].node_label)
+                      : fmt::format("{} session ended\n", eps[0].node_label));
     return 0;
   }
 
@@ -111,9 +119,12 @@ void register_at(CommandTable& t) {
   t.add({.name = "@",
          .aliases = {},
          .usage = "@[target] [command]",
-         .summary = "run a command in each node's persistent shell; one node and no command: raw shell",
-         .help = "Lines go to the same shell every time (cd, variables and background jobs persist). "
-                 "While a node's command still runs, the next @ line is its input (answer [Y/n] with @node Y).",
+         .summary =
+             "run a command in each node's persistent shell; one node and no command: raw shell",
+         .help =
+             "Lines go to the same shell every time (cd, variables and background jobs persist). "
+             "While a node's command still runs, the next @ line is its input (answer [Y/n] with "
+             "@node Y).",
          .flags = {},
          .target = TargetKind::Optional,
          .running_only = true,

@@ -85,8 +85,8 @@ int remove(Context& ctx, const std::string& name, bool yes) {
     throw Error(fmt::format("no stack and no cluster file named '{}' in {}", name, region));
 
   if (live) {
-    ctx.out().out(fmt::format("Stack {} in {} ({}) will be deleted with all its resources.\n",
-                              name, region, s->status));
+    ctx.out().out(fmt::format("Stack {} in {} ({}) will be deleted with all its resources.\n", name,
+                              region, s->status));
     Nodes nodes = stack_instances(ctx, name, region);
     std::vector<const Node*> shown;
     for (const auto& n : nodes) shown.push_back(&n);
@@ -147,7 +147,8 @@ int forward(Context& ctx, Args& a, const std::string& command) {
   // The forwarded row's argument counts hold here too (its handler relies on them).
   int n = static_cast<int>(rest.words.size());
   if (n < c->min_args || (c->max_args >= 0 && n > c->max_args))
-    throw UsageError(fmt::format("{}: wrong number of arguments (usage: {})", a.words[0], c->usage));
+    throw UsageError(
+        fmt::format("{}: wrong number of arguments (usage: {})", a.words[0], c->usage));
   return c->run(ctx, rest);
 }
 

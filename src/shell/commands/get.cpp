@@ -1,5 +1,6 @@
-// get [-r] [-f] [-s] <target> <remote path or glob> [local dir] — parallel SFTP download, one copy per
-// node at <dir>/<node>/<file> (-s: <dir>/<file>.<node>); an existing local file is kept unless -f.
+// get [-r] [-f] [-s] <target> <remote path or glob> [local dir] — parallel SFTP download, one copy
+// per node at <dir>/<node>/<file> (-s: <dir>/<file>.<node>); an existing local file is kept unless
+// -f.
 #include <fmt/format.h>
 
 #include "shell/command_table.h"
@@ -25,21 +26,24 @@ int run(Context& ctx, Args& a) {
 }  // namespace
 
 void register_get(CommandTable& t) {
-  t.add({.name = "get",
-         .aliases = {},
-         .usage = kUsage,
-         .summary = "download a file from each node in parallel over SFTP to <dir>/<node>/<file>",
-         .help = "A glob in the last path component is matched on each node. Directories need -r. An "
-                 "existing local file is never replaced without -f. The local directory defaults to '.'.",
-         .flags = {{"-r", "--recursive", "copy directories recursively"},
-                   {"-f", "--force", "overwrite existing local files"},
-                   {"-s", "--suffix", "name copies <dir>/<file>.<node> instead of <dir>/<node>/<file>"}},
-         .target = TargetKind::Required,
-         .running_only = true,
-         .min_args = 1,
-         .max_args = 2,
-         .complete = {CompleteKind::Nodes, CompleteKind::None, CompleteKind::Files},
-         .run = run});
+  t.add(
+      {.name = "get",
+       .aliases = {},
+       .usage = kUsage,
+       .summary = "download a file from each node in parallel over SFTP to <dir>/<node>/<file>",
+       .help =
+           "A glob in the last path component is matched on each node. Directories need -r. An "
+           "existing local file is never replaced without -f. The local directory defaults to '.'.",
+       .flags = {{"-r", "--recursive", "copy directories recursively"},
+                 {"-f", "--force", "overwrite existing local files"},
+                 {"-s", "--suffix",
+                  "name copies <dir>/<file>.<node> instead of <dir>/<node>/<file>"}},
+       .target = TargetKind::Required,
+       .running_only = true,
+       .min_args = 1,
+       .max_args = 2,
+       .complete = {CompleteKind::Nodes, CompleteKind::None, CompleteKind::Files},
+       .run = run});
 }
 
 }  // namespace dust::shell

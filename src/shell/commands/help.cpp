@@ -17,8 +17,9 @@ std::string describe(const Command& c) {
     s += "\n";
   }
   for (const auto& f : c.flags)
-    s += fmt::format("  {:<16} {}\n", f.short_name.empty() ? f.long_name : f.short_name + ", " + f.long_name,
-                     f.help);
+    s +=
+        fmt::format("  {:<16} {}\n",
+                    f.short_name.empty() ? f.long_name : f.short_name + ", " + f.long_name, f.help);
   if (!c.help.empty()) s += "\n" + c.help + "\n";
   return s;
 }
@@ -38,13 +39,14 @@ int run(Context& ctx, Args& a) {
   // starts the next line in that column, so every summary lines up.
   constexpr size_t kColumn = 36;
   for (const auto& c : table.all()) {
-    if (c.usage.size() <= kColumn) s += fmt::format("  {:<{}} {}\n", c.usage, kColumn, c.summary);
-    else s += fmt::format("  {}\n  {:<{}} {}\n", c.usage, "", kColumn, c.summary);
+    if (c.usage.size() <= kColumn)
+      s += fmt::format("  {:<{}} {}\n", c.usage, kColumn, c.summary);
+    else
+      s += fmt::format("  {}\n  {:<{}} {}\n", c.usage, "", kColumn, c.summary);
   }
-  s +=
-      "\nTargets: name globs (worker*), ranges (worker[0-3,7]), key=value (state=running), "
-      "tags=key:value,\nunions (master,worker*) and exclusions (!worker3). "
-      "Anything else runs in the local shell; !cmd forces it.\n";
+  s += "\nTargets: name globs (worker*), ranges (worker[0-3,7]), key=value (state=running), "
+       "tags=key:value,\nunions (master,worker*) and exclusions (!worker3). "
+       "Anything else runs in the local shell; !cmd forces it.\n";
   ctx.out().out(s);
   return 0;
 }

@@ -30,12 +30,13 @@ constexpr const char* kUsage = "load <spec.yaml> [--yes] [--wait]";
 // Refuses before anything is created: a cluster file or a live stack of that name.
 void check_free(Context& ctx, const cluster::Spec& spec) {
   if (!cluster::valid_cluster_name(spec.name))
-    throw Error(fmt::format("{}: cluster.name: '{}' cannot be a cluster file name", spec.path,
-                            spec.name));
+    throw Error(
+        fmt::format("{}: cluster.name: '{}' cannot be a cluster file name", spec.path, spec.name));
   if (cluster::cluster_exists(spec.name))
-    throw Error(fmt::format("a cluster named '{}' exists already ({}); nothing created "
-                            "(cluster delete {} removes it)",
-                            spec.name, cluster::cluster_path(spec.name), spec.name));
+    throw Error(
+        fmt::format("a cluster named '{}' exists already ({}); nothing created "
+                    "(cluster delete {} removes it)",
+                    spec.name, cluster::cluster_path(spec.name), spec.name));
   std::optional<cloud::Stack> s = ctx.cfn(spec.region).find_stack(spec.name);
   if (s && s->status != "DELETE_COMPLETE")
     throw Error(fmt::format("a stack named '{}' exists already in {} ({}); nothing created",
@@ -54,8 +55,7 @@ int run(Context& ctx, Args& a) {
   std::string path = paths::expand_user(a.words[0]);
   cluster::Spec spec = cluster::read_spec(path);
   if (spec.ssh_cidr_defaulted)
-    log::warn("{}: no cluster.ssh_cidr: ssh (port 22) will be open to the world (0.0.0.0/0)",
-              path);
+    log::warn("{}: no cluster.ssh_cidr: ssh (port 22) will be open to the world (0.0.0.0/0)", path);
   check_free(ctx, spec);
 
   std::string body = cluster::template_body(spec);
@@ -64,13 +64,14 @@ int run(Context& ctx, Args& a) {
   try {
     ctx.cfn(spec.region).validate_template(body);
   } catch (const cloud::AwsError& e) {
-    throw Error(fmt::format("ValidateTemplate refused the template: {}; nothing created", e.what()));
+    throw Error(
+        fmt::format("ValidateTemplate refused the template: {}; nothing created", e.what()));
   }
 
   size_t count = cluster::expand(spec).size();
-  if (!ctx.terminal().confirm(fmt::format("Create stack {} in {} ({} instance{})?", spec.name, spec.region,
-                               count, count == 1 ? "" : "s"),
-                   a.has("--yes"))) {
+  if (!ctx.terminal().confirm(fmt::format("Create stack {} in {} ({} instance{})?", spec.name,
+                                          spec.region, count, count == 1 ? "" : "s"),
+                              a.has("--yes"))) {
     ctx.out().out("cancelled, nothing created\n");
     return 1;
   }
@@ -88,9 +89,10 @@ int run(Context& ctx, Args& a) {
     }
     if (!left || left->status == "DELETE_COMPLETE")
       throw Error(fmt::format("CreateStack {} failed: {}; nothing created", spec.name, e.what()));
-    throw Error(fmt::format("CreateStack {} failed: {}; the stack was left in {} (status {}; "
-                            "remove it with: cluster delete {})",
-                            spec.name, e.what(), left->status, spec.name, spec.name));
+    throw Error(
+        fmt::format("CreateStack {} failed: {}; the stack was left in {} (status {}; "
+                    "remove it with: cluster delete {})",
+                    spec.name, e.what(), left->status, spec.name, spec.name));
   }
   ctx.out().out(fmt::format("Creating stack {} in {}: {}\n", spec.name, spec.region, id));
 

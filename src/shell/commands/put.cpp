@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kUsage = "put [-r] <target> <local...> [remote dir]";
 
 bool local_exists(const std::string& p) {
-  struct stat st{};
+  struct stat st {};
   return stat(p.c_str(), &st) == 0;
 }
 
@@ -30,7 +30,7 @@ int run(Context& ctx, Args& a) {
   std::vector<std::string> locals = a.words;
   std::string remote;
   // With two or more words the last names the remote directory, unless it is a local file.
-  struct stat st{};
+  struct stat st {};
   if (locals.size() >= 2 && !(stat(locals.back().c_str(), &st) == 0 && S_ISREG(st.st_mode))) {
     remote = locals.back();
     locals.pop_back();
@@ -47,8 +47,10 @@ void register_put(CommandTable& t) {
          .aliases = {},
          .usage = kUsage,
          .summary = "upload files to nodes in parallel over SFTP (atomic: temp name, then rename)",
-         .help = "Local paths may be globs; directories need -r. The remote directory defaults to the home "
-                 "directory. The seed's order `put data.dat worker* /opt/data` works too. Modes are kept.",
+         .help = "Local paths may be globs; directories need -r. The remote directory defaults to "
+                 "the home "
+                 "directory. The seed's order `put data.dat worker* /opt/data` works too. Modes "
+                 "are kept.",
          .flags = {{"-r", "--recursive", "copy directories recursively"}},
          .target = TargetKind::Required,
          .running_only = true,

@@ -30,8 +30,8 @@ std::optional<Nodes> cluster_nodes(Context& ctx, const std::string& name) {
   if (!cluster::valid_cluster_name(name) || !cluster::cluster_exists(name)) return std::nullopt;
   cluster::ClusterFile c = cluster::load_cluster(name);
   if (!c.region.empty() && c.region != ctx.region())
-    throw Error(fmt::format("cluster '{}' is in {}, the working set is {} (use region {} first)", name, c.region,
-                            ctx.region(), c.region));
+    throw Error(fmt::format("cluster '{}' is in {}, the working set is {} (use region {} first)",
+                            name, c.region, ctx.region(), c.region));
   Nodes out;
   for (Node& n : cluster::resolve(c, ctx.nodes()).nodes)
     if (!n.id.empty()) out.push_back(std::move(n));
@@ -55,20 +55,28 @@ Usage usage_of(const std::vector<const Node*>& nodes) {
   return u;
 }
 
-void print_group(Context& ctx, const cloud::SecurityGroup& g, const std::vector<std::string>& users) {
+void print_group(Context& ctx, const cloud::SecurityGroup& g,
+                 const std::vector<std::string>& users) {
   if (ctx.json()) {
     nlohmann::json j{{"id", g.id}, {"name", g.name}, {"vpc", g.vpc}, {"nodes", users}};
     j["ingress"] = nlohmann::json::array();
     for (const auto& r : g.ingress)
-      j["ingress"].push_back({{"proto", protocol_label(r)}, {"from", r.from_port}, {"to", r.to_port},
-                              {"cidrs", r.cidrs}, {"ipv6_cidrs", r.ipv6_cidrs}, {"groups", r.source_groups}});
+      j["ingress"].push_back({{"proto", protocol_label(r)},
+                              {"from", r.from_port},
+                              {"to", r.to_port},
+                              {"cidrs", r.cidrs},
+                              {"ipv6_cidrs", r.ipv6_cidrs},
+                              {"groups", r.source_groups}});
     ctx.out().out(j.dump() + "\n");
     return;
   }
-  std::string s = fmt::format("{}  {}  {}  nodes: {}\n", g.id, g.name, g.vpc.empty() ? "(no vpc)" : g.vpc,
-                              users.empty() ? "-" : fold_names(users));
-  if (g.ingress.empty()) s += "  (no ingress rules)\n";
-  else s += fmt::format("  {:<6} {:<12} {}\n", "proto", "ports", "sources");
+  std::string s =
+      fmt::format("{}  {}  {}  nodes: {}\n", g.id, g.name, g.vpc.empty() ? "(no vpc)" : g.vpc,
+                  users.empty() ? "-" : fold_names(users));
+  if (g.ingress.empty())
+    s += "  (no ingress rules)\n";
+  else
+    s += fmt::format("  {:<6} {:<12} {}\n", "proto", "ports", "sources");
   for (const auto& r : g.ingress)
     s += fmt::format("  {:<6} {:<12} {}\n", protocol_label(r), ports_label(r), sources_label(r));
   ctx.out().out(s);
@@ -105,7 +113,8 @@ int show(Context& ctx, const Args& a) {
   auto groups = ctx.ec2().describe_security_groups(u.ids);
   // The API answers in its own order; print in the nodes' order of first use.
   std::stable_sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
-    return std::find(u.ids.begin(), u.ids.end(), a.id) < std::find(u.ids.begin(), u.ids.end(), b.id);
+    return std::find(u.ids.begin(), u.ids.end(), a.id) <
+           std::find(u.ids.begin(), u.ids.end(), b.id);
   });
   for (const auto& g : groups) print_group(ctx, g, u.users[g.id]);
   return 0;
@@ -118,17 +127,21 @@ std::vector<cloud::SecurityGroup> resolve_groups(Context& ctx, const std::string
     std::vector<const Node*> nodes;
     for (const Node& n : *owned) nodes.push_back(&n);
     Usage u = usage_of(nodes);
-    if (u.ids.empty()) throw Error(fmt::format("cluster '{}' has no running nodes with security groups", which));
+    if (u.ids.empty())
+      throw Error(fmt::format("cluster '{}' has no running nodes with security groups", which));
     return ctx.ec2().describe_security_groups(u.ids);
   }
   auto groups = ctx.ec2().describe_security_groups({}, {{"group-name", {which}}});
   if (groups.empty())
-    throw Error(fmt::format("no security group, cluster or group id '{}' in {} (secgroup lists the groups in use)",
-                            which, ctx.region()));
+    throw Error(fmt::format(
+        "no security group, cluster or group id '{}' in {} (secgroup lists the groups in use)",
+        which, ctx.region()));
   if (groups.size() > 1) {
     std::string list;
-    for (const auto& g : groups) list += fmt::format("\n  {} ({})", g.id, g.vpc.empty() ? "no vpc" : g.vpc);
-    throw Error(fmt::format("'{}' names {} groups; give the group id:{}", which, groups.size(), list));
+    for (const auto& g : groups)
+      list += fmt::format("\n  {} ({})", g.id, g.vpc.empty() ? "no vpc" : g.vpc);
+    throw Error(
+        fmt::format("'{}' names {} groups; give the group id:{}", which, groups.size(), list));
   }
   return groups;
 }
@@ -139,12 +152,15 @@ std::string my_ip(Context& ctx) {
   std::string err;
   std::string addr = util::source_address_towards(host, &err);
   if (addr.empty())
-    throw Error(fmt::format("cannot determine myip ({}); give the address or CIDR explicitly", err));
+    throw Error(
+        fmt::format("cannot determine myip ({}); give the address or CIDR explicitly", err));
   std::string cidr = addr + (addr.find(':') == std::string::npos ? "/32" : "/128");
   ctx.out().out(fmt::format("myip: {} (this machine's source address towards {})\n", cidr, host));
   if (util::is_private_address(addr) && !util::is_private_address(host))
-    log::warn("{} is a private address: behind NAT, AWS sees another one; give your public address explicitly",
-              addr);
+    log::warn(
+        "{} is a private address: behind NAT, AWS sees another one; give your public address "
+        "explicitly",
+        addr);
   return cidr;
 }
 
@@ -155,28 +171,36 @@ int change(Context& ctx, Args& a) {
                                  a.words[0]));
   const std::string &which = a.words[1], &proto = a.words[2], &ports = a.words[3];
   // Validate everything the user typed before any API call: a typo changes nothing.
-  cloud::IpPermission rule = parse_rule(proto, ports, a.words[4] == "myip" ? "0.0.0.0/0" : a.words[4]);
+  cloud::IpPermission rule =
+      parse_rule(proto, ports, a.words[4] == "myip" ? "0.0.0.0/0" : a.words[4]);
   auto groups = resolve_groups(ctx, which);
   if (a.words[4] == "myip") rule = parse_rule(proto, ports, my_ip(ctx));
 
-  std::string what = fmt::format("{} {} from {}", protocol_label(rule), ports_label(rule), sources_label(rule));
+  std::string what =
+      fmt::format("{} {} from {}", protocol_label(rule), ports_label(rule), sources_label(rule));
   std::string on;
   for (const auto& g : groups) on += fmt::format("{}{} ({})", on.empty() ? "" : ", ", g.id, g.name);
-  if (!allow && !ctx.terminal().confirm(fmt::format("revoke {} on {}?", what, on), a.has("--yes"))) {
+  if (!allow &&
+      !ctx.terminal().confirm(fmt::format("revoke {} on {}?", what, on), a.has("--yes"))) {
     ctx.out().out("cancelled, nothing changed\n");
     return 1;
   }
   int failed = 0;
   for (const auto& g : groups) {
     try {
-      if (allow) ctx.ec2().authorize_ingress(g.id, rule);
-      else ctx.ec2().revoke_ingress(g.id, rule);
-      ctx.out().out(fmt::format("{} {} on {} ({})\n", allow ? "allowed" : "revoked", what, g.id, g.name));
+      if (allow)
+        ctx.ec2().authorize_ingress(g.id, rule);
+      else
+        ctx.ec2().revoke_ingress(g.id, rule);
+      ctx.out().out(
+          fmt::format("{} {} on {} ({})\n", allow ? "allowed" : "revoked", what, g.id, g.name));
     } catch (const cloud::AwsError& e) {
       std::string hint = e.code == "InvalidPermission.Duplicate" ? " (the rule is already there)"
-                         : e.code == "InvalidPermission.NotFound" ? " (no such rule; secgroup shows the rules)"
-                                                                   : "";
-      ctx.out().err(fmt::format("secgroup {}: {} ({}): {}{}\n", a.words[0], g.id, g.name, e.what(), hint));
+                         : e.code == "InvalidPermission.NotFound"
+                             ? " (no such rule; secgroup shows the rules)"
+                             : "";
+      ctx.out().err(
+          fmt::format("secgroup {}: {} ({}): {}{}\n", a.words[0], g.id, g.name, e.what(), hint));
       ++failed;
     }
   }
@@ -203,22 +227,25 @@ int run(Context& ctx, Args& a) {
 }  // namespace
 
 void register_secgroup(CommandTable& t) {
-  t.add({.name = "secgroup",
-         .usage = "secgroup [target] | allow|revoke …",
-         .summary = "show security groups and ingress rules of nodes; allow or revoke ingress",
-         .help = "secgroup [target|cluster|sg-id]   groups of the nodes: id, name, vpc, nodes using it, rules\n"
-                 "secgroup allow <group> <proto> <port[-port]> <source>\n"
-                 "secgroup revoke <group> <proto> <port[-port]> <source>   (asks first; --yes skips)\n"
-                 "  group:  sg-… id, a cluster name (every group its nodes use) or a group name\n"
-                 "  proto:  tcp, udp, icmp or all;  ports: 22, 8000-8100, all (icmp: a type or all)\n"
-                 "  source: a CIDR (10.0.0.0/8), an address (/32), an sg-… id, or myip — this machine's\n"
-                 "          source address towards the EC2 endpoint, found locally (no outside service)",
-         .flags = {{"-y", "--yes", "do not ask before revoking"}},
-         .target = TargetKind::Optional,
-         .max_args = 5,
-         .target_at = target_at,
-         .complete = {CompleteKind::Nodes},
-         .run = run});
+  t.add(
+      {.name = "secgroup",
+       .usage = "secgroup [target] | allow|revoke …",
+       .summary = "show security groups and ingress rules of nodes; allow or revoke ingress",
+       .help =
+           "secgroup [target|cluster|sg-id]   groups of the nodes: id, name, vpc, nodes using it, "
+           "rules\n"
+           "secgroup allow <group> <proto> <port[-port]> <source>\n"
+           "secgroup revoke <group> <proto> <port[-port]> <source>   (asks first; --yes skips)\n"
+           "  group:  sg-… id, a cluster name (every group its nodes use) or a group name\n"
+           "  proto:  tcp, udp, icmp or all;  ports: 22, 8000-8100, all (icmp: a type or all)\n"
+           "  source: a CIDR (10.0.0.0/8), an address (/32), an sg-… id, or myip — this machine's\n"
+           "          source address towards the EC2 endpoint, found locally (no outside service)",
+       .flags = {{"-y", "--yes", "do not ask before revoking"}},
+       .target = TargetKind::Optional,
+       .max_args = 5,
+       .target_at = target_at,
+       .complete = {CompleteKind::Nodes},
+       .run = run});
 }
 
 }  // namespace dust::shell

@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "select/target.h"
@@ -65,7 +64,8 @@ int show_nodes(Context& ctx, const Args& a, bool verbose) {
     std::vector<const Node*> strays;
     for (const Node& n : ctx.strays()) strays.push_back(&n);
     ctx.out().out(fmt::format("\nnot in the cluster file ({} of the cluster's filter '{}'):\n{}",
-                              strays.size(), ctx.cluster()->filter, render_table({{"", strays}}, false)));
+                              strays.size(), ctx.cluster()->filter,
+                              render_table({{"", strays}}, false)));
   }
   return 0;
 }
@@ -78,8 +78,9 @@ void register_show(CommandTable& t) {
   t.add({.name = "show",
          .usage = "show [-v] [target]",
          .summary = "list nodes: Name Instance State ID ext_IP int_IP",
-         .help = "With -v (or showex) each node gets detail lines: image, hostname, key, DNS, tags,\n"
-                 "launch_time, vpc:subnet, groups.",
+         .help =
+             "With -v (or showex) each node gets detail lines: image, hostname, key, DNS, tags,\n"
+             "launch_time, vpc:subnet, groups.",
          .flags = {{"-v", "--verbose", "add detail lines (same as showex)"}},
          .target = TargetKind::Optional,
          .max_args = 0,

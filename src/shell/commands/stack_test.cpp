@@ -1,4 +1,5 @@
-// Tests of the stack helpers shared by load, status and cluster delete: event lines, final and failed statuses.
+// Tests of the stack helpers shared by load, status and cluster delete: event lines, final and
+// failed statuses.
 #include "shell/commands/stack.h"
 
 #include <gtest/gtest.h>
@@ -28,10 +29,11 @@ TEST(Stack, FinalStatuses) {
 }
 
 TEST(Stack, FailureStatuses) {
-  for (const char* s : {"CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_IN_PROGRESS", "DELETE_FAILED",
-                        "UPDATE_ROLLBACK_COMPLETE"})
+  for (const char* s : {"CREATE_FAILED", "ROLLBACK_COMPLETE", "ROLLBACK_IN_PROGRESS",
+                        "DELETE_FAILED", "UPDATE_ROLLBACK_COMPLETE"})
     EXPECT_TRUE(stack::is_failure(s)) << s;
-  for (const char* s : {"CREATE_COMPLETE", "CREATE_IN_PROGRESS", "DELETE_COMPLETE", "UPDATE_COMPLETE"})
+  for (const char* s :
+       {"CREATE_COMPLETE", "CREATE_IN_PROGRESS", "DELETE_COMPLETE", "UPDATE_COMPLETE"})
     EXPECT_FALSE(stack::is_failure(s)) << s;
 }
 

@@ -52,8 +52,8 @@ class Follower {
     try {
       events = cfn_.describe_stack_events(stack);
     } catch (const cloud::AwsError& e) {
-      if (e.code == "ValidationError" && std::string_view(e.what()).find("does not exist") !=
-                                             std::string_view::npos)
+      if (e.code == "ValidationError" &&
+          std::string_view(e.what()).find("does not exist") != std::string_view::npos)
         return false;
       throw;
     }
@@ -101,8 +101,8 @@ int show_one(Context& ctx, const std::string& name, const std::string& region, b
     if (!pause(ctx)) {
       interrupt::reset();
       ctx.out().out(status_line(*s));
-      ctx.out().err(fmt::format("stopped waiting; the stack carries on (status {} to look again)\n",
-                                name));
+      ctx.out().err(
+          fmt::format("stopped waiting; the stack carries on (status {} to look again)\n", name));
       return 130;
     }
     s = cfn.find_stack(ref);

@@ -5,9 +5,9 @@
 
 #include "cloud/ec2.h"
 #include "cluster/cluster_file.h"
-#include "shell/commands/show.h"
 #include "shell/command_table.h"
 #include "shell/commands/commands.h"
+#include "shell/commands/show.h"
 #include "shell/context.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -58,8 +58,9 @@ int run(Context& ctx, Args& a) {
       return use_cluster(ctx, a.words[0]);
     return use_region(ctx, a.words[0]);
   }
-  throw UsageError(a.words.size() == 2 ? fmt::format("'{}' is neither region nor cluster", a.words[0])
-                                       : std::string("one name, or region/cluster and a name"));
+  throw UsageError(a.words.size() == 2
+                       ? fmt::format("'{}' is neither region nor cluster", a.words[0])
+                       : std::string("one name, or region/cluster and a name"));
 }
 
 }  // namespace
@@ -68,8 +69,9 @@ void register_use(CommandTable& t) {
   t.add({.name = "use",
          .usage = "use [<cluster>|<region>|cluster <name>|region <r>]",
          .summary = "switch the working set to a cluster or a region; no argument lists them",
-         .help = "In a cluster, nodes carry the cluster file's friendly names and ssh settings, the\n"
-                 "prompt shows the cluster, and its region becomes the current region.",
+         .help =
+             "In a cluster, nodes carry the cluster file's friendly names and ssh settings, the\n"
+             "prompt shows the cluster, and its region becomes the current region.",
          .max_args = 2,
          .complete = {CompleteKind::Places},
          .run = run});
