@@ -124,6 +124,7 @@ class Session {
   bool in_step_ = false;
   bool pump_scheduled_ = false;
   bool raw_entering_ = false;
+  std::string raw_held_;     // keys typed while raw mode was being entered
   bool raw_busy_ = false;    // raw mode attached while a command runs (its end not yet seen)
   bool cancelling_ = false;  // an incomplete command was cancelled with ^C: its prompt is expected
   int line_breaks_ = 0;      // in the running command: continuation prompts (PS2) that are expected

@@ -45,6 +45,7 @@ void Session::start() {
   raw_busy_ = cancelling_ = false;
   outq_.clear();
   raw_entering_ = false;
+  raw_held_.clear();
   raw_sink_ = nullptr;
   ssh_ = ssh_new();
   // libssh would look up the passwd entry for ~; dust's ~ is $HOME (PRODUCT.md §1).

@@ -45,6 +45,12 @@ void Session::raw_text(std::string_view text) {
 
 void Session::write_raw(std::string_view bytes) {
   if (state_ != State::Raw) return;
+  if (raw_entering_) {
+    // Keys typed before the shell is interactive wait for it: the line-mode shell (no line editing,
+    // non-canonical input) would read them into its own buffer, where the line editor never looks.
+    raw_held_.append(bytes);
+    return;
+  }
   outq_.append(bytes);
   step();
 }
@@ -67,6 +73,7 @@ void Session::leave_raw() {
     return;
   }
   raw_entering_ = false;
+  raw_held_.clear();
   // Ctrl-U drops a half-typed line; the setup line restores the marker protocol (on_ready after).
   outq_ += "\x15";
   state_ = State::Setup;
