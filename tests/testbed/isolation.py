@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 ENV_MARK = "DUST_TESTBED_NS"   # set in the re-executed child: the name of its client namespace
 
@@ -66,12 +67,30 @@ def delete_namespaces(prefix):
     """Kill every process still in namespace `prefix` or `prefix-*` (all ours: the names are unique per run),
     then delete them. Host namespaces go first; the client namespace (and its bridge) last."""
     names = sorted(our_namespaces(prefix), key=lambda n: n == prefix)
+    killed = []
     for n in names:
         pids = subprocess.run(["ip", "netns", "pids", n], capture_output=True, text=True).stdout.split()
         for pid in pids:
             try:
                 os.kill(int(pid), signal.SIGKILL)
+                killed.append(int(pid))
             except ProcessLookupError:
                 pass
+    # SIGKILL is delivered asynchronously: on a busy machine a process can still run for a moment
+    # after kill() returns. Wait (bounded) until each is gone or a zombie, so "deleted" means gone.
+    deadline = time.monotonic() + 10
+    while killed and time.monotonic() < deadline:
+        killed = [pid for pid in killed if _running(pid)]
+        if killed:
+            time.sleep(0.02)
     for n in names:
         subprocess.run(["ip", "netns", "del", n], capture_output=True)
+
+
+def _running(pid):
+    """True while pid exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
