@@ -171,19 +171,31 @@ std::vector<std::string> Pool::busy_nodes() const {
   return out;
 }
 
+bool Pool::interrupt(Entry& e) {
+  if (!e.session) return false;
+  if (e.session->state() == Session::State::Busy) {
+    e.session->interrupt();
+    return true;
+  }
+  if (e.pending.empty()) return false;
+  // Still connecting: the line was never sent, and must not be once the shell is ready.
+  e.pending.clear();
+  if (e.job && !e.job->results_[e.index].finished)
+    e.job->finish(e.index, -1, "interrupted before it was sent");
+  return true;
+}
+
 int Pool::interrupt(const Job& job) {
   int n = 0;
   for (auto& [k, e] : entries_)
-    if (e.job.get() == &job && !job.results_[e.index].finished && e.session &&
-        e.session->state() == Session::State::Busy)
-      e.session->interrupt(), ++n;
+    if (e.job.get() == &job && !job.results_[e.index].finished && interrupt(e)) ++n;
   return n;
 }
 
 int Pool::interrupt(const std::vector<Endpoint>& nodes) {
   int n = 0;
   auto hit = [&](Entry& e) {
-    if (e.session && e.session->state() == Session::State::Busy) e.session->interrupt(), ++n;
+    if (interrupt(e)) ++n;
   };
   if (nodes.empty()) {
     for (auto& [k, e] : entries_) hit(e);

@@ -106,7 +106,8 @@ class Pool : private SessionObserver {
                            Send mode = Send::Always);
   // Labels of the nodes still running a command (exit asks before ending them).
   std::vector<std::string> busy_nodes() const;
-  // Ctrl-C to the nodes of `job` whose command (this job's line) still runs. Returns how many.
+  // Ctrl-C to the nodes of `job` whose command (this job's line) still runs; where the line waits
+  // for the connection, it is dropped and that node finishes as interrupted. Returns how many.
   int interrupt(const Job& job);
   // Ctrl-C to whatever runs on these nodes (every busy node when empty): `intr`. Returns how many.
   int interrupt(const std::vector<Endpoint>& nodes);
@@ -131,6 +132,8 @@ class Pool : private SessionObserver {
     bool queued = false;  // waiting for a handshake slot
   };
   Entry& entry_for(const Endpoint& ep);
+  // Ctrl-C to the node's running command, or drops its line not yet sent (still connecting).
+  bool interrupt(Entry& e);
   Entry* find(Session& s);
   void begin_connect(Entry& e);
   void start_queued();

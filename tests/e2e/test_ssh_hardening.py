@@ -4,6 +4,7 @@ unbalanced quote, stopping a runaway command (`intr`, raw attach while busy) and
 import os
 import re
 import subprocess
+import tempfile
 import time
 
 import testbed
@@ -172,6 +173,27 @@ class SessionHardening(testbed.SandboxTestCase):
         self.assertLess(time.monotonic() - t0, 20)
         c.sendline("@worker0 echo after-runaway")
         c.expect(r"\[worker0\] after-runaway\r\n")
+        c.sendline("exit")
+
+    # Item 5: a line still waiting for its node's connection is dropped by intr, never sent later.
+    def test_intr_drops_a_line_waiting_for_the_connection(self):
+        marker = os.path.join(tempfile.gettempdir(), f"dust-intr-pending-{os.getpid()}")
+        self.addCleanup(lambda: os.path.exists(marker) and os.remove(marker))
+        host = self.sandbox.host("worker2")
+        c = self.spawn(timeout=30)
+        c.expect(r"dust:\S*\$ ")
+        host.pause()  # accepts TCP, never answers: the session stays in its handshake
+        self.addCleanup(host.resume)
+        c.sendline(f"@worker2 touch {marker}")
+        c.expect(r"dust:\S*\$ ")
+        time.sleep(0.5)
+        c.sendline("intr worker2")
+        c.expect(r"interrupt sent to 1 node")
+        host.resume()
+        c.sendline("@worker2 echo connected-now")
+        c.expect(r"\[worker2\] connected-now")
+        time.sleep(0.5)
+        self.assertFalse(os.path.exists(marker), "the interrupted line was sent once the node answered")
         c.sendline("exit")
 
     # Item 5: raw mode attaches to a node whose command still runs; coming back leaves a usable session.
