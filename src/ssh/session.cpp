@@ -166,7 +166,7 @@ void Session::on_marker(int status) {
     arm_keepalive();
     obs_.on_ready(*this);
   } else if (raw_entering_) {
-    raw_entering_ = false;  // what follows (the rawshell prompt) is the user's
+    raw_entering_ = false;                  // what follows (the rawshell prompt) is the user's
     outq_ += std::exchange(raw_held_, {});  // keys typed meanwhile (step() writes them after pump)
   } else if (state_ == State::Raw && raw_busy_) {
     // The attached command ended: report it, then make the shell itself interactive.
