@@ -101,7 +101,9 @@ void FakeEc2::create_tags(const std::vector<std::string>& ids,
   calls.push_back("CreateTags " + joined(ids));
   for (const auto& id : ids) {
     Node& n = find(id);
-    for (const auto& [k, v] : tags) {
+    for (const auto& tag : tags) {
+      const std::string& k = tag.first;
+      const std::string& v = tag.second;
       auto it = std::find_if(n.tags.begin(), n.tags.end(), [&](auto& t) { return t.first == k; });
       if (it != n.tags.end())
         it->second = v;
