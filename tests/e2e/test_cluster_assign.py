@@ -35,7 +35,8 @@ class Assign(testbed.SandboxTestCase):
     def test_interactive_asks_user_and_name_and_disambiguates(self):
         r = self.dust("assign", "tags=env:prod", input="ubuntu\nprod1\ny\n")
         self.assertEqual(r.rc, 0, r.err)
-        self.assertIn("ssh user for these nodes [ec2-user]:", r.out)
+        # The default offered is the user dust logs in with: the sandbox's ssh config says User root.
+        self.assertIn("ssh user for these nodes [root]:", r.out)
         self.assertIn("Cluster name:", r.out)
         c = self.read_cluster("prod1")
         webs = sorted(i.id for i in self.sandbox.instances if i.name == "web" and i.row.tags.get("env") == "prod")
@@ -54,7 +55,7 @@ class Assign(testbed.SandboxTestCase):
         ids = sorted(i.id for i in self.sandbox.instances if i.name == "web")
         self.assertEqual(sorted(n["nodename"] for n in c["nodes"]), ["web-1", "web-2"])
         self.assertEqual(sorted(n["selector"] for n in c["nodes"]), [f"id={i}" for i in ids])
-        self.assertEqual({n["username"] for n in c["nodes"]}, {"ec2-user"})  # config default
+        self.assertEqual({n["username"] for n in c["nodes"]}, {"root"})  # the ssh config's User
 
     def test_overwrite_needs_a_second_yes(self):
         self.assertEqual(self.dust("assign", "master", "ow", "--yes").rc, 0)

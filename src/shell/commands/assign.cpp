@@ -9,6 +9,8 @@
 #include "shell/commands/commands.h"
 #include "shell/context.h"
 #include "shell/node_table.h"
+#include "shell/sessions.h"
+#include "ssh/login.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -45,9 +47,14 @@ int run(Context& ctx, Args& a) {
   ctx.out().out(render_table({{"", shown}}, false));
 
   bool yes = a.has("--yes");
-  if (!user_given)
-    user = yes ? ctx.config().ssh_user
-               : ctx.terminal().ask("ssh user for these nodes", ctx.config().ssh_user);
+  if (!user_given) {
+    // The user dust logs in with today (the ssh config's User, else config.yaml's default): the
+    // cluster file's username wins over both, so offering anything else would lock dust out.
+    std::vector<const Node*> first = {&chosen.front()};
+    std::string current =
+        ssh::login_user(ctx.sessions().endpoints(first).front(), ctx.sessions().pool().options());
+    user = yes ? current : ctx.terminal().ask("ssh user for these nodes", current);
+  }
   if (name.empty() && !yes) name = ctx.terminal().ask("Cluster name", "");
   if (name.empty()) throw Error(fmt::format("a cluster name is needed: {}", kUsage));
   if (!cluster::valid_cluster_name(name))
