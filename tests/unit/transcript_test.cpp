@@ -181,7 +181,9 @@ TEST_P(Transcript, Matches) {
   std::string rewritten = header;
   for (const auto& b : blocks) {
     std::string got = run(ctx, sink, b, home.string());
-    if (!getenv("DUST_TRANSCRIPT_UPDATE")) EXPECT_EQ(got, b.expected) << file << ": $ " << b.line;
+    if (!getenv("DUST_TRANSCRIPT_UPDATE")) {
+      EXPECT_EQ(got, b.expected) << file << ": $ " << b.line;
+    }
     rewritten += "$ " + b.line + "\n";
     for (const auto& i : b.input) rewritten += "< " + i + "\n";
     rewritten += got;
