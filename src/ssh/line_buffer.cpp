@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "util/utf8.h"
+
 namespace dust::ssh {
 
 void LineBuffer::feed(std::string_view data, const LineFn& line) {
@@ -44,29 +46,12 @@ std::string LineBuffer::take_partial() {
 
 namespace {
 
-// Length of a valid UTF-8 sequence starting at s[i], or 0.
+// Length of a valid UTF-8 sequence starting at s[i], or 0. C1 controls (U+0080-U+009F) count as
+// invalid too: a terminal would act on them, so they are escaped like other control bytes.
 size_t utf8_len(std::string_view s, size_t i) {
-  unsigned char c = s[i];
-  size_t n;
-  uint32_t cp;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0)
-    n = 2, cp = c & 0x1F;
-  else if ((c & 0xF0) == 0xE0)
-    n = 3, cp = c & 0x0F;
-  else if ((c & 0xF8) == 0xF0)
-    n = 4, cp = c & 0x07;
-  else
-    return 0;
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    unsigned char d = s[i + k];
-    if ((d & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  // Reject overlong forms, surrogates and out-of-range code points; C1 controls are escaped too.
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp < 0xA0))
+  size_t n = util::utf8_sequence_length(s, i);
+  if (n == 2 && static_cast<unsigned char>(s[i]) == 0xC2 &&
+      static_cast<unsigned char>(s[i + 1]) < 0xA0)
     return 0;
   return n;
 }
