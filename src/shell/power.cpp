@@ -199,4 +199,19 @@ int change_power(Context& ctx, Args& a, PowerAction action) {
   return 0;
 }
 
+Command power_command(const char* name, const char* summary, PowerAction action) {
+  return {.name = name,
+          .usage = std::string(name) + " [--wait] [-y] [target]",
+          .summary = summary,
+          .flags = {{"-w", "--wait",
+                     action == PowerAction::Start ? "wait for the new state and for ssh to answer"
+                                                  : "wait until the nodes reach their new state"},
+                    {"-y", "--yes", "do not ask for confirmation"}},
+          .target = TargetKind::Optional,
+          .acts = true,
+          .max_args = 0,
+          .complete = {CompleteKind::Nodes},
+          .run = [action](Context& ctx, Args& a) { return change_power(ctx, a, action); }};
+}
+
 }  // namespace dust::shell

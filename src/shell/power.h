@@ -9,4 +9,8 @@ enum class PowerAction { Start, Stop, Terminate };
 
 int change_power(Context& ctx, Args& a, PowerAction action);
 
+// The table row of start, stop or terminate: same flags, target and completion; only the name,
+// summary and action differ.
+Command power_command(const char* name, const char* summary, PowerAction action);
+
 }  // namespace dust::shell

@@ -5,9 +5,9 @@ dust commands (help CMD for details):
   show [-v] [target]                   list nodes: Name Instance State ID ext_IP int_IP
   showex [target]                      list nodes with details (= show -v)
   refresh [target]                     fetch the nodes again from the cloud and show them
-  start [--wait] [target]              start stopped nodes (no target = every stopped node, without asking)
-  stop [--wait] [target]               stop nodes (no target = every node, after confirmation)
-  terminate [--wait] [target]          terminate nodes after showing them and asking Continue [y/N]
+  start [--wait] [-y] [target]         start stopped nodes (no target = every stopped node, without asking)
+  stop [--wait] [-y] [target]          stop nodes (no target = every node, after confirmation)
+  terminate [--wait] [-y] [target]     terminate nodes after showing them and asking Continue [y/N]
   tag <target> key=value[,key2=value2] add or change tags on nodes (keys starting aws: are refused)
   untag <target> key[,key2]            remove tags from nodes (keys starting aws: are refused)
   use [<cluster>|<region>|cluster <name>|region <r>]

@@ -39,9 +39,9 @@ no nodes match 'db'
 [exit 1]
 $ start nosuch[
 start: bad target 'nosuch[': unclosed '[' in 'nosuch['
-usage: start [--wait] [target]
+usage: start [--wait] [-y] [target]
 [exit 2]
 $ stop --bogus worker0
 stop: unknown option '--bogus'
-usage: stop [--wait] [target]
+usage: stop [--wait] [-y] [target]
 [exit 2]

@@ -1,4 +1,4 @@
-// stop [--wait] [target]
+// stop [--wait] [-y] [target]: the shared power row (shell/power.h).
 #include "shell/command_table.h"
 #include "shell/commands/commands.h"
 #include "shell/power.h"
@@ -6,16 +6,8 @@
 namespace dust::shell {
 
 void register_stop(CommandTable& t) {
-  t.add({.name = "stop",
-         .usage = "stop [--wait] [target]",
-         .summary = "stop nodes (no target = every node, after confirmation)",
-         .flags = {{"-w", "--wait", "wait until the nodes reach their new state"},
-                   {"-y", "--yes", "do not ask for confirmation"}},
-         .target = TargetKind::Optional,
-         .acts = true,
-         .max_args = 0,
-         .complete = {CompleteKind::Nodes},
-         .run = [](Context& ctx, Args& a) { return change_power(ctx, a, PowerAction::Stop); }});
+  t.add(power_command("stop", "stop nodes (no target = every node, after confirmation)",
+                      PowerAction::Stop));
 }
 
 }  // namespace dust::shell

@@ -1,4 +1,4 @@
-// terminate [--wait] [target]
+// terminate [--wait] [-y] [target]: the shared power row (shell/power.h).
 #include "shell/command_table.h"
 #include "shell/commands/commands.h"
 #include "shell/power.h"
@@ -6,17 +6,8 @@
 namespace dust::shell {
 
 void register_terminate(CommandTable& t) {
-  t.add(
-      {.name = "terminate",
-       .usage = "terminate [--wait] [target]",
-       .summary = "terminate nodes after showing them and asking Continue [y/N]",
-       .flags = {{"-w", "--wait", "wait until the nodes reach their new state"},
-                 {"-y", "--yes", "do not ask for confirmation"}},
-       .target = TargetKind::Optional,
-       .acts = true,
-       .max_args = 0,
-       .complete = {CompleteKind::Nodes},
-       .run = [](Context& ctx, Args& a) { return change_power(ctx, a, PowerAction::Terminate); }});
+  t.add(power_command("terminate", "terminate nodes after showing them and asking Continue [y/N]",
+                      PowerAction::Terminate));
 }
 
 }  // namespace dust::shell
