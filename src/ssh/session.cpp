@@ -19,7 +19,10 @@ namespace {
 constexpr size_t kReadChunk = 16384;
 constexpr size_t kReadBudget = 65536;     // per session per loop turn: nobody starves the others
 constexpr auto kIdleFlush = 150ms;        // interactive: a prompt shows at once
-constexpr auto kIdleFlushBatch = 1000ms;  // one-shot and script mode
+constexpr auto kIdleFlushBatch = 1000ms;  // one-shot and script mode, and while streaming
+// A node that sent this much within the last second is streaming: a pause there is far more likely
+// a stall inside a line (a busy machine, a full pipe) than a prompt waiting for an answer.
+constexpr size_t kStreamingBytes = 256 * 1024;
 constexpr auto kExitStatusWait = 3s;      // after the shell's end of file, for its exit status
 // What the shell says by exiting 2 too (`bash -c "echo 'abc"`): the line was not a complete
 // command.
@@ -138,6 +141,12 @@ void Session::finish_closed() {
 
 void Session::handle_output(std::string_view data) {
   last_data_ = Clock::now();
+  if (last_data_ - rate_window_start_ >= 1s) {
+    prev_window_bytes_ = last_data_ - rate_window_start_ < 2s ? window_bytes_ : 0;
+    window_bytes_ = 0;
+    rate_window_start_ = last_data_;
+  }
+  window_bytes_ += data.size();
   if (log::level() >= log::Level::Debug)
     log::debug("ssh {} [{}] << {}", ep_.node_label, state_name(state_),
                debug_escape(data.substr(0, 400)));
@@ -215,8 +224,11 @@ void Session::flush_partial() {
 void Session::arm_idle_timer() {
   if (idle_timer_) return;
   // A partial line (a prompt such as `[Y/n] `) is shown after a quiet time. One-shot and script
-  // mode wait longer: a line split by a pause in the stream would reach their file as two lines.
-  const std::chrono::milliseconds idle = opt_.summarise_floods ? kIdleFlush : kIdleFlushBatch;
+  // mode, and a node that is streaming, wait longer: a line split by a pause in the stream would
+  // be shown (or reach a file) as two lines.
+  bool streaming = window_bytes_ + prev_window_bytes_ >= kStreamingBytes;
+  const std::chrono::milliseconds idle =
+      opt_.summarise_floods && !streaming ? kIdleFlush : kIdleFlushBatch;
   idle_timer_ = loop_.after(idle, [this, idle] {
     idle_timer_ = 0;
     // Take what already arrived first: when dust itself was busy (a slow reader), the socket may

@@ -144,6 +144,9 @@ class Session {
   int stale_setups_ = 0;  // setup lines sent again that may still run (their markers are skipped)
   std::chrono::steady_clock::time_point setup_sent_at_;
   std::chrono::steady_clock::time_point last_data_;
+  // Bytes received in the current and the previous one-second window (is the node streaming?).
+  std::chrono::steady_clock::time_point rate_window_start_;
+  size_t window_bytes_ = 0, prev_window_bytes_ = 0;
   std::string outq_;  // bytes for the channel not yet accepted (remote window)
   PromptScanner scanner_;
   OutputThrottle output_;

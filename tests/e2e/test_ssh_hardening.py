@@ -175,6 +175,18 @@ class SessionHardening(testbed.SandboxTestCase):
         c.expect(r"\[worker0\] after-runaway\r\n")
         c.sendline("exit")
 
+    # Item 2: in the interactive shell, a pause inside a line while the node streams (a busy machine)
+    # does not split that line in two; a prompt after a quiet time still shows at once (other tests).
+    def test_pause_inside_a_line_while_streaming_keeps_it_whole(self):
+        c = self.spawn(timeout=60)
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("@worker1 seq 1 200000; printf 'half-'; sleep 0.5; echo line; echo stream-end")
+        text, _ = read_until(c, r"\[worker1\] stream-end", timeout=60)
+        tail = text[-400:]  # the 200,000 lines before it are not worth printing on failure
+        self.assertIn("[worker1] half-line", tail)
+        self.assertNotRegex(tail, r"\[worker1\] line\r?\n")
+        c.sendline("exit")
+
     # Item 5: a line still waiting for its node's connection is dropped by intr, never sent later.
     def test_intr_drops_a_line_waiting_for_the_connection(self):
         marker = os.path.join(tempfile.gettempdir(), f"dust-intr-pending-{os.getpid()}")
