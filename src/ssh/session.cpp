@@ -23,7 +23,7 @@ constexpr auto kIdleFlushBatch = 1000ms;  // one-shot and script mode, and while
 // A node that sent this much within the last second is streaming: a pause there is far more likely
 // a stall inside a line (a busy machine, a full pipe) than a prompt waiting for an answer.
 constexpr size_t kStreamingBytes = 256 * 1024;
-constexpr auto kExitStatusWait = 3s;      // after the shell's end of file, for its exit status
+constexpr auto kExitStatusWait = 3s;  // after the shell's end of file, for its exit status
 // What the shell says by exiting 2 too (`bash -c "echo 'abc"`): the line was not a complete
 // command.
 constexpr int kIncompleteStatus = 2;
