@@ -153,6 +153,16 @@ shell::Command parse_spec(lua_State* L, const std::string& where) {
                       "(or a list of them)",
                       where));
   }
+  // `complete = {"nodes", "files"}` with an optional target: a lone word that looks like a file
+  // ("-", a path, a name with an extension) and selects no node is the file, not the target, so
+  // `inventory hosts.ini` and `inventory -` work on every node as their usage says.
+  if (c.target == shell::TargetKind::Optional && c.complete.size() >= 2 &&
+      c.complete[0] == shell::CompleteKind::Nodes && c.complete[1] == shell::CompleteKind::Files)
+    c.target_at = [](shell::Context& ctx, const std::vector<std::string>& w) {
+      bool file_like =
+          w.size() == 1 && (w[0] == "-" || w[0].find_first_of("/.") != std::string::npos);
+      return file_like && !ctx.selects_any(w[0]) ? 1 : 0;
+    };
   // flags = {{"-f", "--force", "help"}, {"--dry-run", help="..."}}
   lua_getfield(L, 1, "flags");
   if (lua_istable(L, -1)) {

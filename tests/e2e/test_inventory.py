@@ -215,6 +215,8 @@ class Inventory(testbed.SandboxTestCase):
         self.assertIn("no nodes in us-west-2", r.out)
         r = self.dust("use", "mars-north-1")
         self.assertNotEqual(r.rc, 0)
+        self.assertIn("no cluster or region named 'mars-north-1'", r.err)
+        r = self.dust("use", "region", "mars-north-1")
         self.assertIn("unknown region", r.err)
 
     def test_interactive_prompt_history_ctrl_c(self):

@@ -311,6 +311,22 @@ class Lua(testbed.SandboxTestCase):
         self.assertIn("[all]\nweb ansible_host=", r.out)
         self.assertFalse(os.path.exists(out + ".tmp"))
 
+    def test_inventory_lone_file_word_is_the_file_not_the_target(self):
+        # `inventory -` and `inventory hosts.ini` (usage: [target] [file|-]) mean every running node.
+        r = self.dust("inventory", "-")
+        self.assertEqual(r.rc, 0, r.err)
+        for node in ("master", "worker0", "worker1", "worker2"):
+            self.assertRegex(r.out, rf"(?m)^{node} ansible_host=")
+        out = os.path.join(self.tempdir("dust-inv-"), "all.ini")
+        r = self.dust("inventory", out)
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertRegex(r.out, rf"wrote {re.escape(out)}: \d+ hosts")
+        # A word that selects nodes stays the target, even with a dot in it; one that looks like
+        # neither a file nor a node is still a target that matches nothing.
+        r = self.dust("inventory", "nosuchnode")
+        self.assertNotEqual(r.rc, 0)
+        self.assertIn("nosuchnode", r.out + r.err)
+
 
 if __name__ == "__main__":
     testbed.main()

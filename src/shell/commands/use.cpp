@@ -1,5 +1,6 @@
 // use [<region>|region <r>|cluster <name>|<cluster>] — switch the working set.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -54,9 +55,18 @@ int run(Context& ctx, Args& a) {
   if (a.words.size() == 2 && a.words[0] == "region") return use_region(ctx, a.words[1]);
   if (a.words.size() == 2 && a.words[0] == "cluster") return use_cluster(ctx, a.words[1]);
   if (a.words.size() == 1) {
-    if (cluster::valid_cluster_name(a.words[0]) && cluster::cluster_exists(a.words[0]))
-      return use_cluster(ctx, a.words[0]);
-    return use_region(ctx, a.words[0]);
+    const std::string& w = a.words[0];
+    if (cluster::valid_cluster_name(w) && cluster::cluster_exists(w)) return use_cluster(ctx, w);
+    auto regions = ctx.ec2().describe_regions();
+    if (std::find(regions.begin(), regions.end(), w) == regions.end()) {
+      // Neither: name both kinds, since the person may have meant either.
+      std::string clusters;
+      for (const auto& c : cluster::list_clusters())
+        if (c.error.empty()) clusters += (clusters.empty() ? "" : ", ") + c.name;
+      throw Error(fmt::format("no cluster or region named '{}' (clusters: {}; regions: {})", w,
+                              clusters.empty() ? "none" : clusters, fmt::join(regions, ", ")));
+    }
+    return use_region(ctx, w);
   }
   throw UsageError(a.words.size() == 2
                        ? fmt::format("'{}' is neither region nor cluster", a.words[0])
