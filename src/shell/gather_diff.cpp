@@ -50,7 +50,8 @@ bool myers(const Lines& a, const Lines& b, size_t a0, size_t n, size_t b0, size_
     if (d == 0) py = 0;
     while (x > px && y > py) {
       --x, --y;
-      rev.push_back({LineEdit::Op::Equal, a0 + static_cast<size_t>(x), b0 + static_cast<size_t>(y)});
+      rev.push_back(
+          {LineEdit::Op::Equal, a0 + static_cast<size_t>(x), b0 + static_cast<size_t>(y)});
     }
     if (d > 0) {
       if (x == px)

@@ -27,7 +27,6 @@ std::optional<std::vector<LineEdit>> diff_lines(const std::vector<std::string>& 
 // no ---/+++ file header), one string per output line; empty when a == b; nullopt as diff_lines.
 std::optional<std::vector<std::string>> unified_diff(const std::vector<std::string>& a,
                                                      const std::vector<std::string>& b,
-                                                     size_t context = 3,
-                                                     size_t max_changes = 2000);
+                                                     size_t context = 3, size_t max_changes = 2000);
 
 }  // namespace dust::shell

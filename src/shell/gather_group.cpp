@@ -84,8 +84,8 @@ std::string render_groups(const std::vector<NodeCapture>& cs, const std::vector<
         !base.dropped_lines)
       d = unified_diff(base.lines, c.lines, kDiffContext);
     if (d && !d->empty() && d->size() < c.lines.size()) {
-      out += fmt::format("---- {} ({}) {}, diff against {} ----\n", who, n, gs[g].header,
-                         base_names);
+      out +=
+          fmt::format("---- {} ({}) {}, diff against {} ----\n", who, n, gs[g].header, base_names);
       for (const auto& l : *d) out += l, out += '\n';
     } else if (d && d->empty() && g > 0) {
       // Same lines, another outcome: say so instead of repeating them.
