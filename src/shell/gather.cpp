@@ -71,7 +71,8 @@ void Gatherer::clear(size_t i) {
 NodeCapture Gatherer::capture(size_t i, const std::string& label, const ssh::NodeResult& r) {
   NodeCapture c;
   c.node = label;
-  c.lines = lines(i);
+  lines(i);
+  c.lines = std::move(nodes_[i].flat);  // moved, not copied: a flood's lines exist once
   c.dropped_lines = nodes_[i].dropped_lines;
   c.dropped_bytes = nodes_[i].dropped_bytes;
   if (!r.finished) {

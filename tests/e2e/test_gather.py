@@ -100,6 +100,11 @@ class Gather(testbed.SandboxTestCase):
         c.sendline("@@worker[0-2] echo hello")
         c.expect(r"---- worker\[0-2\] \(3\) exit 0 ----\r\nhello\r\n")
         c.expect(r"dust:\S*\$ ")
+        c.send("@@mast\t")  # the node name completes after @@ as after @
+        c.expect("@@master ")
+        c.sendline("echo done")
+        c.expect(r"---- master \(1\) exit 0 ----\r\ndone\r\n")
+        c.expect(r"dust:\S*\$ ")
         c.sendline('@@worker[0-1] if [ "$(hostname)" = worker1 ]; then sleep 4; echo late; else echo quick; fi')
         time.sleep(1.5)
         c.sendintr()
