@@ -12,7 +12,8 @@ Measures:
   rss       peak RSS (VmHWM) of one-shot `dust @@* cat F` minus one-shot `dust @* cat F` (goal ≤ 10 MB).
   flood     live `@* seq 1 2000` on every node (N × 2,000 lines) in one-shot mode, stdout to a file: every
             node's lines must be exactly 1..2000 in order (none lost, none split); dust's own CPU per line =
-            (CPU of that run − CPU of one-shot `@* true`, the connection cost) / lines.
+            (CPU of that run − CPU of one-shot `@* true`, the connection cost) / lines. The same flood gathered
+            (`@@*`): wall, CPU per line, peak RSS, and that it prints as one group of 2,000 lines.
 The machine is shared: the load average is printed.
 """
 import argparse
@@ -158,6 +159,11 @@ def bench(n, args, work):
         res["flood_cpu"] = ru.ru_utime + ru.ru_stime
         res["cpu_true"] = cpu_true
         res["flood_bad"], res["flood_missing"] = check_flood(out_path, names)
+        # The same flood gathered: one group of 2000 lines; its cost and peak RSS.
+        wall, cpu, rss, out = measured([args.dust, "@@*", f"seq 1 {FLOOD_LINES}"], env, "gathered flood",
+                                       timeout=1800)
+        got = out.splitlines()
+        res["gflood"] = (wall, cpu, rss, got[1:] == [str(i) for i in range(1, FLOOD_LINES + 1)] and len(got) == FLOOD_LINES + 1)
         return res
     finally:
         if fleet:
@@ -202,6 +208,10 @@ def main():
         print(f"  live flood {n} × {FLOOD_LINES} = {lines} lines: wall {r['flood_wall']:.2f} s, dust cpu "
               f"{r['flood_cpu']:.2f} s (connect-only run {r['cpu_true']:.2f} s) → {per_line * 1e6:.2f} µs/line; "
               f"lines bad/split {r['flood_bad']}, missing {r['flood_missing']} ({goal(ok)}: none)")
+        gw, gc, grss, gok = r["gflood"]
+        print(f"  gathered flood @@* seq 1 {FLOOD_LINES}: wall {gw:.2f} s, dust cpu {gc:.2f} s → "
+              f"{max(0.0, gc - r['cpu_true']) / lines * 1e6:.2f} µs/line, peak RSS {grss / 1024:.1f} MB, "
+              f"one group of {FLOOD_LINES} lines: {'yes' if gok else 'NO'}")
         print(f"load average at end {os.getloadavg()[0]:.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
