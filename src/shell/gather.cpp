@@ -25,6 +25,14 @@ Gatherer::Gatherer(const std::vector<ssh::Endpoint>& eps, size_t limit_bytes)
   for (size_t i = 0; i < eps.size(); ++i) index_[eps[i].key] = i;
 }
 
+namespace {
+
+// What a kept line costs in memory, not only its text: a flood of short lines must stay within the
+// limit too (an empty line still costs a std::string and a deque slot).
+size_t cost(size_t text) { return text + 1 + sizeof(std::string) + sizeof(void*); }
+
+}  // namespace
+
 bool Gatherer::on_event(const ssh::NodeEvent& e) {
   using Kind = ssh::NodeEvent::Kind;
   auto it = index_.find(e.node.key);
@@ -36,9 +44,9 @@ bool Gatherer::on_event(const ssh::NodeEvent& e) {
     case Kind::Line:
     case Kind::Partial:
       n.buf.emplace_back(e.text);
-      n.bytes += e.text.size() + 1;
+      n.bytes += cost(e.text.size());
       while (n.bytes > limit_ && n.buf.size() > 1) {
-        n.bytes -= n.buf.front().size() + 1;
+        n.bytes -= cost(n.buf.front().size());
         n.dropped_bytes += n.buf.front().size() + 1;
         ++n.dropped_lines;
         n.buf.pop_front();

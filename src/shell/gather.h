@@ -16,8 +16,9 @@ namespace dust::shell {
 class Context;
 
 // Collects the lines (and errors) of its nodes while registered. Each node keeps at most
-// `limit_bytes` of output: beyond that its oldest lines are dropped and counted, so a flood costs
-// bounded memory. A node's events after its end (background jobs) are left to the default view.
+// `limit_bytes` of memory for its lines (text plus per-line overhead): beyond that its oldest lines
+// are dropped and counted, so a flood costs bounded memory. A node's events after its end
+// (background jobs) are left to the default view.
 class Gatherer : public ssh::Observer {
  public:
   Gatherer(const std::vector<ssh::Endpoint>& eps, size_t limit_bytes);

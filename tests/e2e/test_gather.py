@@ -57,7 +57,7 @@ class Gather(testbed.SandboxTestCase):
         self.assertRegex(r.out, r"---- web\(i-[0-9a-f]+\) \(1\) error: .+ ----\n")
 
     def test_flood_is_bounded_and_says_what_was_dropped(self):
-        # 6.9 MB of output from one node: gathered, only the last 4 MiB are kept.
+        # 6.9 MB of output from one node: gathered, only what fits in 4 MiB (text plus per-line overhead) is kept.
         r = self.dust("@@worker0", "seq 1 1000000", timeout=120)
         self.assertEqual(r.rc, 0, r.err)
         lines = r.out.splitlines()
