@@ -4,6 +4,8 @@ JSON lines for @, @@, put and get — through the real dust binary against real 
 import json
 import os
 import re
+import signal
+import subprocess
 import time
 
 import testbed
@@ -105,8 +107,14 @@ class Gather(testbed.SandboxTestCase):
         c.sendline("echo done")
         c.expect(r"---- master \(1\) exit 0 ----\r\ndone\r\n")
         c.expect(r"dust:\S*\$ ")
-        c.sendline('@@worker[0-1] if [ "$(hostname)" = worker1 ]; then sleep 4; echo late; else echo quick; fi')
-        time.sleep(1.5)
+        mark = f"/tmp/gather-pty-{os.getpid()}"  # /tmp is shared with the hosts
+        self.addCleanup(lambda: [os.remove(m) for m in (mark + "-worker0", mark + "-worker1") if os.path.exists(m)])
+        c.sendline(f'@@worker[0-1] touch {mark}-$(hostname); if [ "$(hostname)" = worker1 ]; then sleep 4; '
+                   'echo late; else echo quick; fi')
+        deadline = time.monotonic() + 30
+        while not all(os.path.exists(f"{mark}-{w}") for w in ("worker0", "worker1")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # worker0's command has ended, worker1 sleeps
         c.sendintr()
         c.expect(r"---- worker0 \(1\) exit 0 ----\r\nquick\r\n")
         c.expect(r"---- worker1 \(1\) still running ----")
@@ -115,6 +123,24 @@ class Gather(testbed.SandboxTestCase):
         # Its command went on: its later output streams as background output.
         c.expect(r"\[worker1\] late", timeout=10)
         c.sendline("exit")
+
+    def test_one_shot_ctrl_c_prints_what_was_gathered_and_exits_130(self):
+        from testbed.harness import dust_bin
+        mark = f"/tmp/gather-ctrl-c-{os.getpid()}"  # /tmp is shared with the hosts
+        self.addCleanup(lambda: os.path.exists(mark) and os.remove(mark))
+        p = subprocess.Popen([dust_bin(), "@@worker[0-1]",
+                              f'if [ "$(hostname)" = worker1 ]; then echo started; touch {mark}; sleep 8; fi; echo end'],
+                             env=self.sandbox.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while not os.path.exists(mark) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # worker0's quick command has ended by now too
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=20)
+        self.assertEqual(p.returncode, 130, out + err)
+        self.assertIn("---- worker0 (1) exit 0 ----\nend\n", out)
+        self.assertIn("---- worker1 (1) still running ----\nstarted\n", out)
+        self.assertIn("interrupted: still running on 1 node: worker1", err)
 
     def test_json_lines_for_at_one_shot_with_control_and_invalid_utf8_bytes(self):
         cmd = r"""printf 'a\001b\377c"q"\\\n'; echo second; test "$(hostname)" = worker0"""
