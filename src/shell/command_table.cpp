@@ -37,7 +37,7 @@ void register_builtins(CommandTable& t) {
   register_loglevel(t);
   register_exit(t);
   register_put(t), register_get(t);
-  register_at(t);
+  register_at(t), register_atat(t), register_output(t);
   register_intr(t);
   register_secgroup(t);
   // Drop-in (Lua) commands are added by main after these, so a drop-in never replaces a built-in.

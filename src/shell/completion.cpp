@@ -43,7 +43,8 @@ char** complete(const char* text, int start, int) {
   std::string before(rl_line_buffer, start);
   bool first = before.find_first_not_of(" \t") == std::string::npos;
   if (first && !word.empty() && word[0] == '@') {
-    for (auto& n : node_names(word.substr(1))) g_matches.push_back("@" + n);
+    size_t ats = word.rfind("@@", 0) == 0 ? 2 : 1;  // `@@node` (gathered) completes as `@node`
+    for (auto& n : node_names(word.substr(ats))) g_matches.push_back(word.substr(0, ats) + n);
   } else if (first) {
     for (auto& n : CommandTable::instance().names())
       if (n.rfind(word, 0) == 0) g_matches.push_back(n);

@@ -15,6 +15,31 @@ void get(const YAML::Node& n, const char* key, T* out) {
   if (n && n[key]) *out = n[key].as<T>();
 }
 
+// `output: gather|live` or `output: {mode: gather|live, diff: true|false}`.
+void read_output(const YAML::Node& n, const std::string& path, Config* c) {
+  auto mode = [&](const YAML::Node& m) {
+    std::string v = m.as<std::string>();
+    if (v != "gather" && v != "live")
+      throw Error(
+          fmt::format("{}:{}: output mode '{}': use gather or live", path, m.Mark().line + 1, v));
+    c->output_gather = v == "gather";
+  };
+  if (n.IsScalar()) return mode(n);
+  if (!n.IsMap())
+    throw Error(fmt::format("{}:{}: output: expected gather, live or a mapping (mode, diff)", path,
+                            n.Mark().line + 1));
+  for (const auto& kv : n) {
+    std::string key = kv.first.as<std::string>();
+    if (key == "mode")
+      mode(kv.second);
+    else if (key == "diff")
+      c->output_diff = kv.second.as<bool>();
+    else
+      throw Error(fmt::format("{}:{}: output: unknown key '{}' (mode, diff)", path,
+                              kv.first.Mark().line + 1, key));
+  }
+}
+
 }  // namespace
 
 Config Config::load(const std::string& path) {
@@ -33,6 +58,7 @@ Config Config::load(const std::string& path) {
       get(ssh, "command_timeout", &c.command_timeout_s);
       get(ssh, "fanout", &c.fanout);
     }
+    if (auto output = root["output"]) read_output(output, path, &c);
     if (auto keys = root["keys"]) {
       for (const auto& kv : keys) c.keys[kv.first.as<std::string>()] = kv.second.as<std::string>();
     }

@@ -15,6 +15,11 @@ struct Config {
   int fanout = 64;
   std::map<std::string, std::string> keys;  // KeyName → key file
   std::string ssh_config;  // -F <file>: another ssh config instead of ~/.ssh/config
+  // `output: gather|live` or `output: {mode: gather|live, diff: true|false}` (and the `output`
+  // command): whether `@` gathers by default (`@@` then streams), and whether `@@` shows small
+  // differences as diffs.
+  bool output_gather = false;
+  bool output_diff = true;
 
   // Reads `path` if it exists; throws dust::Error naming the file and line on malformed YAML.
   static Config load(const std::string& path);

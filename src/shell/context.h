@@ -39,6 +39,7 @@ class Context {
   // The terminal's owner: questions (confirm/ask), and the hold a command takes while it runs.
   Terminal& terminal() { return terminal_; }
   const Config& config() const { return config_; }
+  Config& mutable_config() { return config_; }  // settings commands (`output`) change it
   Mode mode() const { return mode_; }
   bool interactive() const { return mode_ == Mode::Interactive; }
   bool json() const { return json_; }

@@ -140,6 +140,8 @@ int execute_line(Context& ctx, const std::string& raw_line) {
   try {
     if (line[0] == '!') return run_local(line.substr(1));
     if (line[0] == '?') return run_command(ctx, *table.find("help"), trim(line.substr(1)));
+    if (line.rfind("@@", 0) == 0 && table.find("@@"))  // gathered (or live): commands/atat.cpp
+      return run_command(ctx, *table.find("@@"), line.substr(2));
     if (line[0] == '@') {
       const Command* at = table.find("@");
       if (!at) throw Error("ssh commands are not available in this build");

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "shell/context.h"
+#include "shell/json_lines.h"
 #include "shell/sessions.h"
 
 namespace dust::shell {
@@ -21,7 +22,23 @@ int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer
     ctx.out().err(sessions.format().notice(ep.key, sessions.label(ep), s));
   };
   opt.progress_out = [&](const std::string& s) { ctx.out().err(s); };
-  int failed = transfer::run(sessions.pool(), sessions.endpoints(running), job, opt);
+  TransferJson json(ctx);  // --json (one-shot, script): stdout is JSON lines (json_lines.h)
+  const bool as_json = command && ctx.json() && !ctx.interactive();
+  if (as_json) {
+    opt.node_ok = [&](const ssh::Endpoint& ep, const std::string& s) {
+      json.ok(sessions.label(ep), s);
+    };
+    opt.node_failed = [&](const ssh::Endpoint& ep, const std::string& s) {
+      json.failed(sessions.label(ep), s);
+    };
+  }
+  auto eps = sessions.endpoints(running);
+  int failed = transfer::run(sessions.pool(), eps, job, opt);
+  if (as_json) {
+    std::vector<std::string> all;
+    for (const auto& ep : eps) all.push_back(sessions.label(ep));
+    json.summary(all);
+  }
   if (failed && command)
     ctx.out().err(fmt::format("{} failed on {} of {} node{}\n", job.verb(), failed, running.size(),
                               running.size() == 1 ? "" : "s"));

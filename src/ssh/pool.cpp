@@ -3,6 +3,8 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
+
 namespace dust::ssh {
 
 void raise_fd_limit() {
@@ -62,6 +64,7 @@ void Pool::Subscription::release() {
 Pool::Subscription Pool::observe(const std::vector<Endpoint>& nodes, Observer& o) {
   Subscription::Watch w{next_watch_++, {}, &o};
   for (const auto& ep : nodes) w.keys.push_back(ep.key);
+  std::sort(w.keys.begin(), w.keys.end());  // emit() looks each event's node up: log n, not n
   watches_->push_back(std::move(w));
   return Subscription(watches_, watches_->back().id);
 }
@@ -74,11 +77,8 @@ void Pool::emit(const NodeEvent& e) {
   for (size_t i = watches.size(); i-- > 0 && !taken;) {
     if (i >= watches.size()) continue;
     const Subscription::Watch& w = watches[i];
-    for (const auto& k : w.keys)
-      if (k == e.node.key) {
-        taken = w.observer->on_event(e);
-        break;
-      }
+    if (std::binary_search(w.keys.begin(), w.keys.end(), e.node.key))
+      taken = w.observer->on_event(e);
   }
   sink_.on_event(e, taken);
 }

@@ -25,6 +25,9 @@ dust commands (help CMD for details):
   get [-r] [-f] [-s] <target> <remote path or glob> [local dir]
                                        download a file from each node in parallel over SFTP to <dir>/<node>/<file>
   @[target] [command]                  run a command in each node's persistent shell; one node and no command: raw shell
+  @@[target] command                   run a command like @, output gathered: identical nodes print once
+  output [gather|live|diff on|diff off]
+                                       show or set how @ prints node output: live lines or gathered groups
   intr [target]                        interrupt (Ctrl-C) the commands still running on nodes (no target = all of them)
   secgroup [target] | allow|revoke …   show security groups and ingress rules of nodes; allow or revoke ingress
 

@@ -8,7 +8,9 @@
 #include <map>
 
 #include "shell/command_table.h"
+#include "shell/commands/commands.h"
 #include "shell/context.h"
+#include "shell/gather.h"
 #include "shell/sessions.h"
 #include "ssh/raw_attach.h"
 #include "util/error.h"
@@ -74,7 +76,9 @@ int wait_for(Context& ctx, const ssh::Job& job) {
   return summarise(ctx, job);
 }
 
-int run(Context& ctx, Args& a) {
+}  // namespace
+
+int run_at(Context& ctx, Args& a, bool gather) {
   // The dispatcher resolved the target glued to `@` to its running nodes; a.rest is the command.
   const std::string& target = a.target;
   const std::string& command = a.rest;
@@ -108,12 +112,14 @@ int run(Context& ctx, Args& a) {
     return 0;
   }
 
+  if (gather || (ctx.json() && !ctx.interactive()))  // `@@`, `output gather`, --json: gather.h
+    return run_observed(ctx, eps, command, gather,
+                        {[&](const ssh::Job& j) { return wait_for(ctx, j); },
+                         [&](const ssh::Job& j) { return summarise(ctx, j); }});
   auto job = sessions.run(eps, command);
   if (ctx.interactive()) return 0;  // output streams in while the user types
   return wait_for(ctx, *job);
 }
-
-}  // namespace
 
 void register_at(CommandTable& t) {
   t.add({.name = "@",
@@ -130,7 +136,7 @@ void register_at(CommandTable& t) {
          .running_only = true,
          .acts = true,
          .complete = {CompleteKind::Nodes},
-         .run = run,
+         .run = [](Context& ctx, Args& a) { return run_at(ctx, a, ctx.config().output_gather); },
          .raw = true});
 }
 

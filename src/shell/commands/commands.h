@@ -4,6 +4,8 @@
 namespace dust::shell {
 
 class CommandTable;
+class Context;
+struct Args;
 
 void register_help(CommandTable& t);
 void register_show(CommandTable& t);
@@ -24,6 +26,10 @@ void register_exit(CommandTable& t);
 void register_put(CommandTable& t);
 void register_get(CommandTable& t);
 void register_at(CommandTable& t);
+void register_atat(CommandTable& t);
+void register_output(CommandTable& t);
+// `@` with its output mode given (gathered or live): `@@` runs it with the default flipped.
+int run_at(Context& ctx, Args& a, bool gather);
 void register_intr(CommandTable& t);
 void register_secgroup(CommandTable& t);
 

@@ -28,7 +28,8 @@ int run(Context& ctx, Args& a) {
   const auto& table = CommandTable::instance();
   if (!a.words.empty()) {
     std::string name = a.words[0];
-    if (name.size() > 1 && name[0] == '@') name = "@";
+    // `help @web*` is help for @, `help @@web*` for @@.
+    if (name.size() > 1 && name[0] == '@') name = name.rfind("@@", 0) == 0 ? "@@" : "@";
     const Command* c = table.find(name);
     if (!c) throw Error(fmt::format("no such command '{}' (type help for the list)", a.words[0]));
     ctx.out().out(describe(*c));
