@@ -26,5 +26,6 @@ void register_get(CommandTable& t);
 void register_at(CommandTable& t);
 void register_intr(CommandTable& t);
 void register_secgroup(CommandTable& t);
+void register_hostkeys(CommandTable& t);
 
 }  // namespace dust::shell
