@@ -166,5 +166,33 @@ class Results(testbed.SandboxTestCase):
         self.assertEqual({first, c.match.group(1)}, {"0", "2"})
 
 
+class AtScale(testbed.SandboxTestCase):
+    """200 running instances whose addresses have no route: 200 connection failures, one line each kind."""
+    HOSTS = 2  # master, worker0
+    BULK = 200
+
+    def test_two_hundred_unreachable_nodes_print_one_error_line_and_one_summary(self):
+        r = self.dust("@bulk*,worker0", "echo alive", timeout=60)
+        self.assertEqual(r.rc, 255, r.err[-2000:])
+        self.assertEqual(lines_of(r.out, "worker0"), ["alive"], r.out)
+        errors = [l for l in r.err.splitlines() if "bulk" in l]
+        # The folded notice and the summary: two lines for 200 nodes, none of them per node.
+        self.assertEqual(len(errors), 2, r.err[-2000:])
+        self.assertRegex(errors[0], r"^cannot connect \([^)]+\): bulk\[0000-0199\]$")
+        self.assertRegex(errors[1], r"^cannot connect \([^)]+\): bulk\[0000-0199\]   \(1 ok\)$")
+
+    def test_interactive_retargets_the_failed_two_hundred(self):
+        c = self.spawn(timeout=60)
+        c.expect(PROMPT)
+        c.sendline("@bulk*,worker0 true")
+        c.expect(r"cannot connect \([^)\n]+\): bulk\[0000-0199\]   \(1 ok\)")
+        c.sendline("show :failed,!bulk01*")
+        c.expect(r"bulk0000 [^\n]*cannot connect")
+        c.expect(PROMPT)
+        self.assertNotIn("bulk0100", c.before)
+        self.assertNotIn("worker0", c.before)
+        self.assertEqual(len(re.findall(r"bulk\d{4} ", c.before)), 100 - 1, c.before[-500:])
+
+
 if __name__ == "__main__":
     testbed.main()
