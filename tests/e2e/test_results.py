@@ -146,6 +146,12 @@ class Results(testbed.SandboxTestCase):
         c.sendline("show :failed")
         c.expect(r"Last_result")
         c.expect(r"worker2 [^\n]*exit 1")
+        c.expect(PROMPT)
+        # Tab completes the sets: "@:f" → "@:failed ".
+        c.send("@:f\t")
+        c.expect_exact(":failed ")
+        c.sendline("echo completed")
+        c.expect(r"\[worker2\] completed")
 
     def test_interactive_connection_failure_is_folded_and_summarised(self):
         h = self.sandbox.host("worker0")
