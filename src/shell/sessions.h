@@ -111,6 +111,7 @@ class Sessions : private ssh::Sink {
   std::chrono::steady_clock::time_point first_notice_, last_notice_;
   uint64_t timer_ = 0;
   std::optional<std::vector<Outcome>> last_cmd_;
+  std::shared_ptr<ssh::Job> last_job_;  // the tracked job last_cmd_ came from, for finish()
 };
 
 }  // namespace dust::shell

@@ -46,7 +46,11 @@ std::vector<Outcome> Sessions::finish(const ssh::Job& job) {
   flush_notices();
   auto it = std::find_if(tracked_.begin(), tracked_.end(),
                          [&](const Tracked& t) { return t.job.get() == &job; });
-  if (it == tracked_.end()) return {};
+  if (it == tracked_.end()) {
+    // The report timer saw it end first (while the caller was still waiting): already recorded.
+    if (last_job_.get() == &job && last_cmd_) return *last_cmd_;
+    return {};
+  }
   std::vector<Outcome> o = outcomes(*it);
   tracked_.erase(it);
   if (!o.empty()) last_cmd_ = o;
@@ -54,7 +58,9 @@ std::vector<Outcome> Sessions::finish(const ssh::Job& job) {
 }
 
 void Sessions::record(std::vector<Outcome> outcomes) {
-  if (!outcomes.empty()) last_cmd_ = std::move(outcomes);
+  if (outcomes.empty()) return;
+  last_cmd_ = std::move(outcomes);
+  last_job_.reset();
 }
 
 void Sessions::hold_notice(const ssh::NodeEvent& e) {
@@ -96,7 +102,9 @@ void Sessions::tick() {
     std::vector<Outcome> o = outcomes(t);
     if (t.summary)
       if (std::string line = summary_line(o); !line.empty()) ctx_.out().err(line + "\n");
+    bool any = !o.empty();
     record(std::move(o));
+    if (any) last_job_ = t.job;
   }
   if (!notices_.empty()) {
     auto now = Clock::now();
