@@ -2,7 +2,7 @@
 //
 // Grammar (one argument, no spaces):
 //   target  := "" | "*" | term ("," term)*
-//   term    := ["!"] (pattern | key "=" pattern | "tags=" tagkey ":" pattern)
+//   term    := ["!"] (pattern | key "=" pattern | "tags=" tagkey ":" pattern | ":" setname)
 //   pattern := fnmatch-style glob (* ? \x) plus ClusterShell numeric sets "[0-20]", "[1,3,5-7]",
 //              "[01-10]" (padding kept), "[0-10/2]" (step)
 // Commas inside [...] or quotes belong to the term. Only-exclusion targets ("!worker3") mean
@@ -344,11 +344,13 @@ std::vector<size_t> find_top_level(std::string_view s, char c) {
 // ---- terms ----
 
 struct Term {
-  enum Kind { Name, Prop, Tag } kind = Name;
+  enum Kind { Name, Prop, Tag, Set } kind = Name;
   const Property* prop = nullptr;  // Prop
   Pattern key;                     // Tag: key glob, case-insensitive
   Pattern value;                   // Name: the name glob; Prop/Tag: the value glob
   std::string id;  // Name written as dust labels duplicates, web(i-…): that instance
+  std::string set;               // Set: its name ("failed")
+  std::vector<std::string> ids;  // Set: the instance ids bound to it, sorted
 
   bool matches(const Node& n) const {
     switch (kind) {
@@ -363,6 +365,8 @@ struct Term {
         for (const auto& [k, v] : n.tags)
           if (key.matches(k) && value.matches(v)) return true;
         return false;
+      case Set:
+        return !n.id.empty() && std::binary_search(ids.begin(), ids.end(), n.id);
     }
     return false;
   }
@@ -415,6 +419,18 @@ void split_label_id(std::string_view* name, std::string* id) {
 }
 
 bool parse_term(std::string_view term, Term* t, std::string* err) {
+  if (term[0] == ':') {
+    // A named set (":failed"): node names never start with ':', so nothing else is taken from them.
+    std::string name(term.substr(1));
+    const auto& known = set_names();
+    if (std::find(known.begin(), known.end(), ":" + name) == known.end()) {
+      *err = "unknown set '" + std::string(term) + "' (known: :failed, :ok)";
+      return false;
+    }
+    t->kind = Term::Set;
+    t->set = name;
+    return true;
+  }
   std::vector<size_t> eqs = find_top_level(term, '=');
   if (eqs.empty()) {
     t->kind = Term::Name;
@@ -485,6 +501,29 @@ bool Target::is_plain_name() const {
          include_[0]->value.literal_only();
 }
 
+std::vector<std::pair<std::string, bool>> Target::sets() const {
+  std::vector<std::pair<std::string, bool>> out;
+  auto add = [&](const Term& t, bool included) {
+    if (t.kind != Term::Set) return;
+    for (auto& [name, inc] : out)
+      if (name == t.set) {
+        inc = inc || included;
+        return;
+      }
+    out.emplace_back(t.set, included);
+  };
+  for (const auto& t : include_) add(*t, true);
+  for (const auto& t : exclude_) add(*t, false);
+  return out;
+}
+
+void Target::bind(const std::string& name, std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  for (auto* terms : {&include_, &exclude_})
+    for (auto& t : *terms)
+      if (t->kind == Term::Set && t->set == name) t->ids = ids;
+}
+
 bool Target::matches(const Node& n) const {
   if (all_) return true;
   if (!include_.empty() &&
@@ -542,6 +581,11 @@ const std::vector<std::string>& property_keys() {
     return k;
   }();
   return keys;
+}
+
+const std::vector<std::string>& set_names() {
+  static const std::vector<std::string> names = {":failed", ":ok"};
+  return names;
 }
 
 bool property(const Node& n, std::string_view key, std::string* value) {

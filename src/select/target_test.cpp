@@ -566,3 +566,49 @@ TEST(Target, ParenthesesThatAreNotALabelStayLiteral) {
 
 }  // namespace
 }  // namespace dust::select
+
+// ---- named sets (:failed, :ok) ----
+
+namespace dust::select {
+namespace {
+
+std::vector<std::string> names_of(const Target& t, const Nodes& nodes) {
+  std::vector<std::string> out;
+  for (size_t i : select(t, nodes)) out.push_back(nodes[i].label());
+  return out;
+}
+
+TEST(TargetSets, MatchTheBoundIdsAndCombineWithUnionsAndExclusions) {
+  Nodes n = six();
+  Target t;
+  std::string err;
+  ASSERT_TRUE(parse(":failed,!worker0", &t, &err)) << err;
+  EXPECT_THAT(t.sets(), ElementsAre(std::pair<std::string, bool>("failed", true)));
+  EXPECT_TRUE(names_of(t, n).empty());  // unbound: matches nothing
+  t.bind("failed", {"i-0000000000000000b", "i-0000000000000000a"});
+  EXPECT_THAT(names_of(t, n), ElementsAre("master"));
+
+  ASSERT_TRUE(parse(":ok,kafka01", &t, &err)) << err;
+  t.bind("ok", {"i-0000000000000000c"});
+  EXPECT_THAT(names_of(t, n), ElementsAre("worker1", "kafka01"));
+
+  // Only an exclusion: every node but the failed ones.
+  ASSERT_TRUE(parse("!:failed", &t, &err)) << err;
+  EXPECT_THAT(t.sets(), ElementsAre(std::pair<std::string, bool>("failed", false)));
+  t.bind("failed", {"i-0000000000000000a", "i-0000000000000000d", "i-0000000000000000e",
+                    "i-0abc1234567890def"});
+  EXPECT_THAT(names_of(t, n), ElementsAre("worker0", "worker1"));
+  EXPECT_FALSE(t.is_plain_name());
+}
+
+TEST(TargetSets, UnknownSetIsNamed) {
+  Target t;
+  std::string err;
+  EXPECT_FALSE(parse(":failes", &t, &err));
+  EXPECT_EQ(err, "unknown set ':failes' (known: :failed, :ok)");
+  EXPECT_FALSE(parse("worker0,:", &t, &err));
+  EXPECT_EQ(err, "unknown set ':' (known: :failed, :ok)");
+}
+
+}  // namespace
+}  // namespace dust::select

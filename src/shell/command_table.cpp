@@ -40,6 +40,7 @@ void register_builtins(CommandTable& t) {
   register_at(t), register_atat(t), register_output(t);
   register_intr(t);
   register_secgroup(t);
+  register_hostkeys(t);
   // Drop-in (Lua) commands are added by main after these, so a drop-in never replaces a built-in.
 }
 

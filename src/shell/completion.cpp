@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cluster/cluster_file.h"
+#include "select/target.h"
 #include "shell/command_table.h"
 #include "shell/context.h"
 #include "util/error.h"
@@ -28,6 +29,8 @@ char* next_match(const char*, int state) {
 
 std::vector<std::string> node_names(const std::string& prefix) {
   std::vector<std::string> out;
+  for (const auto& set : select::set_names())  // :failed, :ok
+    if (set.rfind(prefix, 0) == 0 && !prefix.empty()) out.push_back(set);
   if (!g_ctx->have_nodes()) return out;  // never block on the cloud while typing
   for (const Node& n : g_ctx->nodes()) {
     const std::string& l = n.label();

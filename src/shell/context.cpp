@@ -12,6 +12,7 @@
 #include "cluster/resolve.h"
 #include "select/target.h"
 #include "shell/node_table.h"
+#include "shell/result_sets.h"
 #include "shell/sessions.h"
 #include "util/error.h"
 #include "util/fold.h"
@@ -158,6 +159,7 @@ std::vector<const Node*> Context::select(const std::string& target) {
   std::string err;
   if (!select::parse(target, &t, &err))
     throw Error(fmt::format("bad target '{}': {}", target, err));
+  bind_result_sets(t, sessions().last_command());  // :failed, :ok
   const Nodes& all = nodes();
   std::vector<const Node*> out;
   for (size_t i : select::select(t, all)) out.push_back(&all[i]);

@@ -52,38 +52,47 @@ std::vector<std::pair<std::string, std::string>> node_details(const Node& n) {
   return d;
 }
 
-std::string render_table(const std::vector<NodeGroup>& groups, bool verbose) {
-  static const char* headers[] = {"Name", "Instance", "State", "ID", "ext_IP", "int_IP"};
+std::string render_table(const std::vector<NodeGroup>& groups, bool verbose,
+                         const std::map<std::string, std::string>* last) {
+  static const char* headers[] = {"Name",   "Instance", "State",      "ID",
+                                  "ext_IP", "int_IP",   "Last_result"};
+  const int ncols = last ? 7 : 6;
+  static const std::string none;
+  auto last_of = [&](const Node& n) -> const std::string& {
+    if (!last) return none;
+    auto it = last->find(n.id);
+    return it == last->end() ? none : it->second;
+  };
   // Column widths over every group so the groups line up; minimums as in the original.
-  size_t w[6] = {12, 12, 12, 10, 15, 15};
+  size_t w[7] = {12, 12, 12, 10, 15, 15, 0};
   std::vector<std::vector<std::string>> names;
   for (const auto& g : groups) {
     names.push_back(display_names(g.nodes));
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = *g.nodes[i];
-      const std::string* cols[] = {&names.back()[i], &n.instance_type, &n.state, &n.id,
-                                   &n.public_ip,     &n.private_ip};
-      for (int c = 0; c < 6; ++c) w[c] = std::max(w[c], cols[c]->size() + 1);
+      const std::string* cols[] = {&names.back()[i], &n.instance_type, &n.state,   &n.id,
+                                   &n.public_ip,     &n.private_ip,    &last_of(n)};
+      for (int c = 0; c < ncols; ++c) w[c] = std::max(w[c], cols[c]->size() + 1);
     }
   }
-  auto row = [&](const std::string* cols[6]) {
+  auto row = [&](const std::string* cols[7]) {
     std::string line;
-    for (int c = 0; c < 6; ++c) line += fmt::format("{:<{}} ", *cols[c], w[c]);
+    for (int c = 0; c < ncols; ++c) line += fmt::format("{:<{}} ", *cols[c], w[c]);
     line.erase(line.find_last_not_of(' ') + 1);
     return line + "\n";
   };
   std::string out;
-  std::string hdr[6];
-  const std::string* hp[6];
-  for (int c = 0; c < 6; ++c) hdr[c] = headers[c], hp[c] = &hdr[c];
+  std::string hdr[7];
+  const std::string* hp[7];
+  for (int c = 0; c < 7; ++c) hdr[c] = headers[c], hp[c] = &hdr[c];
   out += row(hp) + "\n";
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     const auto& g = groups[gi];
     if (!g.title.empty()) out += g.title + "\n";
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = *g.nodes[i];
-      const std::string* cols[] = {&names[gi][i], &n.instance_type, &n.state,
-                                   &n.id,         &n.public_ip,     &n.private_ip};
+      const std::string* cols[] = {&names[gi][i], &n.instance_type, &n.state,   &n.id,
+                                   &n.public_ip,  &n.private_ip,    &last_of(n)};
       out += row(cols);
       if (verbose)
         for (const auto& [k, v] : node_details(n))

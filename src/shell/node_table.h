@@ -2,6 +2,7 @@
 // enough for their longest value, optional per-node detail lines (showex), optional group titles.
 // Pure: no I/O.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,9 @@ struct NodeGroup {
 std::vector<std::string> display_names(const std::vector<const Node*>& nodes,
                                        const Nodes* among = nullptr);
 
-std::string render_table(const std::vector<NodeGroup>& groups, bool verbose);
+// `last` (instance id → text) adds a last column, "Last_result" (`show :failed`: why each failed).
+std::string render_table(const std::vector<NodeGroup>& groups, bool verbose,
+                         const std::map<std::string, std::string>* last = nullptr);
 
 // Detail lines of showex for one node ("  image : ami-…").
 std::vector<std::pair<std::string, std::string>> node_details(const Node& n);

@@ -11,7 +11,10 @@ namespace dust::shell {
 
 Sessions::Sessions(Context& ctx) : ctx_(ctx), format_(NodeOutput::colour_wanted(STDOUT_FILENO)) {}
 
-Sessions::~Sessions() = default;
+Sessions::~Sessions() {
+  if (timer_) ctx_.loop().cancel(timer_);
+  flush_notices();  // nothing a node reported is lost at exit
+}
 
 ssh::Pool& Sessions::pool() {
   if (!pool_) {
@@ -91,13 +94,12 @@ void Sessions::on_event(const ssh::NodeEvent& e, bool taken) {
   switch (e.kind) {
     case Kind::Line:
     case Kind::Partial:
+      if (!notices_.empty()) flush_notices(e.node.key);  // its own notices stay before its output
       ctx_.out().queue_line(prefix(e.node), e.text);
       break;
     case Kind::Error:
-      ctx_.out().err(format_.error(e.node.key, label(e.node), e.text));
-      break;
     case Kind::Notice:
-      ctx_.out().err(format_.notice(e.node.key, label(e.node), e.text));
+      hold_notice(e);  // folded with other nodes' (sessions_report.cpp)
       break;
     case Kind::Done:
       break;

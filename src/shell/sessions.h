@@ -9,14 +9,18 @@
 // ssh::Observer for their nodes while they run (observe()); afterwards, background output comes
 // here again.
 #pragma once
+#include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "model/node.h"
 #include "shell/node_output.h"
+#include "shell/notice_fold.h"
+#include "shell/outcome.h"
 #include "ssh/pool.h"
 
 namespace dust::shell {
@@ -60,6 +64,23 @@ class Sessions : private ssh::Sink {
   };
   const LastResult* last_result(const std::string& key) const;
 
+  // ---- the last command and its summary (sessions_report.cpp) ----
+  // Reports `job` (run on `eps`) once it has ended on every node: it becomes the last command
+  // (`:failed`/`:ok`) and, with `summary`, its folded failure line is printed (interactive `@`,
+  // `@@`). Call once per job, right after run().
+  void track(std::shared_ptr<ssh::Job> job, std::vector<ssh::Endpoint> eps, bool summary);
+  // Reports a tracked job now, ended or not (one-shot/script mode after waiting; nodes still
+  // running count as "did not finish"): folded notices print first, then it becomes the last
+  // command and is tracked no more. Returns its outcomes (for the caller's summary).
+  std::vector<Outcome> finish(const ssh::Job& job);
+  // Makes `outcomes` the last command now (put/get, whose nodes report as they end).
+  void record(std::vector<Outcome> outcomes);
+  // The last command's outcomes (one per node it reached), nullptr before any.
+  const std::vector<Outcome>* last_command() const { return last_cmd_ ? &*last_cmd_ : nullptr; }
+  // Prints the folded notices held back so far (before a summary, at exit); with a node's key,
+  // only that node's (see NoticeFold::take_node).
+  void flush_notices(const std::string& key = "");
+
  private:
   void on_event(const ssh::NodeEvent& e, bool taken) override;
   // The node's `[label]` as printed now, kept per node while its label stays (floods print it
@@ -74,6 +95,23 @@ class Sessions : private ssh::Sink {
   std::map<std::string, std::string> labels_;
   uint64_t labels_gen_ = 0;
   std::map<std::string, std::pair<std::string, std::string>> prefixes_;  // key → (prefix, label)
+
+  // sessions_report.cpp: jobs waiting to be reported, held-back notices, the last command.
+  struct Tracked {
+    std::shared_ptr<ssh::Job> job;
+    std::vector<ssh::Endpoint> eps;
+    bool summary;
+  };
+  std::vector<Outcome> outcomes(const Tracked& t) const;
+  void hold_notice(const ssh::NodeEvent& e);
+  void arm();   // starts the report timer unless it runs
+  void tick();  // reports ended jobs, prints notices once a fan-out's connecting is over
+  std::vector<Tracked> tracked_;
+  NoticeFold notices_;
+  std::chrono::steady_clock::time_point first_notice_, last_notice_;
+  uint64_t timer_ = 0;
+  std::optional<std::vector<Outcome>> last_cmd_;
+  std::shared_ptr<ssh::Job> last_job_;  // the tracked job last_cmd_ came from, for finish()
 };
 
 }  // namespace dust::shell

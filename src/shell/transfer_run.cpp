@@ -15,25 +15,28 @@ int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer
   Sessions& sessions = ctx.sessions();
   transfer::RunOptions opt;
   opt.progress = command && isatty(STDERR_FILENO) && !ctx.json();
+  std::vector<Outcome> outcomes;  // put/get become the last command (:failed, :ok)
+  TransferJson json(ctx);         // --json (one-shot, script): stdout is JSON lines (json_lines.h)
+  const bool as_json = command && ctx.json() && !ctx.interactive();
   opt.node_ok = [&](const ssh::Endpoint& ep, const std::string& s) {
-    ctx.out().out(sessions.format().line(ep.key, sessions.label(ep), s));
+    outcomes.push_back({ep.key, ep.node_label, true, ""});
+    if (as_json)
+      json.ok(sessions.label(ep), s);
+    else
+      ctx.out().out(sessions.format().line(ep.key, sessions.label(ep), s));
   };
   opt.node_failed = [&](const ssh::Endpoint& ep, const std::string& s) {
-    ctx.out().err(sessions.format().notice(ep.key, sessions.label(ep), s));
+    outcomes.push_back({ep.key, ep.node_label, false, s});
+    if (as_json)
+      json.failed(sessions.label(ep), s);
+    else
+      ctx.out().err(sessions.format().notice(ep.key, sessions.label(ep), s));
   };
   opt.progress_out = [&](const std::string& s) { ctx.out().err(s); };
-  TransferJson json(ctx);  // --json (one-shot, script): stdout is JSON lines (json_lines.h)
-  const bool as_json = command && ctx.json() && !ctx.interactive();
-  if (as_json) {
-    opt.node_ok = [&](const ssh::Endpoint& ep, const std::string& s) {
-      json.ok(sessions.label(ep), s);
-    };
-    opt.node_failed = [&](const ssh::Endpoint& ep, const std::string& s) {
-      json.failed(sessions.label(ep), s);
-    };
-  }
   auto eps = sessions.endpoints(running);
   int failed = transfer::run(sessions.pool(), eps, job, opt);
+  sessions.flush_notices();
+  if (command) sessions.record(std::move(outcomes));
   if (as_json) {
     std::vector<std::string> all;
     for (const auto& ep : eps) all.push_back(sessions.label(ep));

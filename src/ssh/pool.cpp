@@ -171,6 +171,13 @@ std::vector<std::string> Pool::busy_nodes() const {
   return out;
 }
 
+size_t Pool::connecting() const {
+  size_t n = 0;
+  for (const auto& [k, e] : entries_)
+    if (e.queued || (e.session && e.session->handshaking())) ++n;
+  return n;
+}
+
 bool Pool::interrupt(Entry& e) {
   if (!e.session) return false;
   if (e.session->state() == Session::State::Busy) {

@@ -106,6 +106,9 @@ class Pool : private SessionObserver {
                            Send mode = Send::Always);
   // Labels of the nodes still running a command (exit asks before ending them).
   std::vector<std::string> busy_nodes() const;
+  // Sessions still connecting (handshake under way or waiting for a slot): the shell folds the
+  // notices of a fan-out (new host keys, connection errors) until it is over.
+  size_t connecting() const;
   // Ctrl-C to the nodes of `job` whose command (this job's line) still runs; where the line waits
   // for the connection, it is dropped and that node finishes as interrupted. Returns how many.
   int interrupt(const Job& job);

@@ -46,8 +46,7 @@ class LineMode(testbed.SandboxTestCase):
     def test_exit_codes_per_node_and_one_shot_status(self):
         r = self.dust("@worker[0-2]", 'test "$(hostname)" = worker1')
         self.assertEqual(r.rc, 1, r.out + r.err)
-        self.assertRegex(r.err, r"2 of 3 nodes failed")
-        self.assertRegex(r.err, r"worker\[0,2\]: exit 1")
+        self.assertIn("exit 1: worker[0,2]   (1 ok)", r.err)
         r = self.dust("@worker0", "exit_with() { return $1; }; exit_with 42")
         self.assertEqual(r.rc, 42, r.err)
 
@@ -93,7 +92,7 @@ class LineMode(testbed.SandboxTestCase):
         out, err = p.communicate(timeout=15)
         self.assertLess(time.monotonic() - t0, 5)
         self.assertIn("interrupt sent to 2 nodes", err)
-        self.assertRegex(err, r"worker\[0-1\]: exit 130")
+        self.assertIn("exit 130: worker[0-1]", err)
         self.assertNotIn("not-reached", out)
         self.assertEqual(p.returncode, 130, err)
         # A command that ignores SIGINT keeps running after the first; the second Ctrl-C quits dust.

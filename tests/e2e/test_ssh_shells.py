@@ -56,8 +56,8 @@ class LoginShells(testbed.SandboxTestCase):
         self.assertEqual(got[0].split()[1], f"user={user}", r.out + r.err)
         self.assertIn(shell, got[0].split()[0])
         self.assertEqual(got[1:], ["/tmp", "kept"], r.out + r.err)
-        self.assertRegex(r.err, r"worker0: exit 1")
-        self.assertNotIn("master: exit", r.err)
+        self.assertIn("exit 1: worker0   (1 ok)", r.err)
+        self.assertNotRegex(r.err, r"exit \d+: [^\n]*master")
         self.assertEqual(r.rc, 1, r.err)
 
     def test_dash_line_mode(self):

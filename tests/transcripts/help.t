@@ -30,9 +30,11 @@ dust commands (help CMD for details):
                                        show or set how @ prints node output: live lines or gathered groups
   intr [target]                        interrupt (Ctrl-C) the commands still running on nodes (no target = all of them)
   secgroup [target] | allow|revoke …   show security groups and ingress rules of nodes; allow or revoke ingress
+  hostkeys [target]                    list the host keys known_hosts holds for nodes (type, SHA256 fingerprint)
 
 Targets: name globs (worker*), ranges (worker[0-3,7]), key=value (state=running), tags=key:value,
-unions (master,worker*) and exclusions (!worker3). Anything else runs in the local shell; !cmd forces it.
+unions (master,worker*) and exclusions (!worker3); :failed and :ok are the nodes where the last
+@, @@, put or get failed or succeeded. Anything else runs in the local shell; !cmd forces it.
 $ help show
 usage: show [-v] [target]
   list nodes: Name Instance State ID ext_IP int_IP

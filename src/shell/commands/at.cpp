@@ -20,28 +20,21 @@
 namespace dust::shell {
 namespace {
 
+// One-shot/script mode: the same folded line as the interactive shell, and the exit status: a
+// node's own status when all failures agree, 255 when a node could not be reached (as ssh), else 1.
 int summarise(Context& ctx, const ssh::Job& job) {
-  std::map<std::string, std::vector<std::string>> failed;  // reason → nodes
+  std::vector<Outcome> outcomes = ctx.sessions().finish(job);
   int worst = 0;
   for (const auto& r : job.results()) {
     if (!r.finished) {
-      failed["did not finish"].push_back(r.node);
       worst = worst ? worst : 1;
     } else if (!r.error.empty()) {
-      failed[r.error].push_back(r.node);
       worst = 255;  // as ssh does for connection failures
-    } else if (r.status != 0) {
-      failed[r.status < 0 ? "no exit status" : fmt::format("exit {}", r.status)].push_back(r.node);
-      if (worst != 255) worst = worst && worst != r.status ? 1 : (r.status < 0 ? 1 : r.status);
+    } else if (r.status > 0) {
+      if (worst != 255) worst = worst && worst != r.status ? 1 : r.status;
     }
   }
-  if (failed.empty()) return 0;
-  size_t n = 0;
-  for (auto& [why, nodes] : failed) n += nodes.size();
-  ctx.out().err(fmt::format("{} of {} node{} failed:\n", n, job.results().size(),
-                            job.results().size() == 1 ? "" : "s"));
-  for (auto& [why, nodes] : failed)
-    ctx.out().err(fmt::format("  {}: {}\n", fold_names(nodes), why));
+  if (std::string line = summary_line(outcomes); !line.empty()) ctx.out().err(line + "\n");
   return worst;
 }
 
@@ -117,6 +110,8 @@ int run_at(Context& ctx, Args& a, bool gather) {
                         {[&](const ssh::Job& j) { return wait_for(ctx, j); },
                          [&](const ssh::Job& j) { return summarise(ctx, j); }});
   auto job = sessions.run(eps, command);
+  // Interactive: a folded summary line prints when it has ended everywhere (if anything failed).
+  sessions.track(job, eps, ctx.interactive());
   if (ctx.interactive()) return 0;  // output streams in while the user types
   return wait_for(ctx, *job);
 }

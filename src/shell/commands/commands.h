@@ -32,5 +32,6 @@ void register_output(CommandTable& t);
 int run_at(Context& ctx, Args& a, bool gather);
 void register_intr(CommandTable& t);
 void register_secgroup(CommandTable& t);
+void register_hostkeys(CommandTable& t);
 
 }  // namespace dust::shell

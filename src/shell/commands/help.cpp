@@ -46,7 +46,8 @@ int run(Context& ctx, Args& a) {
       s += fmt::format("  {}\n  {:<{}} {}\n", c.usage, "", kColumn, c.summary);
   }
   s += "\nTargets: name globs (worker*), ranges (worker[0-3,7]), key=value (state=running), "
-       "tags=key:value,\nunions (master,worker*) and exclusions (!worker3). "
+       "tags=key:value,\nunions (master,worker*) and exclusions (!worker3); :failed and :ok are "
+       "the nodes where the last\n@, @@, put or get failed or succeeded. "
        "Anything else runs in the local shell; !cmd forces it.\n";
   ctx.out().out(s);
   return 0;

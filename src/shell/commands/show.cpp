@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "select/target.h"
@@ -11,6 +13,7 @@
 #include "shell/commands/commands.h"
 #include "shell/context.h"
 #include "shell/node_table.h"
+#include "shell/sessions.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -32,6 +35,17 @@ std::vector<NodeGroup> group_by_cluster(Context& ctx, const std::vector<const No
   if (groups.size() == 1) groups[0].title.clear();  // no clusters here: a plain table
   if (groups[0].nodes.empty()) groups.erase(groups.begin());
   return groups;
+}
+
+// `show :failed` (any target naming :failed or :ok): why each node failed, from the last command.
+std::unique_ptr<std::map<std::string, std::string>> last_column(Context& ctx, const Args& a) {
+  select::Target t;
+  std::string err;
+  const auto* last = ctx.sessions().last_command();
+  if (!last || !select::parse(a.target, &t, &err) || t.sets().empty()) return nullptr;
+  auto col = std::make_unique<std::map<std::string, std::string>>();
+  for (const Outcome& o : *last) (*col)[o.key] = o.ok ? "ok" : o.why;
+  return col;
 }
 
 }  // namespace
@@ -59,7 +73,7 @@ int show_nodes(Context& ctx, const Args& a, bool verbose) {
                                    : fmt::format("no nodes match '{}'\n", a.target));
     return a.target.empty() ? 0 : 1;
   }
-  ctx.out().out(render_table(group_by_cluster(ctx, a.nodes), verbose));
+  ctx.out().out(render_table(group_by_cluster(ctx, a.nodes), verbose, last_column(ctx, a).get()));
   if (ctx.cluster() && a.target.empty() && !ctx.strays().empty()) {
     std::vector<const Node*> strays;
     for (const Node& n : ctx.strays()) strays.push_back(&n);
