@@ -162,6 +162,7 @@ int run_observed(Context& ctx, const std::vector<ssh::Endpoint>& eps, const std:
     JsonLines records(ctx, eps);
     ssh::Pool::Subscription sub = sessions.observe(eps, records);
     auto job = sessions.run(eps, command);
+    sessions.track(job, eps, false);  // the last command (:failed/:ok); hooks.wait summarises
     int rc = hooks.wait(*job);
     records.finish(*job);
     return rc;
@@ -184,6 +185,7 @@ int run_observed(Context& ctx, const std::vector<ssh::Endpoint>& eps, const std:
   }
   ssh::Pool::Subscription sub = sessions.observe(eps, g);
   job = sessions.run(eps, command);
+  sessions.track(job, eps, false);  // the last command (:failed/:ok); the summary comes below
   Stop why = wait_gathering(ctx, *job);
   const auto& rs = job->results();
   if (records) {

@@ -38,7 +38,7 @@ class Gather(testbed.SandboxTestCase):
     def test_groups_by_output_and_status_largest_first_with_diff(self):
         r = self.dust("@@master,worker[0-2]", TWENTY)
         self.assertEqual(r.rc, 1, r.out + r.err)  # exit status and failed list as for @
-        self.assertIn("master: exit 1", r.err)
+        self.assertIn("exit 1: master   (3 ok)", r.err)
         lines = r.out.splitlines()
         self.assertEqual(lines[0], "---- worker[0,2] (2) exit 0 ----")
         self.assertEqual(lines[1:21], [str(i) for i in range(1, 21)])
@@ -88,6 +88,16 @@ class Gather(testbed.SandboxTestCase):
         r = self.dust("output", "sideways")
         self.assertEqual(r.rc, 2)
         self.assertIn("unknown setting 'sideways'", r.err)
+
+    def test_gathered_command_is_the_last_command_for_failed_and_ok(self):
+        # `@@` reports like `@`: a folded summary on stderr, and its nodes become :failed / :ok.
+        fail_one = "@@worker[0-2] test $(hostname) != worker1\n"
+        r = self.dust(input=fail_one + "@:failed echo again-$(hostname)\n")
+        self.assertIn("exit 1: worker1   (2 ok)", r.err)
+        self.assertIn("[worker1] again-worker1", r.out)
+        self.assertNotIn("again-worker0", r.out)
+        r = self.dust(input=fail_one + "@@:ok echo fine\n")
+        self.assertIn("---- worker[0,2] (2) exit 0 ----\nfine\n", r.out)
 
     def test_bad_output_setting_in_config_is_named(self):
         self.write_config("output: sideways\n")
