@@ -32,6 +32,12 @@ Config Config::load(const std::string& path) {
       get(ssh, "connect_timeout", &c.connect_timeout_s);
       get(ssh, "command_timeout", &c.command_timeout_s);
       get(ssh, "fanout", &c.fanout);
+      get(ssh, "proxy_jump", &c.proxy_jump);
+      if (auto p = ssh["password_prompts"]) {
+        if (!p.IsSequence())
+          throw Error(fmt::format("{}: ssh.password_prompts: expected a list of patterns", path));
+        c.password_prompts = p.as<std::vector<std::string>>();
+      }
     }
     if (auto keys = root["keys"]) {
       for (const auto& kv : keys) c.keys[kv.first.as<std::string>()] = kv.second.as<std::string>();
