@@ -84,6 +84,23 @@ class Jump(testbed.SandboxTestCase):
         self.assertEqual(lines_of(r.out, "w0"), ["worker0"], r.out + r.err)
         self.assertEqual(lines_of(r.out, "w1"), ["worker1"], r.out + r.err)
 
+    def test_config_yaml_proxy_jump_names_a_node(self):
+        # ssh.proxy_jump: master — the hidden workers go through it, master itself is reached directly.
+        home = self.sandbox.dust_home
+        os.makedirs(home, exist_ok=True)
+        conf = os.path.join(home, "config.yaml")
+        with open(conf, "w") as f:
+            f.write("ssh:\n  user: root\n  proxy_jump: master\n")
+        self.addCleanup(os.remove, conf)
+        before = self.master.accepted_from(self.client_ip)
+        r = self.dust("@master,worker0,worker1", "echo $SSH_CONNECTION")
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        for h in self.hidden:
+            self.assertEqual(lines_of(r.out, h.hostname)[0].split()[0], self.master.ip, r.out)
+        self.assertEqual(lines_of(r.out, "master")[0].split()[0], self.client_ip, r.out)
+        # master as a node and master as the jump host: two logins, not one per worker.
+        self.assertEqual(self.master.accepted_from(self.client_ip) - before, 2)
+
     def test_raw_mode_and_put_get_through_the_jump_host(self):
         src = os.path.join(self.dir, "payload.bin")
         data = os.urandom(2_000_000 + 3)
