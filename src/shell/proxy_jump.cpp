@@ -14,7 +14,8 @@ void apply_config_jump(std::vector<ssh::Endpoint>& eps, const std::string& jump,
     if (labels[i] != jump && all[i]->name != jump) continue;
     ssh::Endpoint j = ssh::endpoint_for(*all[i], opt);
     std::string host = j.host.find(':') != std::string::npos ? "[" + j.host + "]" : j.host;
-    spec = (j.user.empty() ? "" : j.user + "@") + host + (j.port > 0 ? fmt::format(":{}", j.port) : "");
+    spec = (j.user.empty() ? "" : j.user + "@") + host +
+           (j.port > 0 ? fmt::format(":{}", j.port) : "");
     self_key = j.key;
     break;
   }

@@ -52,8 +52,8 @@ std::vector<std::regex> password_prompts(const std::vector<std::string>& extra) 
     try {
       out.emplace_back(p);
     } catch (const std::regex_error& e) {
-      throw Error(fmt::format("ssh.password_prompts: '{}' is not a regular expression: {}", p,
-                              e.what()));
+      throw Error(
+          fmt::format("ssh.password_prompts: '{}' is not a regular expression: {}", p, e.what()));
     }
   }
   return out;

@@ -35,7 +35,7 @@ class SudoPrompts {
  private:
   struct Node {
     ssh::Endpoint ep;
-    int sent = 0;        // answers sent to its prompt in this command
+    int sent = 0;  // answers sent to its prompt in this command
     bool waiting = false;
   };
   void ask(ssh::Pool& pool);  // from the loop, once the prompts of one moment are in

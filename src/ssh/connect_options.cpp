@@ -42,8 +42,9 @@ ConnectSettings configure_session(ssh_session s, const Endpoint& ep, const Optio
     ssh_options_set(s, SSH_OPTIONS_IDENTITY, it->c_str());
   cs.config =
       opt.ssh_config.empty() ? paths::join(dir, "config") : paths::expand_user(opt.ssh_config);
-  ssh_options_parse_config(s, cs.config.c_str());  // a missing file is fine; stops the default parse
-  set_libssh_logging(s);                           // after the config: its LogLevel is not ours
+  ssh_options_parse_config(s,
+                           cs.config.c_str());  // a missing file is fine; stops the default parse
+  set_libssh_logging(s);                        // after the config: its LogLevel is not ours
   if (!ep.keyfile.empty()) ssh_options_set(s, SSH_OPTIONS_IDENTITY, ep.keyfile.c_str());
   if (!ep.user.empty()) {
     ssh_options_set(s, SSH_OPTIONS_USER, ep.user.c_str());
@@ -57,7 +58,8 @@ ConnectSettings configure_session(ssh_session s, const Endpoint& ep, const Optio
   if (ep.port > 0) ssh_options_set(s, SSH_OPTIONS_PORT, &ep.port);
   // ProxyJump (cluster file / config.yaml, else ssh config). dust opens the tunnel itself (jump.h);
   // libssh's own conversion of the config's ProxyJump would run `ssh` per node, so it is cleared.
-  cs.jump = !ep.proxy_jump.empty() ? ep.proxy_jump : ssh_config_value(cs.config, ep.host, "ProxyJump");
+  cs.jump =
+      !ep.proxy_jump.empty() ? ep.proxy_jump : ssh_config_value(cs.config, ep.host, "ProxyJump");
   if (cs.jump.empty()) cs.jump = ep.default_jump;
   if (cs.jump == "none") cs.jump.clear();
   if (!cs.jump.empty()) ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, "none");

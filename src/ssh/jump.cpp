@@ -2,12 +2,12 @@
 // bytes between each channel and its node's socketpair; Jumps: one JumpHost per chain prefix.
 #include "ssh/jump.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -305,7 +305,8 @@ void JumpHost::open_channel(Tunnel& t) {
                                 ssh_get_error(ssh_));
   ssh_channel_free(t.ch_);
   t.ch_ = nullptr;
-  auto keep = std::find_if(tunnels_.begin(), tunnels_.end(), [&](auto& p) { return p.get() == &t; });
+  auto keep =
+      std::find_if(tunnels_.begin(), tunnels_.end(), [&](auto& p) { return p.get() == &t; });
   std::shared_ptr<Tunnel> tp = keep != tunnels_.end() ? *keep : nullptr;
   if (t.local_fd_ >= 0) loop_.unwatch(t.local_fd_);
   int fd = std::exchange(t.local_fd_, -1);  // closed after the message (notify)
@@ -323,7 +324,8 @@ void JumpHost::advance(Tunnel& t) {
   if (t.state_ == Tunnel::State::Waiting && t.node_gone_) return close_tunnel(t);
   if (t.state_ != Tunnel::State::Open) return;
   while (!t.to_remote_.empty()) {
-    int n = ssh_channel_write(t.ch_, t.to_remote_.data(), static_cast<uint32_t>(t.to_remote_.size()));
+    int n =
+        ssh_channel_write(t.ch_, t.to_remote_.data(), static_cast<uint32_t>(t.to_remote_.size()));
     if (n == SSH_ERROR) return close_tunnel(t);
     if (n <= 0) break;  // the remote window is full: more once it grows
     t.to_remote_.erase(0, n);
@@ -401,9 +403,9 @@ void JumpHost::close_tunnel(Tunnel& t) {
   t.state_ = Tunnel::State::Closed;
   if (t.local_fd_ >= 0) loop_.unwatch(t.local_fd_);
   close_fd(t.local_fd_);
-  tunnels_.erase(std::remove_if(tunnels_.begin(), tunnels_.end(),
-                                [&](auto& p) { return p.get() == &t; }),
-                 tunnels_.end());
+  tunnels_.erase(
+      std::remove_if(tunnels_.begin(), tunnels_.end(), [&](auto& p) { return p.get() == &t; }),
+      tunnels_.end());
 }
 
 void JumpHost::update_watch() {
@@ -561,8 +563,9 @@ JumpHost* Jumps::hop(const std::vector<std::string>& hops, size_t n) {
   if (slot && !slot->failed()) return slot.get();
   JumpHost* via = n > 1 ? hop(hops, n - 1) : nullptr;
   if (slot) retired_.push_back(std::move(slot));
-  slot = std::make_unique<JumpHost>(*io_, opt_, [this](std::function<void()> fn) { post_main(std::move(fn)); },
-                                    key, hops[n - 1], via);
+  slot = std::make_unique<JumpHost>(
+      *io_, opt_, [this](std::function<void()> fn) { post_main(std::move(fn)); }, key, hops[n - 1],
+      via);
   return slot.get();
 }
 

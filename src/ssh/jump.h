@@ -11,11 +11,11 @@
 
 #include <atomic>
 #include <functional>
-#include <mutex>
-#include <thread>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -39,8 +39,9 @@ class Tunnel {
   bool open() const { return state_.load() == State::Open; }
   // Why the connection is not through yet (for a node's connect timeout message).
   std::string waiting_for() const;
-  // Called once, on the owner's loop (the main loop for a node's tunnel), when the jump host is lost
-  // or cannot reach the target. The node's session clears it when it no longer cares (teardown).
+  // Called once, on the owner's loop (the main loop for a node's tunnel), when the jump host is
+  // lost or cannot reach the target. The node's session clears it when it no longer cares
+  // (teardown).
   std::function<void(const std::string&)> on_error;
 
  private:
@@ -51,15 +52,15 @@ class Tunnel {
       : jump_(std::move(jump)), host_(std::move(host)), port_(port) {}
   std::string jump_, host_;
   int port_;
-  bool internal_ = false;  // a hop of a chain: errors stay on the I/O thread
+  bool internal_ = false;                      // a hop of a chain: errors stay on the I/O thread
   std::atomic<State> state_ = State::Waiting;  // Waiting: the jump session is not ready yet
   // Everything below is the I/O thread's.
   int local_fd_ = -1, node_fd_ = -1;
   ssh_channel ch_ = nullptr;
-  bool node_gone_ = false;    // the node closed its end: close the channel once opened
-  bool remote_eof_ = false;   // the target closed its side
-  std::string to_node_;       // from the channel, not yet written to the socketpair
-  std::string to_remote_;     // from the node, not yet accepted by the channel (window)
+  bool node_gone_ = false;   // the node closed its end: close the channel once opened
+  bool remote_eof_ = false;  // the target closed its side
+  std::string to_node_;      // from the channel, not yet written to the socketpair
+  std::string to_remote_;    // from the node, not yet accepted by the channel (window)
   ssh_channel_callbacks_struct cb_{};
 };
 
@@ -137,7 +138,7 @@ class Jumps {
     std::shared_ptr<Tunnel> tunnel;
   };
   void start();
-  void run();                        // the I/O thread
+  void run();  // the I/O thread
   void post_main(std::function<void()> fn);
   void on_main_wake();
   JumpHost* hop(const std::vector<std::string>& hops, size_t n);  // I/O thread
@@ -148,8 +149,8 @@ class Jumps {
   std::atomic<int> connected_{0};
   int to_io_[2] = {-1, -1}, to_main_[2] = {-1, -1};  // wake pipes
   std::mutex mu_;
-  std::vector<Request> requests_;                   // main → I/O
-  std::vector<std::function<void()>> for_main_;     // I/O → main
+  std::vector<Request> requests_;                // main → I/O
+  std::vector<std::function<void()>> for_main_;  // I/O → main
   // The I/O thread's own:
   std::unique_ptr<EventLoop> io_;
   std::map<std::string, std::unique_ptr<JumpHost>> hosts_;

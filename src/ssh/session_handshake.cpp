@@ -117,7 +117,8 @@ bool Session::step_handshake() {
           std::string why = rc == SSH_AUTH_ERROR ? fmt::format(": {}", ssh_get_error(ssh_)) : "";
           return fail(fmt::format(
                      "authentication failed for {}{} (tried key files{}{}, then {})",
-                     login_of(ssh_, ep_.host), why, ep_.keyfile.empty() ? "" : " starting with ", ep_.keyfile,
+                     login_of(ssh_, ep_.host), why, ep_.keyfile.empty() ? "" : " starting with ",
+                     ep_.keyfile,
                      agent_sock_.empty() ? "no ssh-agent (none running)" : "the ssh-agent")),
                  false;
         }
