@@ -117,6 +117,7 @@ void SudoPrompts::ask(ssh::Pool& pool) {
   ctx_.out().out(fmt::format("sudo password for {} ({} node{}): ", who, labels.size(),
                              labels.size() == 1 ? "" : "s"));
   std::string answer;
+  answer.reserve(4096);  // read byte by byte: no reallocation may leave a copy behind
   bool ok = read_hidden(ctx_.terminal(), &answer);
   ctx_.out().out("\n");
   if (!ok) {
