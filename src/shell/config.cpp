@@ -57,6 +57,12 @@ Config Config::load(const std::string& path) {
       get(ssh, "connect_timeout", &c.connect_timeout_s);
       get(ssh, "command_timeout", &c.command_timeout_s);
       get(ssh, "fanout", &c.fanout);
+      get(ssh, "proxy_jump", &c.proxy_jump);
+      if (auto p = ssh["password_prompts"]) {
+        if (!p.IsSequence())
+          throw Error(fmt::format("{}: ssh.password_prompts: expected a list of patterns", path));
+        c.password_prompts = p.as<std::vector<std::string>>();
+      }
     }
     if (auto output = root["output"]) read_output(output, path, &c);
     if (auto keys = root["keys"]) {

@@ -2,6 +2,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 namespace dust::shell {
 
@@ -14,6 +15,11 @@ struct Config {
   int command_timeout_s = 0;  // one-shot/script mode; 0 = none
   int fanout = 64;
   std::map<std::string, std::string> keys;  // KeyName → key file
+  // ssh.password_prompts: regexes of password prompts asked once for all nodes, besides sudo's.
+  std::vector<std::string> password_prompts;
+  // ssh.proxy_jump: the jump host of every node without one of its own ("[user@]host[:port]" or
+  // the name of a node in the working set; PRODUCT.md §9).
+  std::string proxy_jump;
   std::string ssh_config;  // -F <file>: another ssh config instead of ~/.ssh/config
   // `output: gather|live` or `output: {mode: gather|live, diff: true|false}` (and the `output`
   // command): whether `@` gathers by default (`@@` then streams), and whether `@@` shows small

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include "shell/context.h"
+#include "shell/proxy_jump.h"
+#include "shell/sudo.h"
 #include "ssh/endpoint.h"
 #include "util/error.h"
 
@@ -28,6 +30,7 @@ ssh::Pool& Sessions::pool() {
     o.strict_host_key = c.strict_host_key == "accept-new" ? "" : c.strict_host_key;
     o.key_files = c.keys;
     o.summarise_floods = ctx_.interactive();  // one-shot and script mode print every line
+    sudo_ = std::make_unique<SudoPrompts>(ctx_, password_prompts(c.password_prompts));
     pool_ = std::make_unique<ssh::Pool>(ctx_.loop(), o, static_cast<ssh::Sink&>(*this));
   }
   return *pool_;
@@ -39,6 +42,11 @@ std::vector<ssh::Endpoint> Sessions::endpoints(const std::vector<const Node*>& n
   for (size_t i = 0; i < nodes.size(); ++i) {
     out.push_back(ssh::endpoint_for(*nodes[i], pool().options()));
     out.back().node_label = names[i];
+  }
+  if (!ctx_.config().proxy_jump.empty() && ctx_.have_nodes()) {
+    std::vector<const Node*> all;
+    for (const Node& n : ctx_.nodes()) all.push_back(&n);
+    apply_config_jump(out, ctx_.config().proxy_jump, all, ctx_.labels(all), pool().options());
   }
   return out;
 }
@@ -90,6 +98,7 @@ void Sessions::on_event(const ssh::NodeEvent& e, bool taken) {
   using Kind = ssh::NodeEvent::Kind;
   if (e.kind == Kind::Done) last_[e.node.key] = {e.status, ""};
   if (e.kind == Kind::Error) last_[e.node.key] = {-1, std::string(e.text)};
+  if (sudo_ && pool_ && sudo_->on_event(*pool_, e)) return;  // a password prompt: asked once
   if (taken) return;
   switch (e.kind) {
     case Kind::Line:

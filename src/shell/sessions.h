@@ -26,6 +26,7 @@
 namespace dust::shell {
 
 class Context;
+class SudoPrompts;
 
 class Sessions : private ssh::Sink {
  public:
@@ -89,6 +90,7 @@ class Sessions : private ssh::Sink {
 
   Context& ctx_;
   std::unique_ptr<ssh::Pool> pool_;
+  std::unique_ptr<SudoPrompts> sudo_;  // password prompts of the running command (sudo.h)
   NodeOutput format_;
   std::map<std::string, LastResult> last_;  // by Endpoint::key
   // Instance id → label, in the working set of generation labels_gen_.

@@ -16,7 +16,8 @@ struct Endpoint {
   std::string user;        // empty = ssh config User, else Options::default_user
   std::string keyfile;     // explicit key (cluster file), tried first
   std::string key_name;    // EC2 KeyName: $DUST_HOME/keys/<name>.pem, ~/.ssh/<name>.pem
-  std::string proxy_jump;
+  std::string proxy_jump;  // cluster file: wins over the ssh config's ProxyJump
+  std::string default_jump;  // config.yaml ssh.proxy_jump: only where the ssh config has none
 };
 
 // Address: Node::address (public|private|dns|literal) else Options::address kind, else public IP,

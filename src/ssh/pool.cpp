@@ -27,6 +27,7 @@ Pool::Pool(EventLoop& loop, Options opt, Sink& sink)
     : loop_(loop),
       opt_(std::move(opt)),
       sink_(sink),
+      jumps_(loop, opt_),
       watches_(std::make_shared<Subscription::Watches>()) {
   raise_fd_limit();
   if (opt_.fanout < 1) opt_.fanout = 1;
@@ -89,6 +90,7 @@ Pool::Entry& Pool::entry_for(const Endpoint& ep) {
       e.session->endpoint().port != ep.port) {
     if (e.session) e.session->close();
     e.session = std::make_unique<Session>(loop_, opt_, ep, static_cast<SessionObserver&>(*this));
+    e.session->set_jumps(&jumps_);
   }
   return e;
 }
@@ -220,6 +222,12 @@ void Pool::close_all() {
   }
   entries_.clear();
   connect_queue_.clear();
+  jumps_.close_all();
+}
+
+bool Pool::send_secret(const Endpoint& node, const std::string& secret) {
+  auto it = entries_.find(node.key);
+  return it != entries_.end() && it->second.session && it->second.session->send_secret(secret);
 }
 
 Session* Pool::ready_session(const Endpoint& ep, std::string* err, bool busy_ok) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ssh/endpoint.h"
+#include "ssh/jump.h"
 #include "ssh/options.h"
 #include "ssh/session.h"
 #include "util/event_loop.h"
@@ -115,6 +116,8 @@ class Pool : private SessionObserver {
   // Ctrl-C to whatever runs on these nodes (every busy node when empty): `intr`. Returns how many.
   int interrupt(const std::vector<Endpoint>& nodes);
   void close_all();
+  // A password to the program waiting on this node (sudo.h); nothing is logged or kept.
+  bool send_secret(const Endpoint& node, const std::string& secret);
 
   // For raw mode and SFTP: the node's session, connecting it first if needed (runs the loop until
   // ready or failed). nullptr with *err set on failure. A session whose command still runs is
@@ -124,6 +127,7 @@ class Pool : private SessionObserver {
   // so that ready_session() on many nodes waits for the slowest instead of their sum (SFTP).
   void connect(const std::vector<Endpoint>& nodes);
   EventLoop& loop() { return loop_; }
+  int jump_sessions() const { return jumps_.connected(); }
   const Options& options() const { return opt_; }
 
  private:
@@ -152,6 +156,7 @@ class Pool : private SessionObserver {
   EventLoop& loop_;
   Options opt_;
   Sink& sink_;
+  Jumps jumps_;  // before entries_: sessions go first, then the jump sessions they ran over
   std::shared_ptr<Subscription::Watches> watches_;  // oldest first
   uint64_t next_watch_ = 1;
   std::map<std::string, Entry> entries_;   // by Endpoint::key

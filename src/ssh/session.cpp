@@ -4,10 +4,12 @@
 #include "ssh/session.h"
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <poll.h>
 
 #include <algorithm>
 
+#include "ssh/jump.h"
 #include "util/log.h"
 
 namespace dust::ssh {
@@ -317,6 +319,30 @@ void Session::arm_keepalive() {
   });
 }
 
+bool Session::send_secret(const std::string& secret) {
+  if (state_ != State::Busy) return false;
+  flush_writes();
+  if (!outq_.empty() || !ch_) {
+    // Behind queued input (rare: the remote window is full): it must keep its place.
+    outq_ += secret;
+    outq_ += '\n';
+    step();
+    return true;
+  }
+  std::string line = secret + '\n';
+  size_t done = 0;
+  while (done < line.size()) {
+    int n = ssh_channel_write(ch_, line.data() + done, static_cast<uint32_t>(line.size() - done));
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  if (done < line.size()) outq_.append(line, done, std::string::npos);
+  OPENSSL_cleanse(line.data(), line.size());
+  ssh_blocking_flush(ssh_, 0);
+  step();
+  return true;
+}
+
 void Session::interrupt() {
   if (!ch_ || handshaking()) return;
   outq_ += '\x03';
@@ -340,6 +366,7 @@ void Session::teardown() {
     if (*t) loop_.cancel(*t), *t = 0;
   pump_scheduled_ = false;
   if (fd_ >= 0) loop_.unwatch(fd_), fd_ = -1;
+  if (tunnel_) tunnel_->on_error = nullptr, tunnel_.reset();  // the jump host sees our end close
   if (ch_) ssh_channel_free(ch_), ch_ = nullptr;
   if (ssh_) {
     if (ssh_is_connected(ssh_)) ssh_disconnect(ssh_);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,8 @@
 namespace dust::ssh {
 
 class Session;
+class Jumps;
+class Tunnel;
 
 // What a session reports; the pool implements it and routes to the job's listener.
 class SessionObserver {
@@ -64,10 +67,16 @@ class Session {
   bool ended() const { return state_ == State::Closed || state_ == State::Failed; }
   bool was_used() const { return used_; }  // a shell was ready once (state lost on reconnect)
 
+  // Where ProxyJump tunnels come from (the pool's one session per jump host); without it, a
+  // ProxyJump runs OpenSSH's `ssh -W`.
+  void set_jumps(Jumps* jumps) { jumps_ = jumps; }
   void start();  // Idle/Closed/Failed → Connecting
   // Writes `line` + "\n" to the shell: a new command when Ready (→ Busy), input to the running
   // program when Busy. Returns false if the session is not usable.
   bool send_line(const std::string& line);
+  // A password for the running program (sudo): like input to a Busy session, but never logged or
+  // kept — the copy queued here is wiped once written. The one path for secrets (sudo.h).
+  bool send_secret(const std::string& secret);
   void interrupt();  // Ctrl-C on the pty: SIGINT to the foreground command
   void close();      // polite close, no callbacks
 
@@ -118,6 +127,8 @@ class Session {
   SessionObserver& obs_;
   State state_ = State::Idle;
   ssh_session ssh_ = nullptr;
+  Jumps* jumps_ = nullptr;
+  std::shared_ptr<Tunnel> tunnel_;  // through a jump host
   ssh_channel ch_ = nullptr;
   int fd_ = -1;
   bool used_ = false;

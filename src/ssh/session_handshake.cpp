@@ -6,7 +6,9 @@
 
 #include <cstdlib>
 
+#include "ssh/connect_options.h"
 #include "ssh/host_keys.h"
+#include "ssh/jump.h"
 #include "ssh/session.h"
 #include "ssh/session_detail.h"
 #include "ssh/ssh_config.h"
@@ -21,20 +23,6 @@ namespace {
 constexpr auto kSetupTimeout = 30s;
 constexpr auto kHandshakeGrace =
     30s;  // after connect_timeout, for a server that answered but is slow
-
-// libssh's own messages go to dust's log (debug), never straight to stderr: a `LogLevel` line in
-// the user's ssh config would otherwise make libssh print its internals under the nodes' output.
-void libssh_log(int, const char* function, const char* buffer, void*) {
-  log::debug("libssh {}: {}", function ? function : "", buffer ? buffer : "");
-}
-
-void set_libssh_logging(ssh_session s) {
-  static const bool installed = (ssh_set_log_callback(libssh_log), true);
-  (void)installed;
-  int verbosity = log::level() >= log::Level::Debug ? SSH_LOG_WARN : SSH_LOG_NOLOG;
-  ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
-}
-
 }  // namespace
 
 void Session::start() {
@@ -48,58 +36,30 @@ void Session::start() {
   raw_held_.clear();
   raw_sink_ = nullptr;
   ssh_ = ssh_new();
-  // libssh would look up the passwd entry for ~; dust's ~ is $HOME (PRODUCT.md §1).
-  std::string dir = paths::join(paths::home(), ".ssh");
-  ssh_options_set(ssh_, SSH_OPTIONS_HOST, ep_.host.c_str());
-  ssh_options_set(ssh_, SSH_OPTIONS_SSH_DIR, dir.c_str());
-  ssh_options_set(ssh_, SSH_OPTIONS_KNOWNHOSTS, paths::join(dir, "known_hosts").c_str());
-  // Identities are prepended, so add them lowest precedence first: KeyName keys, then the ssh
-  // config's IdentityFile entries (parse_config prepends them), then the node's own keyfile.
-  auto names = key_name_candidates(ep_, opt_);
-  for (auto it = names.rbegin(); it != names.rend(); ++it)
-    ssh_options_set(ssh_, SSH_OPTIONS_IDENTITY, it->c_str());
-  std::string config =
-      opt_.ssh_config.empty() ? paths::join(dir, "config") : paths::expand_user(opt_.ssh_config);
-  ssh_options_parse_config(ssh_,
-                           config.c_str());  // a missing file is fine; also stops the default parse
-  set_libssh_logging(ssh_);                  // after the config: its LogLevel is not ours
-  if (!ep_.keyfile.empty()) ssh_options_set(ssh_, SSH_OPTIONS_IDENTITY, ep_.keyfile.c_str());
-  if (!ep_.user.empty()) {
-    ssh_options_set(ssh_, SSH_OPTIONS_USER, ep_.user.c_str());
-  } else {
-    char* u = nullptr;
-    if (ssh_options_get(ssh_, SSH_OPTIONS_USER, &u) == SSH_OK && u)
-      ssh_string_free_char(u);  // set by the ssh config
-    else
-      ssh_options_set(ssh_, SSH_OPTIONS_USER, opt_.default_user.c_str());
-  }
-  if (ep_.port > 0) ssh_options_set(ssh_, SSH_OPTIONS_PORT, &ep_.port);
-  // ProxyJump (cluster file, else ssh config) through OpenSSH, with dust's config file; libssh's
-  // own conversion of the config's ProxyJump would run `ssh` on the passwd entry's ~/.ssh/config.
-  std::string jump =
-      !ep_.proxy_jump.empty() ? ep_.proxy_jump : ssh_config_value(config, ep_.host, "ProxyJump");
-  if (!jump.empty() && jump != "none")
-    ssh_options_set(ssh_, SSH_OPTIONS_PROXYCOMMAND, proxy_command(jump, config).c_str());
-  strict_ = !opt_.strict_host_key.empty()
-                ? opt_.strict_host_key
-                : ssh_config_value(config, ep_.host, "StrictHostKeyChecking");
-  // Key files first, the agent after them (PRODUCT.md §2): libssh's automatic order is the reverse,
-  // and an agent holding many keys would use up the server's MaxAuthTries before the right file is
-  // tried. So the first pass runs with the agent switched off; the agent gets its own pass if the
-  // files fail.
-  agent_sock_ = agent_socket(config, ep_.host);
+  ConnectSettings cs = configure_session(ssh_, ep_, opt_);
+  strict_ = cs.strict;
+  agent_sock_ = cs.agent_sock;
   agent_pass_ = false;
-  ssh_options_set(ssh_, SSH_OPTIONS_IDENTITY_AGENT, "/dev/null");
-  ssh_set_blocking(ssh_, 0);
-  // ConnectTimeout from the ssh config is per host, so it wins over dust's ssh.connect_timeout.
-  connect_timeout_s_ = opt_.connect_timeout_s;
-  if (std::string v = ssh_config_value(config, ep_.host, "ConnectTimeout"); !v.empty()) {
-    int t = std::atoi(v.c_str());
-    if (t > 0)
-      connect_timeout_s_ = t;
-    else
-      log::warn("ssh config {}: ConnectTimeout '{}' is not a number of seconds; using {} s", config,
-                v, connect_timeout_s_);
+  connect_timeout_s_ = cs.connect_timeout_s;
+  if (!cs.jump.empty()) {
+    if (jumps_) {
+      // Through the pool's one session to the jump host (jump.h): the target as the ssh config
+      // names it (HostName, Port), this session's bytes over a socketpair.
+      char* h = nullptr;
+      std::string host = ep_.host;
+      if (ssh_options_get(ssh_, SSH_OPTIONS_HOST, &h) == SSH_OK && h) host = h;
+      if (h) ssh_string_free_char(h);
+      unsigned int port = 22;
+      ssh_options_get_port(ssh_, &port);
+      tunnel_ = jumps_->open(cs.jump, host, static_cast<int>(port));
+      tunnel_->on_error = [this](const std::string& m) {
+        if (!ended() && state_ != State::Idle) fail(m);
+      };
+      socket_t fd = tunnel_->take_node_fd();
+      if (fd >= 0) ssh_options_set(ssh_, SSH_OPTIONS_FD, &fd);
+    } else {
+      ssh_options_set(ssh_, SSH_OPTIONS_PROXYCOMMAND, proxy_command(cs.jump, cs.config).c_str());
+    }
   }
   deadline_extended_ = false;
   deadline_timer_ =
@@ -120,7 +80,9 @@ void Session::on_connect_deadline() {
   }
   int waited =
       connect_timeout_s_ + (deadline_extended_ ? static_cast<int>(kHandshakeGrace.count()) : 0);
-  fail(fmt::format("{} timed out after {} s", answered ? "ssh handshake" : "connection", waited));
+  std::string via = tunnel_ && !tunnel_->open() ? ": " + tunnel_->waiting_for() : "";
+  fail(fmt::format("{} timed out after {} s{}", answered ? "ssh handshake" : "connection", waited,
+                   via));
 }
 
 bool Session::step_handshake() {
@@ -152,14 +114,11 @@ bool Session::step_handshake() {
           continue;
         }
         if (rc != SSH_AUTH_SUCCESS) {
-          char* u = nullptr;
-          ssh_options_get(ssh_, SSH_OPTIONS_USER, &u);
-          std::string user = u ? u : "?";
-          if (u) ssh_string_free_char(u);
           std::string why = rc == SSH_AUTH_ERROR ? fmt::format(": {}", ssh_get_error(ssh_)) : "";
           return fail(fmt::format(
-                     "authentication failed for {}@{}{} (tried key files{}{}, then {})", user,
-                     ep_.host, why, ep_.keyfile.empty() ? "" : " starting with ", ep_.keyfile,
+                     "authentication failed for {}{} (tried key files{}{}, then {})",
+                     login_of(ssh_, ep_.host), why, ep_.keyfile.empty() ? "" : " starting with ",
+                     ep_.keyfile,
                      agent_sock_.empty() ? "no ssh-agent (none running)" : "the ssh-agent")),
                  false;
         }

@@ -24,6 +24,51 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
+// A comma-separated pattern list (`!pat` negates) against `value`, as in OpenSSH.
+bool pattern_list(const std::string& list, const std::string& value) {
+  bool hit = false;
+  std::istringstream in(list);
+  std::string pat;
+  while (std::getline(in, pat, ',')) {
+    bool neg = !pat.empty() && pat[0] == '!';
+    if (neg) pat.erase(0, 1);
+    if (fnmatch(pat.c_str(), value.c_str(), 0) == 0) {
+      if (neg) return false;
+      hit = true;
+    }
+  }
+  return hit;
+}
+
+// A Match line's criteria (after the keyword): `all`, `host`/`originalhost` and `localuser` are
+// evaluated; any other criterion (exec, user, canonical, final...) makes the block not apply here.
+bool match_block(std::istream& ls, const std::string& host) {
+  std::string crit, arg;
+  bool any = false;
+  while (ls >> crit) {
+    crit = lower(crit);
+    bool neg = crit[0] == '!';
+    if (neg) crit.erase(0, 1);
+    if (crit == "all") {
+      any = true;
+      continue;
+    }
+    if (!(ls >> arg)) return false;
+    bool ok;
+    if (crit == "host" || crit == "originalhost") {
+      ok = pattern_list(arg, host);
+    } else if (crit == "localuser") {
+      const char* u = std::getenv("USER");
+      ok = pattern_list(arg, u ? u : "");
+    } else {
+      return false;
+    }
+    if (ok == neg) return false;
+    any = true;
+  }
+  return any;
+}
+
 std::string env(const std::string& name) {
   const char* v = std::getenv(name.c_str());
   return v ? v : "";
@@ -53,7 +98,7 @@ std::string ssh_config_value(const std::string& config_path, const std::string& 
       }
       if (negated) match = false;
     } else if (kw == "match") {
-      match = false;  // not evaluated here
+      match = match_block(ls, host);
     } else if (match && kw == want) {
       std::string v;
       ls >> v;

@@ -7,7 +7,8 @@
 namespace dust::ssh {
 
 // The first value of `keyword` (case-insensitive) that applies to `host`, as in OpenSSH: the first
-// matching Host block wins; lines before any Host apply to all; Match blocks are not evaluated.
+// matching Host block wins; lines before any Host apply to all; Match blocks apply for `all`,
+// `host`/`originalhost` and `localuser` criteria (others never match here).
 // "" when not set or the file is missing.
 std::string ssh_config_value(const std::string& config_path, const std::string& host,
                              const std::string& keyword);

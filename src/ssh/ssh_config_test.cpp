@@ -47,7 +47,23 @@ TEST_F(SshConfig, GlobalLinesNegationAndMatchBlocks) {
   EXPECT_EQ(ssh_config_value(path_, "anything", "IdentityAgent"), "~/agent.sock");
   EXPECT_EQ(ssh_config_value(path_, "web", "User"), "ec2-user");
   EXPECT_EQ(ssh_config_value(path_, "bastion", "User"), "");
-  EXPECT_EQ(ssh_config_value(path_, "db", "User"), "ec2-user");  // Match is not evaluated
+  EXPECT_EQ(ssh_config_value(path_, "db", "User"), "ec2-user");  // the first value wins
+}
+
+TEST_F(SshConfig, ProxyJumpInsideMatchBlocks) {
+  write(
+      "Match host 10.1.*,!10.1.0.1\n"
+      "    ProxyJump bastion\n"
+      "Match originalhost db*\n"
+      "    ProxyJump root@10.1.0.1:2222\n"
+      "Match exec \"true\" host web\n"  // exec is not run: the block does not apply
+      "    ProxyJump never\n"
+      "Match all\n"
+      "    ProxyJump none\n");
+  EXPECT_EQ(ssh_config_value(path_, "10.1.2.3", "ProxyJump"), "bastion");
+  EXPECT_EQ(ssh_config_value(path_, "10.1.0.1", "ProxyJump"), "none");
+  EXPECT_EQ(ssh_config_value(path_, "db7", "ProxyJump"), "root@10.1.0.1:2222");
+  EXPECT_EQ(ssh_config_value(path_, "web", "ProxyJump"), "none");
 }
 
 TEST_F(SshConfig, MissingFileGivesNothing) {

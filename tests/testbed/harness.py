@@ -47,10 +47,12 @@ class SandboxTestCase(unittest.TestCase):
     INSTANCES = None
     BULK = 0
     AGENT = False
+    SUDO_USER = None  # (name, password): a login user whose sudo asks for the password, on every host
 
     @classmethod
     def setUpClass(cls):
-        cls.sandbox = Sandbox(hosts=cls.HOSTS, instances=cls.INSTANCES, bulk=cls.BULK, agent=cls.AGENT)
+        cls.sandbox = Sandbox(hosts=cls.HOSTS, instances=cls.INSTANCES, bulk=cls.BULK, agent=cls.AGENT,
+                              sudo_user=cls.SUDO_USER)
 
     @classmethod
     def tearDownClass(cls):

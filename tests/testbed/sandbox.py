@@ -8,7 +8,7 @@ import time
 from . import isolation, procs, seed as seedmod
 from .moto import Moto, free_port
 from .network import Bridge, pick_subnet
-from .sshhost import SshHost, keygen
+from .sshhost import SshHost, keygen, sudo_user_files
 
 
 class Sandbox:
@@ -18,9 +18,11 @@ class Sandbox:
     instances: rows to seed instead of seed.SEED.
     bulk:      extra running instances without hosts (benchmarks: 2000).
     agent:     start the HostAgent, which gives new running instances in the subnet (e.g. from `load`) a host.
+    sudo_user: (name, password): every host also has this login user, whose sudo asks for the password
+               (namespace mode; the test key logs in as it too).
     """
 
-    def __init__(self, hosts=4, instances=None, bulk=0, agent=False, auth=True):
+    def __init__(self, hosts=4, instances=None, bulk=0, agent=False, auth=True, sudo_user=None):
         self.timings = {}
         t0 = time.monotonic()
         self.dir = tempfile.mkdtemp(prefix="dust-tb-")
@@ -38,6 +40,12 @@ class Sandbox:
         self._lock = threading.Lock()
         self._stopped = False
         self._make_home()
+        self.etc = None
+        if sudo_user:
+            if not self.isolated:
+                raise RuntimeError("testbed: sudo_user needs namespace hosts (root)")
+            os.chmod(self.authorized_keys, 0o644)
+            self.etc = sudo_user_files(self.dir, *sudo_user)
         procs.on_exit(self.stop)
 
         # Hosts need only their planned IPs, so they come up in a thread while moto boots and is seeded.
@@ -122,7 +130,8 @@ class Sandbox:
         with self._lock:
             if self.bridge:
                 ns, veth = self.bridge.add_host(ip)
-                h = SshHost(hostname, ip, self.dir, self.authorized_keys, ns=ns, veth=veth, bridge=self.bridge)
+                h = SshHost(hostname, ip, self.dir, self.authorized_keys, ns=ns, veth=veth, bridge=self.bridge,
+                            etc=self.etc)
             else:
                 h = SshHost(hostname, ip, self.dir, self.authorized_keys, port=self.ssh_port)
             self.hosts.append(h)

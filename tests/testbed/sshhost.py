@@ -40,6 +40,34 @@ def _sshd_config(listen, host_key, authorized_keys, user_root):
     ]) + "\n"
 
 
+def sudo_user_files(workdir, name, password, uid=4242):
+    """/etc files for a host with one more login user, `name`, whose sudo asks for `password` every time
+    (timestamp_timeout=0: no cached credentials shared between hosts). Bound over /etc inside each
+    host's mount namespace (SshHost etc=), so this machine's own /etc is never changed."""
+    etc = os.path.join(workdir, "etc")
+    os.makedirs(etc, exist_ok=True)
+    home = os.path.join(workdir, f"home-{name}")
+    os.makedirs(home, exist_ok=True)
+    os.chown(home, uid, uid)
+    os.chmod(workdir, 0o711)  # the user's sshd reads authorized_keys below it as that user
+    hashed = procs.run(["openssl", "passwd", "-6", "-stdin"], input=password + "\n").stdout.strip()
+    files = {}
+    for path, extra in (("/etc/passwd", f"{name}:x:{uid}:{uid}:dust test:{home}:/bin/bash\n"),
+                        ("/etc/group", f"{name}:x:{uid}:\n"),
+                        ("/etc/shadow", f"{name}:{hashed}:19000:0:99999:7:::\n")):
+        out = os.path.join(etc, os.path.basename(path))
+        with open(path) as src, open(out, "w") as dst:
+            dst.write(src.read() + extra)
+        os.chmod(out, 0o640 if path == "/etc/shadow" else 0o644)
+        files[path] = out
+    sudoers = os.path.join(etc, "sudoers")
+    with open(sudoers, "w") as f:
+        f.write(f"Defaults timestamp_timeout=0\nDefaults !lecture\nroot ALL=(ALL:ALL) ALL\n{name} ALL=(ALL:ALL) ALL\n")
+    os.chmod(sudoers, 0o440)
+    files["/etc/sudoers"] = sudoers
+    return files
+
+
 def _children(pid):
     """All descendants of pid (for the loopback fallback, where there is no namespace to list)."""
     kids = {}
@@ -68,8 +96,10 @@ class SshHost:
     Without (fallback): sshd listens on ip:port on this machine's loopback, as the current user.
     """
 
-    def __init__(self, hostname, ip, workdir, authorized_keys, ns=None, veth=None, bridge=None, port=22):
+    def __init__(self, hostname, ip, workdir, authorized_keys, ns=None, veth=None, bridge=None, port=22,
+                 etc=None):
         self.hostname, self.ip, self.port = hostname, ip, port
+        self.etc = etc  # {"/etc/passwd": file, ...} bound over this host's /etc (a sudo user), namespace mode
         self.ns, self.veth, self.bridge = ns, veth, bridge
         self.dir = os.path.join(workdir, "hosts", f"{hostname}-{ip}")
         self.home = os.path.join(self.dir, "root")
@@ -91,9 +121,16 @@ class SshHost:
         offset = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
         sshd = [SSHD, "-D", "-f", self.config_path, "-E", self.log_path]
         if self.ns:
-            script = 'hostname "$1" && mount --bind "$2" /root && shift 2 && exec "$@"'
+            script = ('hostname "$1" && mount --bind "$2" /root && shift 2 && '
+                      'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 1; shift 2; done; shift; exec "$@"')
+            binds = [x for dst, src in (self.etc or {}).items() for x in (src, dst)]
+            if self.etc:
+                hosts = os.path.join(self.dir, "hosts")
+                with open(hosts, "w") as f:
+                    f.write(f"127.0.0.1 localhost\n127.0.1.1 {self.hostname}\n")
+                binds += [hosts, "/etc/hosts"]
             argv = ["ip", "netns", "exec", self.ns, "unshare", "--uts", "--mount", "--propagation", "slave",
-                    "sh", "-c", script, "sh", self.hostname, self.home, *sshd]
+                    "sh", "-c", script, "sh", self.hostname, self.home, *binds, "--", *sshd]
         else:
             argv = sshd
         self.proc = procs.start(argv, stdin=subprocess.DEVNULL)
@@ -174,6 +211,18 @@ class SshHost:
             procs.run(["ip", "neigh", "replace", self.ip, "lladdr", mac, "dev", self.bridge.name,
                        "nud", "permanent"])
         self.bridge.link(self.veth, up=not on)
+
+    def hide_from_client(self, on=True):
+        """Only other hosts reach this one (a private subnet behind a jump host): the client namespace gets
+        an `unreachable` route for its IP, so dust's direct connections fail at once while the hosts on
+        the bridge still talk to it. Needs the namespace mode."""
+        if not self.veth:
+            raise RuntimeError("hide_from_client needs namespace hosts (root)")
+        procs.run(["ip", "route", "replace" if on else "del", "unreachable", f"{self.ip}/32"], check=on)
+
+    def accepted_from(self, ip):
+        """How many logins this host's sshd accepted from `ip` (its log, so far)."""
+        return sum(1 for l in self.log().splitlines() if "Accepted publickey" in l and f" from {ip} " in l)
 
     def pause(self, on=True):
         """SIGSTOP (or SIGCONT) every process of the host: it accepts TCP but never answers (a hang)."""

@@ -1,0 +1,144 @@
+"""Benchmark: cold `@* true` on N loopback hosts behind ONE loopback jump host — dust (one ssh session to
+the jump host, a direct-tcpip channel per node) against pdsh and clush with `ssh -J` (each of their ssh
+processes makes its own connection and handshake to the jump host), fan-out 64 for every tool.
+
+    python3 bench/jump_bench.py [--hosts 100,500] [--runs 3] [--dust build/dust]
+
+The hosts are 127.0.0.x on one sshd (bench/hosts.py) inside an isolated network namespace; the jump host is
+one more address (127.0.3.250) of the same sshd, so it costs the same as a node. dust finds the nodes through
+moto (its cold figure includes the EC2 describe call) and reaches them through `ssh.proxy_jump` in
+config.yaml; the peers read a hosts file and get `-J`.
+
+Measures, per host count (medians over --runs, tools interleaved):
+  wall   of one cold process running `true` everywhere;
+  cpu    client CPU (user+sys) of the process tree, per host; other: the rest of the machine's busy CPU
+         meanwhile (sshd — which here is also the jump host — and the remote shells), per host;
+  jump   the peak number of TCP connections established to the jump host during the run (sampled);
+  rss    dust's peak RSS.
+Goals (printed met/MISSED): dust wall ≤ 0.25 × the best peer's; 1 TCP connection at the jump host; dust
+RSS ≤ 40 MB at 500 nodes.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
+import testbed  # noqa: E402
+from testbed.moto import Moto  # noqa: E402
+import hosts as fleetmod  # noqa: E402
+from ssh_bench import measured  # noqa: E402
+
+FANOUT = 64
+JUMP = "127.0.3.250"
+
+
+class JumpConnections:
+    """Samples `ss` for TCP connections established to the jump host; .peak after stop()."""
+
+    def __init__(self, port):
+        self.port, self.peak, self._stop = port, 0, threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            out = subprocess.run(["ss", "-Htn", "state", "established", "dst", f"{JUMP}:{self.port}"],
+                                 capture_output=True, text=True).stdout
+            self.peak = max(self.peak, sum(1 for l in out.splitlines() if l.strip()))
+            time.sleep(0.02)
+
+    def stop(self):
+        self._stop.set()
+        self._t.join()
+        return self.peak
+
+
+def bench(n, args, work):
+    moto = fleet = None
+    try:
+        os.makedirs(os.path.join(work, f"moto{n}"), exist_ok=True)
+        moto = Moto(os.path.join(work, f"moto{n}"), auth=False)
+        addrs = fleetmod.seed_moto(moto.client("ec2"), n)
+        fleet = fleetmod.LoopbackFleet(addrs)
+        with open(fleet.known_hosts) as f:
+            key = f.readline().split(None, 1)[1]
+        with open(fleet.known_hosts, "a") as f:
+            f.write(f"[{JUMP}]:{fleet.port} {key}")
+        jump = f"{fleetmod.USER}@{JUMP}:{fleet.port}"
+        dust_home = os.path.join(fleet.home, ".dustcluster")
+        os.makedirs(dust_home, exist_ok=True)
+        with open(os.path.join(dust_home, "config.yaml"), "w") as f:
+            f.write(f"ssh:\n  fanout: {FANOUT}\n  user: {fleetmod.USER}\n  connect_timeout: 60\n"
+                    f"  proxy_jump: '{jump}'\n")
+        env = fleet.env(**moto.env(), DUST_HOME=dust_home)
+        pdsh_env = fleet.env(PDSH_SSH_ARGS=f"-F {fleet.ssh_config} -J {jump} -x -l%u %h")
+        clush = ["clush", "-f", str(FANOUT), "-o", f"-F {fleet.ssh_config} -J {jump}", "--hostfile",
+                 fleet.hostfile, "-b", "true"]
+        tools = {
+            "dust": ([args.dust, "@*", "true"], env),
+            "pdsh -J": (fleet.pdsh_argv("true", FANOUT), pdsh_env),
+            "clush -J": (clush, fleet.env()),
+        }
+        measured(tools["dust"][0], env, "dust warm-up")
+        rows = {k: [] for k in tools}
+        for _ in range(args.runs):
+            for k, (argv, e) in tools.items():
+                busy = []
+                conns = JumpConnections(fleet.port)
+                wall, cpu, rss, _ = measured(argv, e, k, busy=busy)
+                rows[k].append((wall, cpu, max(0.0, busy[0] - cpu), conns.stop(), rss))
+        return {k: tuple(statistics.median(r[i] for r in v) if i < 3 else max(r[i] for r in v)
+                         for i in range(5)) for k, v in rows.items()}
+    finally:
+        if fleet:
+            fleet.stop()
+        if moto:
+            moto.stop()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hosts", default="100,500", help="comma-separated host counts")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--dust", default=testbed.dust_bin())
+    args = ap.parse_args()
+    args.dust = os.path.abspath(args.dust)
+    counts = [int(x) for x in args.hosts.split(",") if x.strip()]
+    testbed.isolate()
+    work = tempfile.mkdtemp(prefix="dust-jump-bench-")
+    la = os.getloadavg()
+    print(f"{os.cpu_count()} CPUs; load average {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}; fan-out {FANOUT}; "
+          f"median of {args.runs}; every node through the jump host {JUMP}")
+    try:
+        for n in counts:
+            t = time.monotonic()
+            med = bench(n, args, work)
+            best = min(v[0] for k, v in med.items() if k != "dust")
+            print(f"\n== {n} hosts behind one jump host ({time.monotonic() - t:.0f} s incl. setup; "
+                  f"load {os.getloadavg()[0]:.2f})")
+            print(f"  {'cold @* true':12} {'wall s':>8} {'vs best':>8} {'cpu ms/host':>12} {'other cpu':>10} "
+                  f"{'jump conns':>11} {'peak RSS MB':>12}")
+            for k, (wall, cpu, other, conns, rss) in med.items():
+                print(f"  {k:12} {wall:8.3f} {wall / best:8.2f} {cpu / n * 1000:12.2f} {other / n * 1000:10.2f} "
+                      f"{conns:11d} {rss / 1024:12.1f}")
+            d = med["dust"]
+            print(f"  goal wall ≤ 0.25 × best peer: {d[0] / best:.2f} ({'met' if d[0] <= 0.25 * best else 'MISSED'})")
+            print(f"  goal 1 TCP connection at the jump host: {d[3]} ({'met' if d[3] == 1 else 'MISSED'})")
+            if n >= 500:
+                print(f"  goal dust RSS ≤ 40 MB at {n}: {d[4] / 1024:.1f} MB "
+                      f"({'met' if d[4] / 1024 <= 40 else 'MISSED'})")
+        la = os.getloadavg()
+        print(f"load average at end {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

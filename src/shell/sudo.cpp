@@ -1,0 +1,154 @@
+// SudoPrompts: prompt detection, one question for the nodes of one moment, the answer sent through
+// the secret path and wiped.
+#include "shell/sudo.h"
+
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "shell/context.h"
+#include "shell/printer.h"
+#include "shell/terminal.h"
+#include "util/error.h"
+#include "util/fold.h"
+
+namespace dust::shell {
+
+using namespace std::chrono_literals;
+
+namespace {
+// Other nodes' prompts of the same command arrive within a moment of the first (their idle flush):
+// gathered so that one question covers them.
+constexpr auto kGather = 300ms;
+constexpr int kMaxAnswers = 3;  // sudo's own passwd_tries
+const char* kNoTerminal = "sudo asked for a password; run interactively or allow NOPASSWD";
+
+void wipe_string(std::string& s) {
+  if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
+  s.clear();
+  s.shrink_to_fit();
+}
+
+// One line from the terminal with echo off. false on Ctrl-C or end of input.
+bool read_hidden(Terminal& term, std::string* out) {
+  termios saved{};
+  bool tty = tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (tty) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ICANON;
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  bool ok = term.read_line(out);
+  if (tty) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+  return ok;
+}
+}  // namespace
+
+std::vector<std::regex> password_prompts(const std::vector<std::string>& extra) {
+  std::vector<std::regex> out{std::regex(R"(\[sudo\] password for [^:]+:)")};
+  for (const auto& p : extra) {
+    try {
+      out.emplace_back(p);
+    } catch (const std::regex_error& e) {
+      throw Error(
+          fmt::format("ssh.password_prompts: '{}' is not a regular expression: {}", p, e.what()));
+    }
+  }
+  return out;
+}
+
+bool is_password_prompt(const std::vector<std::regex>& prompts, std::string_view partial) {
+  std::string s(partial);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  for (const auto& re : prompts)
+    if (std::regex_match(s, re)) return true;
+  return false;
+}
+
+SudoPrompts::SudoPrompts(Context& ctx, std::vector<std::regex> prompts)
+    : ctx_(ctx), prompts_(std::move(prompts)) {}
+
+SudoPrompts::~SudoPrompts() {
+  if (ask_timer_) ctx_.loop().cancel(ask_timer_);
+  wipe();
+}
+
+bool SudoPrompts::on_event(ssh::Pool& pool, const ssh::NodeEvent& e) {
+  using Kind = ssh::NodeEvent::Kind;
+  if (e.kind == Kind::Done || e.kind == Kind::Error) {
+    forget(e.node.key);
+    return false;
+  }
+  if (e.kind != Kind::Partial || !is_password_prompt(prompts_, e.text)) return false;
+  if (!isatty(STDIN_FILENO)) {
+    // Nobody to ask: the node fails now rather than waiting for ever at its prompt.
+    pool.emit({Kind::Error, e.node, kNoTerminal});
+    pool.interrupt(std::vector<ssh::Endpoint>{e.node});
+    return true;
+  }
+  Node& n = nodes_[e.node.key];
+  n.ep = e.node;
+  if (n.sent >= kMaxAnswers) return false;  // sudo gives up by itself; show what it says
+  if (n.sent == 0 && !secret_.empty()) {
+    send(pool, n);  // a moment later in the same command: the same answer, no second question
+    return true;
+  }
+  // First prompt, or the prompt again after an answer ("Sorry, try again"): ask (once for all).
+  if (n.sent > 0) wipe();  // that answer was wrong: nobody gets it again
+  n.waiting = true;
+  if (!ask_timer_)
+    ask_timer_ = ctx_.loop().after(kGather, [this, &pool] {
+      ask_timer_ = 0;
+      ask(pool);
+    });
+  return true;
+}
+
+void SudoPrompts::ask(ssh::Pool& pool) {
+  std::vector<std::string> labels;
+  for (auto& [k, n] : nodes_)
+    if (n.waiting) labels.push_back(n.ep.node_label);
+  if (labels.empty()) return;
+  std::string who = fold_names(labels);
+  // Held first: the prompt leaves before the question shows, and comes back after the answer.
+  Terminal::Hold hold = ctx_.terminal().hold();
+  ctx_.out().out(fmt::format("sudo password for {} ({} node{}): ", who, labels.size(),
+                             labels.size() == 1 ? "" : "s"));
+  std::string answer;
+  answer.reserve(4096);  // read byte by byte: no reallocation may leave a copy behind
+  bool ok = read_hidden(ctx_.terminal(), &answer);
+  ctx_.out().out("\n");
+  if (!ok) {
+    wipe_string(answer);
+    for (auto& [k, n] : nodes_)
+      if (n.waiting) {
+        n.waiting = false;
+        pool.emit({ssh::NodeEvent::Kind::Notice, n.ep, "sudo password not given: interrupted"});
+        pool.interrupt(std::vector<ssh::Endpoint>{n.ep});
+      }
+    return;
+  }
+  wipe();
+  secret_ = std::move(answer);
+  wipe_string(answer);
+  for (auto& [k, n] : nodes_)
+    if (n.waiting) send(pool, n);
+}
+
+void SudoPrompts::send(ssh::Pool& pool, Node& n) {
+  n.waiting = false;
+  ++n.sent;
+  pool.send_secret(n.ep, secret_);
+}
+
+void SudoPrompts::forget(const std::string& key) {
+  nodes_.erase(key);
+  // The command is over on every node that was asked: the answer goes.
+  if (nodes_.empty()) wipe();
+}
+
+void SudoPrompts::wipe() { wipe_string(secret_); }
+
+}  // namespace dust::shell
