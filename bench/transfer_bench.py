@@ -96,8 +96,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--mb", type=int, default=100)
-    ap.add_argument("--files", type=int, default=2000, help="small files in the put -r case")
+    ap.add_argument("--files", type=int, default=2000, help="small files in the put -r case (0: none)")
     ap.add_argument("--dust", default=testbed.dust_bin())
+    ap.add_argument("--dust-before", help="another dust binary whose put is timed too (a before/after)")
     args = ap.parse_args()
     testbed.isolate()
     work = tempfile.mkdtemp(prefix="dust-xfer-bench-")
@@ -138,25 +139,13 @@ def main():
         os.remove(os.path.join(work, "dd.bin"))
 
         results["put dust"] = timed_rss([args.dust, "put", "bench*", src, dest], env, "dust put")
+        if args.dust_before:
+            before = timed([args.dust_before, "put", "bench*", src, dest], env, "dust-before put")
+            print(f"  (dust before: put {before:.2f} s, {rate(before):.0f} MB/s; not a peer)")
         results["put clush --copy"] = timed(["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist,
                                              "--copy", src, "--dest", dest], env, "clush --copy")
         results["put parallel-scp"] = timed(["parallel-scp", "-p", "64", "-h", fleet.hostfile, "-x",
                                              f"-F {fleet.ssh_config}", src, dest], env, "parallel-scp")
-        # Many small files: the cost per file (round trips, remote processes) rather than the bytes.
-        tree = make_tree(work, args.files, random.Random(14))
-        tree_mb = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(tree) for f in fs) / 1e6
-        small = {}
-        for label, argv in (
-                ("put -r dust", [args.dust, "put", "-r", "bench*", tree, dest]),
-                ("put -r clush --copy", ["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist,
-                                         "--copy", tree, "--dest", dest]),
-                ("put -r parallel-scp", ["parallel-scp", "-r", "-p", "64", "-h", fleet.hostfile, "-x",
-                                         f"-F {fleet.ssh_config}", tree, dest])):
-            shutil.rmtree(os.path.join(dest, "tree"), ignore_errors=True)
-            small[label] = timed_rss(argv, env, label) if "dust" in label else timed(argv, env, label)
-        got = sum(len(fs) for _, _, fs in os.walk(os.path.join(dest, "tree")))
-        if got != args.files:
-            raise SystemExit(f"the tree arrived with {got} files, expected {args.files}")
         remote = os.path.join(dest, "payload.bin")
         for d in ("dust", "clush", "pssh"):
             os.makedirs(os.path.join(work, "get-" + d))
@@ -179,12 +168,6 @@ def main():
             print(f"  {k:20} {v:6.2f} s  {rate(v):6.0f} MB/s")
         print(f"  dust peak RSS during put: {PEAK_RSS['dust put']:.0f} MB "
               f"(goal ≤ 64: {'met' if PEAK_RSS['dust put'] <= 64 else 'MISSED'})")
-        print(f"{n} hosts × {args.files} small files ({tree_mb:.1f} MB) with put -r:")
-        for k, v in small.items():
-            print(f"  {k:20} {v:6.2f} s  {n * args.files / v:6.0f} files/s")
-        best = min((k for k in small if "dust" not in k), key=small.get)
-        print(f"put -r: dust / best peer ({best}) = {small[best] / small['put -r dust']:.2f}x "
-              f"({'met' if small['put -r dust'] <= small[best] else 'MISSED'})")
         for way in ("put", "get"):
             mine = results[f"{way} dust"]
             peers = {k: v for k, v in results.items() if k.startswith(way) and "dust" not in k}
@@ -195,6 +178,29 @@ def main():
             print(f"{way}: dust / best peer ({best}) = {peers[best] / mine:.2f}x "
                   f"({'met' if ok_peer else 'MISSED'}); dust / machine = {rate(mine) / rate(cap):.2f} "
                   f"(goal ≥ 0.9: {'met' if ok_cap else 'MISSED'})")
+        sys.stdout.flush()
+        if args.files:
+            # Many small files: the cost per file (round trips, remote processes) rather than the bytes.
+            tree = make_tree(work, args.files, random.Random(14))
+            tree_mb = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(tree) for f in fs) / 1e6
+            small = {}
+            for label, argv in (
+                    ("put -r dust", [args.dust, "put", "-r", "bench*", tree, dest]),
+                    ("put -r clush --copy", ["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist,
+                                             "--copy", tree, "--dest", dest]),
+                    ("put -r parallel-scp", ["parallel-scp", "-r", "-p", "64", "-h", fleet.hostfile, "-x",
+                                             f"-F {fleet.ssh_config}", tree, dest])):
+                shutil.rmtree(os.path.join(dest, "tree"), ignore_errors=True)
+                small[label] = timed_rss(argv, env, label) if "dust" in label else timed(argv, env, label)
+                got = sum(len(fs) for _, _, fs in os.walk(os.path.join(dest, "tree")))
+                if got != args.files:
+                    raise SystemExit(f"{label}: the tree arrived with {got} files, expected {args.files}")
+            print(f"{n} hosts × {args.files} small files ({tree_mb:.1f} MB) with put -r:")
+            for k, v in small.items():
+                print(f"  {k:20} {v:6.2f} s  {n * args.files / v:6.0f} files/s")
+            best = min((k for k in small if "dust" not in k), key=small.get)
+            print(f"put -r: dust / best peer ({best}) = {small[best] / small['put -r dust']:.2f}x "
+                  f"({'met' if small['put -r dust'] <= small[best] else 'MISSED'})")
     finally:
         if fleet:
             fleet.stop()
