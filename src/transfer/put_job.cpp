@@ -142,7 +142,14 @@ bool PutJob::begin_item(NodeTask& n) {
   // Large: the temporary file exists (created exclusively, 0600); its bytes go on a stream.
   int rc = sftp_close(n.remote);
   n.remote = nullptr;
-  if (rc != 0) return n.error = fmt::format("{}: {}", it.dst, n.link->last_error()), false;
+  if (rc != 0) {
+    // Not an open item yet (abort_item will not run): undo what this call did.
+    n.error = fmt::format("{}: {}", it.dst, n.link->last_error());
+    close(n.fd), n.fd = -1;
+    sftp_unlink(n.link->sftp(), n.tmp.c_str());
+    n.tmp.clear();
+    return false;
+  }
   n.stream =
       std::make_unique<Stream>(n.link->session(), n.fd, it.size, stream_command(n.tmp, it.size));
   return true;
