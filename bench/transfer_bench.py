@@ -7,10 +7,12 @@ All hosts are 127.0.0.x on one sshd (bench/hosts.py) inside an isolated namespac
 machine. dust finds them through moto instances whose private IPs are those addresses. The machine's
 capability is measured twice: N parallel `ssh host 'cat > /dev/null' < file` (the same transport, no file
 protocol, no remote disk), and a dd of the same size to the remote side's disk. Goals: dust ≥ the best
-peer, and ≥ 0.9 × the ssh-cat capability.
+peer, and ≥ 0.9 × the ssh-cat capability; dust's peak RSS during the put ≤ 64 MB. A second put case:
+a tree of --files small files (`put -r`) against the same peers.
 """
 import argparse
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -24,6 +26,9 @@ from testbed.moto import Moto  # noqa: E402
 import hosts as fleetmod  # noqa: E402
 
 
+PEAK_RSS = {}  # label → the process's peak RSS in MB
+
+
 def timed(argv, env, label, check=True, stdin=None):
     t = time.monotonic()
     p = subprocess.run(argv, env=env, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -31,6 +36,45 @@ def timed(argv, env, label, check=True, stdin=None):
     if check and p.returncode != 0:
         raise SystemExit(f"{label} failed ({p.returncode}): {p.stderr[-2000:]}{p.stdout[-2000:]}")
     return dt
+
+
+def timed_rss(argv, env, label):
+    """Like timed, for one process whose peak RSS (MB) is recorded in PEAK_RSS: its VmHWM, read while it
+    runs (wait4's ru_maxrss would count the forking Python's pages too)."""
+    t = time.monotonic()
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
+        hwm = 0
+        while p.poll() is None:
+            try:
+                with open(f"/proc/{p.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            hwm = max(hwm, int(line.split()[1]))
+            except (FileNotFoundError, ProcessLookupError, ValueError):
+                pass
+            time.sleep(0.01)
+        dt = time.monotonic() - t
+        if p.returncode != 0:
+            out.seek(0)
+            raise SystemExit(f"{label} failed ({p.returncode}): {out.read()[-3000:].decode(errors='replace')}")
+    PEAK_RSS[label] = hwm / 1024
+    return dt
+
+
+def make_tree(root, files, rng):
+    """`files` small files (1-8 KB, some executable) in 20 directories below root/tree."""
+    tree = os.path.join(root, "tree")
+    for i in range(files):
+        d = os.path.join(tree, f"d{i % 20:02d}")
+        os.makedirs(d, exist_ok=True)
+        p = os.path.join(d, f"f{i:05d}.txt")
+        with open(p, "wb") as f:
+            f.write(rng.randbytes(rng.randint(1024, 8192)))
+        os.chmod(p, 0o755 if i % 7 == 0 else 0o644)
+    for dirpath, dirs, _ in os.walk(tree):
+        os.chmod(dirpath, 0o755)
+    return tree
 
 
 def parallel_cat(fleet, src, env):
@@ -52,7 +96,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--mb", type=int, default=100)
+    ap.add_argument("--files", type=int, default=2000, help="small files in the put -r case (0: none)")
     ap.add_argument("--dust", default=testbed.dust_bin())
+    ap.add_argument("--dust-before", help="another dust binary whose put is timed too (a before/after)")
     args = ap.parse_args()
     testbed.isolate()
     work = tempfile.mkdtemp(prefix="dust-xfer-bench-")
@@ -92,7 +138,10 @@ def main():
                     "conv=fdatasync"], env, "dd")
         os.remove(os.path.join(work, "dd.bin"))
 
-        results["put dust"] = timed([args.dust, "put", "bench*", src, dest], env, "dust put")
+        results["put dust"] = timed_rss([args.dust, "put", "bench*", src, dest], env, "dust put")
+        if args.dust_before:
+            before = timed([args.dust_before, "put", "bench*", src, dest], env, "dust-before put")
+            print(f"  (dust before: put {before:.2f} s, {rate(before):.0f} MB/s; not a peer)")
         results["put clush --copy"] = timed(["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist,
                                              "--copy", src, "--dest", dest], env, "clush --copy")
         results["put parallel-scp"] = timed(["parallel-scp", "-p", "64", "-h", fleet.hostfile, "-x",
@@ -117,6 +166,8 @@ def main():
               f"one ssh cat {size / ssh_one / 1e6:.0f} MB/s; dd to disk {rate(dd):.0f} MB/s")
         for k, v in results.items():
             print(f"  {k:20} {v:6.2f} s  {rate(v):6.0f} MB/s")
+        print(f"  dust peak RSS during put: {PEAK_RSS['dust put']:.0f} MB "
+              f"(goal ≤ 64: {'met' if PEAK_RSS['dust put'] <= 64 else 'MISSED'})")
         for way in ("put", "get"):
             mine = results[f"{way} dust"]
             peers = {k: v for k, v in results.items() if k.startswith(way) and "dust" not in k}
@@ -127,6 +178,29 @@ def main():
             print(f"{way}: dust / best peer ({best}) = {peers[best] / mine:.2f}x "
                   f"({'met' if ok_peer else 'MISSED'}); dust / machine = {rate(mine) / rate(cap):.2f} "
                   f"(goal ≥ 0.9: {'met' if ok_cap else 'MISSED'})")
+        sys.stdout.flush()
+        if args.files:
+            # Many small files: the cost per file (round trips, remote processes) rather than the bytes.
+            tree = make_tree(work, args.files, random.Random(14))
+            tree_mb = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(tree) for f in fs) / 1e6
+            small = {}
+            for label, argv in (
+                    ("put -r dust", [args.dust, "put", "-r", "bench*", tree, dest]),
+                    ("put -r clush --copy", ["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist,
+                                             "--copy", tree, "--dest", dest]),
+                    ("put -r parallel-scp", ["parallel-scp", "-r", "-p", "64", "-h", fleet.hostfile, "-x",
+                                             f"-F {fleet.ssh_config}", tree, dest])):
+                shutil.rmtree(os.path.join(dest, "tree"), ignore_errors=True)
+                small[label] = timed_rss(argv, env, label) if "dust" in label else timed(argv, env, label)
+                got = sum(len(fs) for _, _, fs in os.walk(os.path.join(dest, "tree")))
+                if got != args.files:
+                    raise SystemExit(f"{label}: the tree arrived with {got} files, expected {args.files}")
+            print(f"{n} hosts × {args.files} small files ({tree_mb:.1f} MB) with put -r:")
+            for k, v in small.items():
+                print(f"  {k:20} {v:6.2f} s  {n * args.files / v:6.0f} files/s")
+            best = min((k for k in small if "dust" not in k), key=small.get)
+            print(f"put -r: dust / best peer ({best}) = {small[best] / small['put -r dust']:.2f}x "
+                  f"({'met' if small['put -r dust'] <= small[best] else 'MISSED'})")
     finally:
         if fleet:
             fleet.stop()

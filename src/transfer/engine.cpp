@@ -76,6 +76,7 @@ class Driver : private ssh::Observer {
     }
     // The session is gone and libssh freed our channel with it: never touch it again.
     if (t.link) t.link->abandon();
+    if (t.stream) t.stream->abandon();
     if (!finished(t))
       fail(t, message.find("connection lost") == 0 ? message : "connection lost: " + message,
            false);
@@ -129,8 +130,12 @@ class Driver : private ssh::Observer {
     if (t.tick) pool_.loop().cancel(t.tick), t.tick = 0;
     if (t.turn) pool_.loop().cancel(t.turn), t.turn = 0;
     if (t.session && !t.session->ended()) t.session->set_io_hook(nullptr);
-    if (t.link && !alive(t)) t.link->abandon();
+    if (t.link && !alive(t)) {
+      if (t.stream) t.stream->abandon();
+      t.link->abandon();
+    }
     t.up.reset();
+    t.stream.reset();
     t.down.reset();
     t.link.reset();
   }
@@ -156,8 +161,13 @@ class Driver : private ssh::Observer {
     }
     t.pumping = false;
     if (!finished(t) && t.link && t.link->session() &&
-        (ssh_get_poll_flags(t.link->session()) & SSH_WRITE_PENDING))
+        (ssh_get_poll_flags(t.link->session()) & SSH_WRITE_PENDING)) {
       ssh_blocking_flush(t.link->session(), 0);
+      // Still queued (a stream filled the socket): a session step watches for POLLOUT (a no-op
+      // when this pump runs inside that step, which then watches by itself).
+      if ((ssh_get_poll_flags(t.link->session()) & SSH_WRITE_PENDING) && alive(t))
+        t.session->poke();
+    }
   }
 
   void step(NodeTask& t, size_t i) {
@@ -188,6 +198,8 @@ class Driver : private ssh::Observer {
       std::string err;
       if (t.up)
         st = t.up->pump(&err, &again);
+      else if (t.stream)
+        st = t.stream->pump(&err, &again);
       else if (t.down)
         st = t.down->pump(&err, &again);
       if (st == Step::Failed) return fail(t, err.empty() ? t.link->last_error() : err);
@@ -199,12 +211,16 @@ class Driver : private ssh::Observer {
           });
         return;
       }
-      uint64_t moved = t.up ? t.up->acked() : t.down ? t.down->received() : 0;
+      uint64_t moved = t.up       ? t.up->acked()
+                       : t.stream ? t.stream->sent()
+                       : t.down   ? t.down->received()
+                                  : 0;
       if (!job_.finish_item(t)) return fail(t, t.error);
       t.item_open = false;
       t.done_bytes += moved;
       if (!t.items[t.next].dir) ++t.files;
       t.up.reset();
+      t.stream.reset();
       t.down.reset();
       ++t.next;
     }
@@ -213,6 +229,7 @@ class Driver : private ssh::Observer {
   uint64_t moved(const NodeTask& t) const {
     uint64_t b = t.done_bytes;
     if (t.up) b += t.up->acked();
+    if (t.stream) b += t.stream->sent();
     if (t.down) b += t.down->received();
     return b;
   }

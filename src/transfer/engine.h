@@ -12,6 +12,7 @@
 #include "ssh/pool.h"
 #include "transfer/link.h"
 #include "transfer/pipe.h"
+#include "transfer/stream.h"
 
 namespace dust::transfer {
 
@@ -34,6 +35,7 @@ struct NodeTask {
   // The item being moved.
   std::unique_ptr<Upload> up;
   std::unique_ptr<Download> down;
+  std::unique_ptr<Stream> stream;  // put of a large file: bytes on an exec channel (stream.h)
   int fd = -1;
   sftp_file remote = nullptr;
   std::string tmp;  // temporary name (remote for put, local for get) renamed when complete

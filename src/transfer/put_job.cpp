@@ -132,9 +132,26 @@ bool PutJob::begin_item(NodeTask& n) {
   if (!n.remote) {
     n.error = fmt::format("{}: {}", parent_of(it.dst), n.link->last_error());
     close(n.fd), n.fd = -1;
+    n.tmp.clear();  // not ours: O_EXCL failed, or nothing was created
     return false;
   }
-  n.up = std::make_unique<Upload>(*n.link, n.fd, it.size, n.remote);
+  if (it.size < kStreamMin) {
+    n.up = std::make_unique<Upload>(*n.link, n.fd, it.size, n.remote);
+    return true;
+  }
+  // Large: the temporary file exists (created exclusively, 0600); its bytes go on a stream.
+  int rc = sftp_close(n.remote);
+  n.remote = nullptr;
+  if (rc != 0) {
+    // Not an open item yet (abort_item will not run): undo what this call did.
+    n.error = fmt::format("{}: {}", it.dst, n.link->last_error());
+    close(n.fd), n.fd = -1;
+    sftp_unlink(n.link->sftp(), n.tmp.c_str());
+    n.tmp.clear();
+    return false;
+  }
+  n.stream =
+      std::make_unique<Stream>(n.link->session(), n.fd, it.size, stream_command(n.tmp, it.size));
   return true;
 }
 
@@ -145,7 +162,7 @@ bool PutJob::finish_item(NodeTask& n) {
     return true;
   }
   close(n.fd), n.fd = -1;
-  int rc = sftp_close(n.remote);
+  int rc = n.remote ? sftp_close(n.remote) : 0;  // a stream's file was closed by its writer
   n.remote = nullptr;
   if (rc != 0)
     return n.error = fmt::format("{}: close failed: {}", it.dst, n.link->last_error()), false;
@@ -178,6 +195,14 @@ bool PutJob::rename_into_place(NodeTask& n, const std::string& from, const std::
 void PutJob::abort_item(NodeTask& n, bool connection_alive) {
   if (n.fd >= 0) close(n.fd), n.fd = -1;
   n.up.reset();  // sftp_write waits for its reply: nothing of ours is left in flight
+  if (n.stream) {
+    // The remote writer removes a short file itself; wait for it, so the unlink below comes last.
+    if (connection_alive)
+      n.stream->cancel(3000);
+    else
+      n.stream->abandon();
+    n.stream.reset();
+  }
   if (connection_alive) {
     if (n.remote) sftp_close(n.remote);
     if (!n.tmp.empty()) sftp_unlink(n.link->sftp(), n.tmp.c_str());

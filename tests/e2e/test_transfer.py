@@ -4,6 +4,7 @@ own directory; OpenSSH (`sandbox.ssh_argv`) is the reference client that checks 
 import hashlib
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import tempfile
@@ -153,6 +154,81 @@ class Transfer(testbed.SandboxTestCase):
         self.assertEqual(p.returncode, 1, out + err)
         self.assertRegex(err, r"\[worker2\] put failed: .*connection lost")
         self.assertFalse(os.path.exists(os.path.join(dst, "big.dat")))
+
+    # -- put of large files: streamed on an exec channel (issue 14) --------------------------------
+    def start_big_put(self, nodes, size, dst):
+        """A sparse file (cheap to make, as costly as any other bytes to send) being put to `nodes`;
+        returns the process once bytes are flowing into a temporary file in `dst`."""
+        src = os.path.join(self.tmp, "big.dat")
+        with open(src, "wb") as f:
+            f.truncate(size)
+        p = subprocess.Popen([testbed.dust_bin(), "put", nodes, src, dst], env=self.sandbox.env(),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            sizes = [os.path.getsize(os.path.join(dst, n)) for n in os.listdir(dst) if n.startswith(".big.dat.dust-")]
+            if sizes and max(sizes) > 20_000_000:
+                return src, p
+            time.sleep(0.02)
+        p.kill()
+        self.fail("the upload never started: " + p.communicate()[1])
+
+    def test_ctrl_c_mid_upload_leaves_no_temporary_file_on_any_node(self):
+        dst = self.mkdir("dst")
+        _, p = self.start_big_put("worker*", 3_000_000_000, dst)
+        self.assertTrue(any(n.startswith(".big.dat.dust-") for n in os.listdir(dst)))
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 1, out + err)
+        for node in ("worker0", "worker1", "worker2"):
+            self.assertIn(f"[{node}] put failed: interrupted", err)
+        # dust waits for each node's writer to end before it exits: nothing is left, even briefly.
+        self.assertEqual(os.listdir(dst), [])
+
+    def test_connection_killed_mid_upload_leaves_no_temporary_file_and_the_others_complete(self):
+        dst = self.mkdir("dst")
+        src, p = self.start_big_put("worker*", 400_000_000, dst)
+        # sshd dies on worker1 (every sshd process of the host; its commands live on): the connection
+        # is cut mid-upload and nobody on the client side can remove the temporary file any more.
+        h = self.sandbox.host("worker1")
+        self.addCleanup(h.restart)
+        for pid in h.pids():
+            try:
+                with open(f"/proc/{pid}/comm") as f:
+                    if f.read().strip() == "sshd":
+                        os.kill(pid, signal.SIGKILL)
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+        out, err = p.communicate(timeout=180)
+        self.assertEqual(p.returncode, 1, out + err)
+        self.assertRegex(err, r"\[worker1\] put failed: .*connection lost")
+        for node in ("worker0", "worker2"):
+            self.assertRegex(out, rf"\[{node}\] put {src} → {dst}/big.dat \(400\.0 MB, ")
+        self.assertEqual(sha(os.path.join(dst, "big.dat")), sha(src))
+        # worker1's writer saw its input end short and removed its file itself.
+        deadline = time.monotonic() + 10
+        while os.listdir(dst) != ["big.dat"] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(os.listdir(dst), ["big.dat"])
+
+    def test_recursive_put_mixes_streamed_and_small_files_keeping_content_and_modes(self):
+        src = self.mkdir("src/tree/sub")
+        big = self.write(os.path.join(src, "big.bin"), os.urandom(12_000_000 + 3), 0o751)
+        small = self.write(os.path.join(self.tmp, "src", "tree", "small.txt"), b"small\n" * 100, 0o604)
+        edge = self.write(os.path.join(self.tmp, "src", "tree", "edge.bin"), os.urandom(1 << 20), 0o600)
+        dst = self.mkdir("dst")
+        r = self.dust("put", "-r", "worker*", os.path.join(self.tmp, "src", "tree"), dst, timeout=120)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        for node in ("worker0", "worker1", "worker2"):
+            self.assertIn(f"[{node}] put 3 files → {dst}", r.out)
+        for local, rel, mode in ((big, "sub/big.bin", 0o751), (small, "small.txt", 0o604),
+                                 (edge, "edge.bin", 0o600)):
+            remote = os.path.join(dst, "tree", rel)
+            self.assertEqual(self.remote_sha("worker2", remote), sha(local), rel)
+            self.assertEqual(stat.S_IMODE(os.stat(remote).st_mode), mode, rel)
+        for d in (os.path.join(dst, "tree"), os.path.join(dst, "tree", "sub")):
+            self.assertFalse([n for n in os.listdir(d) if ".dust-" in n], os.listdir(d))
 
     # -- get --------------------------------------------------------------------------------------
     def test_get_one_copy_per_node_and_existing_files_need_force(self):
