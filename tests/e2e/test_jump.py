@@ -18,6 +18,20 @@ def expect_each(c, nodes, text):
         seen.add(c.match.group(1))
 
 
+def expect_reported(c, nodes, text):
+    """Each node named in a `text` line: its own `[node] text`, or a folded notice or summary line
+    `text…: worker[0-1]` that names it (several nodes losing their session at once fold into one)."""
+    seen = set()
+    while seen != set(nodes):
+        c.expect(rf"(?:\[(\w+)\] {text}|{text}[^\r\n]*: ([\w\[\],-]+))")
+        one, folded = c.match.group(1), c.match.group(2)
+        if one:
+            seen.add(one)
+        else:
+            seen.update(n for n in nodes if n in folded or
+                        (n[:-1] + "[" in folded and n[-1] in folded.split("[", 1)[1]))
+
+
 def lines_of(out, node):
     return [l[len(node) + 3:] for l in out.splitlines() if l.startswith(f"[{node}] ")]
 
@@ -142,7 +156,7 @@ class Jump(testbed.SandboxTestCase):
         try:
             self.master.kill()
             # Reported at once, at the prompt: exactly the nodes behind the jump host, naming it.
-            expect_each(c, ["worker0", "worker1"], rf"error: jump host \S*{self.master.ip}\S*: connection lost")
+            expect_reported(c, ["worker0", "worker1"], rf"jump host \S*{self.master.ip}\S*: connection lost")
             c.sendline("@worker2 echo still-$((2+2))")
             c.expect(r"\[worker2\] still-4")
             c.sendline("@worker0 echo again")
