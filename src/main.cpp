@@ -11,6 +11,7 @@
 #include "shell/config.h"
 #include "shell/context.h"
 #include "shell/repl.h"
+#include "shell/transcript.h"
 #include "util/error.h"
 #include "util/interrupt.h"
 #include "util/log.h"
@@ -25,12 +26,15 @@ int main(int argc, char** argv) {
       "  dust < script     run command lines from stdin in order",
       "dust"};
   bool yes = false, json = false, version = false;
-  std::string ssh_config, level;
+  std::string ssh_config, level, log_dir;
   app.add_flag("-y,--yes", yes, "answer yes to confirmations");
   app.add_flag("--json", json, "machine-readable output (JSON lines)");
   app.add_flag("--version", version, "print the version and exit");
-  app.add_option("-F", ssh_config, "ssh config file to use instead of ~/.ssh/config");
-  app.add_option("--loglevel", level, "info or debug");
+  app.add_option("-F", ssh_config, "ssh config file to use instead of ~/.ssh/config")
+      ->type_name("FILE");
+  app.add_option("--loglevel", level, "info or debug")->type_name("LEVEL");
+  app.add_option("--log-dir", log_dir, "per-node transcripts in this directory (see 'help logdir')")
+      ->type_name("DIR");
   app.prefix_command();  // the first word ends dust's options: `dust show -v` passes -v to show
   try {
     app.parse(argc, argv);
@@ -82,6 +86,14 @@ int main(int argc, char** argv) {
                                                  : shell::Mode::Script;
   interrupt::install();
   shell::Context ctx(config, mode, yes, json);
+  if (!log_dir.empty() || !config.log_dir.empty()) {
+    try {
+      shell::set_log_dir(ctx, log_dir.empty() ? config.log_dir : log_dir);
+    } catch (const Error& e) {
+      std::fprintf(stderr, "dust: %s\n", e.what());
+      return 2;
+    }
+  }
   // Drop-in commands after the built-ins (a drop-in never replaces one), loaded now so a broken
   // file is reported at start. The shell knows only the table; main wires the plugins into it.
   plugins::load_commands(shell::CommandTable::instance());

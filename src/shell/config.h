@@ -15,6 +15,7 @@ struct Config {
   int fanout = 64;
   std::map<std::string, std::string> keys;  // KeyName → key file
   std::string ssh_config;  // -F <file>: another ssh config instead of ~/.ssh/config
+  std::string log_dir;     // per-node transcripts (shell/transcript.h); "" = none
 
   // Reads `path` if it exists; throws dust::Error naming the file and line on malformed YAML.
   static Config load(const std::string& path);
