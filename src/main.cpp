@@ -10,6 +10,7 @@
 #include "shell/command_table.h"
 #include "shell/config.h"
 #include "shell/context.h"
+#include "shell/manual.h"
 #include "shell/repl.h"
 #include "shell/transcript.h"
 #include "util/error.h"
@@ -35,6 +36,10 @@ int main(int argc, char** argv) {
   app.add_option("--loglevel", level, "info or debug")->type_name("LEVEL");
   app.add_option("--log-dir", log_dir, "per-node transcripts in this directory (see 'help logdir')")
       ->type_name("DIR");
+  // For the build (man page, bash completion): hidden, generated from the table and these options.
+  bool man = false, bash_completion = false;
+  app.add_flag("--man", man)->group("");
+  app.add_flag("--bash-completion", bash_completion)->group("");
   app.prefix_command();  // the first word ends dust's options: `dust show -v` passes -v to show
   try {
     app.parse(argc, argv);
@@ -47,6 +52,23 @@ int main(int argc, char** argv) {
   }
   if (version) {
     std::printf("dust %s\n", DUST_VERSION);
+    return 0;
+  }
+  if (man || bash_completion) {
+    std::vector<shell::CliOption> options;
+    for (const CLI::Option* o : app.get_options()) {
+      if (o->get_group().empty()) continue;
+      shell::CliOption c{
+          {}, o->get_type_size() != 0 ? o->get_type_name() : "", o->get_description()};
+      for (const auto& n : o->get_snames()) c.names.push_back("-" + n);
+      for (const auto& n : o->get_lnames()) c.names.push_back("--" + n);
+      options.push_back(c);
+    }
+    plugins::load_commands(shell::CommandTable::instance());
+    const auto& table = shell::CommandTable::instance();
+    std::fputs(
+        (man ? shell::man_page(table, options) : shell::bash_completion(table, options)).c_str(),
+        stdout);
     return 0;
   }
   std::vector<std::string> words = app.remaining();
