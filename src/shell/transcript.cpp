@@ -32,10 +32,24 @@ std::string transcript_file_name(const std::string& label) {
 std::string utc_timestamp() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
-  tm t{};
-  gmtime_r(&ts.tv_sec, &t);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", t.tm_year + 1900, t.tm_mon + 1,
-                     t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, ts.tv_nsec / 1000000);
+  // Floods write many records a second: the date and time are formatted once per second.
+  thread_local time_t last = -1;
+  thread_local std::string seconds;
+  if (ts.tv_sec != last) {
+    tm t{};
+    gmtime_r(&ts.tv_sec, &t);
+    seconds = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", t.tm_year + 1900, t.tm_mon + 1,
+                          t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
+    last = ts.tv_sec;
+  }
+  int ms = static_cast<int>(ts.tv_nsec / 1000000);
+  std::string out = seconds;
+  out += '.';
+  out += static_cast<char>('0' + ms / 100);
+  out += static_cast<char>('0' + ms / 10 % 10);
+  out += static_cast<char>('0' + ms % 10);
+  out += 'Z';
+  return out;
 }
 
 namespace {
