@@ -3,6 +3,9 @@
 # command table by the built binary, and the shipped Lua commands in P/share/dust/commands (where
 # the installed binary looks, relative to its own bin/). cpack -G DEB packages the same tree.
 include(GNUInstallDirs)
+# Installing (and cpack, which installs first) never builds: `make install`/`make deb` build before,
+# and a cpack inside the test suite must not relink binaries that other tests are running.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 
 set(DUST_DOC_DIR ${CMAKE_BINARY_DIR}/doc)
 file(GLOB DUST_LUA_COMMANDS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/commands/*.lua)

@@ -89,6 +89,7 @@ std::shared_ptr<ssh::Job> Sessions::run(const std::vector<ssh::Endpoint>& nodes,
   tap_->begin(nodes, labels);
   for (size_t i = 0; i < nodes.size(); ++i) {
     bool running = std::find(busy.begin(), busy.end(), nodes[i].node_label) != busy.end();
+    if (running && mode == ssh::Send::IdleOnly) continue;  // not sent: the node reports busy
     tap_->sent(nodes[i], labels[i], line,
                record == Record::Secret ? Tap::Sent::Secret
                : running                ? Tap::Sent::Input
