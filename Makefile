@@ -5,7 +5,9 @@ JOBS ?= $(shell nproc)
 ASAN_BUILD ?= build-asan
 FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build test unit e2e demo bench clean format format-check asan asan-build fuzz
+PREFIX ?= /usr/local
+
+.PHONY: all deps build test unit e2e demo bench clean format format-check asan asan-build fuzz install deb
 all: build
 
 deps:
@@ -20,6 +22,14 @@ build: $(BUILD)/CMakeCache.txt
 test: deps
 	$(MAKE) build
 	ctest --test-dir $(BUILD) --output-on-failure -j 2
+
+# bin/dust, the man page, bash completion and the shipped Lua commands under PREFIX.
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# A Debian package (dependencies from dpkg-shlibdeps) in $(BUILD)/.
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 unit: build
 	ctest --test-dir $(BUILD) --output-on-failure -LE e2e

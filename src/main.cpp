@@ -10,7 +10,9 @@
 #include "shell/command_table.h"
 #include "shell/config.h"
 #include "shell/context.h"
+#include "shell/manual.h"
 #include "shell/repl.h"
+#include "shell/transcript.h"
 #include "util/error.h"
 #include "util/interrupt.h"
 #include "util/log.h"
@@ -25,12 +27,19 @@ int main(int argc, char** argv) {
       "  dust < script     run command lines from stdin in order",
       "dust"};
   bool yes = false, json = false, version = false;
-  std::string ssh_config, level;
+  std::string ssh_config, level, log_dir;
   app.add_flag("-y,--yes", yes, "answer yes to confirmations");
   app.add_flag("--json", json, "machine-readable output (JSON lines)");
   app.add_flag("--version", version, "print the version and exit");
-  app.add_option("-F", ssh_config, "ssh config file to use instead of ~/.ssh/config");
-  app.add_option("--loglevel", level, "info or debug");
+  app.add_option("-F", ssh_config, "ssh config file to use instead of ~/.ssh/config")
+      ->type_name("FILE");
+  app.add_option("--loglevel", level, "info or debug")->type_name("LEVEL");
+  app.add_option("--log-dir", log_dir, "per-node transcripts in this directory (see 'help logdir')")
+      ->type_name("DIR");
+  // For the build (man page, bash completion): hidden, generated from the table and these options.
+  bool man = false, bash_completion = false;
+  app.add_flag("--man", man)->group("");
+  app.add_flag("--bash-completion", bash_completion)->group("");
   app.prefix_command();  // the first word ends dust's options: `dust show -v` passes -v to show
   try {
     app.parse(argc, argv);
@@ -43,6 +52,23 @@ int main(int argc, char** argv) {
   }
   if (version) {
     std::printf("dust %s\n", DUST_VERSION);
+    return 0;
+  }
+  if (man || bash_completion) {
+    std::vector<shell::CliOption> options;
+    for (const CLI::Option* o : app.get_options()) {
+      if (o->get_group().empty()) continue;
+      shell::CliOption c{
+          {}, o->get_type_size() != 0 ? o->get_type_name() : "", o->get_description()};
+      for (const auto& n : o->get_snames()) c.names.push_back("-" + n);
+      for (const auto& n : o->get_lnames()) c.names.push_back("--" + n);
+      options.push_back(c);
+    }
+    plugins::load_commands(shell::CommandTable::instance());
+    const auto& table = shell::CommandTable::instance();
+    std::fputs(
+        (man ? shell::man_page(table, options) : shell::bash_completion(table, options)).c_str(),
+        stdout);
     return 0;
   }
   std::vector<std::string> words = app.remaining();
@@ -82,6 +108,14 @@ int main(int argc, char** argv) {
                                                  : shell::Mode::Script;
   interrupt::install();
   shell::Context ctx(config, mode, yes, json);
+  if (!log_dir.empty() || !config.log_dir.empty()) {
+    try {
+      shell::set_log_dir(ctx, log_dir.empty() ? config.log_dir : log_dir);
+    } catch (const Error& e) {
+      std::fprintf(stderr, "dust: %s\n", e.what());
+      return 2;
+    }
+  }
   // Drop-in commands after the built-ins (a drop-in never replaces one), loaded now so a broken
   // file is reported at start. The shell knows only the table; main wires the plugins into it.
   plugins::load_commands(shell::CommandTable::instance());

@@ -35,6 +35,7 @@ void register_builtins(CommandTable& t) {
   register_load(t);
   register_status(t);
   register_loglevel(t);
+  register_logdir(t);
   register_exit(t);
   register_put(t), register_get(t);
   register_at(t), register_atat(t), register_output(t);

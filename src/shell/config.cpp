@@ -50,6 +50,7 @@ Config Config::load(const std::string& path) {
     if (!root || root.IsNull()) return c;
     if (!root.IsMap()) throw Error(fmt::format("{}: expected a mapping at the top level", path));
     get(root, "region", &c.region);
+    get(root, "log_dir", &c.log_dir);
     if (auto ssh = root["ssh"]) {
       get(ssh, "user", &c.ssh_user);
       get(ssh, "address", &c.ssh_address);

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "shell/context.h"
 #include "shell/proxy_jump.h"
 #include "shell/sudo.h"
@@ -89,6 +91,26 @@ const std::string& Sessions::prefix(const ssh::Endpoint& ep) {
   return text;
 }
 
+std::shared_ptr<ssh::Job> Sessions::run(const std::vector<ssh::Endpoint>& nodes,
+                                        const std::string& line, ssh::Send mode, Record record) {
+  if (!tap_) return pool().run(nodes, line, mode);
+  // Recorded before it is sent, so that the line precedes its output in the transcript.
+  std::vector<std::string> labels, busy = pool().busy_nodes();
+  for (const auto& ep : nodes) labels.push_back(label(ep));
+  tap_->begin(nodes, labels);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    bool running = std::find(busy.begin(), busy.end(), nodes[i].node_label) != busy.end();
+    if (running && mode == ssh::Send::IdleOnly) continue;  // not sent: the node reports busy
+    tap_->sent(nodes[i], labels[i], line,
+               record == Record::Secret ? Tap::Sent::Secret
+               : running                ? Tap::Sent::Input
+                                        : Tap::Sent::Command);
+  }
+  auto job = pool().run(nodes, line, mode);
+  if (tap_) tap_->job(job);
+  return job;
+}
+
 const Sessions::LastResult* Sessions::last_result(const std::string& key) const {
   auto it = last_.find(key);
   return it == last_.end() ? nullptr : &it->second;
@@ -96,6 +118,7 @@ const Sessions::LastResult* Sessions::last_result(const std::string& key) const 
 
 void Sessions::on_event(const ssh::NodeEvent& e, bool taken) {
   using Kind = ssh::NodeEvent::Kind;
+  if (tap_) tap_->event(e, label(e.node));
   if (e.kind == Kind::Done) last_[e.node.key] = {e.status, ""};
   if (e.kind == Kind::Error) last_[e.node.key] = {-1, std::string(e.text)};
   if (sudo_ && pool_ && sudo_->on_event(*pool_, e)) return;  // a password prompt: asked once

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,10 +41,10 @@ class Sessions : private ssh::Sink {
   // Endpoints of `nodes` (address, user and key settings from the config), keyed by instance id.
   std::vector<ssh::Endpoint> endpoints(const std::vector<const Node*>& nodes);
 
+  // Whether the line sent may be kept in transcripts: a Secret one (a sudo password) never is.
+  enum class Record { Line, Secret };
   std::shared_ptr<ssh::Job> run(const std::vector<ssh::Endpoint>& nodes, const std::string& line,
-                                ssh::Send mode = ssh::Send::Always) {
-    return pool().run(nodes, line, mode);
-  }
+                                ssh::Send mode = ssh::Send::Always, Record record = Record::Line);
   [[nodiscard]] ssh::Pool::Subscription observe(const std::vector<ssh::Endpoint>& nodes,
                                                 ssh::Observer& o) {
     return pool().observe(nodes, o);
@@ -82,6 +83,33 @@ class Sessions : private ssh::Sink {
   // only that node's (see NoticeFold::take_node).
   void flush_notices(const std::string& key = "");
 
+  // A recorder of everything that passes through the sessions (transcripts, shell/transcript.h):
+  // every event whether or not a job took it, every line sent, raw-mode bytes, transfer outcomes.
+  // Labels are the nodes' labels now (label()).
+  class Tap {
+   public:
+    enum class Sent { Command, Input, Secret };  // a new command, input to a running one, hidden
+    enum class RawMark { Attached, Bytes, Detached, Ended };
+    virtual ~Tap() = default;
+    // A command (line sent, or a transfer) begins on `nodes`: it is now "the last command".
+    virtual void begin(const std::vector<ssh::Endpoint>& nodes,
+                       const std::vector<std::string>& labels) = 0;
+    // Its job, once started: nodes that finish without an event (busy, interrupted) count too.
+    virtual void job(std::shared_ptr<const ssh::Job> job) = 0;
+    virtual void sent(const ssh::Endpoint& ep, const std::string& label, std::string_view line,
+                      Sent how) = 0;
+    virtual void event(const ssh::NodeEvent& e, const std::string& label) = 0;
+    // Raw mode: bytes as received from the node, between the attach and detach marks.
+    virtual void raw(const ssh::Endpoint& ep, const std::string& label, RawMark mark,
+                     std::string_view bytes) = 0;
+    // A transfer's result on one node (put/get), which ends the node's part of the command.
+    virtual void outcome(const ssh::Endpoint& ep, const std::string& label, bool ok,
+                         std::string_view text) = 0;
+  };
+  // Installs (or with nullptr removes) the recorder; tap() is nullptr when nothing records.
+  void set_tap(std::unique_ptr<Tap> t) { tap_ = std::move(t); }
+  Tap* tap() { return tap_.get(); }
+
  private:
   void on_event(const ssh::NodeEvent& e, bool taken) override;
   // The node's `[label]` as printed now, kept per node while its label stays (floods print it
@@ -89,6 +117,7 @@ class Sessions : private ssh::Sink {
   const std::string& prefix(const ssh::Endpoint& ep);
 
   Context& ctx_;
+  std::unique_ptr<Tap> tap_;  // before pool_: events of the pool's last moments still reach it
   std::unique_ptr<ssh::Pool> pool_;
   std::unique_ptr<SudoPrompts> sudo_;  // password prompts of the running command (sudo.h)
   NodeOutput format_;

@@ -20,6 +20,7 @@ int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer
   const bool as_json = command && ctx.json() && !ctx.interactive();
   opt.node_ok = [&](const ssh::Endpoint& ep, const std::string& s) {
     outcomes.push_back({ep.key, ep.node_label, true, ""});
+    if (auto* tap = sessions.tap()) tap->outcome(ep, sessions.label(ep), true, s);
     if (as_json)
       json.ok(sessions.label(ep), s);
     else
@@ -27,6 +28,7 @@ int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer
   };
   opt.node_failed = [&](const ssh::Endpoint& ep, const std::string& s) {
     outcomes.push_back({ep.key, ep.node_label, false, s});
+    if (auto* tap = sessions.tap()) tap->outcome(ep, sessions.label(ep), false, s);
     if (as_json)
       json.failed(sessions.label(ep), s);
     else
@@ -34,6 +36,11 @@ int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer
   };
   opt.progress_out = [&](const std::string& s) { ctx.out().err(s); };
   auto eps = sessions.endpoints(running);
+  if (auto* tap = sessions.tap()) {
+    std::vector<std::string> labels;
+    for (const auto& ep : eps) labels.push_back(sessions.label(ep));
+    tap->begin(eps, labels);  // a transfer is "the last command" too (last.ok, last.failed)
+  }
   int failed = transfer::run(sessions.pool(), eps, job, opt);
   sessions.flush_notices();
   if (command) sessions.record(std::move(outcomes));

@@ -46,7 +46,8 @@ void write_all(int fd, std::string_view d) {
 }  // namespace
 
 RawEnd attach_raw(Pool& pool, const Endpoint& ep, std::string* err,
-                  const std::function<void()>& attaching) {
+                  const std::function<void()>& attaching,
+                  std::function<void(std::string_view)> received) {
   if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
     *err = "raw mode needs a terminal (give a command: @node cmd)";
     return RawEnd::Failed;
@@ -69,7 +70,12 @@ RawEnd attach_raw(Pool& pool, const Endpoint& ep, std::string* err,
   window_size(&cols, &rows);
   bool detached = false;
   int ctrl_c = 0;
-  s->enter_raw([](std::string_view d) { write_all(STDOUT_FILENO, d); }, cols, rows);
+  s->enter_raw(
+      [received = std::move(received)](std::string_view d) {
+        write_all(STDOUT_FILENO, d);
+        if (received) received(d);
+      },
+      cols, rows);
   EventLoop& loop = pool.loop();
   loop.watch(STDIN_FILENO, POLLIN, [&](short) {
     char buf[4096];

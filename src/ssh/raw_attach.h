@@ -3,6 +3,7 @@
 #pragma once
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "ssh/pool.h"
 
@@ -13,8 +14,10 @@ enum class RawEnd { Detached, SessionEnded, Failed };
 // Runs the event loop until the user detaches or the remote shell exits. The caller owns stdin's
 // watch before and after (this replaces it while attached). *err is set when it could not attach;
 // `attaching` runs once attaching is certain (before the terminal goes raw), for the announcement.
-// A node whose command still runs is attached to that command.
+// `received`, when set, sees the node's bytes as they are shown (transcripts; never the keys typed,
+// which may be a password). A node whose command still runs is attached to that command.
 RawEnd attach_raw(Pool& pool, const Endpoint& ep, std::string* err,
-                  const std::function<void()>& attaching = {});
+                  const std::function<void()>& attaching = {},
+                  std::function<void(std::string_view)> received = {});
 
 }  // namespace dust::ssh

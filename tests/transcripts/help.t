@@ -19,6 +19,7 @@ dust commands (help CMD for details):
   load <spec.yaml> [--yes] [--wait]    create a cluster from a YAML spec with CloudFormation
   status [name] [--wait]               CloudFormation events and status of a cluster made by load
   loglevel [info|debug]                show or set log verbosity
+  logdir [DIR|off]                     record per-node transcripts in DIR (off: stop), or show where
   exit                                 leave dust (Ctrl-D too)
   put [-r] <target> <local...> [remote dir]
                                        upload files to nodes in parallel over SFTP (atomic: temp name, then rename)

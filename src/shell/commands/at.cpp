@@ -92,11 +92,22 @@ int run_at(Context& ctx, Args& a, bool gather) {
     bool was_visible = ctx.out().prompt_visible();
     ctx.out().set_prompt_visible(false);
     Terminal::Hold tty = ctx.terminal().hold();  // raw mode reads stdin; the prompt returns after
-    ssh::RawEnd end = ssh::attach_raw(sessions.pool(), eps[0], &err, [&] {
-      ctx.out().err(fmt::format(
-          "attaching to {} — Ctrl-C three times to come back, `exit` to end the session\n",
-          eps[0].node_label));
-    });
+    Sessions::Tap* tap = sessions.tap();         // transcripts: the node's bytes, between two marks
+    using Mark = Sessions::Tap::RawMark;
+    ssh::RawEnd end = ssh::attach_raw(
+        sessions.pool(), eps[0], &err,
+        [&] {
+          ctx.out().err(fmt::format(
+              "attaching to {} — Ctrl-C three times to come back, `exit` to end the session\n",
+              eps[0].node_label));
+          if (tap) tap->raw(eps[0], sessions.label(eps[0]), Mark::Attached, {});
+        },
+        [&](std::string_view d) {
+          if (tap) tap->raw(eps[0], sessions.label(eps[0]), Mark::Bytes, d);
+        });
+    if (tap && end != ssh::RawEnd::Failed)
+      tap->raw(eps[0], sessions.label(eps[0]),
+               end == ssh::RawEnd::Detached ? Mark::Detached : Mark::Ended, {});
     ctx.out().set_prompt_visible(was_visible);
     if (end == ssh::RawEnd::Failed) throw Error(fmt::format("{}: {}", eps[0].node_label, err));
     ctx.out().err(end == ssh::RawEnd::Detached
