@@ -348,8 +348,8 @@ struct Term {
   const Property* prop = nullptr;  // Prop
   Pattern key;                     // Tag: key glob, case-insensitive
   Pattern value;                   // Name: the name glob; Prop/Tag: the value glob
-  std::string id;  // Name written as dust labels duplicates, web(i-…): that instance
-  std::string set;               // Set: its name ("failed")
+  std::string id;   // Name written as dust labels duplicates, web(i-…): that instance
+  std::string set;  // Set: its name ("failed")
   std::vector<std::string> ids;  // Set: the instance ids bound to it, sorted
 
   bool matches(const Node& n) const {

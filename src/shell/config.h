@@ -26,7 +26,7 @@ struct Config {
   // differences as diffs.
   bool output_gather = false;
   bool output_diff = true;
-  std::string log_dir;     // per-node transcripts (shell/transcript.h); "" = none
+  std::string log_dir;  // per-node transcripts (shell/transcript.h); "" = none
 
   // Reads `path` if it exists; throws dust::Error naming the file and line on malformed YAML.
   static Config load(const std::string& path);

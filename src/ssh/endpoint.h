@@ -9,14 +9,14 @@
 namespace dust::ssh {
 
 struct Endpoint {
-  std::string node_label;  // printed as [label]
-  std::string key;         // unique per node (instance id, else label): sessions are keyed by it
-  std::string host;        // address to connect to
-  int port = 0;            // 0 = ssh config Port, else 22
-  std::string user;        // empty = ssh config User, else Options::default_user
-  std::string keyfile;     // explicit key (cluster file), tried first
-  std::string key_name;    // EC2 KeyName: $DUST_HOME/keys/<name>.pem, ~/.ssh/<name>.pem
-  std::string proxy_jump;  // cluster file: wins over the ssh config's ProxyJump
+  std::string node_label;    // printed as [label]
+  std::string key;           // unique per node (instance id, else label): sessions are keyed by it
+  std::string host;          // address to connect to
+  int port = 0;              // 0 = ssh config Port, else 22
+  std::string user;          // empty = ssh config User, else Options::default_user
+  std::string keyfile;       // explicit key (cluster file), tried first
+  std::string key_name;      // EC2 KeyName: $DUST_HOME/keys/<name>.pem, ~/.ssh/<name>.pem
+  std::string proxy_jump;    // cluster file: wins over the ssh config's ProxyJump
   std::string default_jump;  // config.yaml ssh.proxy_jump: only where the ssh config has none
 };
 

@@ -22,7 +22,7 @@ dust commands (help CMD for details):
   logdir [DIR|off]                     record per-node transcripts in DIR (off: stop), or show where
   exit                                 leave dust (Ctrl-D too)
   put [-r] <target> <local...> [remote dir]
-                                       upload files to nodes in parallel over SFTP (atomic: temp name, then rename)
+                                       upload files to nodes in parallel over ssh (atomic: temp name, then rename)
   get [-r] [-f] [-s] <target> <remote path or glob> [local dir]
                                        download a file from each node in parallel over SFTP to <dir>/<node>/<file>
   @[target] [command]                  run a command in each node's persistent shell; one node and no command: raw shell

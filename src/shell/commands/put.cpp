@@ -46,7 +46,7 @@ void register_put(CommandTable& t) {
   t.add({.name = "put",
          .aliases = {},
          .usage = kUsage,
-         .summary = "upload files to nodes in parallel over SFTP (atomic: temp name, then rename)",
+         .summary = "upload files to nodes in parallel over ssh (atomic: temp name, then rename)",
          .help = "Local paths may be globs; directories need -r. The remote directory defaults to "
                  "the home "
                  "directory. The seed's order `put data.dat worker* /opt/data` works too. Modes "
