@@ -31,7 +31,9 @@ class Sudo(testbed.SandboxTestCase):
         cls.transcript = []
 
     def session(self):
-        c = self.spawn("-F", self.cfg, timeout=30)
+        # Transcripts on (inside the sandbox, so assert_password_nowhere reads them too).
+        self.logdir = os.path.join(self.sandbox.dir, "transcripts")
+        c = self.spawn("-F", self.cfg, "--log-dir", self.logdir, timeout=30)
         log = open(os.path.join(self.sandbox.dir, f"pty-{len(self.transcript)}.log"), "w")
         self.transcript.append(log.name)
         self.addCleanup(log.close)
@@ -68,6 +70,10 @@ class Sudo(testbed.SandboxTestCase):
             text = f.read()
         self.assertEqual(text.count("sudo password for"), 1, text)
         self.assertNotIn("[sudo] password for", text, "the nodes' own prompts are not shown")
+        with open(os.path.join(self.logdir, "worker0.log")) as f:
+            log = f.read()
+        self.assertIn("$ sudo id -un; echo after-sudo", log)  # the transcript records the command
+        self.assertIn("| after-sudo", log)
         self.assert_password_nowhere()
 
     def test_a_wrong_password_is_reported_per_node(self):
