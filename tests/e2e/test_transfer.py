@@ -230,6 +230,35 @@ class Transfer(testbed.SandboxTestCase):
         for d in (os.path.join(dst, "tree"), os.path.join(dst, "tree", "sub")):
             self.assertFalse([n for n in os.listdir(d) if ".dust-" in n], os.listdir(d))
 
+    def test_recursive_put_of_many_small_files_batches_them_keeping_content_and_modes(self):
+        # 300 small files in two directories: sent as tar batches on one exec channel per node
+        # (transfer/batch.h); a second put replaces them in place; no staging directory is left.
+        root = self.mkdir("src/many")
+        files = {}
+        for d in ("a", "b/c"):
+            os.makedirs(os.path.join(root, d), exist_ok=True)
+            for i in range(150):
+                rel = f"{d}/f{i:03d}" + (" sp" if i == 7 else "") + (".sh" if i % 3 == 0 else ".txt")
+                files[rel] = self.write(os.path.join(root, rel), os.urandom(i * 37 % 5000),
+                                        0o755 if i % 3 == 0 else 0o640)
+        dst = self.mkdir("dst")
+        for attempt in range(2):
+            if attempt:
+                self.write(os.path.join(root, "a/f001.txt"), b"changed\n", 0o600)
+            r = self.dust("put", "-r", "worker*", root, dst, timeout=120)
+            self.assertEqual(r.rc, 0, r.out + r.err)
+            for node in ("worker0", "worker1", "worker2"):
+                self.assertIn(f"[{node}] put 300 files → {dst}", r.out)
+            for rel, local in files.items():
+                remote = os.path.join(dst, "many", rel)
+                with open(remote, "rb") as f, open(local, "rb") as g:
+                    self.assertEqual(f.read(), g.read(), rel)
+                self.assertEqual(stat.S_IMODE(os.stat(remote).st_mode),
+                                 stat.S_IMODE(os.stat(local).st_mode), rel)
+            for d in ("many", "many/a", "many/b", "many/b/c"):
+                names = os.listdir(os.path.join(dst, d))
+                self.assertFalse([n for n in names if ".dust-" in n], names)
+
     # -- get --------------------------------------------------------------------------------------
     def test_get_one_copy_per_node_and_existing_files_need_force(self):
         remote = self.mkdir("remote")
