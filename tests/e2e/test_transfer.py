@@ -259,6 +259,32 @@ class Transfer(testbed.SandboxTestCase):
                 names = os.listdir(os.path.join(dst, d))
                 self.assertFalse([n for n in names if ".dust-" in n], names)
 
+    def test_ctrl_c_mid_small_file_batches_leaves_no_staging_directory(self):
+        root = self.mkdir("src/many")
+        for i in range(400):  # sparse, just under the stream size: ~16 files per tar batch
+            with open(os.path.join(root, f"f{i:03d}"), "wb") as f:
+                f.truncate(1_000_000)
+        dst = self.mkdir("dst")
+        p = subprocess.Popen([testbed.dust_bin(), "put", "-r", "worker*", root, dst],
+                             env=self.sandbox.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # a batch is being extracted
+            d = os.path.join(dst, "many")
+            if os.path.isdir(d) and len(os.listdir(d)) > 20:
+                break
+            time.sleep(0.01)
+        else:
+            p.kill()
+            self.fail("the upload never started: " + p.communicate()[1])
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        self.assertNotEqual(p.returncode, 0, out + err)
+        names = os.listdir(os.path.join(dst, "many"))
+        self.assertLess(len(names), 400, "the put finished before Ctrl-C: the test proves nothing")
+        self.assertFalse([n for n in names if ".dust-" in n], names)
+
     # -- get --------------------------------------------------------------------------------------
     def test_get_one_copy_per_node_and_existing_files_need_force(self):
         remote = self.mkdir("remote")
