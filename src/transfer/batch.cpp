@@ -18,8 +18,8 @@
 namespace dust::transfer {
 namespace {
 
-bool add(archive* a, const std::string& name, const std::string& src, uint64_t size,
-         uint32_t mode, std::string* err) {
+bool add(archive* a, const std::string& name, const std::string& src, uint64_t size, uint32_t mode,
+         std::string* err) {
   archive_entry* e = archive_entry_new();
   archive_entry_set_pathname(e, name.c_str());
   archive_entry_set_filetype(e, AE_IFREG);
@@ -59,7 +59,7 @@ int make_batch_tar(const std::vector<BatchFile>& files, uint64_t* size, std::str
   int fd = memfd_create("dust-batch", MFD_CLOEXEC);
   if (fd < 0) return *err = fmt::format("memfd_create: {}", std::strerror(errno)), -1;
   archive* a = archive_write_new();
-  archive_write_set_format_pax_restricted(a);  // ustar unless a name needs more
+  archive_write_set_format_pax_restricted(a);   // ustar unless a name needs more
   archive_write_set_bytes_in_last_block(a, 1);  // no padding to 10 KiB: fewer bytes per batch
   bool ok = archive_write_open_fd(a, fd) == ARCHIVE_OK;
   if (!ok) *err = fmt::format("tar: {}", archive_error_string(a));
@@ -83,13 +83,14 @@ std::string batch_command(const std::string& dir, const std::string& stage,
   static const char* script =
       "d=$1; t=$2; shift 2; mkdir -m 700 -- \"$t\" || exit 1; "
       "tar -x -o -p -f - -C \"$t\" 2>\"$t.err\"; "
-      "if [ ! -e \"$t/" /* end marker */ ".dust-batch-end\" ]; then "
+      "if [ ! -e \"$t/" /* end marker */
+      ".dust-batch-end\" ]; then "
       "e=$(cat \"$t.err\"); rm -rf -- \"$t\" \"$t.err\"; "
       "echo \"the file batch did not arrive whole${e:+: $e}\" >&2; exit 1; fi; "
       "rm -f -- \"$t.err\"; (cd -- \"$t\" && exec mv -f -- \"$@\" ..); r=$?; rm -rf -- \"$t\"; "
       "exit $r";
-  std::string cmd = fmt::format("sh -c {} sh {} {}", shell_quote(script), shell_quote(dir),
-                                shell_quote(stage));
+  std::string cmd =
+      fmt::format("sh -c {} sh {} {}", shell_quote(script), shell_quote(dir), shell_quote(stage));
   for (const auto& f : files) cmd += " " + shell_quote(f.name);
   return cmd;
 }
