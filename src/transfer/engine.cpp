@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 
 #include "transfer/format.h"
@@ -217,8 +218,9 @@ class Driver : private ssh::Observer {
                                   : 0;
       if (!job_.finish_item(t)) return fail(t, t.error);
       t.item_open = false;
-      t.done_bytes += moved;
-      if (!t.items[t.next].dir) ++t.files;
+      const Item& done = t.items[t.next];
+      t.done_bytes += done.batch.empty() ? moved : done.size;  // a batch's tar has headers too
+      t.files += done.batch.empty() ? !done.dir : done.batch.size();
       t.up.reset();
       t.stream.reset();
       t.down.reset();
@@ -229,7 +231,8 @@ class Driver : private ssh::Observer {
   uint64_t moved(const NodeTask& t) const {
     uint64_t b = t.done_bytes;
     if (t.up) b += t.up->acked();
-    if (t.stream) b += t.stream->sent();
+    if (t.stream && t.item_open)
+      b += std::min(t.stream->sent(), t.items[t.next].size);
     if (t.down) b += t.down->received();
     return b;
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ssh/pool.h"
+#include "transfer/batch.h"
 #include "transfer/link.h"
 #include "transfer/pipe.h"
 #include "transfer/stream.h"
@@ -22,6 +23,8 @@ struct Item {
   uint64_t size = 0;
   uint32_t mode = 0644;
   bool dir = false;
+  // put: small files of one directory sent together (batch.h); dst is the directory, size theirs.
+  std::vector<BatchFile> batch;
 };
 
 struct NodeTask {

@@ -107,7 +107,30 @@ bool PutJob::plan(NodeTask& n) {
   sftp_attributes_free(a);
   if (!is_dir) return n.error = fmt::format("{}: not a directory", dir), false;
   n.summary = dir;
-  for (const auto& f : files_) n.items.push_back({f.path, join(dir, f.rel), f.size, f.mode, f.dir});
+  for (const auto& f : files_) {
+    std::string dst = join(dir, f.rel);
+    // Consecutive small files of one directory join a batch (one tar stream, batch.h); a lone one
+    // stays a plain item (SFTP is cheaper than a remote tar for one file).
+    if (!f.dir && f.size < kStreamMin && f.rel.find('/') != std::string::npos) {
+      std::string parent = parent_of(dst), name = base_name(dst);
+      Item* last = n.items.empty() ? nullptr : &n.items.back();
+      bool joins = last && !last->dir &&
+                   (last->batch.empty() ? last->size < kStreamMin && parent_of(last->dst) == parent
+                                        : last->dst == parent);
+      if (joins && last->batch.empty()) {
+        // The previous plain small file becomes the batch's first member.
+        Item b{"", parent, last->size, 0700, false, {}};
+        b.batch.push_back({last->src, base_name(last->dst), last->size, last->mode});
+        *last = std::move(b);
+      }
+      if (joins && last->batch.size() < kBatchFiles && last->size + f.size <= kBatchBytes) {
+        last->batch.push_back({f.path, name, f.size, f.mode});
+        last->size += f.size;
+        continue;
+      }
+    }
+    n.items.push_back({f.path, dst, f.size, f.mode, f.dir});
+  }
   return true;
 }
 
@@ -123,6 +146,16 @@ bool PutJob::begin_item(NodeTask& n) {
       if (!exists) return n.error = fmt::format("{}: {}", it.dst, why), false;
     }
     return true;
+  }
+  if (!it.batch.empty()) {
+    uint64_t size = 0;
+    std::string err;
+    n.fd = make_batch_tar(it.batch, &size, &err);
+    if (n.fd < 0) return n.error = err, false;
+    std::string stage = fmt::format("{}/.dust-stage-{}-{}", it.dst, getpid(), ++counter_);
+    n.stream = std::make_unique<Stream>(n.link->session(), n.fd, size,
+                                        batch_command(it.dst, stage, it.batch));
+    return true;  // the remote command creates and removes its staging directory itself
   }
   n.tmp =
       fmt::format("{}/.{}.dust-{}-{}", parent_of(it.dst), base_name(it.dst), getpid(), ++counter_);
@@ -162,6 +195,7 @@ bool PutJob::finish_item(NodeTask& n) {
     return true;
   }
   close(n.fd), n.fd = -1;
+  if (!it.batch.empty()) return true;  // the remote command moved them into place
   int rc = n.remote ? sftp_close(n.remote) : 0;  // a stream's file was closed by its writer
   n.remote = nullptr;
   if (rc != 0)
@@ -216,7 +250,7 @@ void PutJob::abort_item(NodeTask& n, bool connection_alive) {
 
 std::string PutJob::describe(const NodeTask& n) const {
   size_t files = 0;
-  for (const auto& it : n.items) files += !it.dir;
+  for (const auto& it : n.items) files += it.batch.empty() ? !it.dir : it.batch.size();
   if (n.items.size() == 1) return fmt::format("{} → {}", n.items[0].src, n.items[0].dst);
   return fmt::format("{} file{} → {}", files, files == 1 ? "" : "s", n.summary);
 }

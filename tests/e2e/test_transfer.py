@@ -230,6 +230,61 @@ class Transfer(testbed.SandboxTestCase):
         for d in (os.path.join(dst, "tree"), os.path.join(dst, "tree", "sub")):
             self.assertFalse([n for n in os.listdir(d) if ".dust-" in n], os.listdir(d))
 
+    def test_recursive_put_of_many_small_files_batches_them_keeping_content_and_modes(self):
+        # 300 small files in two directories: sent as tar batches on one exec channel per node
+        # (transfer/batch.h); a second put replaces them in place; no staging directory is left.
+        root = self.mkdir("src/many")
+        files = {}
+        for d in ("a", "b/c"):
+            os.makedirs(os.path.join(root, d), exist_ok=True)
+            for i in range(150):
+                rel = f"{d}/f{i:03d}" + (" sp" if i == 7 else "") + (".sh" if i % 3 == 0 else ".txt")
+                files[rel] = self.write(os.path.join(root, rel), os.urandom(i * 37 % 5000),
+                                        0o755 if i % 3 == 0 else 0o640)
+        dst = self.mkdir("dst")
+        for attempt in range(2):
+            if attempt:
+                self.write(os.path.join(root, "a/f001.txt"), b"changed\n", 0o600)
+            r = self.dust("put", "-r", "worker*", root, dst, timeout=120)
+            self.assertEqual(r.rc, 0, r.out + r.err)
+            for node in ("worker0", "worker1", "worker2"):
+                self.assertIn(f"[{node}] put 300 files → {dst}", r.out)
+            for rel, local in files.items():
+                remote = os.path.join(dst, "many", rel)
+                with open(remote, "rb") as f, open(local, "rb") as g:
+                    self.assertEqual(f.read(), g.read(), rel)
+                self.assertEqual(stat.S_IMODE(os.stat(remote).st_mode),
+                                 stat.S_IMODE(os.stat(local).st_mode), rel)
+            for d in ("many", "many/a", "many/b", "many/b/c"):
+                names = os.listdir(os.path.join(dst, d))
+                self.assertFalse([n for n in names if ".dust-" in n], names)
+
+    def test_ctrl_c_mid_small_file_batches_leaves_no_staging_directory(self):
+        root = self.mkdir("src/many")
+        for i in range(400):  # sparse, just under the stream size: ~16 files per tar batch
+            with open(os.path.join(root, f"f{i:03d}"), "wb") as f:
+                f.truncate(1_000_000)
+        dst = self.mkdir("dst")
+        p = subprocess.Popen([testbed.dust_bin(), "put", "-r", "worker*", root, dst],
+                             env=self.sandbox.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # a batch is being extracted
+            d = os.path.join(dst, "many")
+            if os.path.isdir(d) and len(os.listdir(d)) > 20:
+                break
+            time.sleep(0.01)
+        else:
+            p.kill()
+            self.fail("the upload never started: " + p.communicate()[1])
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        self.assertNotEqual(p.returncode, 0, out + err)
+        names = os.listdir(os.path.join(dst, "many"))
+        self.assertLess(len(names), 400, "the put finished before Ctrl-C: the test proves nothing")
+        self.assertFalse([n for n in names if ".dust-" in n], names)
+
     # -- get --------------------------------------------------------------------------------------
     def test_get_one_copy_per_node_and_existing_files_need_force(self):
         remote = self.mkdir("remote")
