@@ -231,8 +231,7 @@ class Driver : private ssh::Observer {
   uint64_t moved(const NodeTask& t) const {
     uint64_t b = t.done_bytes;
     if (t.up) b += t.up->acked();
-    if (t.stream && t.item_open)
-      b += std::min(t.stream->sent(), t.items[t.next].size);
+    if (t.stream && t.item_open) b += std::min(t.stream->sent(), t.items[t.next].size);
     if (t.down) b += t.down->received();
     return b;
   }

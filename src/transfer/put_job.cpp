@@ -195,7 +195,7 @@ bool PutJob::finish_item(NodeTask& n) {
     return true;
   }
   close(n.fd), n.fd = -1;
-  if (!it.batch.empty()) return true;  // the remote command moved them into place
+  if (!it.batch.empty()) return true;            // the remote command moved them into place
   int rc = n.remote ? sftp_close(n.remote) : 0;  // a stream's file was closed by its writer
   n.remote = nullptr;
   if (rc != 0)
