@@ -566,4 +566,3 @@ TEST(Target, ParenthesesThatAreNotALabelStayLiteral) {
 
 }  // namespace
 }  // namespace dust::select
-
