@@ -1,12 +1,16 @@
 // dust entry point: argv → Context → REPL, script or one-shot.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "plugins/lua_loader.h"
+#include "server/client.h"
+#include "server/launch.h"
 #include "shell/command_table.h"
 #include "shell/config.h"
 #include "shell/context.h"
@@ -24,7 +28,12 @@ int main(int argc, char** argv) {
       "dust — an ssh cluster shell for EC2.\n"
       "  dust              interactive shell (stdin a terminal)\n"
       "  dust WORDS...     run one command line, wait for every node, exit\n"
-      "  dust < script     run command lines from stdin in order",
+      "  dust < script     run command lines from stdin in order\n"
+      "Interactive dust keeps its sessions in a per-user server; one-shot and script mode use\n"
+      "it when one runs:\n"
+      "  dust attach       attach to the running server (error if none)\n"
+      "  dust start-server start one with no client\n"
+      "  dust kill-server  end it and every session",
       "dust"};
   bool yes = false, json = false, version = false;
   std::string ssh_config, level, log_dir;
@@ -103,10 +112,80 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The server's own words (not commands: they say how this dust runs, not what it does).
+  std::string verb = words.size() == 1 ? words[0] : "";
+  if (verb == "attach" || verb == "start-server" || verb == "kill-server") {
+    interrupt::install();
+    plugins::load_commands(shell::CommandTable::instance());
+    std::string err;
+    int fd = server::connect_server(&err);
+    if (verb == "start-server") {
+      if (fd >= 0) {
+        close(fd);
+        std::fprintf(stderr, "dust: a dust server already runs for %s\n",
+                     paths::dust_home().c_str());
+        return 0;
+      }
+      fd = err.empty()
+               ? server::start_and_connect(config, log_dir.empty() ? config.log_dir : log_dir, &err)
+               : -1;
+      if (fd < 0) {
+        std::fprintf(stderr, "dust: %s\n", err.c_str());
+        return 1;
+      }
+      close(fd);
+      std::fprintf(stderr, "dust: server started for %s\n", paths::dust_home().c_str());
+      return 0;
+    }
+    if (fd < 0) {
+      std::fprintf(stderr, "dust: %s\n",
+                   err.empty()
+                       ? fmt::format("no dust server runs for {}", paths::dust_home()).c_str()
+                       : err.c_str());
+      return 1;
+    }
+    if (verb == "kill-server") return server::kill_server(fd);
+    if (!isatty(STDIN_FILENO)) {
+      close(fd);
+      std::fprintf(stderr, "dust: attach needs a terminal\n");
+      return 2;
+    }
+    return server::run_attached(fd);
+  }
+
   shell::Mode mode = !words.empty()              ? shell::Mode::OneShot
                      : isatty(STDIN_FILENO) != 0 ? shell::Mode::Interactive
                                                  : shell::Mode::Script;
   interrupt::install();
+  // Drop-in commands after the built-ins (a drop-in never replaces one), loaded now so a broken
+  // file is reported at start. The shell knows only the table; main wires the plugins into it.
+  plugins::load_commands(shell::CommandTable::instance());
+  std::string line;  // one-shot
+  if (mode == shell::Mode::OneShot) {
+    // The shell already split the words: one with a blank in it stays one word (quoted for the
+    // table's parser), unless the line goes to a node or the local shell as typed (@, !) or the
+    // word carries quotes of its own (a target such as tags="a b":c).
+    bool as_typed = words[0][0] == '@' || words[0][0] == '!';
+    for (const auto& w : words) {
+      bool quote = !as_typed && w.find_first_of(" \t") != std::string::npos &&
+                   w.find_first_of("'\"\\") == std::string::npos;
+      line += (line.empty() ? "" : " ") + (quote ? "'" + w + "'" : w);
+    }
+  }
+  // A running server holds the sessions: every mode uses it; interactive dust starts one.
+  if (config.server_enabled) {
+    std::string err;
+    int fd =
+        mode == shell::Mode::Interactive
+            ? server::start_and_connect(config, log_dir.empty() ? config.log_dir : log_dir, &err)
+            : server::connect_server(&err);
+    if (fd >= 0) {
+      if (mode == shell::Mode::Interactive) return server::run_attached(fd);
+      return server::run_through(
+          fd, mode == shell::Mode::OneShot ? std::optional(line) : std::nullopt, json, yes);
+    }
+    if (!err.empty()) std::fprintf(stderr, "dust: %s; running without a server\n", err.c_str());
+  }
   shell::Context ctx(config, mode, yes, json);
   if (!log_dir.empty() || !config.log_dir.empty()) {
     try {
@@ -116,23 +195,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  // Drop-in commands after the built-ins (a drop-in never replaces one), loaded now so a broken
-  // file is reported at start. The shell knows only the table; main wires the plugins into it.
-  plugins::load_commands(shell::CommandTable::instance());
   switch (mode) {
-    case shell::Mode::OneShot: {
-      // The shell already split the words: one with a blank in it stays one word (quoted for the
-      // table's parser), unless the line goes to a node or the local shell as typed (@, !) or the
-      // word carries quotes of its own (a target such as tags="a b":c).
-      bool as_typed = words[0][0] == '@' || words[0][0] == '!';
-      std::string line;
-      for (const auto& w : words) {
-        bool quote = !as_typed && w.find_first_of(" \t") != std::string::npos &&
-                     w.find_first_of("'\"\\") == std::string::npos;
-        line += (line.empty() ? "" : " ") + (quote ? "'" + w + "'" : w);
-      }
+    case shell::Mode::OneShot:
       return shell::run_one_shot(ctx, line);
-    }
     case shell::Mode::Interactive:
       return shell::run_repl(ctx);
     case shell::Mode::Script:

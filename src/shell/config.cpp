@@ -66,6 +66,10 @@ Config Config::load(const std::string& path) {
       }
     }
     if (auto output = root["output"]) read_output(output, path, &c);
+    if (auto server = root["server"]) {
+      get(server, "enabled", &c.server_enabled);
+      get(server, "idle_timeout", &c.server_idle_timeout_s);
+    }
     if (auto keys = root["keys"]) {
       for (const auto& kv : keys) c.keys[kv.first.as<std::string>()] = kv.second.as<std::string>();
     }

@@ -27,6 +27,10 @@ struct Config {
   bool output_gather = false;
   bool output_diff = true;
   std::string log_dir;  // per-node transcripts (shell/transcript.h); "" = none
+  // server.enabled: interactive dust runs its sessions in a per-user server (src/server/) that
+  // outlives the terminal; false = everything in the one process, as one-shot without a server.
+  bool server_enabled = true;
+  int server_idle_timeout_s = 3600;  // server.idle_timeout: no client, nothing running → it ends
 
   // Reads `path` if it exists; throws dust::Error naming the file and line on malformed YAML.
   static Config load(const std::string& path);

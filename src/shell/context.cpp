@@ -35,6 +35,13 @@ Context::~Context() {
   printer_.flush();
 }
 
+void Context::set_request(Mode mode, bool json, bool assume_yes) {
+  mode_ = mode;
+  json_ = json;
+  assume_yes_ = assume_yes;
+  terminal_.set_assume_yes(assume_yes);
+}
+
 const cloud::AwsConfig& Context::aws() {
   if (!aws_) aws_ = cloud::resolve_aws_config(config_.region);
   return *aws_;

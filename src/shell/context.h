@@ -26,6 +26,7 @@ class CloudFormationApi;
 namespace dust::shell {
 
 class Sessions;
+class Attachments;
 
 enum class Mode { Interactive, OneShot, Script };
 
@@ -46,6 +47,12 @@ class Context {
   bool assume_yes() const { return assume_yes_; }
   // The ssh sessions and the node output path (see sessions.h).
   Sessions& sessions() { return *sessions_; }
+  // A dust server's view of the client whose line runs (attachments.h); nullptr in one process.
+  Attachments* attachments() const { return attachments_; }
+  void set_attachments(Attachments* a) { attachments_ = a; }
+  // A server runs each client's lines as that client runs dust: interactive, one-shot or script,
+  // with its own --json and --yes.
+  void set_request(Mode mode, bool json, bool assume_yes);
 
   // Working set ------------------------------------------------------------
   const std::string& region() const;      // resolved lazily from the AWS chain
@@ -113,6 +120,7 @@ class Context {
   uint64_t generation_ = 0;
   std::optional<cloud::AwsConfig> aws_;
   CloudClients clients_;
+  Attachments* attachments_ = nullptr;
   std::map<std::string, std::shared_ptr<cloud::Ec2Api>> ec2_;             // by region
   std::map<std::string, std::shared_ptr<cloud::CloudFormationApi>> cfn_;  // by region
   std::map<std::string, Nodes> cache_;                                    // by region

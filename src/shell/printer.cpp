@@ -23,7 +23,16 @@ void Printer::err(std::string_view text) {
   write(STDERR_FILENO, text);
 }
 
-void Printer::queue_line(std::string_view prefix, std::string_view text) {
+void Printer::queue_line(std::string_view prefix, std::string_view text,
+                         const std::string& node_key) {
+  if (sink_ && sink_->routes_nodes()) {
+    flush();
+    std::string line;
+    line.reserve(prefix.size() + text.size() + 2);
+    line.append(prefix).append(" ").append(text).append("\n");
+    sink_->node_line(node_key, line);
+    return;
+  }
   queued_.append(prefix);
   queued_ += ' ';
   queued_.append(text);
@@ -32,6 +41,7 @@ void Printer::queue_line(std::string_view prefix, std::string_view text) {
 }
 
 void Printer::flush() {
+  if (sink_) sink_->flush();
   if (queued_.empty()) return;
   std::string text = std::move(queued_);
   queued_.clear();

@@ -18,6 +18,13 @@ class OutputSink {
   enum class Stream { Out, Err };
   virtual ~OutputSink() = default;
   virtual void write(Stream s, std::string_view text) = 0;
+  // A node's output line (with its prefix and newline). A sink that routes by node (a dust server:
+  // each node's output to the client whose command it is) says so with routes_nodes().
+  virtual bool routes_nodes() const { return false; }
+  virtual void node_line(const std::string& /*node_key*/, std::string_view line) {
+    write(Stream::Out, line);
+  }
+  virtual void flush() {}
 };
 
 // Keeps stdout and stderr in one string, in the order written (a transcript).
@@ -36,8 +43,8 @@ class Printer {
   void set_sink(OutputSink* sink) { sink_ = sink; }
   void out(std::string_view text);  // stdout, now
   void err(std::string_view text);  // stderr, now
-  // Queues `prefix` + " " + text + "\n" for stdout.
-  void queue_line(std::string_view prefix, std::string_view text);
+  // Queues `prefix` + " " + text + "\n" for stdout (node `node_key`'s output).
+  void queue_line(std::string_view prefix, std::string_view text, const std::string& node_key = {});
   void flush();  // writes what is queued
   // Set by the REPL: true while readline's prompt and typed line are on screen.
   void set_prompt_visible(bool v) { prompt_visible_ = v; }

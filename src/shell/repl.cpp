@@ -2,7 +2,6 @@
 // jobs) can be printed while the user types, with the typed line redrawn (Printer clears it).
 #include "shell/repl.h"
 
-#include <readline/history.h>
 #include <readline/readline.h>
 
 #include <iostream>
@@ -11,31 +10,21 @@
 #include "shell/completion.h"
 #include "shell/context.h"
 #include "shell/dispatch.h"
+#include "shell/history.h"
 #include "shell/quit.h"
 #include "shell/terminal.h"
 #include "util/interrupt.h"
 #include "util/log.h"
-#include "util/paths.h"
 
 namespace dust::shell {
 namespace {
 
-std::string g_history;
 int g_status = 0;
-
-void remember(const std::string& text) {
-  if (text.find_first_not_of(" \t") == std::string::npos) return;
-  add_history(text.c_str());
-  append_history(1, g_history.c_str());
-}
 
 }  // namespace
 
 int run_repl(Context& ctx) {
-  g_history = paths::join(paths::ensure_dust_home(), "history");
-  using_history();
-  if (read_history(g_history.c_str()) != 0)
-    write_history(g_history.c_str());  // append needs a file
+  open_history();
   rl_catch_signals = 0;                // our SIGINT handler counts; readline must not re-raise it
   rl_readline_name = "dust";
   setup_completion(ctx);
@@ -57,7 +46,7 @@ int run_repl(Context& ctx) {
                      });
   while (!ctx.quit_requested) ctx.loop().run_once(std::chrono::milliseconds(1000));
   term.stop_editing();
-  history_truncate_file(g_history.c_str(), 5000);
+  close_history();
   log::set_writer(nullptr);
   return g_status;
 }

@@ -127,7 +127,7 @@ void Sessions::on_event(const ssh::NodeEvent& e, bool taken) {
     case Kind::Line:
     case Kind::Partial:
       if (!notices_.empty()) flush_notices(e.node.key);  // its own notices stay before its output
-      ctx_.out().queue_line(prefix(e.node), e.text);
+      ctx_.out().queue_line(prefix(e.node), e.text, e.node.key);
       break;
     case Kind::Error:
     case Kind::Notice:

@@ -174,6 +174,25 @@ bool Terminal::read_line(std::string* line) {
   Hold h = hold();  // cooked mode, nobody else reading stdin
   line->clear();
   char c;
+  if (served_) {
+    int seen = interrupt::count();
+    bool done = false, ok = false;
+    loop_.watch(STDIN_FILENO, POLLIN, [&](short) {
+      ssize_t n = ::read(STDIN_FILENO, &c, 1);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+      done = true;
+      if (n <= 0)
+        ok = !line->empty();
+      else if (c == '\n')
+        ok = true;
+      else
+        done = false, line->push_back(c);
+    });
+    loop_.run_until([&] { return done || interrupt::count() > seen; },
+                    std::chrono::milliseconds(100));
+    loop_.unwatch(STDIN_FILENO);
+    return done && ok;
+  }
   for (;;) {
     ssize_t n = ::read(STDIN_FILENO, &c, 1);
     if (n < 0 && errno == EINTR) return false;  // Ctrl-C at a question

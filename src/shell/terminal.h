@@ -38,6 +38,10 @@ class Terminal {
   };
   [[nodiscard]] Hold hold();
   bool held() const { return holds_ > 0; }
+  void set_assume_yes(bool yes) { assume_yes_ = yes; }
+  // In a dust server, stdin is the running client's (passed over the socket), and Ctrl-C comes as
+  // a message: questions wait on the event loop instead of a blocking read.
+  void set_served(bool served) { served_ = served; }
 
   // Interactive line editing. `on_line` gets each entered line (nullopt for Ctrl-D) outside
   // readline, with the terminal held; `prompt` is asked again every time the prompt comes back.
@@ -67,6 +71,7 @@ class Terminal {
   bool interactive_;
   bool assume_yes_;
   int holds_ = 0;
+  bool served_ = false;
   bool cancelled_ = false;  // a question of the running command was cancelled
   bool editing_ = false;
   bool handler_installed_ = false;

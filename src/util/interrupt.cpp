@@ -49,4 +49,13 @@ void drain() {
   }
 }
 
+void after_fork() {
+  for (int& fd : g_pipe) {
+    if (fd >= 0) close(fd);
+    fd = -1;
+  }
+  g_count.store(0);
+  install();
+}
+
 }  // namespace dust::interrupt

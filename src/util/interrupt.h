@@ -9,5 +9,7 @@ void reset();
 bool pending();  // count() > 0
 int wake_fd();   // read end of the self-pipe (for EventLoop::watch); drain with drain()
 void drain();
+// In a forked child (the dust server): a self-pipe of its own, not shared with the parent.
+void after_fork();
 
 }  // namespace dust::interrupt

@@ -1,6 +1,8 @@
 """The whole sandbox: hermetic HOME, moto in auth mode, the seeded inventory and the ssh hosts behind it."""
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
 import threading
 import time
@@ -171,10 +173,43 @@ class Sandbox:
                 for name, p in services if p is not None and p.poll() is not None]
 
     # -- teardown ---------------------------------------------------------------------------------
+    def dust_server_pid(self):
+        """The pid of this sandbox's dust server (its lock file holds it), or None when none runs."""
+        run = os.path.join(self.dust_home, "run")
+        try:
+            with open(os.path.join(run, "server.lock")) as f:
+                pid = int(f.read().strip() or 0)
+        except (OSError, ValueError):
+            return None
+        if not pid:
+            return None
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"dust" not in f.read():
+                    return None
+        except OSError:
+            return None
+        return pid
+
+    def stop_dust_server(self):
+        """Interactive dust leaves a server behind when a test kills its client: end it (kill-server,
+        then SIGKILL by the pid its lock file names)."""
+        from .harness import dust_bin
+        if self.dust_server_pid() is None:
+            return
+        subprocess.run([dust_bin(), "kill-server"], env=self.env(), capture_output=True, timeout=30)
+        pid = self.dust_server_pid()
+        for _ in range(50):
+            if pid is None or not os.path.exists(f"/proc/{pid}"):
+                return
+            time.sleep(0.1)
+        os.kill(pid, signal.SIGKILL)
+
     def stop(self):
         if self._stopped:
             return
         self._stopped = True
+        self.stop_dust_server()
         if self.agent:
             self.agent.stop()
         for h in self.hosts:

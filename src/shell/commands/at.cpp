@@ -5,8 +5,10 @@
 #include <readline/readline.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 
+#include "shell/attachments.h"
 #include "shell/command_table.h"
 #include "shell/commands/commands.h"
 #include "shell/context.h"
@@ -57,7 +59,8 @@ int wait_for(Context& ctx, const ssh::Job& job) {
         }
         if (ctx.config().command_timeout_s > 0 && std::chrono::steady_clock::now() > deadline)
           timed_out = true;
-        return job.done() || seen >= 2 || timed_out;
+        bool gone = ctx.attachments() && ctx.attachments()->abandoned();  // its dust was closed
+        return job.done() || seen >= 2 || timed_out || gone;
       },
       std::chrono::milliseconds(100));
   if (seen >= 2) {
@@ -78,6 +81,14 @@ int run_at(Context& ctx, Args& a, bool gather) {
   const std::vector<const Node*>& running = a.nodes;
   Sessions& sessions = ctx.sessions();
   auto eps = sessions.endpoints(running);
+  if (Attachments* at = ctx.attachments()) {
+    // Through a dust server: a node's shell takes one client's command at a time.
+    std::vector<std::string> busy = sessions.busy_nodes();
+    for (const auto& ep : eps)
+      if (std::find(busy.begin(), busy.end(), ep.node_label) != busy.end())
+        if (std::string why = at->refuse(ep.key, ep.node_label); !why.empty()) throw Error(why);
+    for (const auto& ep : eps) at->claim(ep.key);
+  }
 
   if (command.empty()) {
     if (eps.size() != 1)

@@ -1,0 +1,311 @@
+// The client side (client.h): readline and history here, lines to the server.
+#include "server/client.h"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <readline/readline.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include "server/client_link.h"
+#include "shell/completion.h"
+#include "shell/history.h"
+#include "shell/printer.h"
+#include "shell/terminal.h"
+#include "util/error.h"
+#include "util/event_loop.h"
+#include "util/interrupt.h"
+#include "util/paths.h"
+
+namespace dust::server {
+namespace {
+
+volatile sig_atomic_t g_winch = 0;
+volatile sig_atomic_t g_quits = 0;  // Ctrl-\ (SIGQUIT) presses
+void on_winch(int) { g_winch = 1; }
+void on_quit(int) { g_quits = g_quits + 1; }
+
+void on_signal(int sig, void (*fn)(int), struct sigaction* old = nullptr) {
+  struct sigaction sa {};
+  sa.sa_handler = fn;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: waits wake up and look at the flags
+  sigaction(sig, &sa, old);
+}
+
+std::string cwd() {
+  char buf[4096];
+  return getcwd(buf, sizeof buf) ? buf : "/";
+}
+
+void write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// The attached shell's state: what the server said last.
+class Attached {
+ public:
+  explicit Attached(int fd) : link_(fd), term_(loop_, out_, true, false) {}
+
+  int run() {
+    Hello h;
+    h.version = DUST_VERSION;
+    h.kind = ClientKind::Interactive;
+    h.cwd = cwd();
+    if (!link_.hello(h)) return lost();
+    loop_.watch(link_.fd(), POLLIN, [this](short) { receive(0); });
+    if (!wait()) return lost();  // the first Done brings the prompt
+    shell::open_history();
+    rl_catch_signals = 0;
+    rl_readline_name = "dust";
+    shell::setup_completion([this](const std::string& before, const std::string& text) {
+      return complete(before, text);
+    });
+    on_signal(SIGQUIT, on_quit);
+    term_.start_editing([this] { return prompt_; },
+                        [this](std::optional<std::string> line) { on_line(std::move(line)); });
+    auto first_quit = std::chrono::steady_clock::now();
+    while (!leave_) {
+      loop_.run_once(std::chrono::milliseconds(500));
+      if (link_.gone() && !leave_) {
+        term_.stop_editing();
+        return lost();
+      }
+      if (g_quits > 0) {  // Ctrl-\ twice within a second: detach
+        auto now = std::chrono::steady_clock::now();
+        if (g_quits == 1) first_quit = now;
+        if (g_quits >= 2 && now - first_quit < std::chrono::seconds(1)) {
+          term_.stop_editing();
+          out_.err("\ndetached: the dust server keeps the sessions; `dust` attaches again\n");
+          leave_ = true;
+        } else if (g_quits >= 2) {
+          g_quits = 1;
+          first_quit = now;
+        }
+      }
+    }
+    term_.stop_editing();
+    shell::close_history();
+    return status_;
+  }
+
+ private:
+  void on_line(std::optional<std::string> line) {
+    if (!line) {
+      out_.out("\n");
+      link_.send(Type::Eof);
+    } else {
+      shell::remember(*line);
+      link_.send(Type::Line, *line);
+    }
+    if (!wait() || done_.leave) {
+      leave_ = true;
+      term_.stop_editing();
+    }
+  }
+
+  // Until the server's Done (false when it went away). Ctrl-C and window changes go to the
+  // server meanwhile; Ctrl-\ twice leaves the line running there and detaches.
+  bool wait() {
+    have_done_ = false;
+    struct sigaction old {};
+    on_signal(SIGWINCH, on_winch, &old);
+    int seen = interrupt::count();
+    int quits = g_quits;
+    loop_.run_until(
+        [&] {
+          for (; seen < interrupt::count(); ++seen) link_.send(Type::Interrupt);
+          if (g_winch) {
+            g_winch = 0;
+            link_.send(Type::Winch);
+          }
+          if (g_quits >= quits + 2) {
+            out_.err(
+                "\ndetached while the line runs on: the dust server keeps it and the sessions\n");
+            detached_ = true;
+            return true;
+          }
+          return have_done_ || link_.gone();
+        },
+        std::chrono::milliseconds(100));
+    sigaction(SIGWINCH, &old, nullptr);
+    if (detached_) {
+      done_ = {0, prompt_, true, ""};
+      return true;
+    }
+    if (!have_done_) return false;
+    status_ = done_.status;
+    prompt_ = done_.prompt;
+    if (!done_.why.empty()) out_.err(done_.why);
+    return true;
+  }
+
+  // Reads what arrived and acts on it; `want` (Completions) is kept for the caller.
+  void receive(int wait_ms) {
+    link_.read(wait_ms);
+    while (auto f = link_.next()) {
+      switch (f->type) {
+        case Type::Out:
+          if (completing_)
+            deferred_.push_back(*f);
+          else
+            out_.out(f->payload);
+          break;
+        case Type::Err:
+          if (completing_)
+            deferred_.push_back(*f);
+          else
+            out_.err(f->payload);
+          break;
+        case Type::Done:
+          done_ = decode_done(f->payload);
+          have_done_ = true;
+          break;
+        case Type::Completions:
+          completions_ = decode_completions(f->payload);
+          break;
+        case Type::Bye:
+          out_.err(f->payload);
+          bye_ = true;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  shell::Candidates complete(const std::string& before, const std::string& text) {
+    completions_.reset();
+    completing_ = true;
+    link_.send(Type::Complete, encode_complete({before, text}));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (!completions_ && !link_.gone() && std::chrono::steady_clock::now() < deadline)
+      receive(100);
+    completing_ = false;
+    if (!deferred_.empty())
+      loop_.after(std::chrono::milliseconds(0), [this] {
+        for (auto& f : std::exchange(deferred_, {}))
+          f.type == Type::Out ? out_.out(f.payload) : out_.err(f.payload);
+      });
+    if (!completions_) return {};
+    return {completions_->matches, completions_->files};
+  }
+
+  int lost() {
+    if (!bye_) out_.err("\ndust: the dust server went away (killed?); `dust` starts a new one\n");
+    return 1;
+  }
+
+  EventLoop loop_;
+  shell::Printer out_;
+  ClientLink link_;
+  shell::Terminal term_;
+  std::string prompt_;
+  Done done_;
+  bool have_done_ = false;
+  bool leave_ = false;
+  bool bye_ = false;
+  bool detached_ = false;
+  bool completing_ = false;
+  int status_ = 0;
+  std::optional<Completions> completions_;
+  std::vector<Frame> deferred_;
+};
+
+// Waits for the Done of the line just sent, passing Ctrl-C and window changes on. -1 when the
+// server went away.
+int await_done(ClientLink& link, Done* done) {
+  int seen = interrupt::count();
+  for (;;) {
+    for (; seen < interrupt::count(); ++seen) link.send(Type::Interrupt);
+    if (interrupt::count() >= 3) return 130;  // the server does not answer: leave
+    if (g_winch) {
+      g_winch = 0;
+      link.send(Type::Winch);
+    }
+    if (!link.read(200)) return -1;
+    while (auto f = link.next()) {
+      if (f->type == Type::Out) write_all(STDOUT_FILENO, f->payload);
+      if (f->type == Type::Err) write_all(STDERR_FILENO, f->payload);
+      if (f->type == Type::Bye) {
+        write_all(STDERR_FILENO, "dust: " + f->payload);
+        return -1;
+      }
+      if (f->type == Type::Done) {
+        *done = decode_done(f->payload);
+        return 0;
+      }
+    }
+  }
+}
+
+// One line of stdin, read byte by byte: what follows stays for the commands that read stdin.
+bool read_script_line(std::string* line) {
+  line->clear();
+  char c;
+  for (;;) {
+    ssize_t n = ::read(STDIN_FILENO, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return !line->empty();
+    if (c == '\n') return true;
+    line->push_back(c);
+  }
+}
+
+}  // namespace
+
+int run_attached(int fd) { return Attached(fd).run(); }
+
+int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes) {
+  ClientLink link(fd);
+  Hello h;
+  h.version = DUST_VERSION;
+  h.kind = ClientKind::Command;
+  h.cwd = cwd();
+  h.json = json;
+  h.yes = yes;
+  if (!link.hello(h)) return 1;
+  on_signal(SIGWINCH, on_winch);
+  int worst = 0;
+  std::string text;
+  while (line ? text.empty() : read_script_line(&text)) {
+    if (line) text = *line;
+    link.send(Type::Line, text);
+    Done d;
+    int rc = await_done(link, &d);
+    if (rc < 0) {
+      if (link.gone()) write_all(STDERR_FILENO, "dust: the dust server went away\n");
+      return 1;
+    }
+    if (rc == 130) return 130;
+    if (d.status != 0) worst = d.status;
+    if (d.leave || line) break;
+  }
+  return worst;
+}
+
+int kill_server(int fd) {
+  ClientLink link(fd);
+  Hello h;
+  h.version = DUST_VERSION;
+  h.kind = ClientKind::Control;
+  if (!link.hello(h) || !link.send(Type::Kill)) return 1;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (link.read(200) && std::chrono::steady_clock::now() < deadline) {
+    while (auto f = link.next()) {
+    }
+  }
+  return link.gone() ? 0 : 1;
+}
+
+}  // namespace dust::server

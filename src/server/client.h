@@ -1,0 +1,17 @@
+// dust as a client of its server (server.h): the interactive shell keeps readline, history and the
+// terminal here and sends each line; one-shot and script mode send their lines and exit with the
+// server's status. `fd` is a connected socket (launch.h); each function takes it over.
+#pragma once
+#include <optional>
+#include <string>
+
+namespace dust::server {
+
+// The attached REPL. Returns the last line's status (1 when the server went away).
+int run_attached(int fd);
+// One line (one-shot) or, with none, the lines of stdin (script mode): the worst status.
+int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes);
+// kill-server: asks the server to end; 0 once it has.
+int kill_server(int fd);
+
+}  // namespace dust::server

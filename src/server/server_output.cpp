@@ -1,0 +1,106 @@
+// Server: where output goes, and what the shell asks of it (server.h, shell/attachments.h).
+#include <fmt/format.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <utility>
+
+#include "server/server.h"
+#include "util/error.h"
+
+namespace dust::server {
+namespace {
+
+// To the running client's own stdout/stderr (borrowed as fds 1 and 2).
+void write_fd(int fd, std::string_view text) {
+  while (!text.empty()) {
+    ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        pollfd p{fd, POLLOUT, 0};
+        poll(&p, 1, 100);
+        continue;
+      }
+      return;  // gone: dropped as a closed pipe would be
+    }
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+}  // namespace
+
+void Server::write(Stream s, std::string_view text) {
+  if (current_ && !abandoned_) {
+    flush();
+    write_fd(s == Stream::Err ? STDERR_FILENO : STDOUT_FILENO, text);
+    return;
+  }
+  broadcast(s == Stream::Err ? Type::Err : Type::Out, text, "");
+}
+
+void Server::node_line(const std::string& key, std::string_view line) {
+  auto it = owner_.find(key);
+  uint64_t owner = it == owner_.end() ? 0 : it->second;
+  if (owner != 0 && owner == current_ && !abandoned_) {
+    direct_.append(line);
+    if (direct_.size() >= 64 * 1024) flush();
+    return;
+  }
+  if (Client* c = owner ? find(owner) : nullptr; c && attached(*c)) {
+    send(*c, Type::Out, line, true);
+    return;
+  }
+  broadcast(Type::Out, line, key);
+}
+
+void Server::flush() {
+  for (uint64_t id : std::exchange(dirty_, {}))
+    if (Client* c = find(id)) write_out(*c);
+  if (direct_.empty()) return;
+  std::string text = std::move(direct_);
+  direct_.clear();
+  write_fd(STDOUT_FILENO, text);
+}
+
+void Server::broadcast(Type t, std::string_view text, const std::string& key) {
+  bool any = false;
+  for (auto& [id, c] : clients_)
+    if (attached(*c)) {
+      send(*c, t, text, true);
+      any = true;
+    }
+  if (!any) detached_.add(key, text);
+}
+
+void Server::claim(const std::string& node_key) { owner_[node_key] = current_; }
+
+std::string Server::refuse(const std::string& node_key, const std::string& label) {
+  auto it = owner_.find(node_key);
+  if (it == owner_.end() || it->second == 0 || it->second == current_) return "";
+  Client* running = find(current_);
+  Client* owner = find(it->second);
+  // A person attached again may answer the command they started before detaching; a script never
+  // types into somebody's running command.
+  if (!owner && running && running->hello && running->hello->kind == ClientKind::Interactive)
+    return "";
+  return fmt::format(
+      "{} is running a command another dust client started: not sent (wait for it to end; "
+      "`intr {}` interrupts it)",
+      label, label);
+}
+
+void Server::detach() {
+  Client* c = find(current_);
+  if (!c || !c->hello || c->hello->kind != ClientKind::Interactive)
+    throw Error(
+        "detach: only an interactive dust detaches (this one runs a script or one command)");
+  detach_ = true;
+}
+
+std::string Server::replay(const std::set<std::string>& node_keys) {
+  return detached_.text(node_keys);
+}
+
+}  // namespace dust::server
