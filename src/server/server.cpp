@@ -349,14 +349,16 @@ void Server::shutdown(const std::string& why, uint64_t leaving) {
     if (id == current_ || id == leaving) continue;
     send(*c, Type::Bye, why + "\n");
   }
-  // Best effort: what is left for each client goes now, blocking briefly.
+  // Best effort: what is left for each client goes now, waiting a moment at most.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   for (auto& [id, c] : clients_) {
-    int flags = fcntl(c->fd, F_GETFL);
-    fcntl(c->fd, F_SETFL, flags & ~O_NONBLOCK);
-    timeval tv{1, 0};
-    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    if (!c->out.empty()) (void)!::send(c->fd, c->out.data(), c->out.size(), MSG_NOSIGNAL);
-    c->out.clear();
+    while (!c->out.empty() && std::chrono::steady_clock::now() < deadline) {
+      pollfd p{c->fd, POLLOUT, 0};
+      if (poll(&p, 1, 100) <= 0) continue;
+      ssize_t n = ::send(c->fd, c->out.data(), c->out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n <= 0) break;
+      c->out.erase(0, static_cast<size_t>(n));
+    }
   }
   stop_ = true;
   if (busy_) {  // a line still runs (kill-server meanwhile): its waits end

@@ -1,0 +1,261 @@
+"""E2E: the session server (issue 13) — sessions outlive the terminal. Interactive dust starts a per-user
+server and is its client; `detach` leaves it running; one-shot and script mode use its warm sessions (their
+state included); `exit` in the last client ends it; a second uid is refused; killed clients and servers,
+racing starts and malformed bytes never leave it broken."""
+import os
+import signal
+import socket
+import subprocess
+import time
+
+import pexpect
+
+import testbed
+
+PROMPT = r"dust:\S+\$ "
+
+
+class Server(testbed.SandboxTestCase):
+    HOSTS = 2  # master, worker0
+
+    def tearDown(self):
+        self.sandbox.stop_dust_server()
+
+    def attach(self, *args):
+        c = self.spawn(*args, timeout=30)
+        c.expect(PROMPT)
+        return c
+
+    def server_pid(self):
+        return self.sandbox.dust_server_pid()
+
+    def run_path(self, name):
+        return os.path.join(self.sandbox.dust_home, "run", name)
+
+    def wait_gone(self, pid, seconds=10):
+        for _ in range(int(seconds * 10)):
+            if not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z":
+                return True
+            time.sleep(0.1)
+        return False
+
+    def dust_processes(self):
+        """Pids of dust processes of this sandbox (their environment names its DUST_HOME)."""
+        out = []
+        for p in os.listdir("/proc"):
+            if not p.isdigit():
+                continue
+            try:
+                with open(f"/proc/{p}/environ", "rb") as f:
+                    env = f.read()
+                with open(f"/proc/{p}/stat") as f:
+                    if f.read().split()[2] == "Z":
+                        continue
+            except OSError:
+                continue
+            if f"DUST_HOME={self.sandbox.dust_home}".encode() + b"\0" in env and int(p) != os.getpid():
+                with open(f"/proc/{p}/cmdline", "rb") as f:
+                    if b"dust" in f.read().split(b"\0")[0]:
+                        out.append(int(p))
+        return out
+
+    def test_state_survives_detach_and_one_shot_uses_it(self):
+        c = self.attach()
+        c.sendline("@worker0 cd /tmp")
+        c.expect(PROMPT)
+        c.sendline("@worker0 pwd")
+        c.expect(r"\[worker0\] /tmp")
+        pid = self.server_pid()
+        self.assertIsNotNone(pid)
+        self.assertEqual(os.stat(self.run_path("server.sock")).st_mode & 0o777, 0o600)
+        self.assertEqual(os.stat(self.run_path("")).st_mode & 0o777, 0o700)
+        c.sendline("detach")
+        c.expect("detached")
+        c.expect(pexpect.EOF)
+        c.close()
+        self.assertEqual(c.exitstatus, 0)
+        # One-shot through the server: the same shell, still in /tmp; exit code and --json as usual.
+        r = self.dust("@worker0", "pwd")
+        self.assertEqual((r.rc, r.out), (0, "[worker0] /tmp\n"), r.err)
+        r = self.dust("@worker0", "(exit 3)")
+        self.assertEqual(r.rc, 3, r.err)
+        self.assertIn("exit 3: worker0", r.err)
+        r = self.dust("--json", "@worker0", "pwd")
+        self.assertIn('"/tmp"', r.out)
+        # Script mode: lines in order, variables persist between invocations too.
+        r = self.dust(input="@worker0 export KEPT=yes\n@worker0 cd /etc\n")
+        self.assertEqual(r.rc, 0, r.err)
+        r = self.dust("@worker0", "echo $KEPT $(pwd)")
+        self.assertEqual(r.out, "[worker0] yes /etc\n", r.err)
+        self.assertEqual(self.server_pid(), pid, "one server throughout")
+        # A new dust attaches and sees the state; `exit` in the last client ends everything.
+        c = self.attach()
+        c.sendline("@worker0 pwd")
+        c.expect(r"\[worker0\] /etc")
+        c.sendline("exit")
+        c.expect(pexpect.EOF)
+        c.close()
+        self.assertTrue(self.wait_gone(pid), "the server ended with the last client")
+        self.assertEqual(self.dust_processes(), [])
+        self.assertFalse(os.path.exists(self.run_path("server.sock")))
+
+    def test_one_shot_without_a_server_runs_alone_and_leaves_none(self):
+        self.assertIsNone(self.server_pid())
+        r = self.dust("@worker0", "echo alone")
+        self.assertEqual((r.rc, r.out), (0, "[worker0] alone\n"), r.err)
+        self.assertIsNone(self.server_pid())
+        self.assertEqual(self.dust_processes(), [])
+        r = self.dust("attach")
+        self.assertEqual(r.rc, 1)
+        self.assertIn("no dust server runs", r.err)
+
+    def test_output_while_detached_is_shown_at_attach_and_by_replay(self):
+        c = self.attach()
+        c.sendline("@worker0 sleep 2; echo late-line")
+        c.expect(PROMPT)
+        c.sendline("detach")
+        c.expect(pexpect.EOF)
+        time.sleep(4)
+        c = self.attach_expecting("late-line")
+        c.sendline("replay worker0")
+        c.expect(r"\[worker0\] late-line")
+        c.expect(PROMPT)
+        c.sendline("replay master")
+        c.expect("nothing was printed")
+        c.sendline("exit")
+        c.expect(pexpect.EOF)
+
+    def attach_expecting(self, text):
+        c = self.spawn(timeout=30)
+        c.expect("output while detached")
+        c.expect(text)
+        c.expect(PROMPT)
+        return c
+
+    def test_a_busy_node_refuses_another_clients_line(self):
+        c = self.attach()
+        c.sendline("@worker0 sleep 4; echo slept")
+        c.expect(PROMPT)
+        time.sleep(0.5)
+        r = self.dust("@worker0", "echo intruder")
+        self.assertNotEqual(r.rc, 0)
+        self.assertIn("worker0 is running a command another dust client started", r.err)
+        r = self.dust("@master", "echo free")  # another node is free
+        self.assertEqual(r.out, "[master] free\n", r.err)
+        c.expect(r"\[worker0\] slept", timeout=10)
+        c.sendline("exit")
+        c.expect(pexpect.EOF)
+
+    def test_another_uid_is_refused(self):
+        self.dust("start-server")
+        pid = self.server_pid()
+        sock = self.run_path("server.sock")
+        # Open the directory and socket to everyone: only the peer-uid check stands in the way.
+        os.chmod(sock, 0o666)
+        d = self.run_path("")
+        while d not in ("/", ""):
+            os.chmod(d, os.stat(d).st_mode | 0o005)
+            d = os.path.dirname(d.rstrip("/"))
+        child = os.fork()
+        if child == 0:
+            try:
+                os.setgid(65534)
+                os.setuid(65534)
+                s = socket.socket(socket.AF_UNIX)
+                s.connect(sock)
+                s.settimeout(5)
+                try:
+                    s.sendall(b"\x01\x00\x00\x00\x02{}")
+                    os._exit(0 if s.recv(100) == b"" else 3)
+                except (BrokenPipeError, ConnectionResetError):
+                    os._exit(0)  # closed by the server
+            except Exception as e:
+                os.write(2, f"uid child: {e!r}\n".encode())
+                os._exit(4)
+        _, st = os.waitpid(child, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(st), 0, "connection closed at once")
+        with open(self.run_path("server.log")) as f:
+            self.assertIn("refused a client of uid 65534", f.read())
+        self.assertEqual(self.dust("@master", "echo still").out, "[master] still\n")
+        self.assertEqual(self.server_pid(), pid)
+
+    def test_malformed_bytes_drop_only_that_client(self):
+        c = self.attach()
+        c.sendline("@worker0 cd /var")
+        c.expect(PROMPT)
+        for junk in (b"\xff\xff\xff\xff\xff\xff", b"\x02\x7f\xff\xff\xff", b"\x01\x00\x00\x00\x03{x}"):
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(self.run_path("server.sock"))
+            s.sendall(junk)
+            s.settimeout(5)
+            self.assertEqual(s.recv(100), b"", junk)
+            s.close()
+        with open(self.run_path("server.log")) as f:
+            log = f.read()
+        self.assertIn("malformed message", log)
+        c.sendline("@worker0 pwd")
+        c.expect(r"\[worker0\] /var")
+        c.sendline("exit")
+        c.expect(pexpect.EOF)
+
+    def test_killed_client_leaves_the_server_and_sessions_whole(self):
+        c = self.attach()
+        c.sendline("@worker0 cd /usr && echo moved")
+        c.expect(r"\[worker0\] moved")
+        os.kill(c.pid, signal.SIGKILL)
+        c.close(force=True)
+        r = self.dust("@worker0", "pwd")
+        self.assertEqual(r.out, "[worker0] /usr\n", r.err)
+
+    def test_killed_server_is_reported_and_the_next_dust_starts_afresh(self):
+        c = self.attach()
+        pid = self.server_pid()
+        os.kill(pid, signal.SIGKILL)
+        c.expect("went away")
+        c.expect(pexpect.EOF)
+        c.close()
+        self.assertNotEqual(c.exitstatus, 0)
+        self.assertTrue(os.path.exists(self.run_path("server.sock")), "a stale socket is left")
+        c = self.attach()  # the stale socket does not block a new server
+        self.assertNotEqual(self.server_pid(), pid)
+        c.sendline("@worker0 echo fresh")
+        c.expect(r"\[worker0\] fresh")
+        c.sendline("exit")
+        c.expect(pexpect.EOF)
+
+    def test_kill_server_tells_attached_clients(self):
+        c = self.attach()
+        r = self.dust("kill-server")
+        self.assertEqual(r.rc, 0, r.err)
+        c.expect("kill-server")
+        c.expect(pexpect.EOF)
+        c.close()
+        self.assertNotEqual(c.exitstatus, 0)
+        self.assertEqual(self.dust("kill-server").rc, 1)
+
+    def test_two_starts_at_once_make_one_server(self):
+        env = self.sandbox.env()
+        procs = [subprocess.Popen([testbed.harness.dust_bin(), "start-server"], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+        for p in procs:
+            p.communicate(timeout=30)
+            self.assertEqual(p.returncode, 0)
+        time.sleep(0.5)
+        servers = self.dust_processes()
+        self.assertEqual(len(servers), 1, servers)
+        self.assertEqual(servers, [self.server_pid()])
+
+    def test_idle_server_ends_by_itself(self):
+        with open(os.path.join(self.sandbox.dust_home, "config.yaml"), "w") as f:
+            f.write("server:\n  idle_timeout: 2\n")
+        try:
+            self.assertEqual(self.dust("start-server").rc, 0)
+            pid = self.server_pid()
+            self.assertIsNotNone(pid)
+            self.assertTrue(self.wait_gone(pid, seconds=8), "ended after the idle timeout")
+        finally:
+            os.remove(os.path.join(self.sandbox.dust_home, "config.yaml"))
+
+
+if __name__ == "__main__":
+    testbed.main()
