@@ -15,6 +15,7 @@
 #include "server/client_link.h"
 #include "shell/completion.h"
 #include "shell/history.h"
+#include "shell/node_output.h"
 #include "shell/printer.h"
 #include "shell/terminal.h"
 #include "util/error.h"
@@ -62,6 +63,7 @@ class Attached {
     h.version = DUST_VERSION;
     h.kind = ClientKind::Interactive;
     h.cwd = cwd();
+    h.colour = shell::NodeOutput::colour_wanted(STDOUT_FILENO);
     if (!link_.hello(h)) return lost();
     loop_.watch(link_.fd(), POLLIN, [this](short) { receive(0); });
     if (!wait()) return lost();  // the first Done brings the prompt
@@ -272,6 +274,7 @@ int run_through(int fd, const std::optional<std::string>& line, bool json, bool 
   h.version = DUST_VERSION;
   h.kind = ClientKind::Command;
   h.cwd = cwd();
+  h.colour = shell::NodeOutput::colour_wanted(STDOUT_FILENO);
   h.json = json;
   h.yes = yes;
   if (!link.hello(h)) return 1;

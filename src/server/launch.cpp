@@ -46,7 +46,15 @@ bool address(const std::string& path, sockaddr_un* a, std::string* err) {
     Rendezvous r = rendezvous();
     ensure(r);
     int lock = open(r.lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) _exit(0);  // another server has it
+    if (lock < 0) throw Error(fmt::format("cannot open {}: {}", r.lock, std::strerror(errno)));
+    // Another server has the lock: while it listens, ours is not needed; while it is ending
+    // (it stopped listening), ours takes over when it lets go.
+    for (int i = 0; flock(lock, LOCK_EX | LOCK_NB) != 0; ++i) {
+      std::string err;
+      int probe = i % 10 == 0 ? connect_server(&err) : -1;
+      if (probe >= 0 || i > 600) _exit(0);
+      usleep(50 * 1000);
+    }
     std::string pid = fmt::format("{}\n", getpid());  // for whoever must find the server's process
     if (ftruncate(lock, 0) != 0 || pwrite(lock, pid.data(), pid.size(), 0) < 0) {
     }
@@ -73,10 +81,8 @@ bool address(const std::string& path, sockaddr_un* a, std::string* err) {
       dup2(null, STDOUT_FILENO);
       dup2(log >= 0 ? log : null, STDERR_FILENO);
       close(null);
-      Server server(ctx, fd, config.server_idle_timeout_s);
+      Server server(ctx, fd, r.socket, config.server_idle_timeout_s);
       server.run();
-      unlink(r.socket.c_str());
-      close(fd);
     }
     status = 0;
   } catch (const std::exception& e) {

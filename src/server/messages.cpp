@@ -48,7 +48,8 @@ std::string encode_hello(const Hello& h) {
               {"kind", kind_name(h.kind)},
               {"cwd", h.cwd},
               {"json", h.json},
-              {"yes", h.yes}}
+              {"yes", h.yes},
+              {"colour", h.colour}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -68,6 +69,7 @@ Hello decode_hello(std::string_view body) {
   h.cwd = field<std::string>(j, "cwd", "hello", "");
   h.json = field<bool>(j, "json", "hello", false);
   h.yes = field<bool>(j, "yes", "hello", false);
+  h.colour = field<bool>(j, "colour", "hello", false);
   return h;
 }
 

@@ -18,6 +18,7 @@ struct Hello {
   std::string cwd;    // the client's working directory: local paths (put, get, !cmd) resolve there
   bool json = false;  // --json
   bool yes = false;   // --yes
+  bool colour = false;  // wants coloured [node] prefixes (its stdout is a terminal, no NO_COLOR)
 };
 
 struct Done {

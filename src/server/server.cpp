@@ -35,9 +35,10 @@ void log_line(const std::string& text) {
 
 }  // namespace
 
-Server::Server(shell::Context& ctx, int listen_fd, int idle_timeout_s)
+Server::Server(shell::Context& ctx, int listen_fd, std::string socket_path, int idle_timeout_s)
     : ctx_(ctx),
       listen_fd_(listen_fd),
+      socket_path_(std::move(socket_path)),
       devnull_(open("/dev/null", O_RDWR | O_CLOEXEC)),
       idle_timeout_s_(idle_timeout_s) {
   for (int fd = 0; fd <= 2; ++fd) own_fds_[fd] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
@@ -49,7 +50,11 @@ Server::Server(shell::Context& ctx, int listen_fd, int idle_timeout_s)
 }
 
 Server::~Server() {
-  ctx_.loop().unwatch(listen_fd_);
+  if (listen_fd_ >= 0) {
+    ctx_.loop().unwatch(listen_fd_);
+    close(listen_fd_);
+    if (!socket_path_.empty()) unlink(socket_path_.c_str());
+  }
   for (auto& [id, c] : clients_) {
     ctx_.loop().unwatch(c->fd);
     close(c->fd);
@@ -345,6 +350,13 @@ void Server::execute(const Request& r) {
 }
 
 void Server::shutdown(const std::string& why, uint64_t leaving) {
+  // No new client from now on: the next dust starts a new server (which waits for our lock).
+  if (listen_fd_ >= 0) {
+    ctx_.loop().unwatch(listen_fd_);
+    close(listen_fd_);
+    listen_fd_ = -1;
+    if (!socket_path_.empty()) unlink(socket_path_.c_str());
+  }
   for (auto& [id, c] : clients_) {
     if (id == current_ || id == leaving) continue;
     send(*c, Type::Bye, why + "\n");

@@ -32,8 +32,9 @@ namespace dust::server {
 
 class Server : public shell::OutputSink, public shell::Attachments {
  public:
-  // Takes `listen_fd` (bound, listening, non-blocking) and serves on ctx's loop.
-  Server(shell::Context& ctx, int listen_fd, int idle_timeout_s);
+  // Takes `listen_fd` (bound to `socket_path`, listening, non-blocking; closed and unlinked when
+  // the server ends) and serves on ctx's loop.
+  Server(shell::Context& ctx, int listen_fd, std::string socket_path, int idle_timeout_s);
   ~Server() override;
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -91,6 +92,7 @@ class Server : public shell::OutputSink, public shell::Attachments {
 
   shell::Context& ctx_;
   int listen_fd_;
+  std::string socket_path_;
   int devnull_;
   int own_fds_[3] = {-1, -1, -1};
   int idle_timeout_s_;

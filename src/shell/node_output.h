@@ -13,6 +13,8 @@ class NodeOutput {
   explicit NodeOutput(bool colour) : colour_(colour) {}
   // Colour when `fd` is a terminal and NO_COLOR is unset or empty (https://no-color.org).
   static bool colour_wanted(int fd);
+  bool colour() const { return colour_; }
+  void set_colour(bool on) { colour_ = on; }
 
   // `[label]`, coloured by the node's identity `key` (instance id): a node keeps its colour when
   // its label changes, two nodes sharing a name get different ones.

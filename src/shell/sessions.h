@@ -58,6 +58,11 @@ class Sessions : private ssh::Sink {
   // when the name is shared); a node outside it keeps the name it had, with its id.
   std::string label(const ssh::Endpoint& ep);
   NodeOutput& format() { return format_; }
+  // Coloured `[node]` prefixes or not from now on (a dust server: as the running client wants).
+  void set_colour(bool on) {
+    if (on != format_.colour()) prefixes_.clear();
+    format_.set_colour(on);
+  }
 
   // The last thing each node reported: its command's exit status, or an error.
   struct LastResult {

@@ -64,6 +64,9 @@ class SandboxTestCase(unittest.TestCase):
         return run_dust(list(args), input=input, env=self.sandbox.env(**env), timeout=timeout)
 
     def spawn(self, *args, timeout=10, **env):
+        # Interactive dust runs its sessions in a server that outlives the client (issue 13): the
+        # test's server ends with the test (cleanups run last-in first-out: the client goes first).
+        self.addCleanup(self.sandbox.stop_dust_server)
         child = spawn_dust(args, env=self.sandbox.env(**env), timeout=timeout)
         self.addCleanup(child.close, force=True)
         return child
