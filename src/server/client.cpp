@@ -79,6 +79,8 @@ class Attached {
     auto first_quit = std::chrono::steady_clock::now();
     while (!leave_) {
       loop_.run_once(std::chrono::milliseconds(500));
+      if (lent_)  // Ctrl-C at the server's question
+        for (; lent_seen_ < interrupt::count(); ++lent_seen_) link_.send(Type::Interrupt);
       if (link_.gone() && !leave_) {
         term_.stop_editing();
         return lost();
@@ -180,6 +182,16 @@ class Attached {
           out_.err(f->payload);
           bye_ = true;
           break;
+        case Type::Borrow:  // a question (sudo): the prompt steps aside, the server reads here
+          if (!lent_) {
+            lent_.emplace(term_.hold());
+            lent_seen_ = interrupt::count();
+          }
+          link_.send(Type::Lent);
+          break;
+        case Type::Return:
+          lent_.reset();
+          break;
         default:
           break;
       }
@@ -221,6 +233,8 @@ class Attached {
   bool completing_ = false;
   int status_ = 0;
   std::optional<Completions> completions_;
+  std::optional<shell::Terminal::Hold> lent_;  // the terminal is lent to the server
+  int lent_seen_ = 0;
   std::vector<Frame> deferred_;
 };
 

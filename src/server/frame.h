@@ -18,12 +18,15 @@ enum class Type : uint8_t {
   Winch = 5,      // the client's terminal changed size
   Complete = 6,   // JSON: tab completion request
   Kill = 7,       // kill-server
+  Lent = 8,       // the client's terminal is the server's until Return (answer to Borrow)
   // server → client
   Out = 32,          // bytes for stdout
   Err = 33,          // bytes for stderr
   Done = 34,         // JSON: the line's status, the next prompt, whether to leave
   Completions = 35,  // JSON: candidates
   Bye = 36,          // text: the server ends (shown to the user)
+  Borrow = 37,       // a question outside the client's lines (sudo): lend the terminal
+  Return = 38,       // the borrowed terminal is the client's again
 };
 
 bool known_type(uint8_t t);

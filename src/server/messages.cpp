@@ -44,12 +44,8 @@ const char* kind_name(ClientKind k) {
 }  // namespace
 
 std::string encode_hello(const Hello& h) {
-  return json{{"version", h.version},
-              {"kind", kind_name(h.kind)},
-              {"cwd", h.cwd},
-              {"json", h.json},
-              {"yes", h.yes},
-              {"colour", h.colour}}
+  return json{{"version", h.version}, {"kind", kind_name(h.kind)}, {"cwd", h.cwd}, {"json", h.json},
+              {"yes", h.yes},         {"colour", h.colour}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -181,6 +181,9 @@ void Server::handle(Client& c, Frame& f) {
       send(c, Type::Completions, encode_completions({cands.matches, cands.files}));
       return;
     }
+    case Type::Lent:
+      lent_ = c.id;
+      return;
     case Type::Kill:
       log_line("kill-server");
       shutdown("the dust server was ended (kill-server)");
@@ -294,6 +297,7 @@ void Server::execute(const Request& r) {
   Client* c = find(r.client);
   if (!c || c->closing) return;
   const Hello h = *c->hello;
+  if (h.kind == ClientKind::Interactive) last_line_from_ = c->id;
   busy_ = true;
   current_ = c->id;
   abandoned_ = false;

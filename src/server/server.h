@@ -52,6 +52,9 @@ class Server : public shell::OutputSink, public shell::Attachments {
   bool abandoned() const override { return abandoned_; }
   void detach() override;
   std::string replay(const std::set<std::string>& node_keys) override;
+  bool terminal_available() const override;
+  bool borrow_terminal() override;
+  void return_terminal() override;
 
  private:
   struct Client {
@@ -106,6 +109,9 @@ class Server : public shell::OutputSink, public shell::Attachments {
   bool abandoned_ = false;
   bool detach_ = false;
   bool ever_attached_ = false;
+  bool borrowed_ = false;        // current_ lent its terminal for a question (borrow_terminal)
+  uint64_t lent_ = 0;            // the client that answered Borrow with Lent
+  uint64_t last_line_from_ = 0;  // the interactive client that ran a line last
   std::map<std::string, uint64_t> owner_;  // node key → the client whose command it runs
   DetachedOutput detached_;
   std::set<uint64_t> dirty_;  // clients with frames queued by send(…, later)

@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <utility>
 
 #include "server/server.h"
+#include "shell/context.h"
 #include "util/error.h"
 
 namespace dust::server {
@@ -101,6 +103,57 @@ void Server::detach() {
 
 std::string Server::replay(const std::set<std::string>& node_keys) {
   return detached_.text(node_keys);
+}
+
+bool Server::terminal_available() const {
+  if (current_) return !abandoned_ && isatty(STDIN_FILENO);
+  for (const auto& [id, c] : clients_)
+    if (attached(*c)) return true;  // an interactive client has a terminal
+  return false;
+}
+
+bool Server::borrow_terminal() {
+  if (current_) return !abandoned_;  // a line runs: its client's terminal is ours already
+  Client* c = find(last_line_from_);
+  if (!c || !attached(*c))
+    for (auto& [id, other] : clients_)
+      if (attached(*other)) {
+        c = other.get();
+        break;
+      }
+  if (!c) return false;
+  uint64_t id = c->id;
+  lent_ = 0;
+  busy_ = true;  // no queued line starts while the question waits
+  send(*c, Type::Borrow, {});
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  ctx_.loop().run_until(
+      [&] { return lent_ == id || !find(id) || std::chrono::steady_clock::now() > deadline; },
+      std::chrono::milliseconds(50));
+  c = find(id);
+  if (lent_ != id || !c) {
+    if (c) send(*c, Type::Return, {});
+    busy_ = false;
+    pump();
+    return false;
+  }
+  current_ = id;
+  borrowed_ = true;
+  abandoned_ = false;
+  for (int fd = 0; fd <= 2; ++fd) dup2(c->fds[fd], fd);
+  return true;
+}
+
+void Server::return_terminal() {
+  if (!borrowed_) return;
+  ctx_.out().flush();
+  give_back();
+  if (Client* c = find(current_)) send(*c, Type::Return, {});
+  current_ = 0;
+  borrowed_ = false;
+  abandoned_ = false;
+  busy_ = false;
+  pump();
 }
 
 }  // namespace dust::server

@@ -25,7 +25,7 @@ int g_status = 0;
 
 int run_repl(Context& ctx) {
   open_history();
-  rl_catch_signals = 0;                // our SIGINT handler counts; readline must not re-raise it
+  rl_catch_signals = 0;  // our SIGINT handler counts; readline must not re-raise it
   rl_readline_name = "dust";
   setup_completion(ctx);
   log::set_writer([&ctx](const std::string& s) { ctx.out().err(s); });

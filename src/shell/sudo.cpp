@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "shell/attachments.h"
 #include "shell/context.h"
 #include "shell/printer.h"
 #include "shell/terminal.h"
@@ -82,7 +83,7 @@ bool SudoPrompts::on_event(ssh::Pool& pool, const ssh::NodeEvent& e) {
     return false;
   }
   if (e.kind != Kind::Partial || !is_password_prompt(prompts_, e.text)) return false;
-  if (!isatty(STDIN_FILENO)) {
+  if (ctx_.attachments() ? !ctx_.attachments()->terminal_available() : !isatty(STDIN_FILENO)) {
     // Nobody to ask: the node fails now rather than waiting for ever at its prompt.
     pool.emit({Kind::Error, e.node, kNoTerminal});
     pool.interrupt(std::vector<ssh::Endpoint>{e.node});
@@ -112,14 +113,29 @@ void SudoPrompts::ask(ssh::Pool& pool) {
     if (n.waiting) labels.push_back(n.ep.node_label);
   if (labels.empty()) return;
   std::string who = fold_names(labels);
-  // Held first: the prompt leaves before the question shows, and comes back after the answer.
-  Terminal::Hold hold = ctx_.terminal().hold();
-  ctx_.out().out(fmt::format("sudo password for {} ({} node{}): ", who, labels.size(),
-                             labels.size() == 1 ? "" : "s"));
+  // Through a dust server the question goes to an attached client's terminal, borrowed for it.
+  Attachments* att = ctx_.attachments();
+  if (att && !att->borrow_terminal()) {
+    for (auto& [k, n] : nodes_)
+      if (n.waiting) {
+        n.waiting = false;
+        pool.emit({ssh::NodeEvent::Kind::Error, n.ep, kNoTerminal});
+        pool.interrupt(std::vector<ssh::Endpoint>{n.ep});
+      }
+    return;
+  }
   std::string answer;
-  answer.reserve(4096);  // read byte by byte: no reallocation may leave a copy behind
-  bool ok = read_hidden(ctx_.terminal(), &answer);
-  ctx_.out().out("\n");
+  bool ok;
+  {
+    // Held first: the prompt leaves before the question shows, and comes back after the answer.
+    Terminal::Hold hold = ctx_.terminal().hold();
+    ctx_.out().out(fmt::format("sudo password for {} ({} node{}): ", who, labels.size(),
+                               labels.size() == 1 ? "" : "s"));
+    answer.reserve(4096);  // read byte by byte: no reallocation may leave a copy behind
+    ok = read_hidden(ctx_.terminal(), &answer);
+    ctx_.out().out("\n");
+  }
+  if (att) att->return_terminal();
   if (!ok) {
     wipe_string(answer);
     for (auto& [k, n] : nodes_)
