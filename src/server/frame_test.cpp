@@ -30,7 +30,8 @@ TEST(Frame, HeaderIsTypeThenBigEndianLength) {
 
 TEST(Frame, WholeFramesHoweverTheBytesAreSplit) {
   std::string stream = encode(Type::Hello, "{}") + encode(Type::Eof) +
-                       encode(Type::Line, std::string(70000, 'a')) + encode(Type::Done, "{\"x\":1}");
+                       encode(Type::Line, std::string(70000, 'a')) +
+                       encode(Type::Done, "{\"x\":1}");
   for (size_t step : {1u, 2u, 3u, 5u, 4096u, 1000000u}) {
     FrameReader r;
     std::vector<Frame> got;

@@ -2,6 +2,7 @@
 server and is its client; `detach` leaves it running; one-shot and script mode use its warm sessions (their
 state included); `exit` in the last client ends it; a second uid is refused; killed clients and servers,
 racing starts and malformed bytes never leave it broken."""
+import io
 import os
 import signal
 import socket
@@ -34,7 +35,11 @@ class Server(testbed.SandboxTestCase):
 
     def wait_gone(self, pid, seconds=10):
         for _ in range(int(seconds * 10)):
-            if not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z":
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    if f.read().split()[2] == "Z":
+                        return True
+            except OSError:
                 return True
             time.sleep(0.1)
         return False
@@ -197,6 +202,38 @@ class Server(testbed.SandboxTestCase):
         c.expect(r"\[worker0\] /var")
         c.sendline("exit")
         c.expect(pexpect.EOF)
+
+    def test_two_clients_see_their_own_output_and_both_see_notices(self):
+        a = self.attach()
+        b = self.attach()
+        shown = {a: io.StringIO(), b: io.StringIO()}  # everything each terminal showed
+        for client, log in shown.items():
+            client.logfile_read = log
+        a.sendline("@worker0 echo from-a")
+        a.expect(r"\[worker0\] from-a")
+        a.expect(PROMPT)
+        b.sendline("@master echo from-b")
+        b.expect(r"\[master\] from-b")
+        b.expect(PROMPT)
+        # A command that ends later: its failure summary is a notice for every attached client.
+        a.sendline("@worker0 sleep 1; false")
+        a.expect(r"exit 1: worker0")
+        b.expect(r"exit 1: worker0")
+        b.sendline("@master echo again-b")
+        b.expect(r"\[master\] again-b")
+        b.expect(PROMPT)
+        self.assertNotIn("] from-a", shown[b].getvalue())
+        self.assertNotIn("] from-b", shown[a].getvalue())
+        # `exit` in one client leaves the server to the other; the last one's `exit` ends it.
+        pid = self.server_pid()
+        a.sendline("exit")
+        a.expect("the dust server goes on for 1 other attached client")
+        a.expect(pexpect.EOF)
+        b.sendline("@worker0 echo still-here")
+        b.expect(r"\[worker0\] still-here")
+        b.sendline("exit")
+        b.expect(pexpect.EOF)
+        self.assertTrue(self.wait_gone(pid), "the server ended with the last client")
 
     def test_killed_client_leaves_the_server_and_sessions_whole(self):
         c = self.attach()
