@@ -105,12 +105,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!ssh_config.empty()) {
-    config.ssh_config = paths::expand_user(ssh_config);
+    // Absolute: a dust server serves its clients from their own working directories.
+    config.ssh_config = paths::canonical(ssh_config);
     if (!paths::exists(config.ssh_config)) {
       std::fprintf(stderr, "dust: -F %s: no such file\n", ssh_config.c_str());
       return 2;
     }
   }
+  // A running server has its own -F and --log-dir: a client asking for others is refused.
+  server::Settings asked{ssh_config.empty() ? "" : config.ssh_config,
+                         log_dir.empty() ? "" : paths::absolute(log_dir)};
 
   // The server's own words (not commands: they say how this dust runs, not what it does).
   std::string verb = words.size() == 1 ? words[0] : "";
@@ -150,7 +154,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "dust: attach needs a terminal\n");
       return 2;
     }
-    return server::run_attached(fd);
+    return server::run_attached(fd, asked);
   }
 
   shell::Mode mode = !words.empty()              ? shell::Mode::OneShot
@@ -180,9 +184,9 @@ int main(int argc, char** argv) {
             ? server::start_and_connect(config, log_dir.empty() ? config.log_dir : log_dir, &err)
             : server::connect_server(&err);
     if (fd >= 0) {
-      if (mode == shell::Mode::Interactive) return server::run_attached(fd);
+      if (mode == shell::Mode::Interactive) return server::run_attached(fd, asked);
       return server::run_through(
-          fd, mode == shell::Mode::OneShot ? std::optional(line) : std::nullopt, json, yes);
+          fd, mode == shell::Mode::OneShot ? std::optional(line) : std::nullopt, json, yes, asked);
     }
     if (!err.empty()) std::fprintf(stderr, "dust: %s; running without a server\n", err.c_str());
   }

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 #include "server/client_link.h"
@@ -56,7 +57,8 @@ void write_all(int fd, std::string_view text) {
 // The attached shell's state: what the server said last.
 class Attached {
  public:
-  explicit Attached(int fd) : link_(fd), term_(loop_, out_, true, false) {}
+  Attached(int fd, Settings asked)
+      : link_(fd), term_(loop_, out_, true, false), asked_(std::move(asked)) {}
 
   int run() {
     Hello h;
@@ -64,6 +66,7 @@ class Attached {
     h.kind = ClientKind::Interactive;
     h.cwd = cwd();
     h.colour = shell::NodeOutput::colour_wanted(STDOUT_FILENO);
+    h.settings = asked_;
     if (!link_.hello(h)) return lost();
     loop_.watch(link_.fd(), POLLIN, [this](short) { receive(0); });
     if (!wait()) return lost();  // the first Done brings the prompt
@@ -229,6 +232,7 @@ class Attached {
   bool have_done_ = false;
   bool leave_ = false;
   bool bye_ = false;
+  Settings asked_;
   bool detached_ = false;
   bool completing_ = false;
   int status_ = 0;
@@ -280,9 +284,10 @@ bool read_script_line(std::string* line) {
 
 }  // namespace
 
-int run_attached(int fd) { return Attached(fd).run(); }
+int run_attached(int fd, const Settings& asked) { return Attached(fd, asked).run(); }
 
-int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes) {
+int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes,
+                const Settings& asked) {
   ClientLink link(fd);
   Hello h;
   h.version = DUST_VERSION;
@@ -291,6 +296,7 @@ int run_through(int fd, const std::optional<std::string>& line, bool json, bool 
   h.colour = shell::NodeOutput::colour_wanted(STDOUT_FILENO);
   h.json = json;
   h.yes = yes;
+  h.settings = asked;
   if (!link.hello(h)) return 1;
   on_signal(SIGWINCH, on_winch);
   int worst = 0;

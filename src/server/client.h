@@ -5,12 +5,16 @@
 #include <optional>
 #include <string>
 
+#include "server/messages.h"
+
 namespace dust::server {
 
 // The attached REPL. Returns the last line's status (1 when the server went away).
-int run_attached(int fd);
+// `asked`: -F and --log-dir as given (messages.h).
+int run_attached(int fd, const Settings& asked);
 // One line (one-shot) or, with none, the lines of stdin (script mode): the worst status.
-int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes);
+int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes,
+                const Settings& asked);
 // kill-server: asks the server to end; 0 once it has.
 int kill_server(int fd);
 

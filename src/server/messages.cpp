@@ -44,8 +44,14 @@ const char* kind_name(ClientKind k) {
 }  // namespace
 
 std::string encode_hello(const Hello& h) {
-  return json{{"version", h.version}, {"kind", kind_name(h.kind)}, {"cwd", h.cwd}, {"json", h.json},
-              {"yes", h.yes},         {"colour", h.colour}}
+  return json{{"version", h.version},
+              {"kind", kind_name(h.kind)},
+              {"cwd", h.cwd},
+              {"json", h.json},
+              {"yes", h.yes},
+              {"colour", h.colour},
+              {"ssh_config", h.settings.ssh_config},
+              {"log_dir", h.settings.log_dir}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -66,6 +72,8 @@ Hello decode_hello(std::string_view body) {
   h.json = field<bool>(j, "json", "hello", false);
   h.yes = field<bool>(j, "yes", "hello", false);
   h.colour = field<bool>(j, "colour", "hello", false);
+  h.settings.ssh_config = field<std::string>(j, "ssh_config", "hello", "");
+  h.settings.log_dir = field<std::string>(j, "log_dir", "hello", "");
   return h;
 }
 

@@ -12,6 +12,13 @@ namespace dust::server {
 // only. Control clients (kill-server) run nothing.
 enum class ClientKind { Interactive, Command, Control };
 
+// What this dust's command line set that the server decides for every client: -F and --log-dir,
+// absolute, "" when not given. A server that runs with other ones refuses the client.
+struct Settings {
+  std::string ssh_config;
+  std::string log_dir;
+};
+
 struct Hello {
   std::string version;
   ClientKind kind = ClientKind::Command;
@@ -19,6 +26,7 @@ struct Hello {
   bool json = false;  // --json
   bool yes = false;   // --yes
   bool colour = false;  // wants coloured [node] prefixes (its stdout is a terminal, no NO_COLOR)
+  Settings settings;
 };
 
 struct Done {

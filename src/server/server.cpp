@@ -19,8 +19,10 @@
 #include "shell/dispatch.h"
 #include "shell/quit.h"
 #include "shell/sessions.h"
+#include "shell/transcript.h"
 #include "util/error.h"
 #include "util/interrupt.h"
+#include "util/paths.h"
 
 namespace dust::server {
 namespace {
@@ -206,6 +208,11 @@ void Server::on_hello(Client& c, const Frame& f) {
     c.closing = true;
     return;
   }
+  if (std::string why = conflict(h.settings); !why.empty() && h.kind != ClientKind::Control) {
+    send(c, Type::Bye, why);
+    c.closing = true;
+    return;
+  }
   c.hello = h;
   if (h.kind != ClientKind::Interactive) return;
   std::string welcome;
@@ -220,6 +227,25 @@ void Server::on_hello(Client& c, const Frame& f) {
   ever_attached_ = true;
   if (!welcome.empty()) send(c, Type::Err, welcome);
   send(c, Type::Done, encode_done({0, ctx_.prompt(), false, ""}));
+}
+
+std::string Server::conflict(const Settings& asked) {
+  auto refuse = [](const char* what, const std::string& mine, const std::string& theirs) {
+    return fmt::format(
+        "the dust server (pid {}) runs with {} {}, this dust asks for {}: leave {} out to use the "
+        "server's sessions, or run 'dust kill-server' first\n",
+        getpid(), what, mine, theirs, what);
+  };
+  // Without -F the server reads ~/.ssh/config: a client naming that file asks for the same.
+  const std::string& config = ctx_.config().ssh_config;
+  if (!asked.ssh_config.empty() &&
+      paths::canonical(asked.ssh_config) !=
+          paths::canonical(config.empty() ? paths::join(paths::home(), ".ssh/config") : config))
+    return refuse("-F", config.empty() ? "~/.ssh/config" : config, asked.ssh_config);
+  std::string dir = shell::log_dir(ctx_);
+  if (!asked.log_dir.empty() && asked.log_dir != dir)
+    return refuse("--log-dir", dir.empty() ? "no log dir" : dir, asked.log_dir);
+  return "";
 }
 
 void Server::send(Client& c, Type t, std::string_view payload, bool later) {

@@ -77,6 +77,8 @@ class Server : public shell::OutputSink, public shell::Attachments {
   void on_io(uint64_t id, short revents);
   void handle(Client& c, Frame& f);
   void on_hello(Client& c, const Frame& f);
+  // Why a client's -F / --log-dir cannot be served here ("" when they agree or were not given).
+  std::string conflict(const Settings& asked);
   // Queues a frame; written now, or with `later` at the end of the loop turn (flush()), so a flood
   // of node lines costs one write per client per turn.
   void send(Client& c, Type t, std::string_view payload, bool later = false);

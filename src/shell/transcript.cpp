@@ -56,12 +56,9 @@ namespace {
 
 // DIR as an absolute path (a later `cd` in the local shell must not move the transcripts).
 std::string absolute(const std::string& dir) {
-  std::string d = paths::expand_user(dir);
-  while (d.size() > 1 && d.back() == '/') d.pop_back();
-  if (!d.empty() && d[0] == '/') return d;
-  char cwd[4096];
-  if (!getcwd(cwd, sizeof cwd)) throw Error(fmt::format("log dir {}: {}", dir, strerror(errno)));
-  return paths::join(cwd, d);
+  std::string d = paths::absolute(dir);
+  if (d.empty()) throw Error(fmt::format("log dir {}: {}", dir, strerror(errno)));
+  return d;
 }
 
 // Creates `dir` and its missing parents 0700; returns the ones it created (deepest last).

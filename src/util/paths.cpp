@@ -21,6 +21,24 @@ std::string expand_user(const std::string& p) {
   return p;
 }
 
+std::string absolute(const std::string& p) {
+  std::string d = expand_user(p);
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  if (d.empty() || d[0] == '/') return d;
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof cwd)) return "";
+  return join(cwd, d);
+}
+
+std::string canonical(const std::string& p) {
+  std::string a = absolute(p);
+  char* r = realpath(a.c_str(), nullptr);
+  if (!r) return a;
+  std::string out(r);
+  free(r);
+  return out;
+}
+
 std::string dust_home() {
   if (const char* d = getenv("DUST_HOME"); d && *d) return expand_user(d);
   return join(home(), ".dustcluster");

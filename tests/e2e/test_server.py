@@ -4,6 +4,7 @@ state included); `exit` in the last client ends it; a second uid is refused; kil
 racing starts and malformed bytes never leave it broken."""
 import io
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -234,6 +235,29 @@ class Server(testbed.SandboxTestCase):
         b.sendline("exit")
         b.expect(pexpect.EOF)
         self.assertTrue(self.wait_gone(pid), "the server ended with the last client")
+
+    def test_a_different_ssh_config_or_log_dir_is_refused_and_changes_nothing(self):
+        other = os.path.join(self.sandbox.dir, "other_ssh_config")
+        shutil.copy(self.sandbox.ssh_config, other)
+        c = self.attach()
+        c.sendline("@worker0 cd /var && echo moved")
+        c.expect(r"\[worker0\] moved")
+        pid = self.server_pid()
+        r = self.dust("-F", other, "@worker0", "pwd")
+        self.assertNotEqual(r.rc, 0)
+        self.assertIn(f"runs with -F ~/.ssh/config, this dust asks for {other}", r.err)
+        self.assertEqual(r.out, "")
+        logs = os.path.join(self.sandbox.dir, "server-logs")
+        r = self.dust("--log-dir", logs, "@worker0", "pwd")
+        self.assertNotEqual(r.rc, 0)
+        self.assertIn(f"runs with --log-dir no log dir, this dust asks for {logs}", r.err)
+        self.assertFalse(os.path.exists(logs), "nothing was created")
+        # The same settings as the server's (a relative -F naming the same file) are served.
+        r = self.dust("-F", os.path.relpath(self.sandbox.ssh_config), "@worker0", "pwd")
+        self.assertEqual((r.rc, r.out), (0, "[worker0] /var\n"), r.err)
+        self.assertEqual(self.server_pid(), pid)
+        c.sendline("exit")
+        c.expect(pexpect.EOF)
 
     def test_killed_client_leaves_the_server_and_sessions_whole(self):
         c = self.attach()
