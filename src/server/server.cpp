@@ -335,6 +335,7 @@ void Server::execute(const Request& r) {
   ctx_.set_request(
       h.kind == ClientKind::Interactive ? shell::Mode::Interactive : shell::Mode::OneShot, h.json,
       h.yes);
+  ctx_.sessions().set_colour(h.colour);  // `[node]` coloured only where this client wants it
   ctx_.quit_requested = false;
   interrupt::reset();
   interrupt::drain();

@@ -23,8 +23,8 @@ class Server(testbed.SandboxTestCase):
     def tearDown(self):
         self.sandbox.stop_dust_server()
 
-    def attach(self, *args):
-        c = self.spawn(*args, timeout=30)
+    def attach(self, *args, **env):
+        c = self.spawn(*args, timeout=30, **env)
         c.expect(PROMPT)
         return c
 
@@ -256,6 +256,17 @@ class Server(testbed.SandboxTestCase):
         r = self.dust("-F", os.path.relpath(self.sandbox.ssh_config), "@worker0", "pwd")
         self.assertEqual((r.rc, r.out), (0, "[worker0] /var\n"), r.err)
         self.assertEqual(self.server_pid(), pid)
+        c.sendline("exit")
+        c.expect(pexpect.EOF)
+
+    def test_one_shot_to_a_file_gets_no_colour_from_a_colour_terminal(self):
+        c = self.attach(NO_COLOR="")  # a colour terminal started the server
+        c.sendline("@worker0 echo coloured")
+        c.expect("\x1b\\[[0-9;]*m\\[worker0\\]\x1b\\[0m coloured")
+        r = self.dust("@worker0", "echo plain", NO_COLOR="")  # stdout is a pipe
+        self.assertEqual((r.rc, r.out), (0, "[worker0] plain\n"), r.err)
+        c.sendline("@worker0 echo again")
+        c.expect("\x1b\\[[0-9;]*m\\[worker0\\]\x1b\\[0m again")
         c.sendline("exit")
         c.expect(pexpect.EOF)
 
