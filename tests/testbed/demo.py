@@ -88,7 +88,8 @@ def main():
     print(f"  (up in {t['total']:.1f}s: moto {t['moto']:.1f}s, seed {t['seed']:.1f}s, "
           f"{len(sb.hosts)} hosts {t['hosts']:.1f}s)")
     print(f"  cluster spec to try: load {spec}")
-    print("  try: show · showex · @ hostname · @worker* uptime · exit leaves and tears it all down\n", flush=True)
+    print("  try: show · showex · @ hostname · @worker* uptime · exit leaves and tears it all down\n"
+          "  (detach leaves too: the demo's sandbox, and so its dust server, ends with it)\n", flush=True)
 
     env = sb.env(PATH=bindir + os.pathsep + os.environ.get("PATH", ""))
     env.setdefault("TERM", "xterm-256color")
