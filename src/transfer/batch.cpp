@@ -77,20 +77,24 @@ int make_batch_tar(const std::vector<BatchFile>& files, uint64_t* size, std::str
 }
 
 std::string batch_command(const std::string& dir, const std::string& stage,
-                          const std::vector<BatchFile>& files) {
+                          const std::vector<BatchFile>& files, uint32_t dir_mode) {
   // rm before any message: when the connection is gone, writing to stderr may end the shell.
   // tar -o: files owned by the login user even for root; -p: the archive's modes, no umask.
   static const char* script =
-      "d=$1; t=$2; shift 2; mkdir -m 700 -- \"$t\" || exit 1; "
+      "d=$1; t=$2; m=$3; shift 3; "
+      "if [ -n \"$m\" ] && [ ! -d \"$d\" ]; then mkdir -m 700 -- \"$d\" || exit 1; fi; "
+      "mkdir -m 700 -- \"$t\" || exit 1; "
       "tar -x -o -p -f - -C \"$t\" 2>\"$t.err\"; "
       "if [ ! -e \"$t/" /* end marker */
       ".dust-batch-end\" ]; then "
       "e=$(cat \"$t.err\"); rm -rf -- \"$t\" \"$t.err\"; "
+      "if [ -n \"$m\" ]; then chmod \"$m\" -- \"$d\"; fi; "
       "echo \"the file batch did not arrive whole${e:+: $e}\" >&2; exit 1; fi; "
       "rm -f -- \"$t.err\"; (cd -- \"$t\" && exec mv -f -- \"$@\" ..); r=$?; rm -rf -- \"$t\"; "
-      "exit $r";
+      "if [ -n \"$m\" ]; then chmod \"$m\" -- \"$d\"; fi; exit $r";
   std::string cmd =
-      fmt::format("sh -c {} sh {} {}", shell_quote(script), shell_quote(dir), shell_quote(stage));
+      fmt::format("sh -c {} sh {} {} {}", shell_quote(script), shell_quote(dir), shell_quote(stage),
+                  dir_mode ? fmt::format("{:o}", dir_mode) : "''");
   for (const auto& f : files) cmd += " " + shell_quote(f.name);
   return cmd;
 }

@@ -28,8 +28,11 @@ int make_batch_tar(const std::vector<BatchFile>& files, uint64_t* size, std::str
 // The remote side, run in `dir`'s parent context: creates `stage` (mode 700), extracts stdin into
 // it, and only when the end marker arrived (the whole stream came) moves the files into `dir`; in
 // every case removes `stage`, so a short stream (Ctrl-C, a lost connection) leaves nothing.
+// With `dir_mode` (not 0) it also stands for `dir`'s own put: creates it when missing (700 while
+// filling) and gives it that mode at the end, as an SFTP mkdir + chmod would, without their two
+// blocking round trips per directory.
 std::string batch_command(const std::string& dir, const std::string& stage,
-                          const std::vector<BatchFile>& files);
+                          const std::vector<BatchFile>& files, uint32_t dir_mode = 0);
 
 inline constexpr const char* kBatchEnd = ".dust-batch-end";
 

@@ -25,6 +25,7 @@ struct Item {
   bool dir = false;
   // put: small files of one directory sent together (batch.h); dst is the directory, size theirs.
   std::vector<BatchFile> batch;
+  uint32_t dir_mode = 0;  // put batch: it also creates its directory (batch_command)
 };
 
 struct NodeTask {

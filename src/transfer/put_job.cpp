@@ -122,6 +122,13 @@ bool PutJob::plan(NodeTask& n) {
         Item b{"", parent, last->size, 0700, false, {}};
         b.batch.push_back({last->src, base_name(last->dst), last->size, last->mode});
         *last = std::move(b);
+        // The directory's own item just before it: the batch's remote command makes it instead.
+        if (n.items.size() >= 2 && n.items[n.items.size() - 2].dir &&
+            n.items[n.items.size() - 2].dst == parent) {
+          last->dir_mode = n.items[n.items.size() - 2].mode;
+          n.items.erase(n.items.end() - 2);
+          last = &n.items.back();
+        }
       }
       if (joins && last->batch.size() < kBatchFiles && last->size + f.size <= kBatchBytes) {
         last->batch.push_back({f.path, name, f.size, f.mode});
@@ -154,7 +161,7 @@ bool PutJob::begin_item(NodeTask& n) {
     if (n.fd < 0) return n.error = err, false;
     std::string stage = fmt::format("{}/.dust-stage-{}-{}", it.dst, getpid(), ++counter_);
     n.stream = std::make_unique<Stream>(n.link->session(), n.fd, size,
-                                        batch_command(it.dst, stage, it.batch));
+                                        batch_command(it.dst, stage, it.batch, it.dir_mode));
     return true;  // the remote command creates and removes its staging directory itself
   }
   n.tmp =

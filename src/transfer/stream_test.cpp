@@ -10,6 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
+
+#include "transfer/batch.h"
 
 namespace dust::transfer {
 namespace {
@@ -86,6 +89,76 @@ TEST_F(StreamCommand, UnwritableFileFailsAndLeavesNothing) {
   Outcome r = run_writer(stream_command(gone, 5), "hello", dir_);
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("No such file"), std::string::npos) << r.err;
+}
+
+// The batch's remote command (batch.h), fed the tar make_batch_tar writes.
+class BatchCommand : public StreamCommand {
+ protected:
+  std::string tar_of(const std::vector<BatchFile>& files) {
+    uint64_t size = 0;
+    std::string err;
+    int fd = make_batch_tar(files, &size, &err);
+    EXPECT_GE(fd, 0) << err;
+    std::string out(size, '\0');
+    EXPECT_EQ(pread(fd, out.data(), size, 0), static_cast<ssize_t>(size));
+    close(fd);
+    return out;
+  }
+  std::vector<BatchFile> files() {
+    std::string a = dir_ + "/a.src", b = dir_ + "/b.src";
+    for (const auto& p : {a, b}) {
+      FILE* f = fopen(p.c_str(), "wb");
+      fputs("content", f);
+      fclose(f);
+    }
+    return {{a, "a.txt", 7, 0640}, {b, "b.sh", 7, 0755}};
+  }
+  static unsigned mode_of(const std::string& p) {
+    struct stat st {};
+    return stat(p.c_str(), &st) == 0 ? st.st_mode & 07777 : 0;
+  }
+};
+
+TEST_F(BatchCommand, CreatesItsDirectoryWithItsModeAndMovesTheFilesIn) {
+  std::string d = dir_ + "/new dir";
+  auto fs = files();
+  Outcome r = run_writer(batch_command(d, d + "/.dust-stage-1-1", fs, 0751), tar_of(fs), dir_);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(mode_of(d), 0751u);
+  EXPECT_EQ(mode_of(d + "/a.txt"), 0640u);
+  EXPECT_EQ(mode_of(d + "/b.sh"), 0755u);
+  EXPECT_EQ(mode_of(d + "/.dust-stage-1-1"), 0u) << "the staging directory is gone";
+}
+
+TEST_F(BatchCommand, AnExistingDirectoryTakesTheModeToo) {
+  std::string d = dir_ + "/old";
+  ASSERT_EQ(mkdir(d.c_str(), 0700), 0);
+  auto fs = files();
+  Outcome r = run_writer(batch_command(d, d + "/.dust-stage-1-2", fs, 0755), tar_of(fs), dir_);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(mode_of(d), 0755u);
+  EXPECT_EQ(mode_of(d + "/a.txt"), 0640u);
+}
+
+TEST_F(BatchCommand, WithoutADirectoryModeAMissingDirectoryIsAnError) {
+  std::string d = dir_ + "/missing";
+  auto fs = files();
+  Outcome r = run_writer(batch_command(d, d + "/.dust-stage-1-3", fs), tar_of(fs), dir_);
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(mode_of(d), 0u);
+}
+
+TEST_F(BatchCommand, AShortStreamLeavesNoFileAndNoStage) {
+  std::string d = dir_ + "/cut";
+  auto fs = files();
+  std::string tar = tar_of(fs);
+  Outcome r = run_writer(batch_command(d, d + "/.dust-stage-1-4", fs, 0755),
+                         tar.substr(0, tar.size() / 2), dir_);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("did not arrive whole"), std::string::npos) << r.err;
+  EXPECT_EQ(mode_of(d + "/a.txt"), 0u);
+  EXPECT_EQ(mode_of(d + "/.dust-stage-1-4"), 0u);
+  EXPECT_EQ(mode_of(d), 0755u);
 }
 
 }  // namespace

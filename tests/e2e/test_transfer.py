@@ -241,6 +241,10 @@ class Transfer(testbed.SandboxTestCase):
                 rel = f"{d}/f{i:03d}" + (" sp" if i == 7 else "") + (".sh" if i % 3 == 0 else ".txt")
                 files[rel] = self.write(os.path.join(root, rel), os.urandom(i * 37 % 5000),
                                         0o755 if i % 3 == 0 else 0o640)
+        # Directories keep their modes too: `a` and `b/c` are made by their batches' remote
+        # commands, `b` (no file of its own) over SFTP.
+        for d, mode in (("a", 0o750), ("b", 0o711), ("b/c", 0o751)):
+            os.chmod(os.path.join(root, d), mode)
         dst = self.mkdir("dst")
         for attempt in range(2):
             if attempt:
@@ -258,6 +262,9 @@ class Transfer(testbed.SandboxTestCase):
             for d in ("many", "many/a", "many/b", "many/b/c"):
                 names = os.listdir(os.path.join(dst, d))
                 self.assertFalse([n for n in names if ".dust-" in n], names)
+            for d in ("a", "b", "b/c"):
+                self.assertEqual(stat.S_IMODE(os.stat(os.path.join(dst, "many", d)).st_mode),
+                                 stat.S_IMODE(os.stat(os.path.join(root, d)).st_mode), d)
 
     def test_ctrl_c_mid_small_file_batches_leaves_no_staging_directory(self):
         root = self.mkdir("src/many")
