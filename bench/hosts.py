@@ -19,6 +19,7 @@ from testbed.sshhost import keygen  # noqa: E402
 
 USER = "dustbench"       # a plain /bin/sh user with no rc files: the remote side costs the same for every client
 HOME = "/var/lib/dustbench"
+HOST_HOMES = "/var/lib/dustbench-hosts"  # own_homes: host k logs in as dustbench-hK, home HOST_HOMES/hK
 
 
 def default_addresses(n, first="127.0.0.2"):
@@ -31,16 +32,17 @@ def default_addresses(n, first="127.0.0.2"):
     return out
 
 
-def ensure_user():
-    """Create the benchmark user once (kept between runs: concurrent runs share it, it holds nothing)."""
-    if subprocess.run(["id", USER], capture_output=True).returncode != 0:
-        subprocess.run(["useradd", "--system", "--home-dir", HOME, "--create-home", "--shell", "/bin/sh", USER],
+def ensure_user(user=USER, home=HOME):
+    """Create a benchmark user once (kept between runs: concurrent runs share it, it holds nothing)."""
+    if subprocess.run(["id", user], capture_output=True).returncode != 0:
+        os.makedirs(os.path.dirname(home), exist_ok=True)
+        subprocess.run(["useradd", "--system", "--home-dir", home, "--create-home", "--shell", "/bin/sh", user],
                        capture_output=True)
     # '*' instead of '!': sshd without PAM refuses key logins to a locked ('!') account.
-    procs.run(["usermod", "-p", "*", USER])
+    procs.run(["usermod", "-p", "*", user])
     for rc in (".profile", ".bashrc", ".bash_profile", ".shrc"):
-        if os.path.exists(os.path.join(HOME, rc)):
-            os.remove(os.path.join(HOME, rc))
+        if os.path.exists(os.path.join(home, rc)):
+            os.remove(os.path.join(home, rc))
 
 
 def seed_moto(ec2, n, cidr="127.0.0.0/22"):
@@ -59,11 +61,20 @@ def seed_moto(ec2, n, cidr="127.0.0.0/22"):
 class LoopbackFleet:
     """One sshd for all `addresses`, a client HOME (key, ssh config, full known_hosts) and a hosts file."""
 
-    def __init__(self, addresses, port=None, workdir=None):
+    def __init__(self, addresses, port=None, workdir=None, own_homes=False):
+        """own_homes: each address logs in as a user of its own with its own home (HOST_HOMES/hK), so
+        files written to a relative path land in one directory per host, as on real machines (one
+        shared directory makes every host's writes contend for the same directory and inodes)."""
         if os.geteuid() != 0:
             raise RuntimeError("the loopback fleet needs root (a test user and sshd as root)")
         ensure_user()
         self.addresses = list(addresses)
+        self.users = {a: (USER, HOME) for a in self.addresses}
+        if own_homes:
+            self.users = {a: (f"{USER}-h{k}", os.path.join(HOST_HOMES, f"h{k}"))
+                          for k, a in enumerate(self.addresses)}
+            for user, home in self.users.values():
+                ensure_user(user, home)
         self.port = port or free_port()
         self.dir = workdir or tempfile.mkdtemp(prefix="dust-bench-")
         os.chmod(self.dir, 0o755)  # sshd reads AuthorizedKeysFile as the benchmark user
@@ -82,6 +93,8 @@ class LoopbackFleet:
             f.writelines(f"[{a}]:{self.port} {host_pub}\n" for a in self.addresses)
         self.ssh_config = os.path.join(ssh, "config")
         with open(self.ssh_config, "w") as f:
+            if own_homes:  # before the general block: ssh takes the first value it finds
+                f.writelines(f"Host {a}\n    User {u}\n" for a, (u, _) in self.users.items())
             f.write("\n".join(["Host 127.*", f"    User {USER}", f"    Port {self.port}",
                                f"    IdentityFile {self.identity}", "    IdentitiesOnly yes",
                                f"    UserKnownHostsFile {self.known_hosts}", "    StrictHostKeyChecking yes",
@@ -97,7 +110,7 @@ class LoopbackFleet:
         with open(cfg, "w") as f:
             f.write("\n".join([
                 f"ListenAddress 0.0.0.0:{self.port}", f"HostKey {self.host_key}", "PidFile none",
-                "PermitRootLogin no", f"AllowUsers {USER}", "PasswordAuthentication no",
+                "PermitRootLogin no", "AllowUsers " + " ".join(sorted({USER, *(u for u, _ in self.users.values())})), "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
                 f"AuthorizedKeysFile {self.authorized_keys}", "PrintMotd no", "PrintLastLog no",
                 "MaxStartups 1000:30:1000", "MaxSessions 100", "UseDNS no", "LogLevel ERROR",
@@ -117,6 +130,12 @@ class LoopbackFleet:
         procs.wait_for(up, 10, "bench sshd")
 
     # -- clients ------------------------------------------------------------------------------------
+    def home_of(self, addr):
+        return self.users[addr][1]
+
+    def user_of(self, addr):
+        return self.users[addr][0]
+
     def env(self, **extra):
         env = dict(os.environ, HOME=self.home, NO_COLOR="1")
         env.update(extra)

@@ -4,7 +4,9 @@ parallel-scp/parallel-slurp (pssh) in the same run, and against what the machine
     python3 bench/transfer_bench.py [--hosts 20] [--mb 100] [--dust build/dust]
 
 All hosts are 127.0.0.x on one sshd (bench/hosts.py) inside an isolated namespace: nothing leaves the
-machine. dust finds them through moto instances whose private IPs are those addresses. The machine's
+machine. Each host logs in as a user of its own and writes below its own home (`xfer`, a relative path), as
+on real machines; one shared directory for all hosts made every upload that creates and renames files
+(dust's temporary names, its put -r staging) fight the others for the same directory and inode table. dust finds them through moto instances whose private IPs are those addresses. The machine's
 capability is measured three ways: N parallel `ssh host 'cat > /dev/null' < file` (the same transport, no file
 protocol, no remote disk: the goal's yardstick), the same `cat` into a file per host (what any upload must
 also do: write the bytes), and a dd of the same size to the remote side's disk. Goals: dust ≥ the best
@@ -119,7 +121,7 @@ def main():
     try:
         moto = Moto(work, auth=False)
         addrs = fleetmod.seed_moto(moto.client("ec2"), args.hosts)
-        fleet = fleetmod.LoopbackFleet(addrs)
+        fleet = fleetmod.LoopbackFleet(addrs, own_homes=True)
         env = fleet.env(**moto.env(), DUST_HOME=os.path.join(fleet.home, ".dustcluster"))
         n, size = args.hosts, args.mb * 1_000_000
         total = n * size
@@ -129,11 +131,13 @@ def main():
                 f.write(os.urandom(1_000_000))
         os.chmod(work, 0o755)
         os.chmod(src, 0o644)
-        home = fleetmod.HOME
-        dest = os.path.join(home, "xfer")
-        shutil.rmtree(dest, ignore_errors=True)
-        os.makedirs(dest)
-        shutil.chown(dest, fleetmod.USER)
+        # Each host writes below its own home (own_homes), as real machines do: `xfer` is relative.
+        dest = "xfer"
+        for a in fleet.addresses:
+            d = os.path.join(fleet.home_of(a), dest)
+            shutil.rmtree(d, ignore_errors=True)
+            os.makedirs(d)
+            shutil.chown(d, fleet.user_of(a))
         hostlist = ",".join(fleet.addresses)
 
         def rate(dt):
@@ -145,7 +149,7 @@ def main():
         cap_cat = parallel_cat(fleet, src, env)
         cap_file = parallel_cat(fleet, src, env, dest)
         for a in fleet.addresses:
-            os.remove(os.path.join(dest, f".cat-{a}"))
+            os.remove(os.path.join(fleet.home_of(a), dest, f".cat-{a}"))
         ssh_one = time.monotonic()
         with open(src, "rb") as f:
             timed(fleet.ssh_argv(fleet.addresses[0], "cat > /dev/null"), env, "ssh cat", stdin=f)
@@ -155,6 +159,9 @@ def main():
         os.remove(os.path.join(work, "dd.bin"))
 
         results["put dust"] = timed_rss([args.dust, "put", "bench*", src, dest], env, "dust put")
+        for a in fleet.addresses:
+            if os.path.getsize(os.path.join(fleet.home_of(a), dest, "payload.bin")) != size:
+                raise SystemExit(f"dust put: {a} did not get the whole file")
         if args.dust_before:
             before = timed([args.dust_before, "put", "bench*", src, dest], env, "dust-before put")
             print(f"  (dust before: put {before:.2f} s, {rate(before):.0f} MB/s; not a peer)")
@@ -207,11 +214,14 @@ def main():
                                              "--copy", tree, "--dest", dest]),
                     ("put -r parallel-scp", ["parallel-scp", "-r", "-p", "64", "-h", fleet.hostfile, "-x",
                                              f"-F {fleet.ssh_config}", tree, dest])):
-                shutil.rmtree(os.path.join(dest, "tree"), ignore_errors=True)
+                for a in fleet.addresses:
+                    shutil.rmtree(os.path.join(fleet.home_of(a), dest, "tree"), ignore_errors=True)
                 small[label] = timed_rss(argv, env, label) if "dust" in label else timed(argv, env, label)
-                got = sum(len(fs) for _, _, fs in os.walk(os.path.join(dest, "tree")))
-                if got != args.files:
-                    raise SystemExit(f"{label}: the tree arrived with {got} files, expected {args.files}")
+                for a in fleet.addresses:
+                    got = sum(len(fs) for _, _, fs in os.walk(os.path.join(fleet.home_of(a), dest, "tree")))
+                    if got != args.files:
+                        raise SystemExit(f"{label}: the tree arrived on {a} with {got} files, expected "
+                                         f"{args.files}")
             print(f"{n} hosts × {args.files} small files ({tree_mb:.1f} MB) with put -r:")
             for k, v in small.items():
                 print(f"  {k:20} {v:6.2f} s  {n * args.files / v:6.0f} files/s")
@@ -220,10 +230,11 @@ def main():
                   f"({'met' if small['put -r dust'] <= small[best] else 'MISSED'})")
     finally:
         if fleet:
+            for a in fleet.addresses:  # 300 MB per host
+                shutil.rmtree(os.path.join(fleet.home_of(a), "xfer"), ignore_errors=True)
             fleet.stop()
         if moto:
             moto.stop()
-        shutil.rmtree(os.path.join(fleetmod.HOME, "xfer"), ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
 
 
