@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   }
   // A running server has its own -F and --log-dir: a client asking for others is refused.
   server::Settings asked{ssh_config.empty() ? "" : config.ssh_config,
-                         log_dir.empty() ? "" : paths::absolute(log_dir)};
+                         log_dir.empty() || log_dir == "off" ? log_dir : paths::absolute(log_dir)};
 
   // The server's own words (not commands: they say how this dust runs, not what it does).
   std::string verb = words.size() == 1 ? words[0] : "";

@@ -243,7 +243,7 @@ std::string Server::conflict(const Settings& asked) {
           paths::canonical(config.empty() ? paths::join(paths::home(), ".ssh/config") : config))
     return refuse("-F", config.empty() ? "~/.ssh/config" : config, asked.ssh_config);
   std::string dir = shell::log_dir(ctx_);
-  if (!asked.log_dir.empty() && asked.log_dir != dir)
+  if (!asked.log_dir.empty() && (asked.log_dir == "off" ? !dir.empty() : asked.log_dir != dir))
     return refuse("--log-dir", dir.empty() ? "no log dir" : dir, asked.log_dir);
   return "";
 }

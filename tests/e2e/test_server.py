@@ -252,6 +252,8 @@ class Server(testbed.SandboxTestCase):
         self.assertNotEqual(r.rc, 0)
         self.assertIn(f"runs with --log-dir no log dir, this dust asks for {logs}", r.err)
         self.assertFalse(os.path.exists(logs), "nothing was created")
+        r = self.dust("--log-dir", "off", "@worker0", "pwd")  # as the server: no log dir
+        self.assertEqual((r.rc, r.out), (0, "[worker0] /var\n"), r.err)
         # The same settings as the server's (a relative -F naming the same file) are served.
         r = self.dust("-F", os.path.relpath(self.sandbox.ssh_config), "@worker0", "pwd")
         self.assertEqual((r.rc, r.out), (0, "[worker0] /var\n"), r.err)
