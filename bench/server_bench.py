@@ -27,29 +27,11 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
 import testbed  # noqa: E402
-from testbed import procs  # noqa: E402
+from testbed.procs import status_kb  # noqa: E402
+from testbed.sandbox import dust_server_pid as server_pid  # noqa: E402
 from testbed.moto import Moto  # noqa: E402
 import hosts as fleetmod  # noqa: E402
 from ssh_bench import FANOUT, measured  # noqa: E402
-
-
-def status_kb(pid, field):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-def server_pid(dust_home):
-    try:
-        with open(os.path.join(dust_home, "run", "server.lock")) as f:
-            return int(f.read().strip() or 0) or None
-    except (OSError, ValueError):
-        return None
 
 
 def write_config(dust_home, server):

@@ -105,6 +105,21 @@ class Server(testbed.SandboxTestCase):
         self.assertEqual(self.dust_processes(), [])
         self.assertFalse(os.path.exists(self.run_path("server.sock")))
 
+    def test_ctrl_backslash_twice_detaches(self):
+        c = self.attach()
+        c.sendline("@worker0 cd /usr && echo moved")
+        c.expect(r"\[worker0\] moved")
+        pid = self.server_pid()
+        c.sendcontrol("\\")
+        c.sendcontrol("\\")
+        c.expect("detached")
+        c.expect(pexpect.EOF)
+        c.close()
+        self.assertEqual(c.exitstatus, 0)
+        self.assertEqual(self.server_pid(), pid)
+        r = self.dust("@worker0", "pwd")
+        self.assertEqual(r.out, "[worker0] /usr\n", r.err)
+
     def test_one_shot_without_a_server_runs_alone_and_leaves_none(self):
         self.assertIsNone(self.server_pid())
         r = self.dust("@worker0", "echo alone")

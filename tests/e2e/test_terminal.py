@@ -397,6 +397,20 @@ class DemoSignals(unittest.TestCase):
         c.expect_exact("sandbox torn down")
         self.assertNotIn("died", c.before)
 
+    def test_ctrl_backslash_does_not_kill_the_demo(self):
+        # It sends SIGQUIT to the whole foreground group (make and the demo script too) unless the
+        # demo switches the key off.
+        c = self.demo()
+        c.sendcontrol("\\")
+        c.sendcontrol("\\")
+        time.sleep(1)
+        c.sendcontrol("u")
+        c.sendline("@worker0 echo alive-$((6*7))")
+        i = c.expect_exact(["[worker0] alive-42", pexpect.EOF])
+        self.assertEqual(i, 0, c.before[-800:])
+        c.sendline("exit")
+        c.expect_exact("sandbox torn down")
+
     def test_a_dead_service_is_named(self):
         c = self.demo()
         # The demo's own moto_server: a process of this test's tree (found through /proc parent links).

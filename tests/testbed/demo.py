@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import termios
 import threading
 import time
 
@@ -97,12 +98,23 @@ def main():
     # The services run in sessions of their own (testbed.procs.start), so the terminal's signals reach
     # only dust and us; ServiceWatch says so if one dies anyway.
     old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl-\ (dust's detach key) would send SIGQUIT to every process of the terminal's group: make and
+    # this script die of it, and the sandbox with them. A detach ends the demo anyway, so the key is
+    # switched off while dust runs (`detach` still works).
+    tty = sys.stdin.fileno() if sys.stdin.isatty() else None
+    saved = termios.tcgetattr(tty) if tty is not None else None
+    if saved:
+        quiet = termios.tcgetattr(tty)
+        quiet[6][termios.VQUIT] = b"\0"  # _POSIX_VDISABLE
+        termios.tcsetattr(tty, termios.TCSANOW, quiet)
     watch = ServiceWatch(sb)
     try:
         rc = subprocess.call([opts.dust, *opts.args], env=env, cwd=sb.home,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     finally:
         signal.signal(signal.SIGINT, old)
+        if saved:
+            termios.tcsetattr(tty, termios.TCSANOW, saved)
         watch.stop()
         t0 = time.monotonic()
         sb.stop()

@@ -101,19 +101,24 @@ def wait_for(pred, timeout, what, interval=0.02):
         time.sleep(interval)
 
 
+def status_kb(pid, field):
+    """A KiB figure of /proc/PID/status (VmRSS, VmHWM, …) of a live process, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def vm_hwm_kb(pid):
     """Peak resident set (VmHWM, KiB) of a live process, or None once it is gone.
 
     Unlike ru_maxrss from wait4(), it is the process's own figure: Linux records the parent's peak at
     fork/exec in the child's ru_maxrss, so a child of a 70 MB Python test reports at least 70 MB there."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
+    return status_kb(pid, "VmHWM")
 
 
 class PeakRss:

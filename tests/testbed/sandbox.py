@@ -13,6 +13,20 @@ from .network import Bridge, pick_subnet
 from .sshhost import SshHost, keygen, sudo_user_files
 
 
+
+def dust_server_pid(dust_home):
+    """The pid of the dust server of `dust_home` (its lock file holds it), or None when none runs."""
+    try:
+        with open(os.path.join(dust_home, "run", "server.lock")) as f:
+            pid = int(f.read().strip() or 0)
+    except (OSError, ValueError):
+        return None
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return pid if pid and b"dust" in f.read() else None
+    except OSError:
+        return None
+
 class Sandbox:
     """Bring everything up in __init__; `stop()` (or the with-block, or exit) tears it all down.
 
@@ -174,22 +188,8 @@ class Sandbox:
 
     # -- teardown ---------------------------------------------------------------------------------
     def dust_server_pid(self):
-        """The pid of this sandbox's dust server (its lock file holds it), or None when none runs."""
-        run = os.path.join(self.dust_home, "run")
-        try:
-            with open(os.path.join(run, "server.lock")) as f:
-                pid = int(f.read().strip() or 0)
-        except (OSError, ValueError):
-            return None
-        if not pid:
-            return None
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if b"dust" not in f.read():
-                    return None
-        except OSError:
-            return None
-        return pid
+        """The pid of this sandbox's dust server, or None when none runs."""
+        return dust_server_pid(self.dust_home)
 
     def stop_dust_server(self):
         """Interactive dust leaves a server behind when a test kills its client: end it (kill-server,
