@@ -82,7 +82,9 @@ std::string batch_command(const std::string& dir, const std::string& stage,
   // tar -o: files owned by the login user even for root; -p: the archive's modes, no umask.
   static const char* script =
       "d=$1; t=$2; m=$3; shift 3; "
-      "if [ -n \"$m\" ] && [ ! -d \"$d\" ]; then mkdir -m 700 -- \"$d\" || exit 1; fi; "
+      // Another upload may make `d` at the same moment: that is no error (SFTP mkdir's "exists").
+      "if [ -n \"$m\" ] && [ ! -d \"$d\" ]; then "
+      "e=$(mkdir -m 700 -- \"$d\" 2>&1) || [ -d \"$d\" ] || { echo \"$e\" >&2; exit 1; }; fi; "
       "mkdir -m 700 -- \"$t\" || exit 1; "
       "tar -x -o -p -f - -C \"$t\" 2>\"$t.err\"; "
       "if [ ! -e \"$t/" /* end marker */

@@ -140,6 +140,14 @@ TEST_F(BatchCommand, AnExistingDirectoryTakesTheModeToo) {
   EXPECT_EQ(mode_of(d + "/a.txt"), 0640u);
 }
 
+TEST_F(BatchCommand, ADirectoryThatCannotBeMadeSaysWhy) {
+  std::string d = dir_ + "/no/such/parent";
+  auto fs = files();
+  Outcome r = run_writer(batch_command(d, d + "/.dust-stage-1-5", fs, 0755), tar_of(fs), dir_);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("No such file or directory"), std::string::npos) << r.err;
+}
+
 TEST_F(BatchCommand, WithoutADirectoryModeAMissingDirectoryIsAnError) {
   std::string d = dir_ + "/missing";
   auto fs = files();
