@@ -111,6 +111,7 @@ class Server(testbed.SandboxTestCase):
         c.expect(r"\[worker0\] moved")
         pid = self.server_pid()
         c.sendcontrol("\\")
+        time.sleep(0.3)  # at a person's pace: two signals sent at once may arrive as one
         c.sendcontrol("\\")
         c.expect("detached")
         c.expect(pexpect.EOF)
