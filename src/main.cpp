@@ -35,10 +35,12 @@ int main(int argc, char** argv) {
       "  dust start-server start one with no client\n"
       "  dust kill-server  end it and every session",
       "dust"};
-  bool yes = false, json = false, version = false;
+  bool yes = false, json = false, version = false, nostdin = false;
   std::string ssh_config, level, log_dir;
   app.add_flag("-y,--yes", yes, "answer yes to confirmations");
   app.add_flag("--json", json, "machine-readable output (JSON lines)");
+  app.add_flag("--nostdin", nostdin,
+               "a one-shot @ command does not pass dust's stdin on to the nodes' commands");
   app.add_flag("--version", version, "print the version and exit");
   app.add_option("-F", ssh_config, "ssh config file to use instead of ~/.ssh/config")
       ->type_name("FILE");
@@ -166,14 +168,19 @@ int main(int argc, char** argv) {
   plugins::load_commands(shell::CommandTable::instance());
   std::string line;  // one-shot
   if (mode == shell::Mode::OneShot) {
-    // The shell already split the words: one with a blank in it stays one word (quoted for the
-    // table's parser), unless the line goes to a node or the local shell as typed (@, !) or the
-    // word carries quotes of its own (a target such as tags="a b":c).
-    bool as_typed = words[0][0] == '@' || words[0][0] == '!';
-    for (const auto& w : words) {
-      bool quote = !as_typed && w.find_first_of(" \t") != std::string::npos &&
-                   w.find_first_of("'\"\\") == std::string::npos;
-      line += (line.empty() ? "" : " ") + (quote ? "'" + w + "'" : w);
+    // One word is a whole line, exactly as typed at the prompt (`dust 'help show'`,
+    // `dust 'echo $((1+1))'`). Several words were split by the shell: one with a blank in it stays
+    // one word (quoted for the table's parser), unless the line goes to a node or the local shell
+    // as typed (@, !) or the word carries quotes of its own (a target such as tags="a b":c).
+    if (words.size() == 1) {
+      line = words[0];
+    } else {
+      bool as_typed = words[0][0] == '@' || words[0][0] == '!';
+      for (const auto& w : words) {
+        bool quote = !as_typed && w.find_first_of(" \t") != std::string::npos &&
+                     w.find_first_of("'\"\\") == std::string::npos;
+        line += (line.empty() ? "" : " ") + (quote ? "'" + w + "'" : w);
+      }
     }
   }
   // A running server holds the sessions: every mode uses it; interactive dust starts one.
@@ -185,12 +192,14 @@ int main(int argc, char** argv) {
             : server::connect_server(&err);
     if (fd >= 0) {
       if (mode == shell::Mode::Interactive) return server::run_attached(fd, asked);
-      return server::run_through(
-          fd, mode == shell::Mode::OneShot ? std::optional(line) : std::nullopt, json, yes, asked);
+      return server::run_through(fd,
+                                 mode == shell::Mode::OneShot ? std::optional(line) : std::nullopt,
+                                 json, yes, nostdin, asked);
     }
     if (!err.empty()) std::fprintf(stderr, "dust: %s; running without a server\n", err.c_str());
   }
   shell::Context ctx(config, mode, yes, json);
+  ctx.own_client().allow_stdin(mode == shell::Mode::OneShot && !nostdin);
   if (!log_dir.empty() || !config.log_dir.empty()) {
     try {
       shell::set_log_dir(ctx, log_dir.empty() ? config.log_dir : log_dir);

@@ -2,9 +2,12 @@
 #include "server/client.h"
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <poll.h>
 #include <readline/readline.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,11 +17,13 @@
 #include <vector>
 
 #include "server/client_link.h"
+#include "shell/client_io.h"
 #include "shell/completion.h"
 #include "shell/history.h"
 #include "shell/node_output.h"
 #include "shell/printer.h"
 #include "shell/terminal.h"
+#include "util/environment.h"
 #include "util/error.h"
 #include "util/event_loop.h"
 #include "util/interrupt.h"
@@ -45,6 +50,70 @@ std::string cwd() {
   return getcwd(buf, sizeof buf) ? buf : "/";
 }
 
+Size terminal_size() {
+  winsize ws{};
+  for (int fd : {STDOUT_FILENO, STDIN_FILENO, STDERR_FILENO})
+    if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return {ws.ws_col, ws.ws_row};
+  return {0, 0};
+}
+
+// This process as the client a server serves (docs/server.md).
+ClientInfo this_client() {
+  ClientInfo c;
+  c.env = Environment::capture().vars();
+  c.cwd = cwd();
+  c.stdin_tty = isatty(STDIN_FILENO) != 0;
+  c.stdout_tty = isatty(STDOUT_FILENO) != 0;
+  c.stderr_tty = isatty(STDERR_FILENO) != 0;
+  c.terminal = shell::have_terminal();
+  Size sz = terminal_size();
+  c.cols = sz.cols;
+  c.rows = sz.rows;
+  c.colour = shell::NodeOutput::colour_wanted(STDOUT_FILENO);
+  return c;
+}
+
+// Raw mode for the server's `@node` (RawBegin … RawEnd): this terminal raw, keys go as Input.
+class RawSide {
+ public:
+  bool active() const { return active_; }
+  void begin() {
+    if (active_) return;
+    if (tcgetattr(STDIN_FILENO, &saved_) != 0) return;
+    termios raw = saved_;
+    cfmakeraw(&raw);
+    tcsetattr(STDIN_FILENO, TCSADRAIN, &raw);
+    active_ = true;
+  }
+  void end() {
+    if (!active_) return;
+    tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_);
+    active_ = false;
+  }
+  // Forwards what was typed; false when stdin is gone.
+  bool forward(ClientLink& link) {
+    char buf[4096];
+    ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0) return errno == EINTR || errno == EAGAIN;
+    if (n == 0) return false;
+    link.send(Type::Input, std::string(buf, static_cast<size_t>(n)));
+    return true;
+  }
+  ~RawSide() { end(); }
+
+ private:
+  bool active_ = false;
+  termios saved_{};
+};
+
+// The answer to the server's question, asked here on the terminal.
+void answer(ClientLink& link, const Frame& f) {
+  Ask a = decode_ask(f.payload);
+  std::optional<std::string> given = shell::ask_on_terminal(a.question, a.secret);
+  link.send(Type::Answer, encode_answer(given));
+  if (given) OPENSSL_cleanse(given->data(), given->size());
+}
+
 void write_all(int fd, std::string_view text) {
   while (!text.empty()) {
     ssize_t n = ::write(fd, text.data(), text.size());
@@ -64,9 +133,8 @@ class Attached {
     Hello h;
     h.version = DUST_VERSION;
     h.kind = ClientKind::Interactive;
-    h.cwd = cwd();
-    h.colour = shell::NodeOutput::colour_wanted(STDOUT_FILENO);
     h.settings = asked_;
+    h.client = this_client();
     if (!link_.hello(h)) return lost();
     loop_.watch(link_.fd(), POLLIN, [this](short) { receive(0); });
     if (!wait()) return lost();  // the first Done brings the prompt
@@ -82,8 +150,6 @@ class Attached {
     auto first_quit = std::chrono::steady_clock::now();
     while (!leave_) {
       loop_.run_once(std::chrono::milliseconds(500));
-      if (lent_)  // Ctrl-C at the server's question
-        for (; lent_seen_ < interrupt::count(); ++lent_seen_) link_.send(Type::Interrupt);
       if (link_.gone() && !leave_) {
         term_.stop_editing();
         return lost();
@@ -134,9 +200,9 @@ class Attached {
           for (; seen < interrupt::count(); ++seen) link_.send(Type::Interrupt);
           if (g_winch) {
             g_winch = 0;
-            link_.send(Type::Winch);
+            link_.send(Type::Winch, encode_size(terminal_size()));
           }
-          if (g_quits >= quits + 2) {
+          if (g_quits >= quits + 2 && !raw_.active()) {
             out_.err(
                 "\ndetached while the line runs on: the dust server keeps it and the sessions\n");
             detached_ = true;
@@ -146,15 +212,28 @@ class Attached {
         },
         std::chrono::milliseconds(100));
     sigaction(SIGWINCH, &old, nullptr);
+    end_raw();
     if (detached_) {
-      done_ = {0, prompt_, true, ""};
+      done_ = {0, prompt_, true, "", std::nullopt};
       return true;
     }
     if (!have_done_) return false;
     status_ = done_.status;
     prompt_ = done_.prompt;
     if (!done_.why.empty()) out_.err(done_.why);
+    if (done_.local) {
+      // The line is for this shell: run here, with this terminal's job control.
+      status_ = shell::run_local_command(*done_.local);
+      interrupt::reset();
+      interrupt::drain();
+    }
     return true;
+  }
+
+  void end_raw() {
+    if (!raw_.active()) return;
+    loop_.unwatch(STDIN_FILENO);
+    raw_.end();
   }
 
   // Reads what arrived and acts on it; `want` (Completions) is kept for the caller.
@@ -185,15 +264,19 @@ class Attached {
           out_.err(f->payload);
           bye_ = true;
           break;
-        case Type::Borrow:  // a question (sudo): the prompt steps aside, the server reads here
-          if (!lent_) {
-            lent_.emplace(term_.hold());
-            lent_seen_ = interrupt::count();
-          }
-          link_.send(Type::Lent);
+        case Type::Ask: {  // a question: the prompt steps aside while it is asked here
+          shell::Terminal::Hold held = term_.hold();
+          answer(link_, *f);
           break;
-        case Type::Return:
-          lent_.reset();
+        }
+        case Type::RawBegin:
+          raw_.begin();
+          loop_.watch(STDIN_FILENO, POLLIN, [this](short) {
+            if (!raw_.forward(link_)) end_raw();
+          });
+          break;
+        case Type::RawEnd:
+          end_raw();
           break;
         default:
           break;
@@ -237,33 +320,51 @@ class Attached {
   bool completing_ = false;
   int status_ = 0;
   std::optional<Completions> completions_;
-  std::optional<shell::Terminal::Hold> lent_;  // the terminal is lent to the server
-  int lent_seen_ = 0;
   std::vector<Frame> deferred_;
+  RawSide raw_;
 };
 
 // Waits for the Done of the line just sent, passing Ctrl-C and window changes on. -1 when the
 // server went away.
 int await_done(ClientLink& link, Done* done) {
   int seen = interrupt::count();
+  RawSide raw;
   for (;;) {
     for (; seen < interrupt::count(); ++seen) link.send(Type::Interrupt);
     if (interrupt::count() >= 3) return 130;  // the server does not answer: leave
     if (g_winch) {
       g_winch = 0;
-      link.send(Type::Winch);
+      link.send(Type::Winch, encode_size(terminal_size()));
     }
-    if (!link.read(200)) return -1;
+    pollfd p[2] = {{link.fd(), POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+    if (poll(p, raw.active() ? 2 : 1, 200) > 0 && raw.active() && (p[1].revents & POLLIN))
+      if (!raw.forward(link)) raw.end();
+    if (!link.read(0)) return -1;
     while (auto f = link.next()) {
-      if (f->type == Type::Out) write_all(STDOUT_FILENO, f->payload);
-      if (f->type == Type::Err) write_all(STDERR_FILENO, f->payload);
-      if (f->type == Type::Bye) {
-        write_all(STDERR_FILENO, "dust: " + f->payload);
-        return -1;
-      }
-      if (f->type == Type::Done) {
-        *done = decode_done(f->payload);
-        return 0;
+      switch (f->type) {
+        case Type::Out:
+          write_all(STDOUT_FILENO, f->payload);
+          break;
+        case Type::Err:
+          write_all(STDERR_FILENO, f->payload);
+          break;
+        case Type::Bye:
+          write_all(STDERR_FILENO, "dust: " + f->payload);
+          return -1;
+        case Type::Ask:
+          answer(link, *f);
+          break;
+        case Type::RawBegin:
+          raw.begin();
+          break;
+        case Type::RawEnd:
+          raw.end();
+          break;
+        case Type::Done:
+          *done = decode_done(f->payload);
+          return 0;
+        default:
+          break;
       }
     }
   }
@@ -286,14 +387,13 @@ bool read_script_line(std::string* line) {
 
 int run_attached(int fd, const Settings& asked) { return Attached(fd, asked).run(); }
 
-int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes,
+int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes, bool nostdin,
                 const Settings& asked) {
   ClientLink link(fd);
   Hello h;
   h.version = DUST_VERSION;
   h.kind = ClientKind::Command;
-  h.cwd = cwd();
-  h.colour = shell::NodeOutput::colour_wanted(STDOUT_FILENO);
+  h.client = this_client();
   h.json = json;
   h.yes = yes;
   h.settings = asked;
@@ -303,6 +403,17 @@ int run_through(int fd, const std::optional<std::string>& line, bool json, bool 
   std::string text;
   while (line ? text.empty() : read_script_line(&text)) {
     if (line) text = *line;
+    if (line && !nostdin && text.find_first_not_of(" \t") != std::string::npos &&
+        text[text.find_first_not_of(" \t")] == '@') {
+      std::optional<std::string> in;
+      try {
+        in = shell::read_all_stdin();
+      } catch (const Error& e) {
+        write_all(STDERR_FILENO, fmt::format("dust: {}\n", e.what()));
+        return 2;
+      }
+      if (in) link.send(Type::Stdin, *in);
+    }
     link.send(Type::Line, text);
     Done d;
     int rc = await_done(link, &d);
@@ -311,6 +422,11 @@ int run_through(int fd, const std::optional<std::string>& line, bool json, bool 
       return 1;
     }
     if (rc == 130) return 130;
+    if (d.local) {  // the line is for this process's shell
+      d.status = shell::run_local_command(*d.local);
+      interrupt::reset();
+      interrupt::drain();
+    }
     if (d.status != 0) worst = d.status;
     if (d.leave || line) break;
   }

@@ -12,8 +12,9 @@ namespace dust::server {
 // The attached REPL. Returns the last line's status (1 when the server went away).
 // `asked`: -F and --log-dir as given (messages.h).
 int run_attached(int fd, const Settings& asked);
-// One line (one-shot) or, with none, the lines of stdin (script mode): the worst status.
-int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes,
+// One line (one-shot) or, with none, the lines of stdin (script mode): the worst status. A
+// one-shot `@` line takes stdin with it (unless `nostdin`), for its nodes.
+int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes, bool nostdin,
                 const Settings& asked);
 // kill-server: asks the server to end; 0 once it has.
 int kill_server(int fd);

@@ -7,23 +7,33 @@
 
 #include <cerrno>
 
-#include "server/fd_passing.h"
-
 namespace dust::server {
 
 ClientLink::~ClientLink() {
   if (fd_ >= 0) close(fd_);
 }
 
-bool ClientLink::hello(const Hello& h) {
-  std::vector<int> fds;
-  if (h.kind != ClientKind::Control) fds = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO};
-  return send_with_fds(fd_, encode(Type::Hello, encode_hello(h)), fds);
-}
+bool ClientLink::hello(const Hello& h) { return send(Type::Hello, encode_hello(h)); }
 
 bool ClientLink::send(Type t, const std::string& payload) {
-  if (!send_with_fds(fd_, encode(t, payload), {})) gone_ = true;
-  return !gone_;
+  if (gone_) return false;
+  std::string bytes = encode(t, payload);
+  std::string_view rest = bytes;
+  while (!rest.empty()) {
+    ssize_t n = ::send(fd_, rest.data(), rest.size(), MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {  // the server reads when it can: wait for room
+        pollfd p{fd_, POLLOUT, 0};
+        poll(&p, 1, 1000);
+        continue;
+      }
+      gone_ = true;
+      return false;
+    }
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
 }
 
 bool ClientLink::read(int wait_ms) {

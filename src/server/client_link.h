@@ -1,5 +1,4 @@
-// A client's end of the socket: sends frames (the hello with the client's stdio fds), reads and
-// decodes what the server sends.
+// A client's end of the socket: sends frames, reads and decodes what the server sends.
 #pragma once
 #include <optional>
 #include <string>
@@ -17,7 +16,6 @@ class ClientLink {
   ClientLink& operator=(const ClientLink&) = delete;
   int fd() const { return fd_; }
 
-  // Hello with stdin, stdout and stderr attached (none for a control client).
   bool hello(const Hello& h);
   bool send(Type t, const std::string& payload = {});
   // Reads what is there (non-blocking socket) or waits up to `wait_ms` (-1: for ever) for some;

@@ -5,7 +5,7 @@
 
 namespace dust::server {
 
-bool known_type(uint8_t t) { return (t >= 1 && t <= 8) || (t >= 32 && t <= 38); }
+bool known_type(uint8_t t) { return (t >= 1 && t <= 10) || (t >= 32 && t <= 39); }
 
 std::string encode(Type t, std::string_view payload) {
   std::string out;

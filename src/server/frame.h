@@ -11,22 +11,25 @@ namespace dust::server {
 
 enum class Type : uint8_t {
   // client → server
-  Hello = 1,      // JSON (messages.h): who connects, cwd, flags; carries the client's stdio fds
+  Hello = 1,      // JSON (messages.h): who connects, and the client it is (ClientInfo)
   Line = 2,       // a command line to run
   Eof = 3,        // Ctrl-D at the prompt
   Interrupt = 4,  // Ctrl-C while a command runs
-  Winch = 5,      // the client's terminal changed size
+  Winch = 5,      // JSON size: the client's terminal changed size
   Complete = 6,   // JSON: tab completion request
   Kill = 7,       // kill-server
-  Lent = 8,       // the client's terminal is the server's until Return (answer to Borrow)
+  Answer = 8,     // JSON: the person's answer to an Ask (null: cancelled)
+  Input = 9,      // bytes typed while raw mode runs (RawBegin … RawEnd)
+  Stdin = 10,     // a one-shot's whole stdin, for its nodes (before its Line)
   // server → client
   Out = 32,          // bytes for stdout
   Err = 33,          // bytes for stderr
-  Done = 34,         // JSON: the line's status, the next prompt, whether to leave
+  Done = 34,         // JSON: the line's status, the next prompt, whether to leave, a local command
   Completions = 35,  // JSON: candidates
   Bye = 36,          // text: the server ends (shown to the user)
-  Borrow = 37,       // a question outside the client's lines (sudo): lend the terminal
-  Return = 38,       // the borrowed terminal is the client's again
+  Ask = 37,          // JSON: a question for the person (confirmation, password); reply Answer
+  RawBegin = 38,     // raw mode starts: terminal raw, keys as Input, the size as Winch
+  RawEnd = 39,       // raw mode is over: terminal modes back
 };
 
 bool known_type(uint8_t t);

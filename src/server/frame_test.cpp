@@ -54,11 +54,11 @@ TEST(Frame, WholeFramesHoweverTheBytesAreSplit) {
 
 TEST(Frame, UnknownTypeIsMalformed) {
   FrameReader r;
-  r.feed(std::string("\x09\0\0\0\0", 5));
+  r.feed(std::string("\x0b\0\0\0\0", 5));
   Frame f;
   std::string why;
   EXPECT_EQ(r.next(&f, &why), FrameReader::Status::Malformed);
-  EXPECT_EQ(why, "unknown message type 9");
+  EXPECT_EQ(why, "unknown message type 11");
   FrameReader zero;
   zero.feed(std::string("\0\0\0\0\0", 5));
   EXPECT_EQ(zero.next(&f, &why), FrameReader::Status::Malformed);
@@ -75,12 +75,12 @@ TEST(Frame, OversizedLengthIsMalformedBeforeThePayloadArrives) {
 
 TEST(Frame, EveryDeclaredTypeIsKnown) {
   for (Type t : {Type::Hello, Type::Line, Type::Eof, Type::Interrupt, Type::Winch, Type::Complete,
-                 Type::Kill, Type::Lent, Type::Out, Type::Err, Type::Done, Type::Completions,
-                 Type::Bye, Type::Borrow, Type::Return})
+                 Type::Kill, Type::Answer, Type::Input, Type::Stdin, Type::Out, Type::Err,
+                 Type::Done, Type::Completions, Type::Bye, Type::Ask, Type::RawBegin, Type::RawEnd})
     EXPECT_TRUE(known_type(static_cast<uint8_t>(t))) << static_cast<int>(t);
   EXPECT_FALSE(known_type(0));
   EXPECT_FALSE(known_type(31));
-  EXPECT_FALSE(known_type(39));
+  EXPECT_FALSE(known_type(40));
   EXPECT_FALSE(known_type(255));
 }
 

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -42,10 +44,15 @@ bool address(const std::string& path, sockaddr_un* a, std::string* err) {
 [[noreturn]] void serve(const shell::Config& config, const std::string& log_dir) {
   int status = 1;
   interrupt::after_fork();
+  // The server holds passwords and AWS keys in memory for a moment: never in a core file, and no
+  // other process of the user may ptrace it.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
   try {
     Rendezvous r = rendezvous();
     ensure(r);
-    int lock = open(r.lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int lock = open(r.lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (lock < 0) throw Error(fmt::format("cannot open {}: {}", r.lock, std::strerror(errno)));
     // Another server has the lock: while it listens, ours is not needed; while it is ending
     // (it stopped listening), ours takes over when it lets go.
@@ -69,7 +76,7 @@ bool address(const std::string& path, sockaddr_un* a, std::string* err) {
     if (rc != 0 || listen(fd, 64) != 0)
       throw Error(fmt::format("cannot listen on {}: {}", r.socket, std::strerror(errno)));
     chmod(r.socket.c_str(), 0600);
-    int log = open(r.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int log = open(r.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     {
@@ -98,6 +105,12 @@ int connect_server(std::string* err) {
   Rendezvous r = rendezvous();
   sockaddr_un a;
   if (!address(r.socket, &a, err)) return -1;
+  // Only a socket of ours, in a directory only we can write, is our server: anything else may be
+  // another user's trap for our terminal, passwords and AWS environment.
+  if (std::string why = untrusted(r); !why.empty()) {
+    *err = why;
+    return -1;
+  }
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *err = std::strerror(errno);
@@ -106,6 +119,14 @@ int connect_server(std::string* err) {
   if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
     if (errno != ENOENT && errno != ECONNREFUSED)
       *err = fmt::format("cannot reach the dust server at {}: {}", r.socket, std::strerror(errno));
+    close(fd);
+    return -1;
+  }
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != geteuid()) {
+    *err = fmt::format("refusing the dust server at {}: it runs as uid {}, not as you (uid {})",
+                       r.socket, cred.uid, geteuid());
     close(fd);
     return -1;
   }

@@ -44,14 +44,23 @@ const char* kind_name(ClientKind k) {
 }  // namespace
 
 std::string encode_hello(const Hello& h) {
+  const ClientInfo& c = h.client;
   return json{{"version", h.version},
               {"kind", kind_name(h.kind)},
-              {"cwd", h.cwd},
               {"json", h.json},
               {"yes", h.yes},
-              {"colour", h.colour},
               {"ssh_config", h.settings.ssh_config},
-              {"log_dir", h.settings.log_dir}}
+              {"log_dir", h.settings.log_dir},
+              {"client",
+               {{"env", c.env},
+                {"cwd", c.cwd},
+                {"stdin_tty", c.stdin_tty},
+                {"stdout_tty", c.stdout_tty},
+                {"stderr_tty", c.stderr_tty},
+                {"terminal", c.terminal},
+                {"cols", c.cols},
+                {"rows", c.rows},
+                {"colour", c.colour}}}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -68,18 +77,29 @@ Hello decode_hello(std::string_view body) {
     h.kind = ClientKind::Control;
   else
     throw Error(fmt::format("malformed hello message: kind '{}'", kind));
-  h.cwd = field<std::string>(j, "cwd", "hello", "");
   h.json = field<bool>(j, "json", "hello", false);
   h.yes = field<bool>(j, "yes", "hello", false);
-  h.colour = field<bool>(j, "colour", "hello", false);
   h.settings.ssh_config = field<std::string>(j, "ssh_config", "hello", "");
   h.settings.log_dir = field<std::string>(j, "log_dir", "hello", "");
+  json c = field<json>(j, "client", "hello", json::object());
+  if (!c.is_object()) throw Error("malformed hello message: field 'client'");
+  ClientInfo& ci = h.client;
+  ci.env = field<std::map<std::string, std::string>>(c, "env", "hello", {});
+  ci.cwd = field<std::string>(c, "cwd", "hello", "");
+  ci.stdin_tty = field<bool>(c, "stdin_tty", "hello", false);
+  ci.stdout_tty = field<bool>(c, "stdout_tty", "hello", false);
+  ci.stderr_tty = field<bool>(c, "stderr_tty", "hello", false);
+  ci.terminal = field<bool>(c, "terminal", "hello", false);
+  ci.cols = field<int>(c, "cols", "hello", 0);
+  ci.rows = field<int>(c, "rows", "hello", 0);
+  ci.colour = field<bool>(c, "colour", "hello", false);
   return h;
 }
 
 std::string encode_done(const Done& d) {
-  return json{{"status", d.status}, {"prompt", d.prompt}, {"leave", d.leave}, {"why", d.why}}.dump(
-      -1, ' ', false, json::error_handler_t::replace);
+  json j{{"status", d.status}, {"prompt", d.prompt}, {"leave", d.leave}, {"why", d.why}};
+  if (d.local) j["local"] = *d.local;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Done decode_done(std::string_view body) {
@@ -89,7 +109,39 @@ Done decode_done(std::string_view body) {
   d.prompt = field<std::string>(j, "prompt", "done", "");
   d.leave = field<bool>(j, "leave", "done", false);
   d.why = field<std::string>(j, "why", "done", "");
+  if (j.contains("local")) d.local = field<std::string>(j, "local", "done", "");
   return d;
+}
+
+std::string encode_ask(const Ask& a) {
+  return json{{"question", a.question}, {"secret", a.secret}}.dump(-1, ' ', false,
+                                                                   json::error_handler_t::replace);
+}
+
+Ask decode_ask(std::string_view body) {
+  json j = parse(body, "ask");
+  return {field<std::string>(j, "question", "ask", ""), field<bool>(j, "secret", "ask", false)};
+}
+
+std::string encode_answer(const std::optional<std::string>& answer) {
+  json j = json::object();
+  j["answer"] = answer ? json(*answer) : json(nullptr);
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<std::string> decode_answer(std::string_view body) {
+  json j = parse(body, "answer");
+  auto it = j.find("answer");
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string()) throw Error("malformed answer message: field 'answer'");
+  return it->get<std::string>();
+}
+
+std::string encode_size(const Size& s) { return json{{"cols", s.cols}, {"rows", s.rows}}.dump(); }
+
+Size decode_size(std::string_view body) {
+  json j = parse(body, "size");
+  return {field<int>(j, "cols", "size", 0), field<int>(j, "rows", "size", 0)};
 }
 
 std::string encode_complete(const CompleteRequest& c) {

@@ -1,6 +1,8 @@
 // The JSON bodies of the protocol's structured frames (frame.h). Decoding checks every field's
 // type: a body that does not fit throws dust::Error, and the server drops that client.
 #pragma once
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,14 +21,26 @@ struct Settings {
   std::string log_dir;
 };
 
+// The client a request is served for (docs/server.md): its lines run with these, never with the
+// server's own environment, directory or terminal.
+struct ClientInfo {
+  std::map<std::string, std::string> env;  // Environment::capture() of the client
+  std::string cwd;                         // local paths (put, get, load, logdir) resolve here
+  bool stdin_tty = false;
+  bool stdout_tty = false;
+  bool stderr_tty = false;
+  bool terminal = false;  // questions can be asked (/dev/tty opens)
+  int cols = 0, rows = 0;
+  bool colour = false;  // wants coloured [node] prefixes (its stdout is a terminal, no NO_COLOR)
+};
+
 struct Hello {
   std::string version;
   ClientKind kind = ClientKind::Command;
-  std::string cwd;    // the client's working directory: local paths (put, get, !cmd) resolve there
   bool json = false;  // --json
   bool yes = false;   // --yes
-  bool colour = false;  // wants coloured [node] prefixes (its stdout is a terminal, no NO_COLOR)
   Settings settings;
+  ClientInfo client;
 };
 
 struct Done {
@@ -34,6 +48,18 @@ struct Done {
   std::string prompt;  // the prompt to show next (interactive)
   bool leave = false;  // the client ends now (exit, detach, the server ends)
   std::string why;     // with leave: what to tell the user ("detached", …)
+  // A command for the client's own shell (`!cmd`, a line that is no dust command): the client runs
+  // it now, and its status is the line's.
+  std::optional<std::string> local;
+};
+
+struct Ask {
+  std::string question;  // shown as is (ends with "[y/N] ", ": ", …)
+  bool secret = false;   // echo off (a password)
+};
+
+struct Size {
+  int cols = 0, rows = 0;
 };
 
 struct CompleteRequest {
@@ -50,6 +76,13 @@ std::string encode_hello(const Hello& h);
 Hello decode_hello(std::string_view body);
 std::string encode_done(const Done& d);
 Done decode_done(std::string_view body);
+std::string encode_ask(const Ask& a);
+Ask decode_ask(std::string_view body);
+// nullopt: cancelled (Ctrl-C, end of input, nobody to ask).
+std::string encode_answer(const std::optional<std::string>& answer);
+std::optional<std::string> decode_answer(std::string_view body);
+std::string encode_size(const Size& s);
+Size decode_size(std::string_view body);
 std::string encode_complete(const CompleteRequest& c);
 CompleteRequest decode_complete(std::string_view body);
 std::string encode_completions(const Completions& c);

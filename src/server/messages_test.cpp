@@ -12,34 +12,48 @@ TEST(Messages, HelloRoundTrips) {
   Hello h;
   h.version = "1.2";
   h.kind = ClientKind::Interactive;
-  h.cwd = "/home/me/dir with space";
+  h.client.cwd = "/home/me/dir with space";
   h.json = true;
   h.yes = true;
-  h.colour = true;
+  h.client.colour = true;
+  h.client.env = {{"AWS_REGION", "eu-west-1"}, {"FOO", "a=b c"}};
+  h.client.stdin_tty = true;
+  h.client.terminal = true;
+  h.client.cols = 132;
+  h.client.rows = 40;
   Hello back = decode_hello(encode_hello(h));
   EXPECT_EQ(back.version, "1.2");
   EXPECT_EQ(back.kind, ClientKind::Interactive);
-  EXPECT_EQ(back.cwd, h.cwd);
+  EXPECT_EQ(back.client.cwd, h.client.cwd);
   EXPECT_TRUE(back.json);
   EXPECT_TRUE(back.yes);
-  EXPECT_TRUE(back.colour);
+  EXPECT_TRUE(back.client.colour);
+  EXPECT_EQ(back.client.env, h.client.env);
+  EXPECT_TRUE(back.client.stdin_tty);
+  EXPECT_FALSE(back.client.stdout_tty);
+  EXPECT_TRUE(back.client.terminal);
+  EXPECT_EQ(back.client.cols, 132);
+  EXPECT_EQ(back.client.rows, 40);
   h.kind = ClientKind::Control;
   EXPECT_EQ(decode_hello(encode_hello(h)).kind, ClientKind::Control);
 }
 
 TEST(Messages, HelloWithInvalidUtf8CwdStillEncodes) {
   Hello h;
-  h.cwd = "/tmp/\xff\xfe";
+  h.client.cwd = "/tmp/\xff\xfe";
   EXPECT_NO_THROW(decode_hello(encode_hello(h)));
 }
 
 TEST(Messages, DoneAndCompletionsRoundTrip) {
-  Done d{3, "dust:us-east-1$ ", true, "detached"};
+  Done d{3, "dust:us-east-1$ ", true, "detached", std::nullopt};
   Done db = decode_done(encode_done(d));
   EXPECT_EQ(db.status, 3);
   EXPECT_EQ(db.prompt, d.prompt);
   EXPECT_TRUE(db.leave);
   EXPECT_EQ(db.why, "detached");
+  EXPECT_FALSE(db.local);
+  d.local = "echo $FOO";
+  EXPECT_EQ(decode_done(encode_done(d)).local, "echo $FOO");
   CompleteRequest c{"@work", "ls"};
   CompleteRequest cb = decode_complete(encode_complete(c));
   EXPECT_EQ(cb.before, "@work");
@@ -48,6 +62,18 @@ TEST(Messages, DoneAndCompletionsRoundTrip) {
   Completions mb = decode_completions(encode_completions(m));
   EXPECT_EQ(mb.matches, m.matches);
   EXPECT_TRUE(mb.files);
+}
+
+TEST(Messages, AskAnswerAndSizeRoundTrip) {
+  Ask a = decode_ask(encode_ask({"sudo password for w[0-1] (2 nodes): ", true}));
+  EXPECT_EQ(a.question, "sudo password for w[0-1] (2 nodes): ");
+  EXPECT_TRUE(a.secret);
+  EXPECT_EQ(decode_answer(encode_answer("y")), "y");
+  EXPECT_EQ(decode_answer(encode_answer(std::string())), "");
+  EXPECT_FALSE(decode_answer(encode_answer(std::nullopt)));
+  Size s = decode_size(encode_size({100, 30}));
+  EXPECT_EQ(s.cols, 100);
+  EXPECT_EQ(s.rows, 30);
 }
 
 TEST(Messages, MissingFieldsTakeDefaults) {
@@ -67,6 +93,11 @@ TEST(Messages, MalformedBodiesThrow) {
   EXPECT_THROW(decode_complete(R"({"before":[]})"), Error);
   EXPECT_THROW(decode_completions(R"({"matches":[1]})"), Error);
   EXPECT_THROW(decode_completions(""), Error);
+  EXPECT_THROW(decode_hello(R"({"kind":"command","client":{"env":{"A":1}}})"), Error);
+  EXPECT_THROW(decode_hello(R"({"kind":"command","client":[]})"), Error);
+  EXPECT_THROW(decode_answer(R"({"answer":5})"), Error);
+  EXPECT_THROW(decode_ask(R"({"secret":"no"})"), Error);
+  EXPECT_THROW(decode_done(R"({"local":false})"), Error);
 }
 
 }  // namespace

@@ -35,6 +35,22 @@ Rendezvous rendezvous() {
           paths::join(dir, name + ".log")};
 }
 
+std::string untrusted(const Rendezvous& r) {
+  struct stat st {};
+  if (lstat(r.dir.c_str(), &st) != 0) return "";  // nothing there yet: no server
+  if (!S_ISDIR(st.st_mode)) return fmt::format("{} is not a directory: not using it", r.dir);
+  if (st.st_uid != geteuid())
+    return fmt::format("{} belongs to another user (uid {}): not using it", r.dir, st.st_uid);
+  if ((st.st_mode & 022) != 0)
+    return fmt::format("{} is writable by other users (mode {:o}): not using it", r.dir,
+                       st.st_mode & 07777);
+  if (lstat(r.socket.c_str(), &st) != 0) return "";
+  if (!S_ISSOCK(st.st_mode)) return fmt::format("{} is not a socket: not using it", r.socket);
+  if (st.st_uid != geteuid())
+    return fmt::format("{} belongs to another user (uid {}): not using it", r.socket, st.st_uid);
+  return "";
+}
+
 void ensure(const Rendezvous& r) {
   paths::ensure_dust_home();
   if (mkdir(r.dir.c_str(), 0700) != 0 && errno != EEXIST)

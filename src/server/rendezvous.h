@@ -17,5 +17,8 @@ struct Rendezvous {
 Rendezvous rendezvous();  // for the current DUST_HOME (nothing created)
 // Creates the directory (0700) or throws dust::Error naming it (wrong owner or mode included).
 void ensure(const Rendezvous& r);
+// Why the rendezvous must not be used ("" when it may): the directory or socket is not ours, not
+// what it should be, or others may write the directory. Checked by the client before connecting.
+std::string untrusted(const Rendezvous& r);
 
 }  // namespace dust::server

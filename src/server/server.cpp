@@ -1,4 +1,4 @@
-// Server: clients, the line queue, borrowing a client's fds while its line runs (server.h).
+// Server: clients, the line queue, each line served for its client (server.h, docs/server.md).
 #include "server/server.h"
 
 #include <fcntl.h>
@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstring>
 
-#include "server/fd_passing.h"
 #include "shell/completion.h"
 #include "shell/context.h"
 #include "shell/dispatch.h"
@@ -27,7 +26,11 @@
 namespace dust::server {
 namespace {
 
-constexpr size_t kClientBacklog = 16u << 20;  // output held for a client that does not read
+constexpr size_t kHighMark = 8u << 20;  // a client's queue past this pauses its nodes
+constexpr size_t kLowMark = 1u << 20;   // … until it is back under this
+// An attached client that reads nothing while notices and background output pile up for it (they
+// have no single node to pause) is let go past this: its memory is not the server's to lose.
+constexpr size_t kStalledClient = 64u << 20;
 
 void log_line(const std::string& text) {
   std::fprintf(stderr, "%s dust server: %s\n",
@@ -41,12 +44,9 @@ Server::Server(shell::Context& ctx, int listen_fd, std::string socket_path, int 
     : ctx_(ctx),
       listen_fd_(listen_fd),
       socket_path_(std::move(socket_path)),
-      devnull_(open("/dev/null", O_RDWR | O_CLOEXEC)),
       idle_timeout_s_(idle_timeout_s) {
-  for (int fd = 0; fd <= 2; ++fd) own_fds_[fd] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
   ctx_.out().set_sink(this);
   ctx_.set_attachments(this);
-  ctx_.terminal().set_served(true);
   ctx_.loop().watch(listen_fd_, POLLIN, [this](short) { accept_clients(); });
   log_line(fmt::format("started (pid {})", getpid()));
 }
@@ -57,21 +57,14 @@ Server::~Server() {
     close(listen_fd_);
     if (!socket_path_.empty()) unlink(socket_path_.c_str());
   }
+  ctx_.set_client(nullptr);
   for (auto& [id, c] : clients_) {
     ctx_.loop().unwatch(c->fd);
     close(c->fd);
-    for (int fd : c->fds) close(fd);
   }
   clients_.clear();
   ctx_.out().set_sink(nullptr);
   ctx_.set_attachments(nullptr);
-  if (devnull_ >= 0) close(devnull_);
-  for (int fd : own_fds_)
-    if (fd >= 0) close(fd);
-}
-
-void Server::give_back() {
-  for (int fd = 0; fd <= 2; ++fd) dup2(own_fds_[fd] >= 0 ? own_fds_[fd] : devnull_, fd);
 }
 
 void Server::run() {
@@ -100,7 +93,19 @@ size_t Server::attached_count() const {
 void Server::accept_clients() {
   for (;;) {
     int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE) {
+        // Out of descriptors: the pending client stays queued in the kernel. Stop watching the
+        // socket for a moment instead of spinning on a readiness we cannot act on.
+        log_line("out of file descriptors: new clients wait");
+        ctx_.loop().unwatch(listen_fd_);
+        ctx_.loop().after(std::chrono::milliseconds(200), [this] {
+          if (listen_fd_ >= 0)
+            ctx_.loop().watch(listen_fd_, POLLIN, [this](short) { accept_clients(); });
+        });
+      }
+      return;
+    }
     ucred cred{};
     socklen_t len = sizeof cred;
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != geteuid()) {
@@ -127,16 +132,14 @@ void Server::on_io(uint64_t id, short revents) {
   for (;;) {
     c = find(id);
     if (!c) return;
-    ssize_t n = recv_with_fds(c->fd, buf, sizeof buf, &c->fds);
+    // A client that sends faster than its lines run is read no further until they have.
+    if (c->in.buffered() > kMaxPayload + kHeader) return;
+    ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
     if (n == 0) return drop(id, "");
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) return;
       return drop(id, "");
-    }
-    if (c->fds.size() > 3) {
-      for (size_t i = 3; i < c->fds.size(); ++i) close(c->fds[i]);
-      c->fds.resize(3);
     }
     c->in.feed(std::string_view(buf, static_cast<size_t>(n)));
     for (;;) {
@@ -163,29 +166,43 @@ void Server::handle(Client& c, Frame& f) {
     case Type::Line:
     case Type::Eof:
       if (c.hello->kind == ClientKind::Control) throw Error("a control client sent a line");
+      if (busy_ && current_ != c.id)  // nothing waits silently
+        send(c, Type::Err,
+             "dust: waiting for another dust client's line to finish (the server runs one line "
+             "at a time)\n");
+      c.state = State::Queued;
       queue_.push_back({c.id, f.type, std::move(f.payload)});
       pump();
       return;
     case Type::Interrupt:
-      if (current_ == c.id) kill(getpid(), SIGINT);  // counted as a Ctrl-C of this process
+      if (current_ == c.id) kill(getpid(), SIGINT);  // a Ctrl-C of this line
       return;
     case Type::Winch:
-      if (current_ == c.id)
-        kill(getpid(), SIGWINCH);  // raw mode reads the borrowed terminal's size
+      if (c.io) c.io->resized(decode_size(f.payload));
+      return;
+    case Type::Input:
+      if (c.io) c.io->typed(f.payload);
+      return;
+    case Type::Answer:
+      c.answer = decode_answer(f.payload);
+      return;
+    case Type::Stdin:
+      if (c.hello->kind != ClientKind::Command)
+        throw Error("stdin from a client that is no one-shot");
+      if (c.io) c.io->set_stdin(std::move(f.payload));
       return;
     case Type::Complete: {
       CompleteRequest r = decode_complete(f.payload);
       shell::Candidates cands;
+      ctx_.set_client(c.io.get());
       try {
         cands = shell::candidates(ctx_, r.before, r.text);
       } catch (const Error&) {
       }
+      ctx_.set_client(current_ ? find(current_)->io.get() : nullptr);
       send(c, Type::Completions, encode_completions({cands.matches, cands.files}));
       return;
     }
-    case Type::Lent:
-      lent_ = c.id;
-      return;
     case Type::Kill:
       log_line("kill-server");
       shutdown("the dust server was ended (kill-server)");
@@ -198,8 +215,6 @@ void Server::handle(Client& c, Frame& f) {
 void Server::on_hello(Client& c, const Frame& f) {
   if (c.hello) throw Error("a second hello");
   Hello h = decode_hello(f.payload);
-  if (h.kind != ClientKind::Control && c.fds.size() != 3)
-    throw Error(fmt::format("hello with {} file descriptors (3 expected)", c.fds.size()));
   if (h.version != DUST_VERSION && h.kind != ClientKind::Control) {
     send(c, Type::Bye,
          fmt::format("the dust server runs version {}, this dust is {}: run 'dust kill-server' "
@@ -214,7 +229,12 @@ void Server::on_hello(Client& c, const Frame& f) {
     return;
   }
   c.hello = h;
+  c.state = State::Idle;
+  c.io = std::make_unique<RemoteClient>(*this, c.id, h.client);
   if (h.kind != ClientKind::Interactive) return;
+  // A person attaching again goes on where the last one left (same AWS identity only).
+  if (last_working_ && last_working_->first == c.io->env().identity_key())
+    c.working = last_working_->second;
   std::string welcome;
   if (ever_attached_)
     welcome =
@@ -226,7 +246,14 @@ void Server::on_hello(Client& c, const Frame& f) {
   }
   ever_attached_ = true;
   if (!welcome.empty()) send(c, Type::Err, welcome);
-  send(c, Type::Done, encode_done({0, ctx_.prompt(), false, ""}));
+  shell::Context::WorkingSet mine = ctx_.take_working_set();
+  ctx_.set_client(c.io.get());
+  ctx_.set_working_set(c.working);
+  std::string prompt = ctx_.prompt();
+  c.working = ctx_.take_working_set();
+  ctx_.set_client(nullptr);
+  ctx_.set_working_set(std::move(mine));
+  send(c, Type::Done, encode_done({0, prompt, false, "", std::nullopt}));
 }
 
 std::string Server::conflict(const Settings& asked) {
@@ -249,24 +276,41 @@ std::string Server::conflict(const Settings& asked) {
 }
 
 void Server::send(Client& c, Type t, std::string_view payload, bool later) {
-  if ((t == Type::Out || t == Type::Err) && c.out.size() + payload.size() > kClientBacklog) {
-    c.dropped += payload.size();
+  if (c.fd < 0) return;
+  if (c.out.size() > kStalledClient && c.hello && c.hello->kind != ClientKind::Command) {
+    uint64_t id = c.id;
+    ctx_.loop().after(std::chrono::milliseconds(0), [this, id] {
+      drop(id, fmt::format("it read nothing of {} MiB of output", kStalledClient >> 20));
+    });
     return;
   }
-  if (c.dropped > 0 && (t == Type::Out || t == Type::Err)) {
-    c.out += encode(Type::Err, fmt::format("[dust: {} bytes of output dropped: this client did not "
-                                           "read them]\n",
-                                           c.dropped));
-    c.dropped = 0;
-  }
   c.out += encode(t, payload);
+  if (c.out.size() > kHighMark) throttle(c);
   if (later && c.out.size() < 256 * 1024)
     dirty_.insert(c.id);
   else
     write_out(c);
 }
 
+void Server::send_to(uint64_t id, Type t, std::string_view payload) {
+  if (Client* c = find(id)) send(*c, t, payload);
+}
+
+void Server::throttle(Client& c) {
+  bool over = c.out.size() > kHighMark;
+  if (over) {
+    for (const auto& [key, owner] : owner_)
+      if (owner == c.id && c.paused.insert(key).second) ctx_.sessions().pool().pause(key, true);
+  } else if (c.out.size() < kLowMark && !c.paused.empty()) {
+    for (const auto& key : std::exchange(c.paused, {})) ctx_.sessions().pool().pause(key, false);
+  }
+}
+
 void Server::write_out(Client& c) {
+  if (c.fd < 0) {  // gone; its line still runs
+    c.out.clear();
+    return;
+  }
   while (!c.out.empty()) {
     ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
     if (n < 0) {
@@ -278,6 +322,7 @@ void Server::write_out(Client& c) {
     }
     c.out.erase(0, static_cast<size_t>(n));
   }
+  if (!c.paused.empty()) throttle(c);
   if (c.out.empty() && c.closing) {
     uint64_t id = c.id;
     ctx_.loop().after(std::chrono::milliseconds(0), [this, id] { drop(id, ""); });
@@ -290,17 +335,28 @@ void Server::drop(uint64_t id, const std::string& why) {
   auto it = clients_.find(id);
   if (it == clients_.end()) return;
   Client& c = *it->second;
+  if (c.fd < 0) {  // already gone, kept while its line ran
+    if (current_ != id) clients_.erase(it);
+    return;
+  }
   if (!why.empty()) log_line(fmt::format("dropped client {}: {}", id, why));
   ctx_.loop().unwatch(c.fd);
   close(c.fd);
-  for (int fd : c.fds) close(fd);
+  for (const auto& key : std::exchange(c.paused, {})) ctx_.sessions().pool().pause(key, false);
+  if (c.io && c.io->raw()) c.io->typed("");  // its raw session ends: the remote program gets SIGHUP
   if (current_ == id) {
-    // Its line still runs: from now on it reads end of input and writes nowhere (a question is
-    // cancelled, raw mode ends, a wait stops early through abandoned()).
+    // Its line still runs: from now on a question is cancelled, raw mode ends, a wait stops early
+    // through abandoned(), and its output goes nowhere. The client object lives until the line
+    // is over (the shell holds its ClientIo).
     abandoned_ = true;
-    for (int fd = 0; fd <= 1; ++fd) dup2(devnull_, fd);
-    dup2(own_fds_[2] >= 0 ? own_fds_[2] : devnull_, 2);
+    c.closing = true;
+    c.fd = -1;
+    c.out.clear();
+    for (auto q = queue_.begin(); q != queue_.end();)
+      q = q->client == id ? queue_.erase(q) : std::next(q);
+    return;
   }
+  if (last_line_from_ == id) last_line_from_ = 0;
   for (auto q = queue_.begin(); q != queue_.end();)
     q = q->client == id ? queue_.erase(q) : std::next(q);
   clients_.erase(it);
@@ -326,16 +382,18 @@ void Server::execute(const Request& r) {
   if (h.kind == ClientKind::Interactive) last_line_from_ = c->id;
   busy_ = true;
   current_ = c->id;
+  c->state = State::Running;
   abandoned_ = false;
   detach_ = false;
-  if (!h.cwd.empty() && chdir(h.cwd.c_str()) != 0)
-    send(*c, Type::Err,
-         fmt::format("dust: cannot use the directory {}: {}\n", h.cwd, std::strerror(errno)));
-  for (int fd = 0; fd <= 2; ++fd) dup2(c->fds[fd], fd);
+  // The line is served for its client: its environment, directory, terminal facts and working
+  // set; the server's own are set aside meanwhile (docs/server.md).
+  shell::Context::WorkingSet mine = ctx_.take_working_set();
+  ctx_.set_client(c->io.get());
+  ctx_.set_working_set(std::move(c->working));
   ctx_.set_request(
       h.kind == ClientKind::Interactive ? shell::Mode::Interactive : shell::Mode::OneShot, h.json,
       h.yes);
-  ctx_.sessions().set_colour(h.colour);  // `[node]` coloured only where this client wants it
+  ctx_.sessions().set_colour(h.client.colour);  // `[node]` coloured only where it wants
   ctx_.quit_requested = false;
   interrupt::reset();
   interrupt::drain();
@@ -349,12 +407,14 @@ void Server::execute(const Request& r) {
     }
   }
   ctx_.out().flush();
-  give_back();
-  if (chdir("/") != 0) {
-  }
-  bool end_server = false;
-  Done d{status, ctx_.prompt(), false, ""};
   c = find(r.client);
+  std::optional<std::string> local = c ? c->io->take_local() : std::nullopt;
+  std::string prompt = ctx_.prompt();
+  shell::Context::WorkingSet theirs = ctx_.take_working_set();
+  ctx_.set_client(nullptr);
+  ctx_.set_working_set(std::move(mine));
+  bool end_server = false;
+  Done d{status, prompt, false, "", local};
   if (c && ctx_.quit_requested && h.kind == ClientKind::Interactive) {
     d.leave = true;
     size_t others = attached_count() - 1;
@@ -369,15 +429,48 @@ void Server::execute(const Request& r) {
     d.why = fmt::format(
         "detached: the dust server (pid {}) keeps the sessions; `dust` attaches again\n", getpid());
   }
+  if (h.kind == ClientKind::Interactive)
+    last_working_.emplace(c ? c->io->env().identity_key() : std::string(), theirs);
   ctx_.quit_requested = false;
   current_ = 0;
   busy_ = false;
   abandoned_ = false;
+  if (c && c->fd < 0) {  // it went away while the line ran
+    clients_.erase(r.client);
+    c = nullptr;
+  }
   if (c) {
+    c->working = std::move(theirs);
+    c->state = State::Idle;
     send(*c, Type::Done, encode_done(d));
     if (d.leave) c->closing = true, write_out(*c);
   }
   if (end_server) shutdown("the dust server ended (exit in another client)", r.client);
+}
+
+std::optional<std::string> Server::ask(uint64_t id, const std::string& question, bool secret) {
+  Client* c = find(id);
+  if (!c || c->closing || c->fd < 0) return std::nullopt;
+  c->answer.reset();
+  // A question outside any line (a sudo prompt after the line returned) holds the queue.
+  bool held = !busy_;
+  busy_ = true;
+  send(*c, Type::Ask, encode_ask({question, secret}));
+  ctx_.loop().run_until(
+      [&] {
+        Client* now = find(id);
+        return !now || now->fd < 0 || now->answer.has_value() || stop_;
+      },
+      std::chrono::milliseconds(100));
+  if (held) {
+    busy_ = false;
+    pump();
+  }
+  c = find(id);
+  if (!c || !c->answer) return std::nullopt;
+  std::optional<std::string> a = std::move(*c->answer);
+  c->answer.reset();
+  return a;
 }
 
 void Server::shutdown(const std::string& why, uint64_t leaving) {

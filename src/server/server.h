@@ -1,12 +1,13 @@
-// The dust server: one process per DUST_HOME that owns the event loop, the ssh sessions, the
-// working set and the last results, and runs the lines its clients send (PRODUCT.md §8).
+// The dust server: one process per DUST_HOME that owns the event loop, the ssh sessions and the
+// node caches, and runs the lines its clients send (PRODUCT.md §8, docs/server.md).
 //
-// One line runs at a time, the way one shell runs one command: while it runs, the server has
-// borrowed the sending client's stdin/stdout/stderr (passed over the socket) as its own fds 0-2, so
-// every command, question, raw mode and `!cmd` behaves as in one process; other clients' lines
-// wait their turn (an interactive `@` returns at once: its output streams in afterwards). Output
-// nobody is running goes by node to the client whose command it is, notices to every attached
-// (interactive) client, and with none attached is kept (detached_output.h).
+// Each line is served for the client that sent it: its environment, directory, working set and
+// terminal facts (RemoteClient), its output as frames on its own non-blocking queue, its questions
+// and raw mode as frames; a local command goes back to it to run. The server never borrows a
+// client's fds. One line runs at a time, the way one shell runs one command; a line that has to
+// wait says so at once. Output nobody is running goes by node to the client whose command it is,
+// notices to every attached (interactive) client, and with none attached is kept
+// (detached_output.h).
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -21,12 +22,10 @@
 #include "server/detached_output.h"
 #include "server/frame.h"
 #include "server/messages.h"
+#include "server/remote_client.h"
 #include "shell/attachments.h"
+#include "shell/context.h"
 #include "shell/printer.h"
-
-namespace dust::shell {
-class Context;
-}
 
 namespace dust::server {
 
@@ -52,20 +51,28 @@ class Server : public shell::OutputSink, public shell::Attachments {
   bool abandoned() const override { return abandoned_; }
   void detach() override;
   std::string replay(const std::set<std::string>& node_keys) override;
-  bool terminal_available() const override;
-  bool borrow_terminal() override;
-  void return_terminal() override;
+  shell::ClientIo* asker() override;
+
+  // For RemoteClient: a question on client `id`'s terminal (runs the loop until it answers, goes
+  // away or the server ends); a frame for it now.
+  std::optional<std::string> ask(uint64_t id, const std::string& question, bool secret);
+  void send_to(uint64_t id, Type t, std::string_view payload);
 
  private:
+  // A connection's state (docs/server.md).
+  enum class State { HelloWait, Idle, Queued, Running, Closing };
   struct Client {
     uint64_t id = 0;
     int fd = -1;
+    State state = State::HelloWait;
     FrameReader in;
-    std::string out;       // frames not yet written
-    size_t dropped = 0;    // output bytes dropped because the client did not read
-    std::vector<int> fds;  // its stdin, stdout, stderr (from Hello)
+    std::string out;  // frames not yet written (never dropped: backpressure pauses its nodes)
     std::optional<Hello> hello;
-    bool closing = false;  // drop once `out` is written
+    std::unique_ptr<RemoteClient> io;
+    shell::Context::WorkingSet working;                // its `use`, swapped in while its line runs
+    std::optional<std::optional<std::string>> answer;  // the Answer to an Ask, once it came
+    std::set<std::string> paused;                      // nodes not read until `out` drains
+    bool closing = false;                              // drop once `out` is written
   };
   struct Request {
     uint64_t client;
@@ -93,13 +100,13 @@ class Server : public shell::OutputSink, public shell::Attachments {
   // Ends the server: every client but `leaving` is told why.
   void shutdown(const std::string& why, uint64_t leaving = 0);
   void check_idle();
-  void give_back();  // the server's own fds 0-2 again (stdin/stdout /dev/null, stderr its log)
+  // Backpressure: a client whose queue passed the high mark stops its nodes being read; they go on
+  // once it drained below the low mark.
+  void throttle(Client& c);
 
   shell::Context& ctx_;
   int listen_fd_;
   std::string socket_path_;
-  int devnull_;
-  int own_fds_[3] = {-1, -1, -1};
   int idle_timeout_s_;
   std::map<uint64_t, std::unique_ptr<Client>> clients_;
   std::deque<Request> queue_;
@@ -111,13 +118,13 @@ class Server : public shell::OutputSink, public shell::Attachments {
   bool abandoned_ = false;
   bool detach_ = false;
   bool ever_attached_ = false;
-  bool borrowed_ = false;        // current_ lent its terminal for a question (borrow_terminal)
-  uint64_t lent_ = 0;            // the client that answered Borrow with Lent
   uint64_t last_line_from_ = 0;  // the interactive client that ran a line last
+  // The working set the last interactive client left with: the next one (detach, attach) goes on
+  // from it when its identity (Environment::identity_key) is the same.
+  std::optional<std::pair<std::string, shell::Context::WorkingSet>> last_working_;
   std::map<std::string, uint64_t> owner_;  // node key → the client whose command it runs
   DetachedOutput detached_;
   std::set<uint64_t> dirty_;  // clients with frames queued by send(…, later)
-  std::string direct_;        // node lines for the running client, written at flush()
   std::optional<std::chrono::steady_clock::time_point> idle_since_;
 };
 

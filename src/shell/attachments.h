@@ -7,6 +7,8 @@
 
 namespace dust::shell {
 
+class ClientIo;
+
 class Attachments {
  public:
   virtual ~Attachments() = default;
@@ -19,12 +21,9 @@ class Attachments {
   virtual bool abandoned() const = 0;
   // `detach`: the running client leaves after this line; the sessions stay.
   virtual void detach() = 0;
-  // A question outside any client's line (a sudo prompt of a running command): whether some
-  // client's terminal can take it, and borrowing it (the running client's, else the attached one
-  // that ran a line last, whose prompt steps aside) as fds 0-2 until return_terminal().
-  virtual bool terminal_available() const = 0;
-  virtual bool borrow_terminal() = 0;
-  virtual void return_terminal() = 0;
+  // Who answers a question now (a sudo prompt, possibly after the line returned): the running
+  // client, else the attached client that ran a line last; nullptr when no client can answer.
+  virtual ClientIo* asker() = 0;
   // Output kept while no client was attached, of these nodes ("" for notices; empty set = all).
   virtual std::string replay(const std::set<std::string>& node_keys) = 0;
 };

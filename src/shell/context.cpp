@@ -17,16 +17,20 @@
 #include "util/error.h"
 #include "util/fold.h"
 #include "util/log.h"
+#include "util/paths.h"
 
 namespace dust::shell {
 
 Context::Context(Config config, Mode mode, bool assume_yes, bool json)
     : config_(std::move(config)),
+      default_gather_(config_.output_gather),
+      default_diff_(config_.output_diff),
       mode_(mode),
       assume_yes_(assume_yes),
       json_(json),
       terminal_(loop_, printer_, mode == Mode::Interactive, assume_yes),
       sessions_(std::make_unique<Sessions>(*this)) {
+  terminal_.set_client(client_);
   loop_.set_after_turn([this] { printer_.flush(); });
 }
 
@@ -42,17 +46,64 @@ void Context::set_request(Mode mode, bool json, bool assume_yes) {
   terminal_.set_assume_yes(assume_yes);
 }
 
+void Context::set_client(ClientIo* c) {
+  ClientIo* next = c ? c : &self_;
+  if (next == client_) return;
+  client_ = next;
+  terminal_.set_client(client_);
+}
+
+std::string Context::local_path(const std::string& p) const {
+  std::string e = paths::expand_user(p);
+  if (e.empty() || e[0] == '/') return e;
+  // Where this process runs in the client's directory (one process), the path stays as typed, so
+  // messages name it as the person wrote it.
+  char here[4096];
+  if (getcwd(here, sizeof here) && client_->cwd() == here) return e;
+  return paths::join(client_->cwd(), e);
+}
+
+Context::WorkingSet Context::take_working_set() {
+  WorkingSet w{region_, cluster_name_, std::move(cluster_),
+               std::pair(config_.output_gather, config_.output_diff)};
+  config_.output_gather = default_gather_;
+  config_.output_diff = default_diff_;
+  region_.clear();
+  cluster_name_.clear();
+  cluster_.reset();
+  working_.reset();
+  strays_.clear();
+  ++generation_;
+  return w;
+}
+
+void Context::set_working_set(WorkingSet w) {
+  region_ = std::move(w.region);
+  cluster_name_ = std::move(w.cluster_name);
+  cluster_ = std::move(w.cluster);
+  config_.output_gather = w.output ? w.output->first : default_gather_;
+  config_.output_diff = w.output ? w.output->second : default_diff_;
+  working_.reset();
+  strays_.clear();
+  ++generation_;
+}
+
 const cloud::AwsConfig& Context::aws() {
-  if (!aws_) aws_ = cloud::resolve_aws_config(config_.region);
-  return *aws_;
+  const Environment& e = env();
+  auto it = aws_.find(e.identity_key());
+  if (it != aws_.end()) return it->second;
+  cloud::AwsConfig cfg = cloud::resolve_aws_config(
+      config_.region, [&e](const std::string& name) { return e.get(name); });
+  return aws_[e.identity_key()] = std::move(cfg);
 }
 
 const std::string& Context::region() const {
   if (region_.empty()) {
     // Resolve without credentials so the prompt works before any call is made.
     for (const char* v : {"AWS_REGION", "AWS_DEFAULT_REGION"})
-      if (const char* r = getenv(v); r && *r) return region_ = r;
-    if (aws_ && !aws_->region.empty()) return region_ = aws_->region;
+      if (std::string r = env().value(v); !r.empty()) return region_ = r;
+    auto it = aws_.find(env().identity_key());
+    if (it != aws_.end() && !it->second.region.empty()) return region_ = it->second.region;
     region_ = config_.region.empty() ? "us-east-1" : config_.region;
   }
   return region_;
@@ -79,7 +130,7 @@ std::string Context::prompt() const {
 }
 
 cloud::Ec2Api& Context::ec2(const std::string& r) {
-  auto& slot = ec2_[r];
+  auto& slot = ec2_[key(r)];
   if (!slot && clients_.ec2) slot = clients_.ec2(r);
   if (!slot) {
     const auto& cfg = aws();
@@ -91,7 +142,7 @@ cloud::Ec2Api& Context::ec2(const std::string& r) {
 }
 
 cloud::CloudFormationApi& Context::cfn(const std::string& region) {
-  auto& slot = cfn_[region];
+  auto& slot = cfn_[key(region)];
   if (!slot && clients_.cfn) slot = clients_.cfn(region);
   if (!slot) {
     const auto& cfg = aws();
@@ -103,10 +154,10 @@ cloud::CloudFormationApi& Context::cfn(const std::string& region) {
 }
 
 const Nodes& Context::region_nodes() {
-  auto it = cache_.find(region());
+  auto it = cache_.find(key(region()));
   if (it != cache_.end()) return it->second;
   Nodes fetched = ec2().describe_instances();
-  return cache_[region()] = std::move(fetched);
+  return cache_[key(region())] = std::move(fetched);
 }
 
 const Nodes& Context::nodes() {
@@ -142,24 +193,24 @@ const Nodes& Context::strays() {
 }
 
 void Context::invalidate() {
-  cache_.erase(region());
+  cache_.erase(key(region()));
   working_.reset();
   strays_.clear();
 }
 
 const std::vector<std::string>& Context::known_regions() {
-  if (!regions_) {
-    try {
-      regions_ = ec2().describe_regions();
-    } catch (const Error& e) {
-      log::debug("regions for completion: {}", e.what());
-      regions_.emplace();
-    }
+  auto it = regions_.find(env().identity_key());
+  if (it != regions_.end()) return it->second;
+  std::vector<std::string> found;
+  try {
+    found = ec2().describe_regions();
+  } catch (const Error& e) {
+    log::debug("regions for completion: {}", e.what());
   }
-  return *regions_;
+  return regions_[env().identity_key()] = std::move(found);
 }
 
-bool Context::have_nodes() const { return working_.has_value() || cache_.count(region()) > 0; }
+bool Context::have_nodes() const { return working_.has_value() || cache_.count(key(region())) > 0; }
 
 std::vector<const Node*> Context::select(const std::string& target) {
   select::Target t;

@@ -13,6 +13,7 @@
 #include "cloud/aws_config.h"
 #include "cluster/cluster_file.h"
 #include "model/node.h"
+#include "shell/client_io.h"
 #include "shell/config.h"
 #include "shell/printer.h"
 #include "shell/terminal.h"
@@ -53,6 +54,26 @@ class Context {
   // A server runs each client's lines as that client runs dust: interactive, one-shot or script,
   // with its own --json and --yes.
   void set_request(Mode mode, bool json, bool assume_yes);
+  // The client this line is served for (client_io.h): its environment, terminal, questions and
+  // local commands. In one process, this process; a server sets the connection's (nullptr: back).
+  ClientIo& client() { return *client_; }
+  LocalClientIo& own_client() { return self_; }  // this process as its own client
+  void set_client(ClientIo* c);
+  const Environment& env() const { return client_->env(); }
+  // A local path as the client means it: `~` expanded, relative to the client's directory.
+  std::string local_path(const std::string& p) const;
+
+  // What `use` and `output` change, per client in a server (docs/server.md): swapped in while its
+  // line runs. An empty region means "the client's environment decides" (AWS_REGION, profile,
+  // config.yaml); no output settings mean config.yaml's.
+  struct WorkingSet {
+    std::string region;
+    std::string cluster_name;
+    std::optional<cluster::ClusterFile> cluster;
+    std::optional<std::pair<bool, bool>> output;  // output gather|live, diff on|off
+  };
+  WorkingSet take_working_set();
+  void set_working_set(WorkingSet w);
 
   // Working set ------------------------------------------------------------
   const std::string& region() const;      // resolved lazily from the AWS chain
@@ -108,6 +129,7 @@ class Context {
   EventLoop loop_;
   Printer printer_;
   Config config_;
+  const bool default_gather_, default_diff_;  // config.yaml's, for a client that set none
   Mode mode_;
   bool assume_yes_;
   bool json_;
@@ -118,14 +140,19 @@ class Context {
   std::optional<Nodes> working_;  // derived from cache_ and the cluster state; reset with them
   Nodes strays_;
   uint64_t generation_ = 0;
-  std::optional<cloud::AwsConfig> aws_;
+  LocalClientIo self_{loop_};
+  ClientIo* client_ = &self_;
+  // Clients, credentials and caches are the identity's (Environment::identity_key) and region's:
+  // two clients with other credentials never share them.
+  std::map<std::string, cloud::AwsConfig> aws_;  // by identity
   CloudClients clients_;
   Attachments* attachments_ = nullptr;
-  std::map<std::string, std::shared_ptr<cloud::Ec2Api>> ec2_;             // by region
-  std::map<std::string, std::shared_ptr<cloud::CloudFormationApi>> cfn_;  // by region
-  std::map<std::string, Nodes> cache_;                                    // by region
-  std::optional<std::vector<std::string>> regions_;
+  std::map<std::string, std::shared_ptr<cloud::Ec2Api>> ec2_;             // by identity+region
+  std::map<std::string, std::shared_ptr<cloud::CloudFormationApi>> cfn_;  // by identity+region
+  std::map<std::string, Nodes> cache_;                                    // by identity+region
+  std::map<std::string, std::vector<std::string>> regions_;               // by identity
   const Nodes& region_nodes();
+  std::string key(const std::string& region) const { return env().identity_key() + '\n' + region; }
   // Last member: its sessions are destroyed before the loop and printer they use.
   std::unique_ptr<Sessions> sessions_;
 };

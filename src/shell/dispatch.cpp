@@ -2,8 +2,6 @@
 #include "shell/dispatch.h"
 
 #include <fmt/format.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -25,11 +23,12 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
-bool on_path(const std::string& word) {
-  if (word.find('/') != std::string::npos) return access(word.c_str(), X_OK) == 0;
-  const char* path = getenv("PATH");
-  if (!path) return false;
-  std::string p = path;
+// Whether the client's local shell would find `word` (its PATH, its working directory).
+bool on_path(const ClientIo& client, const std::string& word) {
+  if (word.find('/') != std::string::npos)
+    return access((word[0] == '/' ? word : client.cwd() + "/" + word).c_str(), X_OK) == 0;
+  std::string p = client.env().value("PATH");
+  if (p.empty()) return false;
   size_t start = 0;
   while (start <= p.size()) {
     size_t end = p.find(':', start);
@@ -52,7 +51,7 @@ bool confirm_ambiguous(Context& ctx, const Args& a) {
   std::string which = fmt::format("'{}' matches {} nodes: {}", a.target, a.nodes.size(),
                                   fold_names(ctx.labels(a.nodes)));
   bool yes = ctx.assume_yes() || a.has("--yes");
-  if (!yes && !isatty(STDIN_FILENO))
+  if (!yes && !ctx.client().stdin_tty())
     throw Error(which + "; name one of them (the label as shown is a target) or add --yes");
   return ctx.terminal().confirm(which + ". Continue", yes);
 }
@@ -116,29 +115,12 @@ int run_command(Context& ctx, const Command& c, const std::string& rest) {
   }
 }
 
-int run_local(const std::string& cmd) {
-  pid_t pid = fork();
-  if (pid < 0) return 127;
-  if (pid == 0) {
-    signal(SIGINT, SIG_DFL);
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  // Ctrl-C goes to the child (same process group); dust only waits.
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 1;
-}
-
 int execute_line(Context& ctx, const std::string& raw_line) {
   std::string line = trim(raw_line);
   if (line.empty() || line[0] == '#') return 0;
   auto& table = CommandTable::instance();
   try {
-    if (line[0] == '!') return run_local(line.substr(1));
+    if (line[0] == '!') return ctx.client().run_local(line.substr(1));
     if (line[0] == '?') return run_command(ctx, *table.find("help"), trim(line.substr(1)));
     if (line.rfind("@@", 0) == 0 && table.find("@@"))  // gathered (or live): commands/atat.cpp
       return run_command(ctx, *table.find("@@"), line.substr(2));
@@ -151,7 +133,7 @@ int execute_line(Context& ctx, const std::string& raw_line) {
     std::string word = line.substr(0, sp);
     std::string rest = sp == std::string::npos ? "" : trim(line.substr(sp));
     if (const Command* c = table.find(word)) return run_command(ctx, *c, rest);
-    if (!on_path(word)) {
+    if (!on_path(ctx.client(), word)) {
       if (std::string s = table.suggest(word); !s.empty()) {
         ctx.out().err(
             fmt::format("unknown command '{}' — did you mean '{}'? (use !{} to run it locally)\n",
@@ -160,7 +142,7 @@ int execute_line(Context& ctx, const std::string& raw_line) {
       }
     }
     log::debug("{}: not a dust command, running it in the local shell", word);
-    return run_local(line);
+    return ctx.client().run_local(line);
   } catch (const Error& e) {
     ctx.out().err(fmt::format("error: {}\n", e.what()));
     return 1;

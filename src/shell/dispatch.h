@@ -16,7 +16,4 @@ struct Command;
 // a plain name matches several nodes (rows that act), then calls the row's handler.
 int run_command(Context& ctx, const Command& c, const std::string& rest);
 
-// Runs `cmd` with /bin/sh -c in the foreground; returns its exit status.
-int run_local(const std::string& cmd);
-
 }  // namespace dust::shell

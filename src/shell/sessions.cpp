@@ -93,7 +93,8 @@ const std::string& Sessions::prefix(const ssh::Endpoint& ep) {
 
 std::shared_ptr<ssh::Job> Sessions::run(const std::vector<ssh::Endpoint>& nodes,
                                         const std::string& line, ssh::Send mode, Record record) {
-  if (!tap_) return pool().run(nodes, line, mode);
+  std::optional<std::string> shown = std::exchange(record_as_, std::nullopt);
+  if (!tap_) return pool().run(nodes, line, mode, ctx_.interactive());
   // Recorded before it is sent, so that the line precedes its output in the transcript.
   std::vector<std::string> labels, busy = pool().busy_nodes();
   for (const auto& ep : nodes) labels.push_back(label(ep));
@@ -101,12 +102,12 @@ std::shared_ptr<ssh::Job> Sessions::run(const std::vector<ssh::Endpoint>& nodes,
   for (size_t i = 0; i < nodes.size(); ++i) {
     bool running = std::find(busy.begin(), busy.end(), nodes[i].node_label) != busy.end();
     if (running && mode == ssh::Send::IdleOnly) continue;  // not sent: the node reports busy
-    tap_->sent(nodes[i], labels[i], line,
+    tap_->sent(nodes[i], labels[i], shown ? *shown : line,
                record == Record::Secret ? Tap::Sent::Secret
                : running                ? Tap::Sent::Input
                                         : Tap::Sent::Command);
   }
-  auto job = pool().run(nodes, line, mode);
+  auto job = pool().run(nodes, line, mode, ctx_.interactive());
   if (tap_) tap_->job(job);
   return job;
 }

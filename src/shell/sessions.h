@@ -45,6 +45,9 @@ class Sessions : private ssh::Sink {
   enum class Record { Line, Secret };
   std::shared_ptr<ssh::Job> run(const std::vector<ssh::Endpoint>& nodes, const std::string& line,
                                 ssh::Send mode = ssh::Send::Always, Record record = Record::Line);
+  // The next run() is recorded (transcripts) as `line` rather than as what it sends: a one-shot's
+  // command as typed, not wrapped with its stdin (remote_stdin.h).
+  void record_next_as(std::string line) { record_as_ = std::move(line); }
   [[nodiscard]] ssh::Pool::Subscription observe(const std::vector<ssh::Endpoint>& nodes,
                                                 ssh::Observer& o) {
     return pool().observe(nodes, o);
@@ -122,6 +125,7 @@ class Sessions : private ssh::Sink {
   const std::string& prefix(const ssh::Endpoint& ep);
 
   Context& ctx_;
+  std::optional<std::string> record_as_;
   std::unique_ptr<Tap> tap_;  // before pool_: events of the pool's last moments still reach it
   std::unique_ptr<ssh::Pool> pool_;
   std::unique_ptr<SudoPrompts> sudo_;  // password prompts of the running command (sudo.h)

@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 #include <openssl/crypto.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "shell/attachments.h"
+#include "shell/client_io.h"
 #include "shell/context.h"
 #include "shell/printer.h"
 #include "shell/terminal.h"
@@ -31,19 +31,11 @@ void wipe_string(std::string& s) {
   s.shrink_to_fit();
 }
 
-// One line from the terminal with echo off. false on Ctrl-C or end of input.
-bool read_hidden(Terminal& term, std::string* out) {
-  termios saved{};
-  bool tty = tcgetattr(STDIN_FILENO, &saved) == 0;
-  if (tty) {
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    quiet.c_lflag |= ICANON;
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-  }
-  bool ok = term.read_line(out);
-  if (tty) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-  return ok;
+// Who answers a password question now: the client of the running line, else (a prompt after
+// the line returned) an attached client of the server; nullptr when nobody can.
+ClientIo* asker(Context& ctx) {
+  if (ctx.attachments()) return ctx.attachments()->asker();
+  return ctx.client().can_ask() ? &ctx.client() : nullptr;
 }
 }  // namespace
 
@@ -83,7 +75,7 @@ bool SudoPrompts::on_event(ssh::Pool& pool, const ssh::NodeEvent& e) {
     return false;
   }
   if (e.kind != Kind::Partial || !is_password_prompt(prompts_, e.text)) return false;
-  if (ctx_.attachments() ? !ctx_.attachments()->terminal_available() : !isatty(STDIN_FILENO)) {
+  if (!asker(ctx_)) {
     // Nobody to ask: the node fails now rather than waiting for ever at its prompt.
     pool.emit({Kind::Error, e.node, kNoTerminal});
     pool.interrupt(std::vector<ssh::Endpoint>{e.node});
@@ -112,10 +104,9 @@ void SudoPrompts::ask(ssh::Pool& pool) {
   for (auto& [k, n] : nodes_)
     if (n.waiting) labels.push_back(n.ep.node_label);
   if (labels.empty()) return;
-  std::string who = fold_names(labels);
-  // Through a dust server the question goes to an attached client's terminal, borrowed for it.
-  Attachments* att = ctx_.attachments();
-  if (att && !att->borrow_terminal()) {
+  std::string who_names = fold_names(labels);
+  ClientIo* who = asker(ctx_);
+  if (!who) {
     for (auto& [k, n] : nodes_)
       if (n.waiting) {
         n.waiting = false;
@@ -124,18 +115,17 @@ void SudoPrompts::ask(ssh::Pool& pool) {
       }
     return;
   }
-  std::string answer;
-  bool ok;
+  std::optional<std::string> given;
   {
     // Held first: the prompt leaves before the question shows, and comes back after the answer.
     Terminal::Hold hold = ctx_.terminal().hold();
-    ctx_.out().out(fmt::format("sudo password for {} ({} node{}): ", who, labels.size(),
-                               labels.size() == 1 ? "" : "s"));
-    answer.reserve(4096);  // read byte by byte: no reallocation may leave a copy behind
-    ok = read_hidden(ctx_.terminal(), &answer);
-    ctx_.out().out("\n");
+    given = who->ask(fmt::format("sudo password for {} ({} node{}): ", who_names, labels.size(),
+                                 labels.size() == 1 ? "" : "s"),
+                     true);
   }
-  if (att) att->return_terminal();
+  bool ok = given.has_value();
+  std::string answer;
+  if (given) answer = std::move(*given), wipe_string(*given);
   if (!ok) {
     wipe_string(answer);
     for (auto& [k, n] : nodes_)

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "shell/client_io.h"
 #include "shell/printer.h"
 #include "util/error.h"
 #include "util/event_loop.h"
@@ -170,68 +171,47 @@ void Terminal::on_interrupt() {
   rl_redisplay();
 }
 
-bool Terminal::read_line(std::string* line) {
-  Hold h = hold();  // cooked mode, nobody else reading stdin
-  line->clear();
-  char c;
-  if (served_) {
-    int seen = interrupt::count();
-    bool done = false, ok = false;
-    loop_.watch(STDIN_FILENO, POLLIN, [&](short) {
-      ssize_t n = ::read(STDIN_FILENO, &c, 1);
-      if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
-      done = true;
-      if (n <= 0)
-        ok = !line->empty();
-      else if (c == '\n')
-        ok = true;
-      else
-        done = false, line->push_back(c);
-    });
-    loop_.run_until([&] { return done || interrupt::count() > seen; },
-                    std::chrono::milliseconds(100));
-    loop_.unwatch(STDIN_FILENO);
-    return done && ok;
-  }
-  for (;;) {
-    ssize_t n = ::read(STDIN_FILENO, &c, 1);
-    if (n < 0 && errno == EINTR) return false;  // Ctrl-C at a question
-    if (n <= 0) return !line->empty();
-    if (c == '\n') return true;
-    line->push_back(c);
-  }
-}
-
 bool Terminal::confirm(const std::string& question, bool yes) {
   if (assume_yes_ || yes) {
-    out_.out(fmt::format("{} [y/N] yes (--yes)\n", question));
+    out_.out(fmt::format("{} [y/N] yes (--yes)\n", question));  // a record, not a question
     return true;
   }
-  out_.out(fmt::format("{} [y/N] ", question));
-  std::string answer;
-  if (cancelled_ || !read_line(&answer)) {
+  if (cancelled_) return false;
+  if (!client_ || !client_->can_ask()) {
+    out_.err(fmt::format("{} [y/N] no: no terminal to ask on (--yes answers yes)\n", question));
     cancelled_ = true;
-    out_.out("\n");
     return false;
   }
-  if (!isatty(STDIN_FILENO)) out_.out(answer + "\n");
-  answer = trimmed(answer);
-  std::transform(answer.begin(), answer.end(), answer.begin(), ::tolower);
-  return answer == "y" || answer == "yes";
+  std::optional<std::string> answer = client_->ask(question + " [y/N] ", false);
+  if (!answer) {
+    cancelled_ = true;
+    return false;
+  }
+  std::string a = trimmed(*answer);
+  std::transform(a.begin(), a.end(), a.begin(), ::tolower);
+  return a == "y" || a == "yes";
 }
 
 std::string Terminal::ask(const std::string& question, const std::string& default_value) {
   if (assume_yes_) return default_value;
-  out_.out(default_value.empty() ? fmt::format("{}: ", question)
-                                 : fmt::format("{} [{}]: ", question, default_value));
-  std::string answer;
-  if (cancelled_ || !read_line(&answer)) {
+  if (cancelled_) throw Error("cancelled");
+  if (!client_ || !client_->can_ask()) {
     cancelled_ = true;
-    out_.out("\n");
+    throw Error(
+        fmt::format("'{}' needs an answer and there is no terminal to ask on (--yes takes "
+                    "the defaults)",
+                    question));
+  }
+  std::optional<std::string> answer =
+      client_->ask(default_value.empty() ? fmt::format("{}: ", question)
+                                         : fmt::format("{} [{}]: ", question, default_value),
+                   false);
+  if (!answer) {
+    cancelled_ = true;
     throw Error("cancelled");
   }
-  answer = trimmed(answer);
-  return answer.empty() ? default_value : answer;
+  std::string a = trimmed(*answer);
+  return a.empty() ? default_value : a;
 }
 
 }  // namespace dust::shell

@@ -11,6 +11,7 @@ class EventLoop;
 
 namespace dust::shell {
 
+class ClientIo;
 class Printer;
 
 class Terminal {
@@ -39,9 +40,8 @@ class Terminal {
   [[nodiscard]] Hold hold();
   bool held() const { return holds_ > 0; }
   void set_assume_yes(bool yes) { assume_yes_ = yes; }
-  // In a dust server, stdin is the running client's (passed over the socket), and Ctrl-C comes as
-  // a message: questions wait on the event loop instead of a blocking read.
-  void set_served(bool served) { served_ = served; }
+  // Where questions are asked: the client the running line is served for (client_io.h).
+  void set_client(ClientIo* c) { client_ = c; }
 
   // Interactive line editing. `on_line` gets each entered line (nullopt for Ctrl-D) outside
   // readline, with the terminal held; `prompt` is asked again every time the prompt comes back.
@@ -49,15 +49,14 @@ class Terminal {
                      std::function<void(std::optional<std::string>)> on_line);
   void stop_editing();
 
-  // Asks `question` (adds " [y/N] "); --yes (or `yes`) answers yes. Anything but y/yes is no.
-  // EOF (Ctrl-D) or Ctrl-C cancels: false, and every later question of the same command is
-  // answered no without reading, so a line typed afterwards is never taken as an answer.
+  // Asks `question` (adds " [y/N] ") on the client's terminal, never on stdout; --yes (or `yes`)
+  // answers yes. Anything but y/yes is no. With no terminal to ask on, the answer is no, said on
+  // stderr. EOF (Ctrl-D) or Ctrl-C cancels: false, and every later question of the same command is
+  // answered no without asking, so a line typed afterwards is never taken as an answer.
   bool confirm(const std::string& question, bool yes = false);
-  // Asks for a line with a default (--yes takes the default). EOF or Ctrl-C throws
-  // dust::Error("cancelled"), so the command stops: a default is never accepted by Ctrl-D.
+  // Asks for a line with a default (--yes takes the default). EOF, Ctrl-C or no terminal throws
+  // dust::Error naming why, so the command stops: a default is never accepted by Ctrl-D.
   std::string ask(const std::string& question, const std::string& default_value);
-  // One line from stdin, outside readline. false on EOF before any byte or on Ctrl-C.
-  bool read_line(std::string* line);
 
  private:
   void suspend();
@@ -71,7 +70,7 @@ class Terminal {
   bool interactive_;
   bool assume_yes_;
   int holds_ = 0;
-  bool served_ = false;
+  ClientIo* client_ = nullptr;
   bool cancelled_ = false;  // a question of the running command was cancelled
   bool editing_ = false;
   bool handler_installed_ = false;

@@ -1,10 +1,11 @@
 #include "shell/terminal.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
+#include <deque>
 #include <string>
 
+#include "shell/client_io.h"
 #include "shell/printer.h"
 #include "util/error.h"
 #include "util/event_loop.h"
@@ -12,74 +13,95 @@
 namespace dust::shell {
 namespace {
 
-// stdin replaced by a pipe holding `input` (then EOF) for the lifetime of the object.
-class FakeStdin {
+// The person at the client's terminal: answers from a list (then end of input), or no terminal.
+class FakeClient : public ClientIo {
  public:
-  explicit FakeStdin(const std::string& input) {
-    saved_ = dup(STDIN_FILENO);
-    int p[2];
-    EXPECT_EQ(pipe(p), 0);
-    EXPECT_EQ(write(p[1], input.data(), input.size()), static_cast<ssize_t>(input.size()));
-    close(p[1]);
-    dup2(p[0], STDIN_FILENO);
-    close(p[0]);
+  explicit FakeClient(EventLoop& loop) : raw_(loop) {}
+  void type(std::deque<std::string> a) { answers = std::move(a); }
+  const Environment& env() const override { return env_; }
+  const std::string& cwd() const override { return cwd_; }
+  bool stdin_tty() const override { return false; }
+  bool stderr_tty() const override { return false; }
+  bool can_ask() const override { return terminal; }
+  std::optional<std::string> ask(const std::string& question, bool secret) override {
+    asked.push_back(question);
+    last_secret = secret;
+    if (answers.empty()) return std::nullopt;
+    std::string a = answers.front();
+    answers.pop_front();
+    return a;
   }
-  ~FakeStdin() {
-    dup2(saved_, STDIN_FILENO);
-    close(saved_);
-  }
+  int run_local(const std::string&) override { return 0; }
+  ssh::RawTerminal& raw_terminal() override { return raw_; }
+  std::optional<std::string> stdin_data() override { return std::nullopt; }
+
+  bool terminal = true;
+  bool last_secret = false;
+  std::deque<std::string> answers;
+  std::vector<std::string> asked;
 
  private:
-  int saved_;
+  Environment env_;
+  std::string cwd_ = "/";
+  ssh::LocalRawTerminal raw_;
 };
 
 struct TerminalTest : ::testing::Test {
+  TerminalTest() { term.set_client(&client); }
   EventLoop loop;
   Printer out;
+  StringSink sink;
+  FakeClient client{loop};
   Terminal term{loop, out, false, false};
+  void SetUp() override { out.set_sink(&sink); }
+  void TearDown() override { out.set_sink(nullptr); }
 };
 
 TEST_F(TerminalTest, ConfirmReadsYesAndNo) {
-  FakeStdin in(" Yes \nn\n");
+  client.type({" Yes ", "n"});
   auto held = term.hold();
   EXPECT_TRUE(term.confirm("go"));
   EXPECT_FALSE(term.confirm("go"));
+  ASSERT_EQ(client.asked.size(), 2u);
+  EXPECT_EQ(client.asked[0], "go [y/N] ");
+  EXPECT_EQ(sink.take(), "");  // the question went to the client's terminal, not to the output
 }
 
 TEST_F(TerminalTest, AskTakesTheDefaultOnAnEmptyLine) {
-  FakeStdin in("\n  alice \n");
+  client.type({"", "  alice "});
   auto held = term.hold();
   EXPECT_EQ(term.ask("user", "root"), "root");
   EXPECT_EQ(term.ask("user", "root"), "alice");
+  EXPECT_EQ(client.asked[0], "user [root]: ");
 }
 
 TEST_F(TerminalTest, EofAtAskCancelsAndLaterQuestionsReadNothing) {
-  FakeStdin in("");
   auto held = term.hold();
-  EXPECT_THROW(term.ask("user", "root"), Error);  // no default accepted
+  EXPECT_THROW(term.ask("name", "x"), Error);
+  client.type({"y"});
   EXPECT_FALSE(term.confirm("write?"));
+  EXPECT_EQ(client.answers.size(), 1u);  // not asked: the typed line is left alone
 }
 
 TEST_F(TerminalTest, ANewCommandAsksAfresh) {
   {
-    FakeStdin in("");
     auto held = term.hold();
     EXPECT_FALSE(term.confirm("first?"));
   }
-  FakeStdin more("y\n");
+  client.type({"y"});
   auto held = term.hold();
   EXPECT_TRUE(term.confirm("next command?"));
 }
 
-TEST_F(TerminalTest, CancelledStaysForTheWholeCommand) {
-  FakeStdin in("");
+TEST_F(TerminalTest, NoTerminalAnswersNoAndSaysSo) {
+  client.terminal = false;
+  client.type({"y"});
   auto held = term.hold();
-  EXPECT_FALSE(term.confirm("first?"));
-  FakeStdin more("y\n");
-  EXPECT_FALSE(term.confirm("second?"));  // the typed line is left for the shell
-  std::string line;
-  EXPECT_TRUE(term.read_line(&line));
-  EXPECT_EQ(line, "y");
+  EXPECT_FALSE(term.confirm("terminate worker2?"));
+  EXPECT_TRUE(client.asked.empty());
+  std::string said = sink.take();
+  EXPECT_NE(said.find("terminate worker2? [y/N] no: no terminal"), std::string::npos) << said;
+  EXPECT_THROW(term.ask("name", "x"), Error);
 }
 
 TEST_F(TerminalTest, HoldsNest) {
@@ -97,9 +119,10 @@ TEST_F(TerminalTest, HoldsNest) {
 
 TEST_F(TerminalTest, AssumeYesAnswersWithoutReading) {
   Terminal yes(loop, out, false, true);
-  FakeStdin in("");
+  yes.set_client(&client);
   EXPECT_TRUE(yes.confirm("go"));
   EXPECT_EQ(yes.ask("user", "root"), "root");
+  EXPECT_TRUE(client.asked.empty());
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer
                  bool command) {
   Sessions& sessions = ctx.sessions();
   transfer::RunOptions opt;
-  opt.progress = command && isatty(STDERR_FILENO) && !ctx.json();
+  opt.progress = command && ctx.client().stderr_tty() && !ctx.json();
   std::vector<Outcome> outcomes;  // put/get become the last command (:failed, :ok)
   TransferJson json(ctx);         // --json (one-shot, script): stdout is JSON lines (json_lines.h)
   const bool as_json = command && ctx.json() && !ctx.interactive();

@@ -38,6 +38,8 @@ class OutputThrottle {
   // permitting).
   void end_command(Clock::time_point now, const LineFn& show, const NoticeFn& notice);
   void reset();  // a new shell: nothing pending
+  // Whether floods are summarised from now on: per command, as its client wants (interactive).
+  void set_summarise(bool on) { limits_.summarise = on; }
 
   uint64_t dropped_lines() const { return dropped_lines_; }
 

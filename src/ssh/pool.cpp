@@ -131,8 +131,13 @@ void Pool::start_queued() {
   starting_ = false;
 }
 
+void Pool::pause(const std::string& key, bool on) {
+  auto it = entries_.find(key);
+  if (it != entries_.end() && it->second.session) it->second.session->set_paused(on);
+}
+
 std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes, const std::string& line,
-                               Send mode) {
+                               Send mode, bool summarise) {
   auto job = std::make_shared<Job>();
   job->results_.resize(nodes.size());
   job->remaining_ = nodes.size();
@@ -151,6 +156,7 @@ std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes, const std::st
       job->finish(i, -1, "busy: a command is still running there");
       continue;
     }
+    if (!busy) s.set_summarise(summarise);  // a new command: its client's flood policy
     // Superseded: this line is the earlier job's input.
     if (e.job && e.job != job) e.job->finish(e.index, -1, "");
     e.job = job;

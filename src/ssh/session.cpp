@@ -54,7 +54,9 @@ Session::Session(EventLoop& loop, const Options& opt, Endpoint ep, SessionObserv
       ep_(std::move(ep)),
       obs_(obs),
       scanner_(make_nonce()),
-      output_({opt.summarise_floods, opt.output_burst_bytes, opt.output_rate_bytes_per_s}) {}
+      output_({opt.summarise_floods, opt.output_burst_bytes, opt.output_rate_bytes_per_s}) {
+  summarise_ = opt.summarise_floods;
+}
 
 Session::~Session() { teardown(); }
 
@@ -65,7 +67,7 @@ void Session::step() {
   if (state_ < State::Setup) ok = step_handshake();
   if (ok && state_ >= State::Setup && ch_) {
     flush_writes();
-    if (!ended()) pump();
+    if (!ended() && !paused_) pump();
     if (!ended() && io_hook_) io_hook_();
     // Output handlers may have queued input (the pool sends a waiting line on_ready).
     if (!ended() && !outq_.empty()) flush_writes();
@@ -229,8 +231,7 @@ void Session::arm_idle_timer() {
   // mode, and a node that is streaming, wait longer: a line split by a pause in the stream would
   // be shown (or reach a file) as two lines.
   bool streaming = window_bytes_ + prev_window_bytes_ >= kStreamingBytes;
-  const std::chrono::milliseconds idle =
-      opt_.summarise_floods && !streaming ? kIdleFlush : kIdleFlushBatch;
+  const std::chrono::milliseconds idle = summarise_ && !streaming ? kIdleFlush : kIdleFlushBatch;
   idle_timer_ = loop_.after(idle, [this, idle] {
     idle_timer_ = 0;
     // Take what already arrived first: when dust itself was busy (a slow reader), the socket may
@@ -264,10 +265,21 @@ void Session::flush_writes() {
 
 void Session::update_watch() {
   if (fd_ < 0 || !ssh_) return;
-  short ev = POLLIN;
+  short ev = paused_ && state_ >= State::Setup ? 0 : POLLIN;
   if (ssh_get_poll_flags(ssh_) & SSH_WRITE_PENDING) ev |= POLLOUT;
   if (state_ == State::Connecting && !ssh_is_connected(ssh_)) ev |= POLLOUT;
   loop_.set_events(fd_, ev);
+}
+
+void Session::set_summarise(bool on) {
+  summarise_ = on;
+  output_.set_summarise(on);
+}
+
+void Session::set_paused(bool on) {
+  if (paused_ == on) return;
+  paused_ = on;
+  if (!ended()) step();  // resumed: read what waits; paused: stop watching for input
 }
 
 bool Session::send_line(const std::string& line) {

@@ -86,6 +86,12 @@ class Session {
   ssh_session handle() const { return ssh_; }
   void set_io_hook(std::function<void()> hook) { io_hook_ = std::move(hook); }
   void poke() { step(); }
+  // Flood summarising for the commands sent from now on (the client's mode: interactive or not).
+  void set_summarise(bool on);
+  // Paused: the channel is not read (its window fills and the node waits), because whoever shows
+  // this node's output cannot take more yet (a dust server's slow client). Never loses a byte.
+  void set_paused(bool on);
+  bool paused() const { return paused_; }
 
   // Raw mode (raw_attach.cpp drives these). Bytes from the remote go to `sink` unparsed. A busy
   // session can be attached too: the running command's output and the user's keys pass through, its
@@ -123,6 +129,8 @@ class Session {
 
   EventLoop& loop_;
   const Options& opt_;
+  bool summarise_ = false;
+  bool paused_ = false;
   Endpoint ep_;
   SessionObserver& obs_;
   State state_ = State::Idle;

@@ -33,7 +33,7 @@ class Assign(testbed.SandboxTestCase):
         self.assertIn(self.text("nano1").strip(), r.out)
 
     def test_interactive_asks_user_and_name_and_disambiguates(self):
-        r = self.dust("assign", "tags=env:prod", input="ubuntu\nprod1\ny\n")
+        r = self.dust_tty("assign", "tags=env:prod", answers=["ubuntu", "prod1", "y"])
         self.assertEqual(r.rc, 0, r.err)
         # The default offered is the user dust logs in with: the sandbox's ssh config says User root.
         self.assertIn("ssh user for these nodes [root]:", r.out)
@@ -60,12 +60,12 @@ class Assign(testbed.SandboxTestCase):
     def test_overwrite_needs_a_second_yes(self):
         self.assertEqual(self.dust("assign", "master", "ow", "--yes").rc, 0)
         before = self.text("ow")
-        r = self.dust("assign", "worker0", "ow", input="\ny\nn\n")
+        r = self.dust_tty("assign", "worker0", "ow", answers=["", "y", "n"])
         self.assertEqual(r.rc, 1)
         self.assertIn("exists. Overwrite it?", r.out)
         self.assertIn("nothing written", r.out)
         self.assertEqual(self.text("ow"), before)
-        r = self.dust("assign", "worker0", "ow", input="\ny\ny\n")
+        r = self.dust_tty("assign", "worker0", "ow", answers=["", "y", "y"])
         self.assertEqual(r.rc, 0, r.err)
         self.assertEqual([n["nodename"] for n in self.read_cluster("ow")["nodes"]], ["worker0"])
 
@@ -74,7 +74,11 @@ class Assign(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 1)
         self.assertIn("no nodes match", r.err)
         self.assertFalse(os.path.exists(self.cluster_file("none1")))
-        r = self.dust("assign", "master", "no2", input="\nn\n")
+        r = self.dust_tty("assign", "master", "no2", answers=["", "n"])
+        self.assertEqual(r.rc, 1)
+        self.assertFalse(os.path.exists(self.cluster_file("no2")))
+        r = self.dust("assign", "master", "no2")  # no terminal to ask on: refused, said so
+        self.assertIn("no terminal to ask on", r.err)
         self.assertEqual(r.rc, 1)
         self.assertFalse(os.path.exists(self.cluster_file("no2")))
         r = self.dust("assign", "master", "../escape", "--yes")

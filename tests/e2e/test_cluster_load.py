@@ -156,7 +156,7 @@ nodes:
         self.assertNotIn("[master]", r.out)
 
         # cluster delete: shows what goes, deletes the stack, removes the file, keeps the template.
-        r = self.dust("cluster", "delete", "sample1", input="n\n")
+        r = self.dust_tty("cluster", "delete", "sample1", answers=["n"])
         self.assertNotEqual(r.rc, 0)
         self.assertIn("cancelled", r.out)
         self.assertIn("sample1", self.stack_names())
@@ -177,9 +177,9 @@ nodes:
 
     def test_declined_load_creates_nothing(self):
         spec = self.write_spec("declined1", ssh_cidr=None)
-        r = self.dust("load", spec, input="n\n")
+        r = self.dust_tty("load", spec, answers=["n"])
         self.assertNotEqual(r.rc, 0)
-        self.assertIn("open to the world (0.0.0.0/0)", r.err)  # ssh_cidr defaulted: warned
+        self.assertIn("open to the world (0.0.0.0/0)", r.out)  # ssh_cidr defaulted: warned
         self.assertIn('"AWSTemplateFormatVersion"', r.out)
         self.assertIn("cancelled, nothing created", r.out)
         self.assertNotIn("declined1", self.stack_names())

@@ -122,16 +122,20 @@ class Inventory(testbed.SandboxTestCase):
         iid = self.extra_instance("doomed1")
         r = self.dust("refresh", "doomed1")
         self.assertIn(iid, r.out)
-        r = self.dust("terminate", "doomed1", input="n\n")
+        r = self.dust_tty("terminate", "doomed1", answers=["n"])
         self.assertNotEqual(r.rc, 0)
         self.assertIn("Continue [y/N]", r.out)
         self.assertIn(iid, r.out)  # the exact nodes are listed before the question
         self.assertIn("nothing changed", r.out)
         self.assertEqual(self.state_of(iid), "running")
-        r = self.dust("terminate", "doomed1", input="")  # EOF = no
+        r = self.dust_tty("terminate", "doomed1", answers=[None])  # Ctrl-D = no
         self.assertNotEqual(r.rc, 0)
         self.assertEqual(self.state_of(iid), "running")
-        r = self.dust("terminate", "doomed1", input="y\n")
+        r = self.dust("terminate", "doomed1", input="y\n")  # no terminal: a piped line is no answer
+        self.assertNotEqual(r.rc, 0)
+        self.assertIn("no terminal to ask on", r.err)
+        self.assertEqual(self.state_of(iid), "running")
+        r = self.dust_tty("terminate", "doomed1", answers=["y"])
         self.assertEqual(r.rc, 0, r.err)
         self.assertIn("-> shutting-down", r.out)
         self.assertIn(self.state_of(iid), ("shutting-down", "terminated"))

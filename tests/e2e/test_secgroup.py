@@ -76,13 +76,14 @@ class Secgroup(testbed.SandboxTestCase):
         self.assertIn(rule, self.rules(self.web))
         self.assertRegex(self.dust("secgroup", "front0").out, r"tcp\s+8000-8100\s+192\.0\.2\.0/24")
         # Revoking asks; no (and EOF) changes nothing.
-        for answer in ("n\n", ""):
-            r = self.dust("secgroup", "revoke", "dust-web", "tcp", "8000-8100", "192.0.2.0/24", input=answer)
+        for answer in ("n", None):
+            r = self.dust_tty("secgroup", "revoke", "dust-web", "tcp", "8000-8100", "192.0.2.0/24",
+                              answers=[answer])
             self.assertEqual(r.rc, 1)
             self.assertIn("[y/N]", r.out)
             self.assertIn("nothing changed", r.out)
             self.assertIn(rule, self.rules(self.web))
-        r = self.dust("secgroup", "revoke", "dust-web", "tcp", "8000-8100", "192.0.2.0/24", input="y\n")
+        r = self.dust_tty("secgroup", "revoke", "dust-web", "tcp", "8000-8100", "192.0.2.0/24", answers=["y"])
         self.assertEqual(r.rc, 0, r.err)
         self.assertIn("revoked tcp 8000-8100 from 192.0.2.0/24", r.out)
         self.assertNotIn(rule, self.rules(self.web))

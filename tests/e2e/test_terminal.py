@@ -215,10 +215,11 @@ class Questions(testbed.SandboxTestCase):
     def test_ctrl_c_at_a_question_cancels(self):
         self.assign_cancelled_by("c", ["root"])
 
-    def test_script_mode_eof_at_a_question_cancels(self):
+    def test_without_a_terminal_a_question_cancels_and_piped_lines_are_no_answers(self):
         r = self.dust("assign", "worker0", input="root\n")
         self.assertNotEqual(r.rc, 0)
-        self.assertIn("cancelled", r.err)
+        self.assertIn("'ssh user for these nodes' needs an answer and there is no terminal to ask on",
+                      r.err)
         self.assertEqual(self.clusters(), [])
 
 

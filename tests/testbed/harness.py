@@ -22,8 +22,10 @@ def run_dust(args, input=None, env=None, timeout=30, sandbox=None):
     """Run dust to completion. args: list (one-shot `dust WORDS...`; [] with input = script mode on stdin).
     Returns Result(rc, out, err); unpacks as `rc, out, err = run_dust(...)`."""
     env = env if env is not None else (sandbox.env() if sandbox else dict(os.environ))
+    # A session of its own: no controlling terminal, so dust's questions meet "no terminal" (as in CI)
+    # whether or not the tests run from one. Questions are answered on a terminal: dust_tty().
     p = subprocess.run([dust_bin(), *args], input=input if input is not None else "", env=env,
-                       capture_output=True, text=True, timeout=timeout)
+                       capture_output=True, text=True, timeout=timeout, start_new_session=True)
     return Result(p.returncode, p.stdout, p.stderr)
 
 
@@ -62,6 +64,26 @@ class SandboxTestCase(unittest.TestCase):
     def dust(self, *args, input=None, timeout=30, **env):
         """run_dust in the sandbox; keyword arguments become extra environment variables."""
         return run_dust(list(args), input=input, env=self.sandbox.env(**env), timeout=timeout)
+
+    def dust_tty(self, *args, answers=(), timeout=30, **env):
+        """dust on a terminal, answering its questions in order (None: Ctrl-D). Returns Result(rc, everything
+        the terminal showed, ""): on a terminal stdout and stderr are one stream."""
+        import io
+        import pexpect
+        child = spawn_dust(args, env=self.sandbox.env(**env), timeout=timeout)
+        shown = io.StringIO()
+        child.logfile_read = shown
+        try:
+            for a in answers:
+                child.expect([r"\[y/N\] ", r"\]: ", r"name: "])
+                if a is None:
+                    child.sendeof()
+                else:
+                    child.sendline(a)
+            child.expect(pexpect.EOF)
+        finally:
+            child.close()
+        return Result(child.exitstatus if child.exitstatus is not None else -1, shown.getvalue(), "")
 
     def spawn(self, *args, timeout=10, **env):
         # Interactive dust runs its sessions in a server that outlives the client (issue 13): the

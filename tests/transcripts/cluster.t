@@ -7,7 +7,8 @@ Name         Instance     State        ID                   ext_IP          int_
 master       t2.small     running      i-00000000000000000                  10.231.5.11
 worker0      t2.micro     running      i-00000000000000001                  10.231.5.12
 worker1      t2.micro     running      i-00000000000000002                  10.231.5.13
-ssh user for these nodes [ec2-user]: cloud: {provider: ec2, region: us-east-1}
+ssh user for these nodes [ec2-user]: ec2-user
+cloud: {provider: ec2, region: us-east-1}
 cluster: {name: nano1, filter: "tags=aws:cloudformation:stack-name:nano1"}
 nodes:
   - {nodename: master, selector: "tags=name:master", username: ec2-user}

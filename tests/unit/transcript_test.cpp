@@ -103,22 +103,47 @@ std::vector<Block> parse(const std::string& text, std::string* header) {
   return out;
 }
 
-// Runs `line` with `input` as stdin; returns what it printed.
-std::string run(shell::Context& ctx, shell::StringSink& sink, const Block& b,
-                const std::string& home) {
-  int fds[2];
-  EXPECT_EQ(pipe(fds), 0);
-  std::string in;
-  for (const auto& s : b.input) in += s + "\n";
-  EXPECT_EQ(write(fds[1], in.data(), in.size()), static_cast<ssize_t>(in.size()));
-  close(fds[1]);
-  int saved = dup(STDIN_FILENO);
-  dup2(fds[0], STDIN_FILENO);
-  close(fds[0]);
+// The person at the transcript's terminal: answers questions with the block's `< ` lines, shown
+// after the question as a terminal would echo them; end of input cancels.
+class ScriptedClient : public shell::ClientIo {
+ public:
+  ScriptedClient(shell::Context& ctx, std::string cwd)
+      : ctx_(ctx), env_(Environment::capture()), cwd_(std::move(cwd)), raw_(ctx.loop()) {}
+  void answers(std::vector<std::string> a) { answers_.assign(a.begin(), a.end()); }
+  const Environment& env() const override { return env_; }
+  const std::string& cwd() const override { return cwd_; }
+  bool stdin_tty() const override { return false; }
+  bool stderr_tty() const override { return false; }
+  bool can_ask() const override { return true; }
+  std::optional<std::string> ask(const std::string& question, bool) override {
+    ctx_.out().out(question);
+    if (answers_.empty()) {
+      ctx_.out().out("\n");
+      return std::nullopt;
+    }
+    std::string a = answers_.front();
+    answers_.pop_front();
+    ctx_.out().out(a + "\n");
+    return a;
+  }
+  int run_local(const std::string& command) override { return shell::run_local_command(command); }
+  ssh::RawTerminal& raw_terminal() override { return raw_; }
+  std::optional<std::string> stdin_data() override { return std::nullopt; }
+
+ private:
+  shell::Context& ctx_;
+  Environment env_;
+  std::string cwd_;
+  ssh::LocalRawTerminal raw_;
+  std::deque<std::string> answers_;
+};
+
+// Runs `line` with `input` as the answers to its questions; returns what it printed.
+std::string run(shell::Context& ctx, ScriptedClient& client, shell::StringSink& sink,
+                const Block& b, const std::string& home) {
+  client.answers(b.input);
   int rc = shell::execute_line(ctx, b.line);
   ctx.out().flush();
-  dup2(saved, STDIN_FILENO);
-  close(saved);
   std::string out = sink.take();
   out = std::regex_replace(out, std::regex(R"(dust:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \| )"),
                            "dust:<time> | ");
@@ -177,10 +202,12 @@ TEST_P(Transcript, Matches) {
   };
   ctx.set_cloud_clients(clients);
   fs::current_path(home);
+  ScriptedClient client(ctx, home.string());
+  ctx.set_client(&client);
 
   std::string rewritten = header;
   for (const auto& b : blocks) {
-    std::string got = run(ctx, sink, b, home.string());
+    std::string got = run(ctx, client, sink, b, home.string());
     if (!getenv("DUST_TRANSCRIPT_UPDATE")) {
       EXPECT_EQ(got, b.expected) << file << ": $ " << b.line;
     }
@@ -189,6 +216,7 @@ TEST_P(Transcript, Matches) {
     rewritten += got;
   }
   log::set_writer(nullptr);
+  ctx.set_client(nullptr);
   ctx.out().set_sink(nullptr);
   fs::current_path(fs::temp_directory_path());
   fs::remove_all(home);

@@ -1,6 +1,8 @@
 // @[target] [command] — run a line in each selected node's persistent shell, or attach raw to one.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <openssl/rand.h>
 #include <poll.h>
 #include <readline/readline.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include "shell/commands/commands.h"
 #include "shell/context.h"
 #include "shell/gather.h"
+#include "shell/remote_stdin.h"
 #include "shell/sessions.h"
 #include "ssh/raw_attach.h"
 #include "util/error.h"
@@ -21,6 +24,12 @@
 
 namespace dust::shell {
 namespace {
+
+std::string random_nonce() {
+  unsigned char b[8];
+  if (RAND_bytes(b, sizeof b) != 1) throw Error("no randomness for the stdin here-document");
+  return fmt::format("{:02x}", fmt::join(b, ""));
+}
 
 // One-shot/script mode: the same folded line as the interactive shell, and the exit status: a
 // node's own status when all failures agree, 255 when a node could not be reached (as ssh), else 1.
@@ -77,7 +86,7 @@ int wait_for(Context& ctx, const ssh::Job& job) {
 int run_at(Context& ctx, Args& a, bool gather) {
   // The dispatcher resolved the target glued to `@` to its running nodes; a.rest is the command.
   const std::string& target = a.target;
-  const std::string& command = a.rest;
+  std::string command = a.rest;
   const std::vector<const Node*>& running = a.nodes;
   Sessions& sessions = ctx.sessions();
   auto eps = sessions.endpoints(running);
@@ -106,7 +115,7 @@ int run_at(Context& ctx, Args& a, bool gather) {
     Sessions::Tap* tap = sessions.tap();         // transcripts: the node's bytes, between two marks
     using Mark = Sessions::Tap::RawMark;
     ssh::RawEnd end = ssh::attach_raw(
-        sessions.pool(), eps[0], &err,
+        sessions.pool(), eps[0], ctx.client().raw_terminal(), &err,
         [&] {
           ctx.out().err(fmt::format(
               "attaching to {} — Ctrl-C three times to come back, `exit` to end the session\n",
@@ -127,6 +136,12 @@ int run_at(Context& ctx, Args& a, bool gather) {
     return 0;
   }
 
+  // A one-shot's stdin is its command's (remote_stdin.h): data then end of file, as clush does.
+  if (ctx.mode() == Mode::OneShot)
+    if (std::optional<std::string> in = ctx.client().stdin_data()) {
+      sessions.record_next_as(command);
+      command = feed_stdin(command, *in, random_nonce());
+    }
   if (gather || (ctx.json() && !ctx.interactive()))  // `@@`, `output gather`, --json: gather.h
     return run_observed(ctx, eps, command, gather,
                         {[&](const ssh::Job& j) { return wait_for(ctx, j); },

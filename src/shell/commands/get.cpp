@@ -17,7 +17,7 @@ constexpr const char* kUsage = "get [-r] [-f] [-s] <target> <remote path or glob
 
 int run(Context& ctx, Args& a) {
   const std::string& remote = a.words[0];
-  std::string local = a.words.size() == 2 ? a.words[1] : ".";
+  std::string local = ctx.local_path(a.words.size() == 2 ? a.words[1] : ".");
 
   transfer::GetJob job(remote, local, a.has("--recursive"), a.has("--force"), a.has("--suffix"));
   return run_transfer(ctx, a.nodes, job, true) ? 1 : 0;

@@ -52,7 +52,7 @@ void save_template(const std::string& name, const std::string& body) {
 }
 
 int run(Context& ctx, Args& a) {
-  std::string path = paths::expand_user(a.words[0]);
+  std::string path = ctx.local_path(a.words[0]);
   cluster::Spec spec = cluster::read_spec(path);
   if (spec.ssh_cidr_defaulted)
     log::warn("{}: no cluster.ssh_cidr: ssh (port 22) will be open to the world (0.0.0.0/0)", path);

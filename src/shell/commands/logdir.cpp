@@ -10,7 +10,7 @@ namespace dust::shell {
 namespace {
 
 int run(Context& ctx, Args& a) {
-  if (!a.words.empty()) set_log_dir(ctx, a.words[0]);
+  if (!a.words.empty()) set_log_dir(ctx, a.words[0] == "off" ? "off" : ctx.local_path(a.words[0]));
   std::string dir = log_dir(ctx);
   if (a.words.empty() || !dir.empty())
     ctx.out().out(dir.empty() ? "logdir off\n" : fmt::format("logdir {}\n", dir));

@@ -22,7 +22,7 @@ bool local_exists(const std::string& p) {
 // Which word is the target: the first, unless it is an existing local path that selects no node
 // (the seed's order `put data.dat worker* /opt/data`), then the second.
 int target_at(Context& ctx, const std::vector<std::string>& w) {
-  if (w.size() >= 2 && local_exists(w[0]) && !ctx.selects_any(w[0])) return 1;
+  if (w.size() >= 2 && local_exists(ctx.local_path(w[0])) && !ctx.selects_any(w[0])) return 1;
   return 0;
 }
 
@@ -31,10 +31,12 @@ int run(Context& ctx, Args& a) {
   std::string remote;
   // With two or more words the last names the remote directory, unless it is a local file.
   struct stat st {};
-  if (locals.size() >= 2 && !(stat(locals.back().c_str(), &st) == 0 && S_ISREG(st.st_mode))) {
+  if (locals.size() >= 2 &&
+      !(stat(ctx.local_path(locals.back()).c_str(), &st) == 0 && S_ISREG(st.st_mode))) {
     remote = locals.back();
     locals.pop_back();
   }
+  for (auto& l : locals) l = ctx.local_path(l);  // the client's directory, not the server's
   auto files = transfer::expand_local(locals, a.has("--recursive"));
   transfer::PutJob job(std::move(files), remote);
   return run_transfer(ctx, a.nodes, job, true) ? 1 : 0;

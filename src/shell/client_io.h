@@ -1,0 +1,75 @@
+// The client a request is served for (docs/server.md): its environment, working directory,
+// terminal, questions and local commands. In one process it is the process itself (LocalClientIo);
+// in a dust server it is the connection that sent the line. Nothing that serves a request reads the
+// process's own environment, fds 0-2 or tty: it asks this.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "ssh/raw_terminal.h"
+#include "util/environment.h"
+
+namespace dust::shell {
+
+class ClientIo {
+ public:
+  virtual ~ClientIo() = default;
+  virtual const Environment& env() const = 0;
+  // Where local paths (put, get, load FILE) resolve: the client's working directory.
+  virtual const std::string& cwd() const = 0;
+  virtual bool stdin_tty() const = 0;   // a person types the lines
+  virtual bool stderr_tty() const = 0;  // progress lines may be drawn
+  // A person can answer questions (the client has a terminal).
+  virtual bool can_ask() const = 0;
+  // Asks on the client's terminal, never on stdout; `secret`: echo off. nullopt when cancelled
+  // (Ctrl-C, end of input) or when nobody can answer.
+  virtual std::optional<std::string> ask(const std::string& question, bool secret) = 0;
+  // A command for the client's local shell (`!cmd`, a line that is not a dust command). Returns its
+  // status; a served client runs it after the line (the server never forks a shell for it).
+  virtual int run_local(const std::string& command) = 0;
+  // Its terminal for raw mode (`@node`).
+  virtual ssh::RawTerminal& raw_terminal() = 0;
+  // A one-shot's stdin, for its nodes (remote_stdin.h): nullopt when it has none to give (a
+  // terminal, --nostdin, interactive or script mode). Throws dust::Error when it is too large.
+  virtual std::optional<std::string> stdin_data() = 0;
+};
+
+// This process as the client: its own environment, cwd and terminal (/dev/tty).
+class LocalClientIo : public ClientIo {
+ public:
+  explicit LocalClientIo(EventLoop& loop);
+  const Environment& env() const override { return env_; }
+  const std::string& cwd() const override { return cwd_; }
+  bool stdin_tty() const override;
+  bool stderr_tty() const override;
+  bool can_ask() const override;
+  std::optional<std::string> ask(const std::string& question, bool secret) override;
+  int run_local(const std::string& command) override;
+  ssh::RawTerminal& raw_terminal() override { return raw_; }
+  std::optional<std::string> stdin_data() override;
+  // A one-shot without --nostdin: its stdin (when not a terminal) is read on first use.
+  void allow_stdin(bool on) { stdin_allowed_ = on; }
+
+ private:
+  bool stdin_allowed_ = false;
+  std::optional<std::string> stdin_;
+  Environment env_;
+  std::string cwd_;
+  ssh::LocalRawTerminal raw_;
+};
+
+// Asks on this process's terminal (/dev/tty), never on stdout; `secret`: echo off. nullopt when
+// there is no terminal, or on Ctrl-C / end of input.
+std::optional<std::string> ask_on_terminal(const std::string& question, bool secret);
+bool have_terminal();
+
+// Reads this process's stdin to its end for a one-shot's nodes: nullopt when stdin is a terminal;
+// throws dust::Error past kMaxStdin.
+std::optional<std::string> read_all_stdin();
+
+// Runs `command` with /bin/sh in this process's terminal, with job control when there is one: the
+// command gets the terminal's foreground (Ctrl-C and Ctrl-Z act on it, not on dust); a stopped
+// command is reported and left stopped. Returns its status (128+signal when killed).
+int run_local_command(const std::string& command);
+
+}  // namespace dust::shell

@@ -1,0 +1,169 @@
+// LocalClientIo and the local shell runner (client_io.h).
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "shell/client_io.h"
+#include "shell/remote_stdin.h"
+#include "util/error.h"
+#include "util/interrupt.h"
+
+namespace dust::shell {
+namespace {
+
+std::string current_dir() {
+  char buf[4096];
+  return getcwd(buf, sizeof buf) ? buf : "/";
+}
+
+void write_all(int fd, std::string_view s) {
+  while (!s.empty()) {
+    ssize_t n = ::write(fd, s.data(), s.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    s.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+int open_tty() { return open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY); }
+
+}  // namespace
+
+LocalClientIo::LocalClientIo(EventLoop& loop)
+    : env_(Environment::capture()), cwd_(current_dir()), raw_(loop) {}
+
+bool LocalClientIo::stdin_tty() const { return isatty(STDIN_FILENO) != 0; }
+bool LocalClientIo::stderr_tty() const { return isatty(STDERR_FILENO) != 0; }
+
+bool LocalClientIo::can_ask() const { return have_terminal(); }
+
+std::optional<std::string> LocalClientIo::ask(const std::string& question, bool secret) {
+  return ask_on_terminal(question, secret);
+}
+
+bool have_terminal() {
+  int fd = open_tty();
+  if (fd < 0) return false;
+  close(fd);
+  return true;
+}
+
+std::optional<std::string> ask_on_terminal(const std::string& question, bool secret) {
+  int fd = open_tty();
+  if (fd < 0) return std::nullopt;
+  write_all(fd, question);
+  termios saved{};
+  bool restore = false;
+  if (tcgetattr(fd, &saved) == 0) {
+    termios t = saved;
+    t.c_lflag |= ICANON | ECHO;
+    if (secret) t.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    restore = tcsetattr(fd, TCSANOW, &t) == 0;
+  }
+  std::string line;
+  bool ok = false;
+  for (;;) {
+    char c;
+    ssize_t n = ::read(fd, &c, 1);
+    if (n < 0) break;  // EINTR: Ctrl-C at the question (dust's handler has no SA_RESTART)
+    if (n == 0) {
+      ok = !line.empty();
+      break;
+    }
+    if (c == '\n') {
+      ok = true;
+      break;
+    }
+    line.push_back(c);
+  }
+  if (restore) tcsetattr(fd, TCSANOW, &saved);
+  if (secret || !ok) write_all(fd, "\n");
+  close(fd);
+  if (!ok) return std::nullopt;
+  return line;
+}
+
+std::optional<std::string> LocalClientIo::stdin_data() {
+  if (!stdin_allowed_) return std::nullopt;
+  if (!stdin_) stdin_ = read_all_stdin().value_or(std::string());
+  if (isatty(STDIN_FILENO)) return std::nullopt;
+  return stdin_;
+}
+
+std::optional<std::string> read_all_stdin() {
+  if (isatty(STDIN_FILENO)) return std::nullopt;
+  std::string data;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) {
+      if (interrupt::count() > 0) throw Error("interrupted while reading stdin");
+      continue;
+    }
+    if (n <= 0) break;
+    data.append(buf, static_cast<size_t>(n));
+    if (data.size() > kMaxStdin)
+      throw Error(fmt::format("stdin is larger than {} MiB: copy it with put, or give --nostdin",
+                              kMaxStdin >> 20));
+  }
+  return data;
+}
+
+int LocalClientIo::run_local(const std::string& command) { return run_local_command(command); }
+
+int run_local_command(const std::string& command) {
+  // Job control only where this process owns the terminal's foreground: the interactive shell.
+  int tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() ? STDIN_FILENO : -1;
+  pid_t pid = fork();
+  if (pid < 0) return 127;
+  if (pid == 0) {
+    if (tty >= 0) {
+      setpgid(0, 0);
+      signal(SIGTTOU, SIG_IGN);
+      tcsetpgrp(tty, getpid());
+    }
+    for (int s : {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD, SIGPIPE, SIGCONT, SIGWINCH})
+      signal(s, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    close_range(3, ~0U, 0);  // dust's ssh sockets and pipes are not the command's
+    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  if (tty >= 0) {
+    setpgid(pid, pid);  // both sides, whoever runs first
+    void (*old)(int) = signal(SIGTTOU, SIG_IGN);
+    tcsetpgrp(tty, pid);
+    signal(SIGTTOU, old);
+  }
+  int status = 0;
+  for (;;) {
+    pid_t r = waitpid(pid, &status, tty >= 0 ? WUNTRACED : 0);
+    if (r < 0 && errno == EINTR) continue;
+    break;
+  }
+  if (tty >= 0) {
+    void (*old)(int) = signal(SIGTTOU, SIG_IGN);
+    tcsetpgrp(tty, getpgrp());  // the terminal is dust's again
+    signal(SIGTTOU, old);
+  }
+  if (WIFSTOPPED(status)) {
+    std::fprintf(stderr,
+                 "\ndust: stopped: %s (pid %d); `!kill -CONT %d` lets it go on in the "
+                 "background, `!kill %d` ends it\n",
+                 command.c_str(), pid, pid, pid);
+    return 128 + WSTOPSIG(status);
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+}  // namespace dust::shell

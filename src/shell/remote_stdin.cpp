@@ -1,0 +1,42 @@
+// feed_stdin (remote_stdin.h).
+#include "shell/remote_stdin.h"
+
+#include <openssl/evp.h>
+
+#include <vector>
+
+namespace dust::shell {
+namespace {
+
+// Base64 in lines of 76 characters (what base64(1) -d reads), through OpenSSL.
+std::string base64_lines(const std::string& data) {
+  std::string out;
+  constexpr size_t kIn = 57;  // 57 bytes → 76 characters
+  std::vector<unsigned char> buf(4 * ((kIn + 2) / 3) + 1);
+  for (size_t at = 0; at < data.size(); at += kIn) {
+    size_t n = std::min(kIn, data.size() - at);
+    int len = EVP_EncodeBlock(buf.data(), reinterpret_cast<const unsigned char*>(data.data() + at),
+                              static_cast<int>(n));
+    out.append(reinterpret_cast<const char*>(buf.data()), static_cast<size_t>(len));
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string feed_stdin(const std::string& command, const std::string& data,
+                       const std::string& nonce) {
+  // The braces keep the command in the current shell; the newline before `}` lets it end in a
+  // comment. One outer group makes the whole a single command: the shell shows its prompt (dust's
+  // end-of-command marker) once, after it, never between the here-document and the command. The
+  // status of the command is the line's status.
+  if (data.empty()) return "{ " + command + "\n} </dev/null";
+  std::string eof = "DUST_STDIN_" + nonce;
+  return "{ __dust_in=$(mktemp) && base64 -d > \"$__dust_in\" <<'" + eof + "'\n" +
+         base64_lines(data) + eof + "\n{ " + command +
+         "\n} < \"$__dust_in\"; __dust_rc=$?; rm -f \"$__dust_in\"; unset __dust_in; "
+         "(exit $__dust_rc)\n}";
+}
+
+}  // namespace dust::shell

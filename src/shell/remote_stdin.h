@@ -1,0 +1,20 @@
+// A one-shot's stdin for its nodes (issue 19, as clush does): `echo hi | dust @w cat` gives every
+// node's command "hi" and then end of file; `< /dev/null` gives end of file at once. The persistent
+// shell's own input is a pty that must never see leftover bytes (the next command would read them),
+// so the bytes travel base64-encoded in a here-document into a private temporary file on the node,
+// which becomes the command's stdin, in the same shell (its `cd` and variables still count).
+#pragma once
+#include <cstddef>
+#include <string>
+
+namespace dust::shell {
+
+// The most stdin a one-shot passes on (larger data: `put` it).
+constexpr size_t kMaxStdin = 8u << 20;
+
+// The line to send instead of `command` so that it reads `data` and then end of file. `nonce`
+// makes the here-document's terminator unique (hex, from the caller).
+std::string feed_stdin(const std::string& command, const std::string& data,
+                       const std::string& nonce);
+
+}  // namespace dust::shell

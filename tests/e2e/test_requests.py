@@ -1,0 +1,216 @@
+"""E2E: every request is served for the client that sent it (issue 19, docs/server.md). Each behaviour runs
+twice — with no dust server and through one started with another environment than the client's — and must
+give the same result both ways: AWS region and credentials, local commands and their environment, questions
+on the terminal (never stdout), every output line kept, one-word one-shots, raw mode ended with its client."""
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+
+import pexpect
+
+import testbed
+
+PROMPT = r"dust:\S+\$ "
+
+
+class Requests(testbed.SandboxTestCase):
+    HOSTS = 2  # master, worker0
+
+    def tearDown(self):
+        self.sandbox.stop_dust_server()
+
+    def start_server(self):
+        """A server whose own environment is the sandbox's default one (us-east-1, the good key, FOO unset)."""
+        r = self.dust("start-server")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertIsNotNone(self.sandbox.dust_server_pid())
+
+    def both_ways(self, check):
+        """check(label) without a server, then through one; a server that ran it is still one server."""
+        self.sandbox.stop_dust_server()
+        with self.subTest(server=False):
+            check("without a server")
+            self.assertIsNone(self.sandbox.dust_server_pid(), "a one-shot starts no server")
+        self.start_server()
+        pid = self.sandbox.dust_server_pid()
+        with self.subTest(server=True):
+            check("through a server")
+        self.assertEqual(self.sandbox.dust_server_pid(), pid, "served, not restarted")
+
+    # -- the client's environment -----------------------------------------------------------------
+    def test_region_comes_from_the_client(self):
+        def check(how):
+            r = self.dust("show", AWS_REGION="us-west-2")
+            self.assertNotIn("worker0", r.out, f"{how}: us-west-2 has no worker0 ({r.out!r})")
+            r = self.dust("show")
+            self.assertIn("worker0", r.out, f"{how}: {r.err}")
+        self.both_ways(check)
+
+    def test_a_wrong_secret_is_refused_by_aws(self):
+        def check(how):
+            r = self.dust("show", AWS_SECRET_ACCESS_KEY="not-the-secret")
+            self.assertNotEqual(r.rc, 0, f"{how}: {r.out}")
+            self.assertNotIn("worker0", r.out, how)
+            self.assertRegex(r.err, r"AuthFailure|SignatureDoesNotMatch|signature", how)
+        self.both_ways(check)
+
+    def test_tag_acts_in_the_clients_region(self):
+        def check(how):
+            r = self.dust("tag", "worker0", "k=v", AWS_REGION="us-west-2")
+            self.assertNotEqual(r.rc, 0, f"{how}: worker0 is not in us-west-2: {r.out}{r.err}")
+        self.both_ways(check)
+
+    def test_local_command_sees_the_clients_environment_and_directory(self):
+        with tempfile.TemporaryDirectory() as d:
+            def check(how):
+                p = subprocess.run([testbed.harness.dust_bin(), "!echo $FOO $(pwd)"], cwd=d,
+                                   env=self.sandbox.env(FOO="bar"), capture_output=True, text=True, timeout=30)
+                self.assertEqual((p.returncode, p.stdout), (0, f"bar {d}\n"), f"{how}: {p.stderr}")
+            self.both_ways(check)
+
+    # -- one-word one-shots -----------------------------------------------------------------------
+    def test_one_argument_is_the_line_as_typed_at_the_prompt(self):
+        def check(how):
+            r = self.dust("echo local-$((1+1))")
+            self.assertEqual((r.rc, r.out), (0, "local-2\n"), f"{how}: {r.err}")
+            r = self.dust("help show")
+            self.assertEqual(r.rc, 0, f"{how}: {r.err}")
+            self.assertIn("show", r.out)
+            self.assertNotIn("unknown command", r.out + r.err)
+            r = self.dust(" ")
+            self.assertEqual((r.rc, r.out, r.err), (0, "", ""), how)
+            r = self.dust("show worker0")
+            self.assertEqual(r.rc, 0, f"{how}: {r.err}")
+            self.assertIn("worker0", r.out)
+        self.both_ways(check)
+
+    # -- a one-shot's stdin ------------------------------------------------------------------------
+    def test_stdin_goes_to_every_node_then_end_of_file(self):
+        def check(how):
+            r = self.dust("@master,worker0", "cat", input="hi\n")
+            self.assertEqual(r.rc, 0, f"{how}: {r.err}")
+            self.assertEqual(sorted(r.out.splitlines()), ["[master] hi", "[worker0] hi"], how)
+            r = self.dust("@worker0", "cat; echo after-eof", input="")  # stdin at EOF: EOF at once
+            self.assertEqual((r.rc, r.out), (0, "[worker0] after-eof\n"), f"{how}: {r.err}")
+            data = bytes(range(256)) * 64
+            p = subprocess.run([testbed.harness.dust_bin(), "@worker0", "md5sum"], input=data,
+                               capture_output=True, env=self.sandbox.env(), timeout=60, start_new_session=True)
+            import hashlib
+            self.assertIn(hashlib.md5(data).hexdigest().encode(), p.stdout, f"{how}: {p.stderr!r}")
+            r = self.dust("--nostdin", "@worker0", "echo no-stdin-taken", input="ignored\n")
+            self.assertEqual(r.out, "[worker0] no-stdin-taken\n", how)
+            r = self.dust("@worker0", "pwd")  # the shell is whole afterwards: nothing left in its input
+            self.assertEqual(r.rc, 0, how)
+        self.both_ways(check)
+
+    # -- output -----------------------------------------------------------------------------------
+    def test_a_flood_to_a_file_keeps_every_line(self):
+        def check(how):
+            with tempfile.TemporaryFile() as f:
+                p = subprocess.run([testbed.harness.dust_bin(), "@worker0", "seq 3000000"], stdout=f,
+                                   stderr=subprocess.PIPE, env=self.sandbox.env(), timeout=300)
+                self.assertEqual(p.returncode, 0, f"{how}: {p.stderr[-500:]!r}")
+                f.seek(0)
+                n = 0
+                last = b""
+                for line in f:
+                    n += 1
+                    last = line
+                self.assertEqual(n, 3000000, how)
+                self.assertEqual(last, b"[worker0] 3000000\n", how)
+        self.both_ways(check)
+
+    # -- questions --------------------------------------------------------------------------------
+    def test_a_question_with_stdout_redirected_is_asked_on_the_terminal(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "out.txt")
+
+            def check(how):
+                env = self.sandbox.env()
+                child = pexpect.spawn("/bin/sh", ["-c", f"{testbed.harness.dust_bin()} terminate worker2 > {out}"],
+                                      env=env, encoding="utf-8", timeout=30)
+                child.expect(r"Continue \[y/N\] ")
+                child.sendline("n")
+                child.expect(pexpect.EOF)
+                child.close()
+                with open(out) as f:
+                    text = f.read()
+                self.assertNotIn("[y/N]", text, f"{how}: the question went to stdout")
+                self.assertIn("cancelled", text + child.before, how)
+                r = self.dust("show", "worker2")
+                self.assertIn("running", r.out, f"{how}: nothing was terminated")
+            self.both_ways(check)
+
+    def test_no_terminal_means_no_and_a_piped_line_is_never_an_answer(self):
+        def check(how):
+            p = subprocess.run([testbed.harness.dust_bin(), "terminate", "worker2"], input="y\n", text=True,
+                               capture_output=True, env=self.sandbox.env(), timeout=30,
+                               start_new_session=True)  # no controlling terminal
+            self.assertNotEqual(p.returncode, 0, how)
+            self.assertIn("no terminal to ask on", p.stderr, how)
+            self.assertNotIn("[y/N]", p.stdout, how)
+            r = self.dust("show", "worker2")
+            self.assertIn("running", r.out, f"{how}: nothing was terminated")
+        self.both_ways(check)
+
+    # -- local commands at the prompt: the client's job control -----------------------------------
+    def test_ctrl_c_and_ctrl_z_reach_the_local_command_and_the_server_serves_others(self):
+        c = self.spawn(timeout=30)
+        c.expect(PROMPT)
+        c.sendline("!sleep 30")
+        time.sleep(1)
+        r = self.dust("@master", "echo meanwhile")  # another client is served while sleep runs
+        self.assertEqual(r.out, "[master] meanwhile\n", r.err)
+        t = time.monotonic()
+        c.sendintr()
+        c.expect(PROMPT, timeout=5)
+        self.assertLess(time.monotonic() - t, 1.5)
+        c.sendline("!sleep 30")
+        time.sleep(1)
+        c.sendcontrol("z")
+        c.expect(r"stopped: sleep 30 \(pid (\d+)\)", timeout=5)
+        pid = int(c.match.group(1))
+        c.expect(PROMPT)
+        c.sendline("@master echo after")
+        c.expect(r"\[master\] after")  # the client's terminal works: only the command was suspended
+        os.kill(pid, signal.SIGKILL)
+        c.sendline("exit")
+        c.expect(pexpect.EOF)
+
+    # -- raw mode ---------------------------------------------------------------------------------
+    def test_a_client_killed_in_raw_mode_leaves_no_program_and_the_next_types_into_dust(self):
+        c = self.spawn(timeout=30)
+        c.expect(PROMPT)
+        c.sendline("@worker0")
+        c.expect("attaching to worker0")
+        c.sendline("exec sleep 4242")
+        time.sleep(1.5)
+        self.assertTrue(self.sleepers(), "sleep 4242 runs on worker0")
+        os.kill(c.pid, signal.SIGKILL)
+        c.close(force=True)
+        for _ in range(50):
+            if not self.sleepers():
+                break
+            time.sleep(0.2)
+        self.assertEqual(self.sleepers(), [], "the raw program ended with its client")
+        r = self.dust("@worker0", "echo fresh")
+        self.assertEqual(r.out, "[worker0] fresh\n", r.err)
+
+    def sleepers(self):
+        out = []
+        for p in os.listdir("/proc"):
+            if p.isdigit():
+                try:
+                    with open(f"/proc/{p}/cmdline", "rb") as f:
+                        if f.read() == b"sleep\x004242\x00":
+                            out.append(int(p))
+                except OSError:
+                    pass
+        return out
+
+
+if __name__ == "__main__":
+    testbed.main()
