@@ -12,8 +12,12 @@ instances naming those addresses, fan-out 64). `dust start-server` starts the se
   cold  `dust '@*' true` with no server running (DUST_HOME without one, config server.enabled: false),
         for reference.
 Also: the one-shot client's peak RSS (VmHWM) and the server's RSS (VmRSS, VmHWM) with N sessions open.
+  soak  two clients at once (issue 19): an interactive client floods (`@bench0000 seq 100000000`, its
+        output read as fast as it comes) while another runs one-shots `dust @bench0001 true`; the second's
+        wall time per one-shot, against the same one-shot with nobody flooding.
 Goals (printed met/MISSED): warm ≤ pdsh / 50; server RSS ≤ 40 MB with 500 sessions (checked at the largest
-host count given; only a real check when that is ≥ 500). Medians over --runs.
+host count given; only a real check when that is ≥ 500); soak: the second client's median one-shot
+≤ 50 ms. Medians over --runs.
 """
 import argparse
 import os
@@ -39,6 +43,42 @@ def write_config(dust_home, server):
     with open(os.path.join(dust_home, "config.yaml"), "w") as f:
         f.write(f"ssh:\n  fanout: {FANOUT}\n  user: {fleetmod.USER}\n  connect_timeout: 60\n"
                 f"server:\n  enabled: {'true' if server else 'false'}\n")
+
+
+def soak(args, env, runs):
+    """Median wall times (s) of one-shots on bench0001: alone, then while an interactive client floods."""
+    import pexpect
+    import threading
+    probe = [args.dust, "@bench0001", "true"]
+    quiet = statistics.median(measured(probe, env, "soak probe alone")[0] for _ in range(runs))
+    flooder = pexpect.spawn(args.dust, [], env=dict(env, TERM="dumb"), encoding=None, timeout=30)
+    flooder.expect(rb"dust:\S+\$ ")
+    flooder.sendline(b"@bench0000 seq 100000000")
+    stop = threading.Event()
+    seen = [0]
+
+    def drain():
+        while not stop.is_set():
+            try:
+                seen[0] += len(flooder.read_nonblocking(1 << 16, timeout=0.2))
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF:
+                return
+    t = threading.Thread(target=drain, daemon=True)
+    t.start()
+    try:
+        time.sleep(1)  # the flood is under way
+        busy = statistics.median(measured(probe, env, "soak probe while another client floods")[0]
+                                 for _ in range(runs))
+        if seen[0] < 1 << 20:
+            raise SystemExit(f"the flooding client received only {seen[0]} bytes: no flood to measure against")
+    finally:
+        stop.set()
+        t.join()
+        flooder.sendintr()
+        flooder.close(force=True)
+    return quiet, busy
 
 
 def bench(n, args, work):
@@ -74,9 +114,10 @@ def bench(n, args, work):
             client_rss.append(rss)
             pdsh.append(measured(fleet.pdsh_argv("true", FANOUT), fleet.pdsh_env(), "pdsh")[0])
             cold.append(measured(one_shot, cold_env, "dust one-shot without a server")[0])
+        quiet, busy = soak(args, served_env, args.runs * 2)
         if server_pid(served_home) != pid or status_kb(pid, "VmRSS") is None:
             raise SystemExit("the dust server did not survive the runs")
-        return {"warm": statistics.median(warm), "pdsh": statistics.median(pdsh),
+        return {"soak_quiet": quiet, "soak_busy": busy, "warm": statistics.median(warm), "pdsh": statistics.median(pdsh),
                 "cold": statistics.median(cold), "opening": opening, "client_rss": max(client_rss),
                 "server_rss": status_kb(pid, "VmRSS"), "server_hwm": status_kb(pid, "VmHWM"),
                 "server_rss_idle": rss_before}
@@ -121,6 +162,10 @@ def main():
                   f"session) with {n} sessions")
             ok = r["warm"] <= r["pdsh"] / 50
             print(f"  goal warm ≤ pdsh/50: warm = pdsh/{r['pdsh'] / r['warm']:.0f} ({'met' if ok else 'MISSED'})")
+            ok = r["soak_busy"] <= 0.050
+            print(f"  soak: one-shot @bench0001 true {r['soak_quiet'] * 1000:.1f} ms alone, "
+                  f"{r['soak_busy'] * 1000:.1f} ms while another client floods "
+                  f"({r['soak_busy'] / r['soak_quiet']:.2f}×); goal ≤ 50 ms: {'met' if ok else 'MISSED'}")
         big = max(results)
         mb = results[big]["server_rss"] / 1024
         note = "" if big >= 500 else f" (only {big} sessions measured: not the 500-session check)"

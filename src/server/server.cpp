@@ -233,8 +233,10 @@ void Server::on_hello(Client& c, const Frame& f) {
   c.io = std::make_unique<RemoteClient>(*this, c.id, h.client);
   if (h.kind != ClientKind::Interactive) return;
   // A person attaching again goes on where the last one left (same AWS identity only).
-  if (last_working_ && last_working_->first == c.io->env().identity_key())
+  if (last_working_ && last_working_->first == c.io->env().identity_key()) {
     c.working = last_working_->second;
+    c.last = last_results_;
+  }
   std::string welcome;
   if (ever_attached_)
     welcome =
@@ -390,6 +392,8 @@ void Server::execute(const Request& r) {
   shell::Context::WorkingSet mine = ctx_.take_working_set();
   ctx_.set_client(c->io.get());
   ctx_.set_working_set(std::move(c->working));
+  if (!c->last) c->last = std::make_shared<shell::Sessions::LastCommand>();
+  auto my_last = ctx_.sessions().swap_last(c->last);
   ctx_.set_request(
       h.kind == ClientKind::Interactive ? shell::Mode::Interactive : shell::Mode::OneShot, h.json,
       h.yes);
@@ -413,6 +417,7 @@ void Server::execute(const Request& r) {
   shell::Context::WorkingSet theirs = ctx_.take_working_set();
   ctx_.set_client(nullptr);
   ctx_.set_working_set(std::move(mine));
+  ctx_.sessions().swap_last(my_last);
   bool end_server = false;
   Done d{status, prompt, false, "", local};
   if (c && ctx_.quit_requested && h.kind == ClientKind::Interactive) {
@@ -429,8 +434,10 @@ void Server::execute(const Request& r) {
     d.why = fmt::format(
         "detached: the dust server (pid {}) keeps the sessions; `dust` attaches again\n", getpid());
   }
-  if (h.kind == ClientKind::Interactive)
-    last_working_.emplace(c ? c->io->env().identity_key() : std::string(), theirs);
+  if (h.kind == ClientKind::Interactive && c) {
+    last_working_.emplace(c->io->env().identity_key(), theirs);
+    last_results_ = c->last;
+  }
   ctx_.quit_requested = false;
   current_ = 0;
   busy_ = false;

@@ -26,6 +26,7 @@
 #include "shell/attachments.h"
 #include "shell/context.h"
 #include "shell/printer.h"
+#include "shell/sessions.h"
 
 namespace dust::server {
 
@@ -69,10 +70,11 @@ class Server : public shell::OutputSink, public shell::Attachments {
     std::string out;  // frames not yet written (never dropped: backpressure pauses its nodes)
     std::optional<Hello> hello;
     std::unique_ptr<RemoteClient> io;
-    shell::Context::WorkingSet working;                // its `use`, swapped in while its line runs
-    std::optional<std::optional<std::string>> answer;  // the Answer to an Ask, once it came
-    std::set<std::string> paused;                      // nodes not read until `out` drains
-    bool closing = false;                              // drop once `out` is written
+    shell::Context::WorkingSet working;  // its `use`, swapped in while its line runs
+    std::shared_ptr<shell::Sessions::LastCommand> last;  // its `:failed`/`:ok`, likewise
+    std::optional<std::optional<std::string>> answer;    // the Answer to an Ask, once it came
+    std::set<std::string> paused;                        // nodes not read until `out` drains
+    bool closing = false;                                // drop once `out` is written
   };
   struct Request {
     uint64_t client;
@@ -122,6 +124,7 @@ class Server : public shell::OutputSink, public shell::Attachments {
   // The working set the last interactive client left with: the next one (detach, attach) goes on
   // from it when its identity (Environment::identity_key) is the same.
   std::optional<std::pair<std::string, shell::Context::WorkingSet>> last_working_;
+  std::shared_ptr<shell::Sessions::LastCommand> last_results_;  // and its `:failed`/`:ok`
   std::map<std::string, uint64_t> owner_;  // node key → the client whose command it runs
   DetachedOutput detached_;
   std::set<uint64_t> dirty_;  // clients with frames queued by send(…, later)

@@ -86,7 +86,19 @@ class Sessions : private ssh::Sink {
   // Makes `outcomes` the last command now (put/get, whose nodes report as they end).
   void record(std::vector<Outcome> outcomes);
   // The last command's outcomes (one per node it reached), nullptr before any.
-  const std::vector<Outcome>* last_command() const { return last_cmd_ ? &*last_cmd_ : nullptr; }
+  const std::vector<Outcome>* last_command() const {
+    return last_cmd_->outcomes ? &*last_cmd_->outcomes : nullptr;
+  }
+  // Whose last command that is: a dust server keeps one per client (`:failed` of one client is not
+  // another's) and swaps it in while the client's line runs; a command that ends later (an
+  // interactive `@`) is recorded in the one that was in place when it started. Returns the former.
+  struct LastCommand {
+    std::optional<std::vector<Outcome>> outcomes;
+    std::shared_ptr<ssh::Job> job;  // the tracked job they came from, for finish()
+  };
+  std::shared_ptr<LastCommand> swap_last(std::shared_ptr<LastCommand> next) {
+    return std::exchange(last_cmd_, next ? std::move(next) : std::make_shared<LastCommand>());
+  }
   // Prints the folded notices held back so far (before a summary, at exit); with a node's key,
   // only that node's (see NoticeFold::take_node).
   void flush_notices(const std::string& key = "");
@@ -141,6 +153,7 @@ class Sessions : private ssh::Sink {
     std::shared_ptr<ssh::Job> job;
     std::vector<ssh::Endpoint> eps;
     bool summary;
+    std::shared_ptr<LastCommand> owner;  // where it is recorded when it ends
   };
   std::vector<Outcome> outcomes(const Tracked& t) const;
   void hold_notice(const ssh::NodeEvent& e);
@@ -150,8 +163,7 @@ class Sessions : private ssh::Sink {
   NoticeFold notices_;
   std::chrono::steady_clock::time_point first_notice_, last_notice_;
   uint64_t timer_ = 0;
-  std::optional<std::vector<Outcome>> last_cmd_;
-  std::shared_ptr<ssh::Job> last_job_;  // the tracked job last_cmd_ came from, for finish()
+  std::shared_ptr<LastCommand> last_cmd_ = std::make_shared<LastCommand>();
 };
 
 }  // namespace dust::shell

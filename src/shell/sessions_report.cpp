@@ -25,7 +25,7 @@ constexpr auto kMaxHold = std::chrono::seconds(10);
 }  // namespace
 
 void Sessions::track(std::shared_ptr<ssh::Job> job, std::vector<ssh::Endpoint> eps, bool summary) {
-  tracked_.push_back({std::move(job), std::move(eps), summary});
+  tracked_.push_back({std::move(job), std::move(eps), summary, last_cmd_});
   arm();
 }
 
@@ -48,19 +48,20 @@ std::vector<Outcome> Sessions::finish(const ssh::Job& job) {
                          [&](const Tracked& t) { return t.job.get() == &job; });
   if (it == tracked_.end()) {
     // The report timer saw it end first (while the caller was still waiting): already recorded.
-    if (last_job_.get() == &job && last_cmd_) return *last_cmd_;
+    if (last_cmd_->job.get() == &job && last_cmd_->outcomes) return *last_cmd_->outcomes;
     return {};
   }
   std::vector<Outcome> o = outcomes(*it);
+  std::shared_ptr<LastCommand> owner = it->owner;
   tracked_.erase(it);
-  if (!o.empty()) last_cmd_ = o;
+  if (!o.empty()) owner->outcomes = o;
   return o;
 }
 
 void Sessions::record(std::vector<Outcome> outcomes) {
   if (outcomes.empty()) return;
-  last_cmd_ = std::move(outcomes);
-  last_job_.reset();
+  last_cmd_->outcomes = std::move(outcomes);
+  last_cmd_->job.reset();
 }
 
 void Sessions::hold_notice(const ssh::NodeEvent& e) {
@@ -102,9 +103,10 @@ void Sessions::tick() {
     std::vector<Outcome> o = outcomes(t);
     if (t.summary)
       if (std::string line = summary_line(o); !line.empty()) ctx_.out().err(line + "\n");
-    bool any = !o.empty();
-    record(std::move(o));
-    if (any) last_job_ = t.job;
+    if (!o.empty()) {
+      t.owner->outcomes = std::move(o);
+      t.owner->job = t.job;
+    }
   }
   if (!notices_.empty()) {
     auto now = Clock::now();

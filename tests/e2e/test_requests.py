@@ -180,6 +180,27 @@ class Requests(testbed.SandboxTestCase):
         c.sendline("exit")
         c.expect(pexpect.EOF)
 
+    # -- per-client state -------------------------------------------------------------------------
+    def test_failed_and_use_belong_to_each_client(self):
+        a = self.spawn(timeout=30)
+        a.expect(PROMPT)
+        a.sendline("@worker0 false")
+        a.expect(r"exit 1: worker0")
+        a.expect(PROMPT)
+        b = self.spawn(timeout=30)
+        b.expect(PROMPT)
+        b.sendline("use us-west-2")
+        b.expect(r"dust:us-west-2\$ ")
+        b.sendline("@:failed echo from-b")
+        b.expect(PROMPT)
+        self.assertNotIn("[worker0] from-b", b.before)  # b ran nothing: its :failed is empty
+        a.sendline("@:failed echo from-a")
+        a.expect(r"\[worker0\] from-a")  # a's :failed, and a's region: us-east-1 still
+        a.sendline("exit")
+        b.sendline("exit")
+        a.expect(pexpect.EOF)
+        b.expect(pexpect.EOF)
+
     # -- raw mode ---------------------------------------------------------------------------------
     def test_a_client_killed_in_raw_mode_leaves_no_program_and_the_next_types_into_dust(self):
         c = self.spawn(timeout=30)
