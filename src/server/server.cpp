@@ -26,8 +26,7 @@
 namespace dust::server {
 namespace {
 
-constexpr size_t kHighMark = 8u << 20;  // a client's queue past this pauses its nodes
-constexpr size_t kLowMark = 1u << 20;   // … until it is back under this
+constexpr size_t kLowMark = 1u << 20;  // a paused client's nodes go on under this (kHighMark)
 // An attached client that reads nothing while notices and background output pile up for it (they
 // have no single node to pause) is let go past this: its memory is not the server's to lose.
 constexpr size_t kStalledClient = 64u << 20;
@@ -286,7 +285,8 @@ void Server::send(Client& c, Type t, std::string_view payload, bool later) {
     });
     return;
   }
-  c.out += encode(t, payload);
+  if (!c.lines.empty()) c.out += encode(Type::Out, std::exchange(c.lines, {}));  // in order
+  if (!payload.empty() || (t != Type::Out && t != Type::Err)) c.out += encode(t, payload);
   if (c.out.size() > kHighMark) throttle(c);
   if (later && c.out.size() < 256 * 1024)
     dirty_.insert(c.id);

@@ -60,6 +60,8 @@ class Server : public shell::OutputSink, public shell::Attachments {
   void send_to(uint64_t id, Type t, std::string_view payload);
 
  private:
+  // A client's queue past this pauses its nodes (throttle()).
+  static constexpr size_t kHighMark = 8u << 20;
   // A connection's state (docs/server.md).
   enum class State { HelloWait, Idle, Queued, Running, Closing };
   struct Client {
@@ -67,7 +69,8 @@ class Server : public shell::OutputSink, public shell::Attachments {
     int fd = -1;
     State state = State::HelloWait;
     FrameReader in;
-    std::string out;  // frames not yet written (never dropped: backpressure pauses its nodes)
+    std::string out;    // frames not yet written (never dropped: backpressure pauses its nodes)
+    std::string lines;  // node lines for stdout, one Out frame for a whole loop turn
     std::optional<Hello> hello;
     std::unique_ptr<RemoteClient> io;
     shell::Context::WorkingSet working;  // its `use`, swapped in while its line runs

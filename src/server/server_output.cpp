@@ -24,7 +24,12 @@ void Server::node_line(const std::string& key, std::string_view line) {
   auto it = owner_.find(key);
   uint64_t owner = it == owner_.end() ? 0 : it->second;
   if (Client* c = owner ? find(owner) : nullptr; c && c->fd >= 0 && !c->closing) {
-    send(*c, Type::Out, line, true);
+    // A flood is many short lines: they go as one frame per loop turn (or per 64 KiB).
+    c->lines.append(line);
+    if (c->lines.size() >= 64 * 1024)
+      send(*c, Type::Out, {}, false);  // sends the lines first
+    else
+      dirty_.insert(c->id);
     return;
   }
   broadcast(Type::Out, line, key);
@@ -32,7 +37,11 @@ void Server::node_line(const std::string& key, std::string_view line) {
 
 void Server::flush() {
   for (uint64_t id : std::exchange(dirty_, {}))
-    if (Client* c = find(id)) write_out(*c);
+    if (Client* c = find(id)) {
+      if (!c->lines.empty()) c->out += encode(Type::Out, std::exchange(c->lines, {}));
+      if (c->out.size() > kHighMark) throttle(*c);
+      write_out(*c);
+    }
 }
 
 void Server::broadcast(Type t, std::string_view text, const std::string& key) {
