@@ -239,13 +239,19 @@ class Attached {
   // Reads what arrived and acts on it; `want` (Completions) is kept for the caller.
   void receive(int wait_ms) {
     link_.read(wait_ms);
+    // Consecutive output is printed in one go: one redraw of the prompt for all of it.
+    std::string out;
+    auto print = [&] {
+      if (!out.empty()) out_.out(std::exchange(out, {}));
+    };
     while (auto f = link_.next()) {
+      if (f->type != Type::Out) print();
       switch (f->type) {
         case Type::Out:
           if (completing_)
             deferred_.push_back(*f);
           else
-            out_.out(f->payload);
+            out.append(f->payload);
           break;
         case Type::Err:
           if (completing_)
@@ -282,6 +288,7 @@ class Attached {
           break;
       }
     }
+    print();
   }
 
   shell::Candidates complete(const std::string& before, const std::string& text) {

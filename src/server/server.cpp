@@ -146,11 +146,11 @@ void Server::on_io(uint64_t id, short revents) {
       std::string why;
       auto st = c->in.next(&f, &why);
       if (st == FrameReader::Status::More) break;
-      if (st == FrameReader::Status::Malformed) return drop(id, "malformed message: " + why);
+      if (st == FrameReader::Status::Malformed) return refuse_client(id, "malformed message: " + why);
       try {
         handle(*c, f);
       } catch (const Error& e) {
-        return drop(id, e.what());
+        return refuse_client(id, e.what());
       }
       c = find(id);
       if (!c) return;
@@ -302,9 +302,9 @@ void Server::throttle(Client& c) {
   bool over = c.out.size() > kHighMark;
   if (over) {
     for (const auto& [key, owner] : owner_)
-      if (owner == c.id && c.paused.insert(key).second) ctx_.sessions().pool().pause(key, true);
+      if (owner == c.id && c.paused.insert(key).second) ctx_.sessions().pool().backlog(key, true);
   } else if (c.out.size() < kLowMark && !c.paused.empty()) {
-    for (const auto& key : std::exchange(c.paused, {})) ctx_.sessions().pool().pause(key, false);
+    for (const auto& key : std::exchange(c.paused, {})) ctx_.sessions().pool().backlog(key, false);
   }
 }
 
@@ -333,6 +333,15 @@ void Server::write_out(Client& c) {
   ctx_.loop().set_events(c.fd, c.out.empty() ? POLLIN : POLLIN | POLLOUT);
 }
 
+void Server::refuse_client(uint64_t id, const std::string& why) {
+  // Said to the client too, not only logged: a dust that sent something wrong tells its user why.
+  if (Client* c = find(id); c && c->fd >= 0) {
+    std::string bye = encode(Type::Bye, "the dust server dropped this client: " + why + "\n");
+    (void)!::send(c->fd, bye.data(), bye.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+  drop(id, why);
+}
+
 void Server::drop(uint64_t id, const std::string& why) {
   auto it = clients_.find(id);
   if (it == clients_.end()) return;
@@ -344,7 +353,7 @@ void Server::drop(uint64_t id, const std::string& why) {
   if (!why.empty()) log_line(fmt::format("dropped client {}: {}", id, why));
   ctx_.loop().unwatch(c.fd);
   close(c.fd);
-  for (const auto& key : std::exchange(c.paused, {})) ctx_.sessions().pool().pause(key, false);
+  for (const auto& key : std::exchange(c.paused, {})) ctx_.sessions().pool().backlog(key, false);
   if (c.io && c.io->raw()) c.io->typed("");  // its raw session ends: the remote program gets SIGHUP
   if (current_ == id) {
     // Its line still runs: from now on a question is cancelled, raw mode ends, a wait stops early

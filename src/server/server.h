@@ -96,6 +96,7 @@ class Server : public shell::OutputSink, public shell::Attachments {
   void send(Client& c, Type t, std::string_view payload, bool later = false);
   void write_out(Client& c);
   void drop(uint64_t id, const std::string& why);
+  void refuse_client(uint64_t id, const std::string& why);  // drop, with a Bye saying why
   Client* find(uint64_t id);
   bool attached(const Client& c) const;
   size_t attached_count() const;

@@ -30,7 +30,7 @@ bool OutputThrottle::covers(size_t n, Clock::time_point now) {
   refill_at_ = now;
   tokens_ = std::min<double>(static_cast<double>(limits_.burst_bytes),
                              tokens_ + elapsed * static_cast<double>(limits_.rate_bytes_per_s));
-  return tokens_ >= static_cast<double>(n);
+  return !congested_ && tokens_ >= static_cast<double>(n);
 }
 
 void OutputThrottle::feed(std::string_view data, Clock::time_point now, const LineFn& show,

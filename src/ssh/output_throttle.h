@@ -40,6 +40,9 @@ class OutputThrottle {
   void reset();  // a new shell: nothing pending
   // Whether floods are summarised from now on: per command, as its client wants (interactive).
   void set_summarise(bool on) { limits_.summarise = on; }
+  // Congested: whoever shows the lines cannot take more now (a slow terminal): while summarising,
+  // lines are counted as in a flood until it can.
+  void set_congested(bool on) { congested_ = on; }
 
   uint64_t dropped_lines() const { return dropped_lines_; }
 
@@ -51,6 +54,7 @@ class OutputThrottle {
   void progress(Clock::time_point now, const NoticeFn& notice);
 
   Limits limits_;
+  bool congested_ = false;
   LineBuffer lines_;
   double tokens_;
   Clock::time_point refill_at_{};

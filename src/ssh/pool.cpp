@@ -131,9 +131,9 @@ void Pool::start_queued() {
   starting_ = false;
 }
 
-void Pool::pause(const std::string& key, bool on) {
+void Pool::backlog(const std::string& key, bool on) {
   auto it = entries_.find(key);
-  if (it != entries_.end() && it->second.session) it->second.session->set_paused(on);
+  if (it != entries_.end() && it->second.session) it->second.session->set_backlogged(on);
 }
 
 std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes, const std::string& line,

@@ -106,9 +106,9 @@ class Pool : private SessionObserver {
   // `summarise`: floods are summarised (an interactive client) rather than shown whole.
   std::shared_ptr<Job> run(const std::vector<Endpoint>& nodes, const std::string& line,
                            Send mode = Send::Always, bool summarise = false);
-  // Stops (or resumes) reading the node's output: whoever shows it cannot take more yet
-  // (Session::set_paused). Nodes without a session are ignored.
-  void pause(const std::string& key, bool on);
+  // Whoever shows the node's output cannot take more yet (or can again): Session::set_backlogged.
+  // Nodes without a session are ignored.
+  void backlog(const std::string& key, bool on);
   // Labels of the nodes still running a command (exit asks before ending them).
   std::vector<std::string> busy_nodes() const;
   // Sessions still connecting (handshake under way or waiting for a slot): the shell folds the

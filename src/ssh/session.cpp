@@ -274,6 +274,13 @@ void Session::update_watch() {
 void Session::set_summarise(bool on) {
   summarise_ = on;
   output_.set_summarise(on);
+  if (backlogged_) set_backlogged(true);  // the new command's way of waiting
+}
+
+void Session::set_backlogged(bool on) {
+  backlogged_ = on;
+  output_.set_congested(on && summarise_);
+  set_paused(on && !summarise_);
 }
 
 void Session::set_paused(bool on) {

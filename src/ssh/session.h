@@ -92,6 +92,9 @@ class Session {
   // this node's output cannot take more yet (a dust server's slow client). Never loses a byte.
   void set_paused(bool on);
   bool paused() const { return paused_; }
+  // Whoever shows this node's output cannot take more yet: a command whose floods are summarised
+  // (an interactive client's) counts its lines meanwhile, exactly; any other is paused.
+  void set_backlogged(bool on);
 
   // Raw mode (raw_attach.cpp drives these). Bytes from the remote go to `sink` unparsed. A busy
   // session can be attached too: the running command's output and the user's keys pass through, its
@@ -131,6 +134,7 @@ class Session {
   const Options& opt_;
   bool summarise_ = false;
   bool paused_ = false;
+  bool backlogged_ = false;
   Endpoint ep_;
   SessionObserver& obs_;
   State state_ = State::Idle;

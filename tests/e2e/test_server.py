@@ -210,7 +210,11 @@ class Server(testbed.SandboxTestCase):
             s.connect(self.run_path("server.sock"))
             s.sendall(junk)
             s.settimeout(5)
-            self.assertEqual(s.recv(100), b"", junk)
+            got = b""
+            while chunk := s.recv(4096):  # a Bye saying why, then the end of the connection
+                got += chunk
+            self.assertEqual(got[:1], b"\x24", junk)  # Bye
+            self.assertIn(b"the dust server dropped this client: malformed", got, junk)
             s.close()
         with open(self.run_path("server.log")) as f:
             log = f.read()
