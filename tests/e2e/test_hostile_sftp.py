@@ -93,7 +93,7 @@ class HostileSftp(testbed.SandboxTestCase):
         child = self.spawn(timeout=20)  # interactive: the walk runs in the dust server
         child.expect(r"dust:us-east-1\$ ")
         child.sendline(f"get -r master /slow {self.out}")
-        time.sleep(2.0)  # a few directories into a walk of 64 x 0.3 s
+        time.sleep(2.0)  # a few directories into a walk of 64 x 0.1 s (and more)
         child.sendintr()
         t = time.monotonic()
         child.expect(r"\[master\] get failed: interrupted")

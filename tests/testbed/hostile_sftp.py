@@ -17,7 +17,7 @@ import sys
 import time
 
 FILE_DATA = b"hostile\n"
-SLOW_S = 0.3
+SLOW_S = 0.1
 
 INIT, VERSION, OPEN, CLOSE, READ = 1, 2, 3, 4, 5
 LSTAT, FSTAT, OPENDIR, READDIR = 7, 8, 11, 12
