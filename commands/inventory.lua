@@ -1,9 +1,20 @@
 -- inventory: writes an Ansible INI inventory of the working set's running nodes (a drop-in command
 -- shipped with dust; see docs/lua.md). The output file is remembered across runs in dust.state.
 
--- Ansible group names: letters, digits and underscores only.
+-- Ansible group names: letters, digits and underscores only (a tag key or value, which anyone with
+-- ec2:CreateTags sets, never adds a line or a [section]).
 local function group_name(s)
-  return (s:gsub("[^%w_]", "_"))
+  return (s:gsub("[^A-Za-z0-9_]", "_"))
+end
+
+-- Ansible INI host names. Ansible splits a host line like a shell line (quotes, '#' comments, words
+-- after the first are variables) and reads ranges ([1:3]) and a port (:22) in the first word, so a
+-- label (a Name tag: anyone with ec2:CreateTags sets it) is used as it is only when made of letters,
+-- digits, '.', '_' and '-'. Any other label, and one shared by several nodes, becomes
+-- <label with the rest replaced by '_'>_<instance id>: never a variable or a group of its own.
+local function host_name(label, id, shared)
+  if not shared and label:match("^[A-Za-z0-9][A-Za-z0-9._-]*$") then return label end
+  return (label:gsub("[^A-Za-z0-9._-]", "_")) .. "_" .. id
 end
 
 local function host_line(host, n)
@@ -13,16 +24,18 @@ local function host_line(host, n)
 end
 
 local function render(nodes)
-  -- Host names must be unique: a name shared by several nodes gets the instance id appended.
   local count = {}
   for _, n in ipairs(nodes) do count[n.label] = (count[n.label] or 0) + 1 end
-  local hosts, groups, order = {}, {}, {}
+  local hosts, groups, order, used = {}, {}, {}, {}
   local function add(group, host)
     if not groups[group] then groups[group] = {}; table.insert(order, group) end
     table.insert(groups[group], host)
   end
   for _, n in ipairs(nodes) do
-    local host = count[n.label] > 1 and (n.label .. "_" .. n.id) or n.label
+    local host = host_name(n.label, n.id, count[n.label] > 1)
+    -- Unique, even against a Name tag chosen to equal another node's host name.
+    while used[host] do host = host .. "_" .. n.id end
+    used[host] = true
     table.insert(hosts, host_line(host, n))
     if n.cluster and n.cluster ~= "" then add(group_name(n.cluster), host) end
     for k, v in pairs(n.tags) do
@@ -57,7 +70,9 @@ dust.command{
   usage = "inventory [target] [file|-]",
   summary = "write an Ansible INI inventory of the running nodes (groups per cluster and tag)",
   help = "Hosts get ansible_host (the address dust's ssh uses) and ansible_user; groups are the\n" ..
-         "cluster and tag_<key>_<value> for each tag. The file defaults to the one used last time\n" ..
+         "cluster and tag_<key>_<value> for each tag. A host is named by its label when that is\n" ..
+         "letters, digits, '.', '_' and '-', else <label with '_'>_<instance id>, so that no Name\n" ..
+         "tag can add a variable, a host or a group. The file defaults to the one used last time\n" ..
          "(remembered in $DUST_HOME/state/inventory.json), else inventory.ini; '-' prints it.",
   target = "optional",
   max_args = 1,

@@ -27,6 +27,8 @@ class Driver : private ssh::Observer {
     tasks_.resize(nodes.size());
     for (size_t i = 0; i < nodes.size(); ++i) tasks_[i].ep = nodes[i], by_key_[nodes[i].key] = i;
     ssh::Pool::Subscription watching = pool_.observe(nodes, *this);
+    interrupt::reset();  // a Ctrl-C from now on, connecting and planning included, stops the
+                         // transfer
     started_ = Clock::now();
     if (opt_.progress) arm_progress();
     pool_.connect(nodes);
@@ -47,7 +49,6 @@ class Driver : private ssh::Observer {
       arm_tick(i);
       pump(i);
     }
-    interrupt::reset();
     pool_.loop().run_until([&] { return all_done() || interrupt::pending(); }, 100ms);
     if (interrupt::pending()) {
       for (auto& t : tasks_)
@@ -116,10 +117,21 @@ class Driver : private ssh::Observer {
   }
 
   void succeed(NodeTask& t) {
+    if (!t.skipped.empty()) return fail(t, not_copied(t));
     t.phase = NodeTask::Phase::Done;
     t.seconds = seconds_since(t);
     clear_line();
     opt_.node_ok(t.ep, result_line(job_.verb(), job_.describe(t), t.done_bytes, t.seconds));
+  }
+
+  // "2 entries not copied: \"/d\": refused the name \"../x\": …; \"/d/loop\": a symlink loop …;
+  // 3 files → out/web" (the first five named; the rest counted).
+  std::string not_copied(const NodeTask& t) const {
+    const size_t n = t.skipped.size(), shown = std::min<size_t>(n, 5);
+    std::string s = fmt::format("{} entr{} not copied: ", n, n == 1 ? "y" : "ies");
+    for (size_t k = 0; k < shown; ++k) s += (k ? "; " : "") + t.skipped[k];
+    if (n > shown) s += fmt::format("; and {} more", n - shown);
+    return s + "; copied: " + job_.describe(t);
   }
 
   double seconds_since(const NodeTask& t) const {
@@ -128,6 +140,10 @@ class Driver : private ssh::Observer {
   }
 
   void release(NodeTask& t) {
+    try {
+      job_.release(t, alive(t));
+    } catch (...) {
+    }
     if (t.tick) pool_.loop().cancel(t.tick), t.tick = 0;
     if (t.turn) pool_.loop().cancel(t.turn), t.turn = 0;
     if (t.session && !t.session->ended()) t.session->set_io_hook(nullptr);
@@ -180,9 +196,15 @@ class Driver : private ssh::Observer {
         auto r = t.link->open_step(&err);
         if (r == Link::Open::Pending) return;
         if (r == Link::Open::Failed) return fail(t, err);
-        t.phase = NodeTask::Phase::Working;
+        t.phase = NodeTask::Phase::Planning;
         t.started = Clock::now();
+        continue;
+      }
+      if (t.phase == NodeTask::Phase::Planning) {
+        t.plan_more = false;
         if (!job_.plan(t)) return fail(t, t.error);
+        if (t.plan_more) return next_turn(i);
+        t.phase = NodeTask::Phase::Working;
         for (const auto& it : t.items) t.total_bytes += it.size;
         continue;
       }
@@ -205,11 +227,7 @@ class Driver : private ssh::Observer {
         st = t.down->pump(&err, &again);
       if (st == Step::Failed) return fail(t, err.empty() ? t.link->last_error() : err);
       if (st == Step::Pending) {
-        if (again && !t.turn)
-          t.turn = pool_.loop().after(0ms, [this, i] {
-            tasks_[i].turn = 0;
-            pump(i);
-          });
+        if (again) next_turn(i);
         return;
       }
       uint64_t moved = t.up       ? t.up->acked()
@@ -226,6 +244,15 @@ class Driver : private ssh::Observer {
       t.down.reset();
       ++t.next;
     }
+  }
+
+  // Queues this node's next turn on the loop (after what else is due: fds, timers, the others).
+  void next_turn(size_t i) {
+    if (tasks_[i].turn) return;
+    tasks_[i].turn = pool_.loop().after(0ms, [this, i] {
+      tasks_[i].turn = 0;
+      pump(i);
+    });
   }
 
   uint64_t moved(const NodeTask& t) const {

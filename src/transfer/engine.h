@@ -32,8 +32,19 @@ struct NodeTask {
   ssh::Endpoint ep;
   ssh::Session* session = nullptr;
   std::unique_ptr<Link> link;
-  enum class Phase { Connecting, Opening, Working, Done, Failed } phase = Phase::Connecting;
+  enum class Phase {
+    Connecting,
+    Opening,
+    Planning,
+    Working,
+    Done,
+    Failed
+  } phase = Phase::Connecting;
   std::vector<Item> items;
+  bool plan_more = false;  // plan() wants another turn (get -r walks a directory per turn)
+  // Entries the plan left out (a refused remote name, a symlink loop, too deep): once the rest is
+  // moved, the node fails naming them.
+  std::vector<std::string> skipped;
   size_t next = 0;         // next item to start
   bool item_open = false;  // items[next] is being moved
   // The item being moved.
@@ -59,7 +70,8 @@ class Job {
   virtual ~Job() = default;
   virtual const char* verb() const = 0;
   // The SFTP channel is up: decide this node's items (a few libssh sftp round trips). false +
-  // n.error.
+  // n.error. Setting n.plan_more asks for another call on a later turn of the event loop, so a long
+  // plan (a remote tree) never holds up the loop: Ctrl-C, the other nodes, the server's clients.
   virtual bool plan(NodeTask& n) = 0;
   // Opens items[n.next] (creates dirs, opens files, sets n.up / n.down). false + n.error.
   virtual bool begin_item(NodeTask& n) = 0;
@@ -69,6 +81,9 @@ class Job {
   virtual void abort_item(NodeTask& n, bool connection_alive) = 0;
   // "data.dat → /opt/data/data.dat" or "3 files → /opt/data".
   virtual std::string describe(const NodeTask& n) const = 0;
+  // The transfer is over for this node (done, failed, interrupted), before its channel goes: drop
+  // what plan kept (open remote handles).
+  virtual void release(NodeTask& /*n*/, bool /*connection_alive*/) {}
 };
 
 struct RunOptions {

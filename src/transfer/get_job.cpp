@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "transfer/format.h"
+#include "transfer/remote_name.h"
 
 namespace dust::transfer {
 namespace {
@@ -51,46 +52,9 @@ Attrs attrs(sftp_attributes a) { return Attrs(a, sftp_attributes_free); }
 
 }  // namespace
 
-std::string node_dir_name(const std::string& label) {
-  std::string s = label.empty() ? "unnamed" : label;
-  std::replace(s.begin(), s.end(), '/', '_');
-  return s;
-}
-
-bool GetJob::walk(NodeTask& n, const std::string& remote, const std::string& local) {
+bool GetJob::start(NodeTask& n, RemoteWalk& walk) {
   sftp_session s = n.link->sftp();
-  sftp_dir d = sftp_opendir(s, remote.c_str());
-  if (!d) return n.error = fmt::format("{}: {}", remote, n.link->last_error()), false;
-  std::vector<std::pair<std::string, Attrs>> entries;
-  while (sftp_attributes a = sftp_readdir(s, d)) {
-    std::string name = a->name ? a->name : "";
-    if (name == "." || name == "..") {
-      sftp_attributes_free(a);
-      continue;
-    }
-    entries.emplace_back(name, attrs(a));
-  }
-  sftp_closedir(d);
-  std::sort(entries.begin(), entries.end(), [](auto& x, auto& y) { return x.first < y.first; });
-  for (auto& [name, a] : entries) {
-    std::string r = join(remote, name), l = join(local, name);
-    if (a->type == SSH_FILEXFER_TYPE_SYMLINK) {
-      a = attrs(sftp_stat(s, r.c_str()));  // follow, as a copy would
-      if (!a) continue;                    // dangling
-    }
-    if (a->type == SSH_FILEXFER_TYPE_DIRECTORY) {
-      n.items.push_back({r, l, 0, a->permissions & 07777, true});
-      if (!walk(n, r, l)) return false;
-    } else if (a->type == SSH_FILEXFER_TYPE_REGULAR) {
-      n.items.push_back({r, l, a->size, a->permissions & 07777, false});
-    }
-  }
-  return true;
-}
-
-bool GetJob::plan(NodeTask& n) {
-  sftp_session s = n.link->sftp();
-  std::string node = node_dir_name(n.ep.node_label);
+  std::string node = node_dir_name(n.ep.node_label, n.ep.key);
   std::string base = suffix_ ? local_dir_ : join(local_dir_, node);
   n.summary = base;
   std::vector<std::pair<std::string, Attrs>> matches;
@@ -102,18 +66,23 @@ bool GetJob::plan(NodeTask& n) {
                                                  : remote_.substr(0, slash);
     sftp_dir d = sftp_opendir(s, dir.c_str());
     if (!d) return n.error = fmt::format("{}: {}", dir, n.link->last_error()), false;
+    std::vector<std::string> names;
     while (sftp_attributes a = sftp_readdir(s, d)) {
       std::string name = a->name ? a->name : "";
-      if (name != "." && name != ".." && fnmatch(pattern.c_str(), name.c_str(), FNM_PERIOD) == 0) {
-        sftp_attributes_free(a);
-        std::string path = dir == "." ? name : join(dir, name);
-        matches.emplace_back(path, attrs(sftp_stat(s, path.c_str())));
-      } else {
-        sftp_attributes_free(a);
-      }
+      sftp_attributes_free(a);
+      // fnmatch without FNM_PATHNAME lets '*' match a '/': such a name is refused below.
+      if (fnmatch(pattern.c_str(), name.c_str(), FNM_PERIOD) == 0) names.push_back(name);
     }
     sftp_closedir(d);
-    if (matches.empty()) return n.error = fmt::format("{}: no match", remote_), false;
+    CheckedListing checked = check_listing(names);
+    for (const auto& why : checked.refused)
+      n.skipped.push_back(fmt::format("{}: refused the name {}", quote_name(dir), why));
+    for (size_t i : checked.accepted) {
+      std::string path = dir == "." ? names[i] : join(dir, names[i]);
+      matches.emplace_back(path, attrs(sftp_stat(s, path.c_str())));
+    }
+    if (matches.empty() && n.skipped.empty())
+      return n.error = fmt::format("{}: no match", remote_), false;
     std::sort(matches.begin(), matches.end(), [](auto& x, auto& y) { return x.first < y.first; });
   } else {
     Attrs a = attrs(sftp_stat(s, remote_.c_str()));
@@ -126,20 +95,46 @@ bool GetJob::plan(NodeTask& n) {
         suffix_ ? join(base, base_name(path) + "." + node) : join(base, base_name(path));
     if (a->type == SSH_FILEXFER_TYPE_DIRECTORY) {
       if (!recursive_) return n.error = fmt::format("{}: is a directory (use -r)", path), false;
-      n.items.push_back({path, local, 0, a->permissions & 07777, true});
-      if (!walk(n, path, local)) return false;
+      walk.add_root(path, local, a->permissions & 07777);
     } else if (a->type == SSH_FILEXFER_TYPE_REGULAR) {
       n.items.push_back({path, local, a->size, a->permissions & 07777, false});
     } else if (matches.size() == 1) {
       return n.error = fmt::format("{}: not a regular file", path), false;
     }
   }
+  return true;
+}
+
+bool GetJob::finish_plan(NodeTask& n) {
   if (!force_)
     for (const auto& it : n.items)
       if (!it.dir && exists(it.dst))
         return n.error = fmt::format("{} exists (use -f to overwrite)", it.dst), false;
-  if (!mkdirs(base, &n.error)) return false;
-  return true;
+  return mkdirs(n.summary, &n.error);
+}
+
+bool GetJob::plan(NodeTask& n) {
+  using namespace std::chrono_literals;
+  auto it = walks_.find(&n);
+  if (it == walks_.end()) {
+    auto walk = std::make_unique<RemoteWalk>(*n.link);
+    if (!start(n, *walk)) return false;
+    walks_[&n] = std::move(walk);
+    n.plan_more = true;  // the walk starts on the next turn: a Ctrl-C meanwhile is seen
+    return true;
+  }
+  // About 20 ms of walking per turn: the loop (and Ctrl-C) gets its turn at least that often.
+  RemoteWalk::Step st = it->second->step(n.items, n.skipped, &n.error, 20ms);
+  if (st == RemoteWalk::Step::More) return n.plan_more = true;
+  walks_.erase(it);
+  return st == RemoteWalk::Step::Done && finish_plan(n);
+}
+
+void GetJob::release(NodeTask& n, bool connection_alive) {
+  auto it = walks_.find(&n);
+  if (it == walks_.end()) return;
+  it->second->close(connection_alive);
+  walks_.erase(it);
 }
 
 bool GetJob::begin_item(NodeTask& n) {

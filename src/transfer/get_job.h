@@ -1,10 +1,15 @@
 // get: what to download from each node (a path, a glob on its last component, -r directories) into
 // <local dir>/<node>/… (or, with the suffix layout, <local dir>/<name>.<node>), never replacing an
-// existing local file without -f (written to a .part name, renamed when complete).
+// existing local file without -f (written to a .part name, renamed when complete). <node> is the
+// node's label when it is a safe file name, else its instance id (remote_name.h); a name the server
+// lists is checked before it becomes a local path (remote_walk.h).
 #pragma once
+#include <map>
+#include <memory>
 #include <string>
 
 #include "transfer/engine.h"
+#include "transfer/remote_walk.h"
 
 namespace dust::transfer {
 
@@ -22,15 +27,15 @@ class GetJob : public Job {
   bool finish_item(NodeTask& n) override;
   void abort_item(NodeTask& n, bool connection_alive) override;
   std::string describe(const NodeTask& n) const override;
+  void release(NodeTask& n, bool connection_alive) override;
 
  private:
-  bool walk(NodeTask& n, const std::string& remote, const std::string& local);
+  bool start(NodeTask& n, RemoteWalk& walk);
+  bool finish_plan(NodeTask& n);
+  std::map<const NodeTask*, std::unique_ptr<RemoteWalk>> walks_;  // the nodes still planning
   std::string remote_;
   std::string local_dir_;
   bool recursive_, force_, suffix_;
 };
-
-// The node's own folder below the local directory: its label with '/' replaced.
-std::string node_dir_name(const std::string& label);
 
 }  // namespace dust::transfer

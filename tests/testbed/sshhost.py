@@ -18,7 +18,7 @@ def keygen(path, comment="dust-testbed"):
         return f.read().strip()
 
 
-def _sshd_config(listen, host_key, authorized_keys, user_root):
+def _sshd_config(listen, host_key, authorized_keys, user_root, sftp="internal-sftp"):
     return "\n".join([
         f"ListenAddress {listen}",
         f"HostKey {host_key}",
@@ -32,7 +32,7 @@ def _sshd_config(listen, host_key, authorized_keys, user_root):
         f"AuthorizedKeysFile {authorized_keys}",
         "PrintMotd no",
         "PrintLastLog no",
-        "Subsystem sftp internal-sftp",      # put/get use the same connection's SFTP subsystem
+        f"Subsystem sftp {sftp}",            # put/get use the same connection's SFTP subsystem
         "MaxStartups 200:30:200",
         "MaxSessions 50",
         "ClientAliveInterval 0",
@@ -109,6 +109,7 @@ class SshHost:
         self.log_path = os.path.join(self.dir, "sshd.log")
         self.authorized_keys = authorized_keys
         self.proc = None
+        self.sftp = "internal-sftp"  # the Subsystem sftp command (use_sftp)
         self.host_key = keygen(self.key_path, f"host-{hostname}")
         self.start()
 
@@ -116,7 +117,7 @@ class SshHost:
     def start(self):
         with open(self.config_path, "w") as f:
             f.write(_sshd_config(f"{self.ip}:{self.port}", self.key_path, self.authorized_keys,
-                                 user_root=os.geteuid() == 0))
+                                 user_root=os.geteuid() == 0, sftp=self.sftp))
         os.makedirs("/run/sshd", exist_ok=True) if os.geteuid() == 0 else None  # privsep dir
         offset = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
         sshd = [SSHD, "-D", "-f", self.config_path, "-E", self.log_path]
@@ -183,6 +184,12 @@ class SshHost:
         if new_host_key:
             self.host_key = keygen(self.key_path, f"host-{self.hostname}-new")
         self.start()
+
+    def use_sftp(self, command=None):
+        """Restart sshd with `command` as its SFTP subsystem (e.g. the hostile server, hostile_sftp.py);
+        None puts internal-sftp back. Open sessions keep the subsystem they started with."""
+        self.sftp = command or "internal-sftp"
+        self.restart()
 
     _STALL = ("import socket, sys\n"
               "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"

@@ -1,0 +1,79 @@
+// Checks on names from outside (see remote_name.h).
+#include "transfer/remote_name.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace dust::transfer {
+
+std::string unsafe_name_reason(std::string_view name) {
+  if (name.empty()) return "an empty name";
+  if (name == "." || name == "..") return "not a file name ('.' and '..' are the directories)";
+  if (name.find('/') != std::string_view::npos) return "not one path component (it has a '/')";
+  if (name.size() > 255) return "longer than 255 bytes";
+  return "";
+}
+
+std::string node_dir_name(std::string_view label, std::string_view fallback) {
+  bool printable = true;
+  for (unsigned char c : label) printable = printable && c >= 0x20 && c != 0x7f;
+  if (printable && unsafe_name_reason(label).empty()) return std::string(label);
+  return fallback.empty() ? std::string("unnamed") : std::string(fallback);
+}
+
+std::string quote_name(std::string_view name) {
+  std::string q = "\"";
+  for (unsigned char c : name) {
+    switch (c) {
+      case '"':
+        q += "\\\"";
+        break;
+      case '\\':
+        q += "\\\\";
+        break;
+      case '\n':
+        q += "\\n";
+        break;
+      case '\r':
+        q += "\\r";
+        break;
+      case '\t':
+        q += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f)
+          q += fmt::format("\\x{:02x}", c);
+        else
+          q += static_cast<char>(c);
+    }
+  }
+  return q + "\"";
+}
+
+CheckedListing check_listing(const std::vector<std::string>& names) {
+  CheckedListing out;
+  std::set<std::string_view> seen;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string& n = names[i];
+    if (n == "." || n == "..") continue;
+    std::string why = unsafe_name_reason(n);
+    if (why.empty() && !seen.insert(n).second) why = "listed twice";
+    if (why.empty())
+      out.accepted.push_back(i);
+    else
+      out.refused.push_back(fmt::format("{}: {}", quote_name(n), why));
+  }
+  return out;
+}
+
+bool leads_back(std::string_view target, const std::vector<std::string>& branch) {
+  if (target == "/") return true;
+  for (std::string_view a : branch)
+    if (a == target || (a.size() > target.size() && a.substr(0, target.size()) == target &&
+                        a[target.size()] == '/'))
+      return true;
+  return false;
+}
+
+}  // namespace dust::transfer
