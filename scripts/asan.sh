@@ -11,7 +11,7 @@ logs=$PWD/$build/sanitizer-logs
 rm -rf "$logs"
 mkdir -p "$logs"
 # e2e modules run under the sanitizer (tests/testbed/sandbox.py passes these variables on to dust).
-e2e='test_inventory|test_ssh|test_ssh_auth|test_ssh_faults|test_ssh_shells|test_transfer|test_lua|test_cluster_assign|test_cluster_use|test_jump|test_sudo|test_gather|test_results|test_transcripts|test_server'
+e2e='test_inventory|test_ssh|test_ssh_auth|test_ssh_faults|test_ssh_shells|test_transfer|test_lua|test_cluster_assign|test_cluster_use|test_jump|test_sudo|test_gather|test_results|test_transcripts|test_server|test_requests'
 export DUST_SANITIZED=1  # tests that measure memory or speed adapt (see test_ssh_faults.py)
 export ASAN_OPTIONS="halt_on_error=1:exitcode=86:detect_leaks=1:log_path=$logs/report:strip_path_prefix=$PWD/"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$logs/report:strip_path_prefix=$PWD/"
