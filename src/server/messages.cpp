@@ -78,8 +78,12 @@ Hello decode_hello(std::string_view body) {
 }
 
 std::string encode_done(const Done& d) {
-  return json{{"status", d.status}, {"prompt", d.prompt}, {"leave", d.leave}, {"why", d.why}}.dump(
-      -1, ' ', false, json::error_handler_t::replace);
+  return json{{"status", d.status},
+              {"prompt", d.prompt},
+              {"leave", d.leave},
+              {"why", d.why},
+              {"secret", d.secret}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Done decode_done(std::string_view body) {
@@ -89,6 +93,7 @@ Done decode_done(std::string_view body) {
   d.prompt = field<std::string>(j, "prompt", "done", "");
   d.leave = field<bool>(j, "leave", "done", false);
   d.why = field<std::string>(j, "why", "done", "");
+  d.secret = field<bool>(j, "secret", "done", false);
   return d;
 }
 

@@ -31,9 +31,10 @@ struct Hello {
 
 struct Done {
   int status = 0;
-  std::string prompt;  // the prompt to show next (interactive)
-  bool leave = false;  // the client ends now (exit, detach, the server ends)
-  std::string why;     // with leave: what to tell the user ("detached", …)
+  std::string prompt;   // the prompt to show next (interactive)
+  bool leave = false;   // the client ends now (exit, detach, the server ends)
+  std::string why;      // with leave: what to tell the user ("detached", …)
+  bool secret = false;  // the line was typed to a node's password prompt: not kept in history
 };
 
 struct CompleteRequest {

@@ -340,6 +340,8 @@ void Server::execute(const Request& r) {
   interrupt::reset();
   interrupt::drain();
   int status = 0;
+  // Decided before the line runs (sending it ends the node's prompt): see Sessions::may_remember.
+  bool secret = r.type != Type::Eof && !ctx_.sessions().may_remember(r.line);
   {
     shell::Terminal::Hold held = ctx_.terminal().hold();
     if (r.type == Type::Eof) {
@@ -353,7 +355,7 @@ void Server::execute(const Request& r) {
   if (chdir("/") != 0) {
   }
   bool end_server = false;
-  Done d{status, ctx_.prompt(), false, ""};
+  Done d{status, ctx_.prompt(), false, "", secret};
   c = find(r.client);
   if (c && ctx_.quit_requested && h.kind == ClientKind::Interactive) {
     d.leave = true;
