@@ -177,15 +177,36 @@ class HostileSudo(testbed.SandboxTestCase):
 
 class HostKeysAsOpenSsh(testbed.SandboxTestCase):
     """Item 6: StrictHostKeyChecking as OpenSSH: true refuses unknown keys, ask refuses and says how to
-    accept, no connects past a changed key with OpenSSH's warning (naming node, type, fingerprint)."""
+    accept, no connects past a changed key with OpenSSH's warning (naming node, type, fingerprint) and
+    that node never gets a sudo password."""
     HOSTS = 2  # master, worker0
+    SUDO_USER = ("dusty", PASSWORD)
 
-    def config(self, policy, known):
-        path = os.path.join(self.sandbox.dir, f"ssh_config_{policy}")
+    def config(self, policy, known, user="root"):
+        path = os.path.join(self.sandbox.dir, f"ssh_config_{policy}_{user}")
         with open(path, "w") as f:
-            f.write(f"Host *\n    User root\n    IdentityFile {self.sandbox.identity}\n"
+            f.write(f"Host *\n    User {user}\n    IdentityFile {self.sandbox.identity}\n"
                     f"    UserKnownHostsFile {known}\n    StrictHostKeyChecking {policy}\n")
         return path
+
+    def test_no_gives_no_sudo_password_past_a_changed_key(self):
+        known = self.fresh_known_hosts("kh_no_sudo")
+        cfg = self.config("no", known, user="dusty")
+        self.assertEqual(self.dust("-F", cfg, "@master", "true").rc, 0)
+        self.sandbox.host("master").restart(new_host_key=True)
+        c = self.spawn("-F", cfg, timeout=30)
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("@master sudo true; echo st=$?")
+        c.expect("REMOTE HOST IDENTIFICATION HAS CHANGED! master")
+        i = c.expect([r"sudo password not asked for: this node's host key changed",
+                      r"sudo password for master"])
+        self.assertEqual(i, 0, "asked for a password for a node past a changed key")
+        seen = c.before + c.after
+        c.sendline("intr master")
+        c.expect(r"\[master\] st=\d+")
+        self.assertIn("[master] [sudo] password for dusty:", seen + c.before)  # shown, nothing sent
+        c.sendline("exit")
+        c.expect(pexpect.EOF)
 
     def fresh_known_hosts(self, name):
         path = os.path.join(self.sandbox.dir, name)
