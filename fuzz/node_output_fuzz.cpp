@@ -1,5 +1,5 @@
-// Fuzzes the reading of a node's byte stream (ssh/prompt_scanner, ssh/line_buffer, printable): the
-// result must not depend on how the bytes were split into chunks, as the network splits them at
+// Fuzzes the reading of a node's byte stream (ssh/prompt_scanner, ssh/line_buffer, util/sanitise):
+// the result must not depend on how the bytes were split into chunks, as the network splits them at
 // will. Input: the first byte picks chunk sizes, the rest is the stream.
 #include <cstddef>
 #include <cstdint>
@@ -9,8 +9,16 @@
 
 #include "ssh/line_buffer.h"
 #include "ssh/prompt_scanner.h"
+#include "util/sanitise.h"
 
 namespace {
+
+// What the sanitiser lets through: no control byte but tab and the ESC of plain colour SGR.
+void check_sanitised(std::string_view l) {
+  std::string t = dust::util::terminal_line(l), f = dust::util::file_line(l);
+  for (char c : dust::util::strip_sgr(t) + f + dust::util::escape_controls(l))
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) __builtin_trap();
+}
 
 const std::string kNonce =
     "\x1e"
@@ -29,7 +37,7 @@ Seen run(std::string_view stream, size_t step_seed) {
   dust::ssh::LineBuffer lines(64);  // small, so overlong lines are cut often
   auto on_line = [&](std::string_view l) {
     s.lines.emplace_back(l);
-    dust::ssh::printable(l);
+    check_sanitised(l);
   };
   auto on_out = [&](std::string_view o) {
     s.out.append(o);
@@ -46,7 +54,7 @@ Seen run(std::string_view stream, size_t step_seed) {
   }
   s.held = scanner.held();
   s.partial = lines.take_partial();
-  dust::ssh::printable(s.partial);
+  check_sanitised(s.partial);
   return s;
 }
 

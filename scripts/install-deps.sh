@@ -2,7 +2,7 @@
 # Installs dust's build and test dependencies from Debian packages, only when something is missing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libssh-dev libcurl4-openssl-dev libssl-dev libpugixml-dev
-      nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libcli11-dev libreadline-dev liblua5.4-dev
+      nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libcli11-dev libreadline-dev liblua5.4-dev libre2-dev
       libgtest-dev libgmock-dev libarchive-dev clang-14 clang-format libfuzzer-14-dev libclang-rt-14-dev
       openssh-server openssh-client iproute2 procps tmux zsh pdsh clustershell pssh sudo man-db dpkg-dev
       ansible-core)  # ansible-inventory: the e2e judge of the inventory command's INI

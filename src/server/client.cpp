@@ -178,10 +178,12 @@ class Attached {
       out_.out("\n");
       link_.send(Type::Eof);
     } else {
-      shell::remember(*line);
       link_.send(Type::Line, *line);
     }
-    if (!wait() || done_.leave) {
+    // Kept in history once the server said it was no answer to a node's password prompt.
+    bool answered = wait();
+    if (line && answered && !done_.secret) shell::remember(*line);
+    if (!answered || done_.leave) {
       leave_ = true;
       term_.stop_editing();
     }

@@ -97,7 +97,11 @@ Hello decode_hello(std::string_view body) {
 }
 
 std::string encode_done(const Done& d) {
-  json j{{"status", d.status}, {"prompt", d.prompt}, {"leave", d.leave}, {"why", d.why}};
+  json j{{"status", d.status},
+         {"prompt", d.prompt},
+         {"leave", d.leave},
+         {"why", d.why},
+         {"secret", d.secret}};
   if (d.local) j["local"] = *d.local;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -110,6 +114,7 @@ Done decode_done(std::string_view body) {
   d.leave = field<bool>(j, "leave", "done", false);
   d.why = field<std::string>(j, "why", "done", "");
   if (j.contains("local")) d.local = field<std::string>(j, "local", "done", "");
+  d.secret = field<bool>(j, "secret", "done", false);
   return d;
 }
 

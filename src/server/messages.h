@@ -51,6 +51,7 @@ struct Done {
   // A command for the client's own shell (`!cmd`, a line that is no dust command): the client runs
   // it now, and its status is the line's.
   std::optional<std::string> local;
+  bool secret = false;  // the line was typed to a node's password prompt: not kept in history
 };
 
 struct Ask {

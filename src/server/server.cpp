@@ -411,6 +411,8 @@ void Server::execute(const Request& r) {
   interrupt::reset();
   interrupt::drain();
   int status = 0;
+  // Decided before the line runs (sending it ends the node's prompt): see Sessions::may_remember.
+  bool secret = r.type != Type::Eof && !ctx_.sessions().may_remember(r.line);
   {
     shell::Terminal::Hold held = ctx_.terminal().hold();
     if (r.type == Type::Eof) {
@@ -428,7 +430,7 @@ void Server::execute(const Request& r) {
   ctx_.set_working_set(std::move(mine));
   ctx_.sessions().swap_last(my_last);
   bool end_server = false;
-  Done d{status, prompt, false, "", local};
+  Done d{status, prompt, false, "", local, secret};
   if (c && ctx_.quit_requested && h.kind == ClientKind::Interactive) {
     d.leave = true;
     size_t others = attached_count() - 1;

@@ -12,6 +12,7 @@
 #include "shell/sessions.h"
 #include "util/fold.h"
 #include "util/interrupt.h"
+#include "util/sanitise.h"
 
 namespace dust::shell {
 
@@ -87,7 +88,7 @@ NodeCapture Gatherer::capture(size_t i, const std::string& label, const ssh::Nod
     c.end = NodeCapture::End::Running;
   } else if (!r.error.empty()) {
     c.end = NodeCapture::End::Error;
-    c.error = r.error;
+    c.error = util::escape_controls(r.error);  // may quote a server's words
   } else {
     c.status = r.status;
   }
@@ -200,7 +201,9 @@ int run_observed(Context& ctx, const std::vector<ssh::Endpoint>& eps, const std:
       captures.push_back(g.capture(i, sessions.label(eps[i]), rs[i]));
       g.clear(i);
     }
-    ctx.out().out(render_groups(captures, group_captures(captures), ctx.config().output_diff));
+    std::string text = render_groups(captures, group_captures(captures), ctx.config().output_diff);
+    // Node lines keep plain colour for a terminal only (util/sanitise.h).
+    ctx.out().out(sessions.format().colour() ? text : util::strip_sgr(text));
   }
   say_stopped(ctx, *job, why);
   return finish_status(ctx, *job, why, hooks);

@@ -3,6 +3,7 @@
 
 #include "shell/context.h"
 #include "shell/sessions.h"
+#include "util/sanitise.h"
 
 namespace dust::shell {
 
@@ -33,7 +34,7 @@ bool JsonLines::on_event(const ssh::NodeEvent& e) {
   switch (e.kind) {
     case Kind::Line:
     case Kind::Partial:
-      write({{"node", labels_[i]}, {"line", e.text}});
+      write({{"node", labels_[i]}, {"line", util::strip_sgr(e.text)}});  // JSON is no terminal
       return true;
     case Kind::Done:
       if (!ended_[i]) write({{"node", labels_[i]}, {"exit", e.status}});
@@ -54,7 +55,7 @@ void JsonLines::node_output(size_t i, const std::vector<std::string>& lines, siz
   if (dropped_lines)
     write(
         {{"node", labels_[i]}, {"dropped_lines", dropped_lines}, {"dropped_bytes", dropped_bytes}});
-  for (const auto& l : lines) write({{"node", labels_[i]}, {"line", l}});
+  for (const auto& l : lines) write({{"node", labels_[i]}, {"line", util::strip_sgr(l)}});
 }
 
 void JsonLines::node_end(size_t i, const ssh::NodeResult& r) {

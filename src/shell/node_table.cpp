@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <map>
 
+#include "util/sanitise.h"
+
 namespace dust::shell {
 
 std::vector<std::string> display_names(const std::vector<const Node*>& nodes, const Nodes* among) {
@@ -20,10 +22,12 @@ std::vector<std::string> display_names(const std::vector<const Node*>& nodes, co
   std::vector<std::string> out;
   out.reserve(nodes.size());
   for (const Node* n : nodes) {
+    // A Name tag is anyone's with ec2:CreateTags: shown escaped wherever a label is printed.
+    std::string name = util::escape_controls(n->name);
     if (!n->name.empty() && count[n->name] > 1 && !n->id.empty())
-      out.push_back(fmt::format("{}({})", n->name, n->id));
+      out.push_back(fmt::format("{}({})", name, n->id));
     else
-      out.push_back(n->name);
+      out.push_back(name);
   }
   return out;
 }
@@ -32,7 +36,7 @@ std::vector<std::pair<std::string, std::string>> node_details(const Node& n) {
   std::string tags;
   for (const auto& [k, v] : n.tags) {
     if (!tags.empty()) tags += ",";
-    tags += k + "=" + v;
+    tags += util::escape_controls(k) + "=" + util::escape_controls(v);
   }
   std::string groups;
   for (const auto& g : n.groups) groups += (groups.empty() ? "" : ",") + g;
@@ -72,12 +76,15 @@ std::string render_table(const std::vector<NodeGroup>& groups, bool verbose,
       const Node& n = *g.nodes[i];
       const std::string* cols[] = {&names.back()[i], &n.instance_type, &n.state,   &n.id,
                                    &n.public_ip,     &n.private_ip,    &last_of(n)};
-      for (int c = 0; c < ncols; ++c) w[c] = std::max(w[c], cols[c]->size() + 1);
+      for (int c = 0; c < ncols; ++c)
+        w[c] = std::max(w[c], util::escape_controls(*cols[c]).size() + 1);
     }
   }
   auto row = [&](const std::string* cols[7]) {
     std::string line;
-    for (int c = 0; c < ncols; ++c) line += fmt::format("{:<{}} ", *cols[c], w[c]);
+    // Every cell may hold outside text (tags, an error's words): shown escaped.
+    for (int c = 0; c < ncols; ++c)
+      line += fmt::format("{:<{}} ", util::escape_controls(*cols[c]), w[c]);
     line.erase(line.find_last_not_of(' ') + 1);
     return line + "\n";
   };
@@ -96,7 +103,8 @@ std::string render_table(const std::vector<NodeGroup>& groups, bool verbose,
       out += row(cols);
       if (verbose)
         for (const auto& [k, v] : node_details(n))
-          if (!v.empty()) out += fmt::format("{:{}}{} : {}\n", "", w[0] + 2, k, v);
+          if (!v.empty())
+            out += fmt::format("{:{}}{} : {}\n", "", w[0] + 2, k, util::escape_controls(v));
     }
     if (gi + 1 < groups.size()) out += "\n";
   }

@@ -56,6 +56,19 @@ TEST(NodeTable, VerboseAddsDetails) {
   EXPECT_EQ(t.find("key :"), std::string::npos) << "empty values are left out";
 }
 
+TEST(NodeTable, OutsideTextIsShownEscaped) {
+  // Name tags and tag values are anyone's with ec2:CreateTags (issue 20, item 3).
+  Node a = make("evil\x1b]0;pwned\x07\x1b[2J", "i-1"),
+       b = make("evil\x1b]0;pwned\x07\x1b[2J", "i-2");
+  a.tags = {{"Name", a.name}, {"k\x1b[8m", "v\r\n"}};
+  std::string t = render_table({{"", {&a, &b}}}, true, nullptr);
+  EXPECT_EQ(t.find('\x1b'), std::string::npos) << t;
+  EXPECT_EQ(t.find('\x07'), std::string::npos) << t;
+  EXPECT_NE(t.find("evil\\x1b]0;pwned\\x07\\x1b[2J(i-1)"), std::string::npos) << t;
+  EXPECT_NE(t.find("k\\x1b[8m=v\\x0d\\x0a"), std::string::npos) << t;
+  EXPECT_EQ(display_names({&a}), std::vector<std::string>{"evil\\x1b]0;pwned\\x07\\x1b[2J"});
+}
+
 TEST(NodeTable, GroupTitles) {
   Node a = make("", "i-1"), b = make("master", "i-2");
   std::string t = render_table({{"Unassigned:", {&a}}, {"sample1:", {&b}}}, false);

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "util/fold.h"
+#include "util/sanitise.h"
 
 namespace dust::shell {
 
@@ -41,7 +42,8 @@ std::string_view after_colon(std::string_view s, size_t from) {
 
 }  // namespace
 
-std::string error_reason(std::string_view e) {
+namespace {
+std::string reason(std::string_view e) {
   // Messages of ssh::Session's handshake (session_handshake.cpp, host_keys.cpp); anything else is
   // kept whole.
   if (starts_with(e, "cannot connect to ")) {
@@ -60,6 +62,11 @@ std::string error_reason(std::string_view e) {
     return "unknown host key refused (StrictHostKeyChecking)";
   return std::string(e);
 }
+
+}  // namespace
+
+// May quote a server (its disconnect message, an SFTP error): shown escaped.
+std::string error_reason(std::string_view e) { return util::escape_controls(reason(e)); }
 
 std::string summary_line(const std::vector<Outcome>& outcomes) {
   // Exit statuses sort numerically before errors; errors alphabetically.

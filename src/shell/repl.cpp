@@ -12,6 +12,7 @@
 #include "shell/dispatch.h"
 #include "shell/history.h"
 #include "shell/quit.h"
+#include "shell/sessions.h"
 #include "shell/terminal.h"
 #include "util/interrupt.h"
 #include "util/log.h"
@@ -38,7 +39,8 @@ int run_repl(Context& ctx) {
                          ctx.out().out("\n");
                          if (confirm_quit(ctx)) ctx.quit_requested = true;
                        } else {
-                         remember(*line);
+                         // Not a line typed to a node's password prompt (sessions.h).
+                         if (ctx.sessions().may_remember(*line)) remember(*line);
                          interrupt::reset();
                          g_status = execute_line(ctx, *line);
                        }

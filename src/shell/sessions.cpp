@@ -10,6 +10,7 @@
 #include "shell/sudo.h"
 #include "ssh/endpoint.h"
 #include "util/error.h"
+#include "util/sanitise.h"
 
 namespace dust::shell {
 
@@ -32,7 +33,7 @@ ssh::Pool& Sessions::pool() {
     o.strict_host_key = c.strict_host_key == "accept-new" ? "" : c.strict_host_key;
     o.key_files = c.keys;
     o.summarise_floods = ctx_.interactive();  // one-shot and script mode print every line
-    sudo_ = std::make_unique<SudoPrompts>(ctx_, password_prompts(c.password_prompts));
+    sudo_ = std::make_unique<SudoPrompts>(ctx_, PasswordPrompts(c.password_prompts));
     pool_ = std::make_unique<ssh::Pool>(ctx_.loop(), o, static_cast<ssh::Sink&>(*this));
   }
   return *pool_;
@@ -94,9 +95,13 @@ const std::string& Sessions::prefix(const ssh::Endpoint& ep) {
 std::shared_ptr<ssh::Job> Sessions::run(const std::vector<ssh::Endpoint>& nodes,
                                         const std::string& line, ssh::Send mode, Record record) {
   std::optional<std::string> shown = std::exchange(record_as_, std::nullopt);
+  std::vector<std::string> busy = pool().busy_nodes();  // (pool() creates sudo_)
+  sudo_->begin(nodes, busy);
+  if (typing_secret(nodes)) record = Record::Secret;
+  for (const auto& ep : nodes) asking_secret_.erase(ep.key);  // answered (or not): input went
   if (!tap_) return pool().run(nodes, line, mode, ctx_.interactive());
   // Recorded before it is sent, so that the line precedes its output in the transcript.
-  std::vector<std::string> labels, busy = pool().busy_nodes();
+  std::vector<std::string> labels;
   for (const auto& ep : nodes) labels.push_back(label(ep));
   tap_->begin(nodes, labels);
   for (size_t i = 0; i < nodes.size(); ++i) {
@@ -112,6 +117,17 @@ std::shared_ptr<ssh::Job> Sessions::run(const std::vector<ssh::Endpoint>& nodes,
   return job;
 }
 
+bool Sessions::typing_secret(const std::vector<ssh::Endpoint>& nodes) const {
+  for (const auto& ep : nodes)
+    if (asking_secret_.count(ep.key)) return true;
+  return false;
+}
+
+bool Sessions::may_remember(std::string_view line) const {
+  size_t i = line.find_first_not_of(" \t");
+  return asking_secret_.empty() || i == std::string_view::npos || line[i] != '@';
+}
+
 const Sessions::LastResult* Sessions::last_result(const std::string& key) const {
   auto it = last_.find(key);
   return it == last_.end() ? nullptr : &it->second;
@@ -122,13 +138,22 @@ void Sessions::on_event(const ssh::NodeEvent& e, bool taken) {
   if (tap_) tap_->event(e, label(e.node));
   if (e.kind == Kind::Done) last_[e.node.key] = {e.status, ""};
   if (e.kind == Kind::Error) last_[e.node.key] = {-1, std::string(e.text)};
-  if (sudo_ && pool_ && sudo_->on_event(*pool_, e)) return;  // a password prompt: asked once
+  bool sudo_prompt = sudo_ && pool_ && sudo_->on_event(*pool_, e);  // asked once, answered by dust
+  // A prompt for a secret that dust does not answer: what the person types to it is not recorded.
+  if (e.kind == Kind::Partial && !sudo_prompt && sudo_ && sudo_->prompts().asks_secret(e.text))
+    asking_secret_.insert(e.node.key);
+  else if (e.kind != Kind::Notice)
+    asking_secret_.erase(e.node.key);
+  if (sudo_prompt) return;
   if (taken) return;
   switch (e.kind) {
     case Kind::Line:
     case Kind::Partial:
       if (!notices_.empty()) flush_notices(e.node.key);  // its own notices stay before its output
-      ctx_.out().queue_line(prefix(e.node), e.text, e.node.key);
+      // Plain colour passes to a terminal only (util/sanitise.h); the rest was escaped already.
+      ctx_.out().queue_line(prefix(e.node),
+                            format_.colour() ? std::string(e.text) : util::strip_sgr(e.text),
+                            e.node.key);
       break;
     case Kind::Error:
     case Kind::Notice:

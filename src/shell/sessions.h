@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,7 +42,8 @@ class Sessions : private ssh::Sink {
   // Endpoints of `nodes` (address, user and key settings from the config), keyed by instance id.
   std::vector<ssh::Endpoint> endpoints(const std::vector<const Node*>& nodes);
 
-  // Whether the line sent may be kept in transcripts: a Secret one (a sudo password) never is.
+  // Whether the line sent may be kept in transcripts: a Secret one (a sudo password) never is, nor
+  // a line sent to a node that shows a prompt for a secret (typing_secret()).
   enum class Record { Line, Secret };
   std::shared_ptr<ssh::Job> run(const std::vector<ssh::Endpoint>& nodes, const std::string& line,
                                 ssh::Send mode = ssh::Send::Always, Record record = Record::Line);
@@ -52,6 +54,12 @@ class Sessions : private ssh::Sink {
                                                 ssh::Observer& o) {
     return pool().observe(nodes, o);
   }
+  // Whether a node among `nodes` shows a prompt for a secret now (its last output is a partial line
+  // such as `Password:`, PasswordPrompts::asks_secret): what is typed to it is not recorded.
+  bool typing_secret(const std::vector<ssh::Endpoint>& nodes) const;
+  // Whether the REPL may keep `line` in history: not a `@…` line while any node shows such a
+  // prompt (decided before the target is resolved, so on the safe side).
+  bool may_remember(std::string_view line) const;
   // The nodes still running a command (`exit` asks before ending them).
   std::vector<std::string> busy_nodes() const {
     return pool_ ? pool_->busy_nodes() : std::vector<std::string>{};
@@ -140,7 +148,8 @@ class Sessions : private ssh::Sink {
   std::optional<std::string> record_as_;
   std::unique_ptr<Tap> tap_;  // before pool_: events of the pool's last moments still reach it
   std::unique_ptr<ssh::Pool> pool_;
-  std::unique_ptr<SudoPrompts> sudo_;  // password prompts of the running command (sudo.h)
+  std::unique_ptr<SudoPrompts> sudo_;    // password prompts of the running command (sudo.h)
+  std::set<std::string> asking_secret_;  // keys of nodes showing a prompt for a secret
   NodeOutput format_;
   std::map<std::string, LastResult> last_;  // by Endpoint::key
   // Instance id → label, in the working set of generation labels_gen_.

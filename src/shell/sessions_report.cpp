@@ -13,6 +13,7 @@
 #include "shell/context.h"
 #include "shell/sessions.h"
 #include "util/log.h"
+#include "util/sanitise.h"
 
 namespace dust::shell {
 namespace {
@@ -67,11 +68,14 @@ void Sessions::record(std::vector<Outcome> outcomes) {
 void Sessions::hold_notice(const ssh::NodeEvent& e) {
   std::string name = label(e.node);
   // In full, fingerprints included, whatever is folded on screen.
-  log::debug("{}: {}{}", name, e.kind == ssh::NodeEvent::Kind::Error ? "error: " : "", e.text);
+  log::debug("{}: {}{}", name, e.kind == ssh::NodeEvent::Kind::Error ? "error: " : "",
+             util::escape_controls(e.text));
   auto now = Clock::now();
   if (notices_.empty()) first_notice_ = now;
   last_notice_ = now;
-  notices_.add(e.node.key, name, e.kind == ssh::NodeEvent::Kind::Error, std::string(e.text));
+  // Notices and errors may quote outside text (a server's error string): shown escaped.
+  notices_.add(e.node.key, name, e.kind == ssh::NodeEvent::Kind::Error,
+               util::escape_controls(e.text));
   arm();
 }
 

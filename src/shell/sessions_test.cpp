@@ -46,6 +46,33 @@ TEST(Sessions, KeepsEachNodesLastResult) {
   EXPECT_TRUE(s.busy_nodes().empty());
 }
 
+TEST(Sessions, APromptFromANodeNobodyNamedIsOnlyOutput) {
+  // No request runs on it: its prompt-like line gets no password, not even the no-terminal error.
+  Context ctx(Config{}, Mode::Script, false, false);
+  Sessions& s = ctx.sessions();
+  ssh::Endpoint a = endpoint("i-a", "worker0");
+  s.pool().emit(
+      {ssh::NodeEvent::Kind::Partial, a, "[sudo] password for x: ", -1, "[sudo] password for x: "});
+  EXPECT_EQ(s.last_result("i-a"), nullptr);
+}
+
+TEST(Sessions, ALineTypedToAPasswordPromptIsNotRemembered) {
+  Context ctx(Config{}, Mode::Script, false, false);
+  Sessions& s = ctx.sessions();
+  ssh::Endpoint a = endpoint("i-a", "worker0"), b = endpoint("i-b", "worker1");
+  EXPECT_TRUE(s.may_remember("@worker0 hunter2"));
+  s.pool().emit({ssh::NodeEvent::Kind::Partial, a, "Password: ", -1, "Password: "});
+  EXPECT_TRUE(s.typing_secret({b, a}));
+  EXPECT_FALSE(s.typing_secret({b}));
+  EXPECT_FALSE(s.may_remember("@worker0 hunter2"));
+  EXPECT_FALSE(s.may_remember("  @* hunter2"));
+  EXPECT_TRUE(s.may_remember("show"));
+  s.pool().emit({ssh::NodeEvent::Kind::Line, a, "", -1, ""});  // the prompt is answered
+  EXPECT_TRUE(s.may_remember("@worker0 ls"));
+  s.pool().emit({ssh::NodeEvent::Kind::Partial, a, "Continue? [Y/n] ", -1, "Continue? [Y/n] "});
+  EXPECT_TRUE(s.may_remember("@worker0 Y"));
+}
+
 TEST(Sessions, LabelOutsideTheWorkingSetCarriesTheId) {
   Context ctx(Config{}, Mode::Script, false, false);
   Sessions& s = ctx.sessions();

@@ -6,6 +6,8 @@
 #include <openssl/crypto.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "shell/attachments.h"
 #include "shell/client_io.h"
 #include "shell/context.h"
@@ -39,33 +41,27 @@ ClientIo* asker(Context& ctx) {
 }
 }  // namespace
 
-std::vector<std::regex> password_prompts(const std::vector<std::string>& extra) {
-  std::vector<std::regex> out{std::regex(R"(\[sudo\] password for [^:]+:)")};
-  for (const auto& p : extra) {
-    try {
-      out.emplace_back(p);
-    } catch (const std::regex_error& e) {
-      throw Error(
-          fmt::format("ssh.password_prompts: '{}' is not a regular expression: {}", p, e.what()));
-    }
-  }
-  return out;
-}
-
-bool is_password_prompt(const std::vector<std::regex>& prompts, std::string_view partial) {
-  std::string s(partial);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
-  for (const auto& re : prompts)
-    if (std::regex_match(s, re)) return true;
-  return false;
-}
-
-SudoPrompts::SudoPrompts(Context& ctx, std::vector<std::regex> prompts)
+SudoPrompts::SudoPrompts(Context& ctx, PasswordPrompts prompts)
     : ctx_(ctx), prompts_(std::move(prompts)) {}
 
 SudoPrompts::~SudoPrompts() {
   if (ask_timer_) ctx_.loop().cancel(ask_timer_);
   wipe();
+}
+
+void SudoPrompts::begin(const std::vector<ssh::Endpoint>& nodes,
+                        const std::vector<std::string>& busy) {
+  ++requests_;
+  for (const auto& ep : nodes) {
+    Node& n = nodes_[ep.key];
+    // A line typed to a node still running an earlier request (`@web Y`) is input to it: the node
+    // stays in that request (its prompt may still come, "a moment later").
+    bool running = std::find(busy.begin(), busy.end(), ep.node_label) != busy.end();
+    if (n.request == 0 || !running) {
+      if (n.waiting) continue;  // its question is on its way (the line is input to sudo)
+      n = Node{ep, requests_};
+    }
+  }
 }
 
 bool SudoPrompts::on_event(ssh::Pool& pool, const ssh::NodeEvent& e) {
@@ -74,17 +70,26 @@ bool SudoPrompts::on_event(ssh::Pool& pool, const ssh::NodeEvent& e) {
     forget(e.node.key);
     return false;
   }
-  if (e.kind != Kind::Partial || !is_password_prompt(prompts_, e.text)) return false;
+  if (e.kind != Kind::Partial) return false;
+  auto it = nodes_.find(e.node.key);
+  // Not running a request of the person (background output, a node nobody named): shown as output.
+  if (it == nodes_.end() || !prompts_.matches(e.text)) return false;
+  if (pool.host_key_changed(e.node)) {
+    // Connected past a changed host key (StrictHostKeyChecking no): maybe not the node at all.
+    pool.emit({Kind::Notice, e.node,
+               "sudo password not asked for: this node's host key changed (see the warning)"});
+    return false;
+  }
   if (!asker(ctx_)) {
     // Nobody to ask: the node fails now rather than waiting for ever at its prompt.
     pool.emit({Kind::Error, e.node, kNoTerminal});
     pool.interrupt(std::vector<ssh::Endpoint>{e.node});
     return true;
   }
-  Node& n = nodes_[e.node.key];
-  n.ep = e.node;
+  Node& n = it->second;
   if (n.sent >= kMaxAnswers) return false;  // sudo gives up by itself; show what it says
-  if (n.sent == 0 && !secret_.empty()) {
+  if (n.waiting) return true;               // already asked for; the question is on its way
+  if (n.sent == 0 && !secret_.empty() && secret_request_ == n.request) {
     send(pool, n);  // a moment later in the same command: the same answer, no second question
     return true;
   }
@@ -139,8 +144,12 @@ void SudoPrompts::ask(ssh::Pool& pool) {
   wipe();
   secret_ = std::move(answer);
   wipe_string(answer);
+  secret_request_ = 0;
   for (auto& [k, n] : nodes_)
-    if (n.waiting) send(pool, n);
+    if (n.waiting) {
+      secret_request_ = n.request;  // the newest request asked for (one question per moment)
+      send(pool, n);
+    }
 }
 
 void SudoPrompts::send(ssh::Pool& pool, Node& n) {
@@ -151,8 +160,10 @@ void SudoPrompts::send(ssh::Pool& pool, Node& n) {
 
 void SudoPrompts::forget(const std::string& key) {
   nodes_.erase(key);
-  // The command is over on every node that was asked: the answer goes.
-  if (nodes_.empty()) wipe();
+  // The request the answer was for is over on every node: the answer goes.
+  for (const auto& [k, n] : nodes_)
+    if (n.request == secret_request_) return;
+  wipe();
 }
 
 void SudoPrompts::wipe() { wipe_string(secret_); }

@@ -3,13 +3,18 @@
 // nodes' waiting programs, and to nodes whose prompt shows a moment later in the same command.
 // The password never reaches the output path, the log, history or transcripts: it goes straight
 // to the sessions (ssh::Pool::send_secret) and is wiped (OPENSSL_cleanse) once the command is over.
+// Only nodes of a request (a line the person ran, begin()) that have not finished it are asked for
+// and sent the password, each once per prompt: a node nobody named that prints something
+// prompt-like gets nothing (its text is shown as output), and an answer is never reused for another
+// request.
 #pragma once
+#include <cstdint>
 #include <map>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "shell/password_prompt.h"
 #include "ssh/pool.h"
 #include "util/event_loop.h"
 
@@ -17,25 +22,25 @@ namespace dust::shell {
 
 class Context;
 
-// The default prompt plus ssh.password_prompts (ECMAScript regexes, matched against the whole
-// partial line without trailing blanks). Throws dust::Error naming a pattern that does not compile.
-std::vector<std::regex> password_prompts(const std::vector<std::string>& extra);
-bool is_password_prompt(const std::vector<std::regex>& prompts, std::string_view partial);
-
 class SudoPrompts {
  public:
-  SudoPrompts(Context& ctx, std::vector<std::regex> prompts);
+  SudoPrompts(Context& ctx, PasswordPrompts prompts);
   ~SudoPrompts();
   SudoPrompts(const SudoPrompts&) = delete;
   SudoPrompts& operator=(const SudoPrompts&) = delete;
 
+  // A request begins on `nodes` (a line sent to them): until each finishes it, its prompt is asked.
+  // `busy`: labels of nodes still running an earlier command, to which the line is input.
+  void begin(const std::vector<ssh::Endpoint>& nodes, const std::vector<std::string>& busy);
+  const PasswordPrompts& prompts() const { return prompts_; }
   // Every node event, before it is printed: true when it was a password prompt (not shown).
   bool on_event(ssh::Pool& pool, const ssh::NodeEvent& e);
 
  private:
   struct Node {
     ssh::Endpoint ep;
-    int sent = 0;  // answers sent to its prompt in this command
+    uint64_t request = 0;  // the request it runs
+    int sent = 0;          // answers sent to its prompt in this command
     bool waiting = false;
   };
   void ask(ssh::Pool& pool);  // from the loop, once the prompts of one moment are in
@@ -44,9 +49,11 @@ class SudoPrompts {
   void wipe();
 
   Context& ctx_;
-  std::vector<std::regex> prompts_;
-  std::map<std::string, Node> nodes_;  // by Endpoint::key: asked or answered in this command
-  std::string secret_;                 // the answer for this command; wiped when it is over
+  PasswordPrompts prompts_;
+  std::map<std::string, Node> nodes_;  // by Endpoint::key: nodes running a request of the person
+  uint64_t requests_ = 0;              // requests begun so far (ids)
+  std::string secret_;                 // the answer given for request secret_request_; wiped
+  uint64_t secret_request_ = 0;        // when it is over
   EventLoop::TimerId ask_timer_ = 0;
 };
 

@@ -15,6 +15,7 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/paths.h"
+#include "util/sanitise.h"
 
 namespace dust::shell {
 
@@ -197,21 +198,21 @@ void Transcript::event(const ssh::NodeEvent& e, const std::string& label) {
   using Kind = ssh::NodeEvent::Kind;
   switch (e.kind) {
     case Kind::Line:
-      write(e.node.key, label, '|', e.text);
+      write(e.node.key, label, '|', util::file_line(e.raw));
       break;
     case Kind::Partial:
-      write(e.node.key, label, '~', e.text);
+      write(e.node.key, label, '~', util::file_line(e.raw));
       break;
     case Kind::Done:
       write(e.node.key, label, '=', fmt::format("exit {}", e.status));
       resolve(e.node.key, e.status == 0);
       break;
     case Kind::Error:
-      write(e.node.key, label, '!', e.text);
+      write(e.node.key, label, '!', util::escape_controls(e.text));
       resolve(e.node.key, false);
       break;
     case Kind::Notice:
-      write(e.node.key, label, '#', e.text);
+      write(e.node.key, label, '#', util::escape_controls(e.text));
       break;
   }
 }

@@ -2,7 +2,11 @@
 // where. Each node's DIR/<node>.log gets every line sent, every output line, exit status, error,
 // notice and transfer outcome, one timestamped record per line, written as it happens (one write(2)
 // per record, no buffer to lose in a crash). DIR/last.ok and DIR/last.failed list the nodes of the
-// last command once it has ended everywhere. Fed from Sessions through its Tap.
+// last command once it has ended everywhere. Fed from Sessions through its Tap. Node output is
+// written as util::file_line() of the bytes the node sent: no colour, every control byte and escape
+// sequence shown as `\xNN`, carriage returns as `\r` with the text before them kept (a terminal
+// would hide it); raw-mode sessions are the exception: their bytes are recorded as received, as
+// script(1) does.
 #pragma once
 #include <map>
 #include <memory>

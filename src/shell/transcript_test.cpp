@@ -81,21 +81,25 @@ TEST(Transcript, RecordsLinesSentOutputAndResultsPerNode) {
     t.begin({a, b}, {"worker0", "web/x"});
     t.sent(a, "worker0", "uptime", Sessions::Tap::Sent::Command);
     t.sent(b, "web/x", "uptime", Sessions::Tap::Sent::Command);
-    t.event({ssh::NodeEvent::Kind::Line, a, "up 3 days"}, "worker0");
-    t.event({ssh::NodeEvent::Kind::Partial, a, "Password: "}, "worker0");
+    t.event({ssh::NodeEvent::Kind::Line, a, "up 3 days", -1, "up 3 days"}, "worker0");
+    // A node's bytes as a file should keep them: what a CR would hide, escapes shown, no colour.
+    t.event({ssh::NodeEvent::Kind::Line, a, "ls", -1, "rm -rf /\rls \x1b[31m\x1b]0;t\x07"},
+            "worker0");
+    t.event({ssh::NodeEvent::Kind::Partial, a, "Password: ", -1, "Password: "}, "worker0");
     t.sent(a, "worker0", "hunter2", Sessions::Tap::Sent::Secret);
     t.sent(a, "worker0", "y", Sessions::Tap::Sent::Input);
     EXPECT_FALSE(fs::exists(dir / "last.ok"));  // not before the command ended everywhere
     t.event({ssh::NodeEvent::Kind::Done, a, {}, 0}, "worker0");
-    t.event({ssh::NodeEvent::Kind::Error, b, "connection lost"}, "web/x");
+    t.event({ssh::NodeEvent::Kind::Error, b, "connection lost \x1b[2J"}, "web/x");
     EXPECT_EQ(util::read_file((dir / "last.ok").string()), "worker0\n");
     EXPECT_EQ(util::read_file((dir / "last.failed").string()), "web/x\n");
   }
   EXPECT_EQ(records(dir / "worker0.log"),
-            (std::vector<std::string>{"$ uptime", "| up 3 days", "~ Password: ",
-                                      "> (secret input, not recorded)", "> y", "= exit 0"}));
+            (std::vector<std::string>{"$ uptime", "| up 3 days", "| rm -rf /\\rls \\x1b]0;t\\x07",
+                                      "~ Password: ", "> (secret input, not recorded)", "> y",
+                                      "= exit 0"}));
   EXPECT_EQ(records(dir / "web_x.log"),
-            (std::vector<std::string>{"$ uptime", "! connection lost"}));
+            (std::vector<std::string>{"$ uptime", "! connection lost \\x1b[2J"}));
   EXPECT_EQ(util::read_file((dir / "worker0.log").string()).find("hunter2"), std::string::npos);
   for (const char* f : {"worker0.log", "web_x.log", "last.ok", "last.failed"})
     EXPECT_EQ(mode_of(dir / f), 0600u) << f;

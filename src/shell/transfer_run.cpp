@@ -7,6 +7,7 @@
 #include "shell/context.h"
 #include "shell/json_lines.h"
 #include "shell/sessions.h"
+#include "util/sanitise.h"
 
 namespace dust::shell {
 
@@ -18,21 +19,25 @@ int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer
   std::vector<Outcome> outcomes;  // put/get become the last command (:failed, :ok)
   TransferJson json(ctx);         // --json (one-shot, script): stdout is JSON lines (json_lines.h)
   const bool as_json = command && ctx.json() && !ctx.interactive();
+  // Result lines quote remote file names and SFTP servers' error strings: shown escaped
+  // (util/sanitise.h) everywhere but JSON, which nlohmann escapes exactly.
   opt.node_ok = [&](const ssh::Endpoint& ep, const std::string& s) {
     outcomes.push_back({ep.key, ep.node_label, true, ""});
-    if (auto* tap = sessions.tap()) tap->outcome(ep, sessions.label(ep), true, s);
+    std::string shown = util::escape_controls(s);
+    if (auto* tap = sessions.tap()) tap->outcome(ep, sessions.label(ep), true, shown);
     if (as_json)
       json.ok(sessions.label(ep), s);
     else
-      ctx.out().out(sessions.format().line(ep.key, sessions.label(ep), s));
+      ctx.out().out(sessions.format().line(ep.key, sessions.label(ep), shown));
   };
   opt.node_failed = [&](const ssh::Endpoint& ep, const std::string& s) {
-    outcomes.push_back({ep.key, ep.node_label, false, s});
-    if (auto* tap = sessions.tap()) tap->outcome(ep, sessions.label(ep), false, s);
+    std::string shown = util::escape_controls(s);
+    outcomes.push_back({ep.key, ep.node_label, false, shown});
+    if (auto* tap = sessions.tap()) tap->outcome(ep, sessions.label(ep), false, shown);
     if (as_json)
       json.failed(sessions.label(ep), s);
     else
-      ctx.out().err(sessions.format().notice(ep.key, sessions.label(ep), s));
+      ctx.out().err(sessions.format().notice(ep.key, sessions.label(ep), shown));
   };
   opt.progress_out = [&](const std::string& s) { ctx.out().err(s); };
   auto eps = sessions.endpoints(running);

@@ -66,6 +66,11 @@ ConnectSettings configure_session(ssh_session s, const Endpoint& ep, const Optio
   cs.strict = !opt.strict_host_key.empty()
                   ? opt.strict_host_key
                   : ssh_config_value(cs.config, ep.host, "StrictHostKeyChecking");
+  // dust applies the policy itself (host_keys.h). libssh, told `no` by the config, reports an
+  // unknown or even a CHANGED key as known (SSH_KNOWN_HOSTS_OK) when the global known_hosts lacks
+  // the host: it must always report what known_hosts says.
+  int strict_in_libssh = 1;
+  ssh_options_set(s, SSH_OPTIONS_STRICTHOSTKEYCHECK, &strict_in_libssh);
   // Key files first, the agent after them (PRODUCT.md §2): libssh's automatic order is the
   // reverse, and an agent holding many keys would use up the server's MaxAuthTries before the
   // right file is tried. So the first pass runs with the agent switched off.

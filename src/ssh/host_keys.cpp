@@ -1,4 +1,4 @@
-// verify_host_key.
+// The StrictHostKeyChecking policy and verify_host_key.
 #include "ssh/host_keys.h"
 
 #include <fmt/format.h>
@@ -25,48 +25,112 @@ std::string fingerprint(ssh_session s) {
   return out;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 }  // namespace
 
-bool verify_host_key(ssh_session s, const std::string& strict, std::string* err,
-                     std::string* notice) {
+bool parse_strict_host_key(std::string_view word, StrictHostKey* out) {
+  std::string w = lower(word);
+  if (w == "yes" || w == "true")
+    *out = StrictHostKey::Yes;
+  else if (w.empty() || w == "accept-new")
+    *out = StrictHostKey::AcceptNew;
+  else if (w == "no" || w == "false" || w == "off")
+    *out = StrictHostKey::No;
+  else if (w == "ask")
+    *out = StrictHostKey::Ask;
+  else
+    return false;
+  return true;
+}
+
+HostKeyAction host_key_action(StrictHostKey policy, KnownHost known) {
+  switch (known) {
+    case KnownHost::Match:
+      return HostKeyAction::Connect;
+    case KnownHost::Changed:
+      return policy == StrictHostKey::No ? HostKeyAction::ConnectChanged : HostKeyAction::Refuse;
+    case KnownHost::Unknown:
+      return policy == StrictHostKey::Yes || policy == StrictHostKey::Ask ? HostKeyAction::Refuse
+                                                                          : HostKeyAction::Record;
+  }
+  return HostKeyAction::Refuse;
+}
+
+bool verify_host_key(ssh_session s, const std::string& strict, const std::string& who,
+                     std::string* err, std::string* notice, bool* changed) {
+  *changed = false;
+  StrictHostKey policy;
+  if (!parse_strict_host_key(strict, &policy)) {
+    *err = fmt::format(
+        "StrictHostKeyChecking '{}' is not one of yes, accept-new, no, ask (true, false, off)",
+        strict);
+    return false;
+  }
   char* kh = nullptr;
   ssh_options_get(s, SSH_OPTIONS_KNOWNHOSTS, &kh);
   std::string known_hosts = kh ? kh : "known_hosts";
   if (kh) ssh_string_free_char(kh);
+  KnownHost known;
   switch (ssh_session_is_known_server(s)) {
     case SSH_KNOWN_HOSTS_OK:
-      return true;
+      known = KnownHost::Match;
+      break;
     case SSH_KNOWN_HOSTS_CHANGED:
     case SSH_KNOWN_HOSTS_OTHER:
-      *err = fmt::format(
-          "HOST KEY CHANGED — refusing to connect. The server now offers {}, which does not match "
-          "{}. "
-          "If the change is expected, remove the old entry (ssh-keygen -R HOST -f {}).",
-          fingerprint(s), known_hosts, known_hosts);
-      return false;
+      known = KnownHost::Changed;
+      break;
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND:
-      if (lower(strict) == "yes") {
-        *err = fmt::format("unknown host key {} refused (StrictHostKeyChecking yes; add it to {})",
-                           fingerprint(s), known_hosts);
-        return false;
-      }
+      known = KnownHost::Unknown;
+      break;
+    case SSH_KNOWN_HOSTS_ERROR:
+    default:
+      *err = fmt::format("host key check failed: {}", ssh_get_error(s));
+      return false;
+  }
+  switch (host_key_action(policy, known)) {
+    case HostKeyAction::Connect:
+      return true;
+    case HostKeyAction::Record:
       if (ssh_session_update_known_hosts(s) != SSH_OK) {
         *notice = fmt::format("could not record host key in {}: {}", known_hosts, ssh_get_error(s));
         return true;
       }
       *notice = fmt::format("recorded new host key {} in {}", fingerprint(s), known_hosts);
       return true;
-    case SSH_KNOWN_HOSTS_ERROR:
-    default:
-      *err = fmt::format("host key check failed: {}", ssh_get_error(s));
-      return false;
+    case HostKeyAction::ConnectChanged:
+      // OpenSSH's own words, so that nobody mistakes it for routine output.
+      *changed = true;
+      *notice = fmt::format(
+          "WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! {} now offers {}, which does not match "
+          "{}: someone could be eavesdropping on you (man-in-the-middle). Connected anyway because "
+          "StrictHostKeyChecking is {}: no sudo password will be sent to it. If the change is "
+          "expected, remove the old entry (ssh-keygen -R HOST -f {}).",
+          who, fingerprint(s), known_hosts, strict, known_hosts);
+      return true;
+    case HostKeyAction::Refuse:
+      break;
   }
+  if (known == KnownHost::Changed)
+    *err = fmt::format(
+        "HOST KEY CHANGED — REMOTE HOST IDENTIFICATION HAS CHANGED, refusing to connect to {}. The "
+        "server now offers {}, which does not match {}. If the change is expected, remove the old "
+        "entry (ssh-keygen -R HOST -f {}).",
+        who, fingerprint(s), known_hosts, known_hosts);
+  else if (policy == StrictHostKey::Ask)
+    *err = fmt::format(
+        "unknown host key {} refused (StrictHostKeyChecking ask: dust does not ask per node; "
+        "accept it with `ssh` to that host once, or set StrictHostKeyChecking accept-new)",
+        fingerprint(s));
+  else
+    *err = fmt::format("unknown host key {} refused (StrictHostKeyChecking {}; add it to {})",
+                       fingerprint(s), strict, known_hosts);
+  return false;
 }
 
 }  // namespace dust::ssh

@@ -219,8 +219,13 @@ bool JumpHost::handshake() {
       if (rc != SSH_OK)
         return fail(fmt::format("cannot connect to {}: {}", host_, ssh_get_error(ssh_))), false;
       std::string err, notice;
-      bool ok = verify_host_key(ssh_, strict_, &err, &notice);
-      if (!notice.empty())
+      bool changed = false;
+      bool ok = verify_host_key(ssh_, strict_, "jump host " + name_, &err, &notice, &changed);
+      // A changed jump host key under StrictHostKeyChecking no: warned (the nodes behind it are
+      // still checked end to end against their own keys).
+      if (changed)
+        post_([m = fmt::format("jump host {}: {}", name_, notice)] { log::warn("{}", m); });
+      else if (!notice.empty())
         post_([m = fmt::format("jump host {}: {}", name_, notice)] { log::info("{}", m); });
       if (!ok) return fail(err), false;
       phase_ = Phase::Auth;

@@ -27,8 +27,12 @@ std::string sha256(ssh_key key) {
 
 std::vector<KnownKey> known_keys(const std::string& known_hosts, const std::string& host,
                                  int port) {
-  std::vector<KnownKey> out;
   std::ifstream in(known_hosts);
+  return known_keys_in(in, host, port);
+}
+
+std::vector<KnownKey> known_keys_in(std::istream& in, const std::string& host, int port) {
+  std::vector<KnownKey> out;
   std::string spec = port == 0 || port == 22 ? host : fmt::format("[{}]:{}", host, port);
   std::string line;
   while (std::getline(in, line)) {

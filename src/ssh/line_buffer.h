@@ -27,10 +27,4 @@ class LineBuffer {
   std::string partial_;
 };
 
-// Makes one line of remote output safe and readable on the local terminal: valid UTF-8 and SGR
-// colour sequences pass; other escape sequences are dropped; a carriage return keeps what a
-// terminal would show (the text after the last one); other control bytes and invalid UTF-8 become
-// `\xNN`.
-std::string printable(std::string_view line);
-
 }  // namespace dust::ssh

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "util/sanitise.h"
+
 namespace dust::ssh {
 
 void raise_fd_limit() {
@@ -236,6 +238,11 @@ bool Pool::send_secret(const Endpoint& node, const std::string& secret) {
   return it != entries_.end() && it->second.session && it->second.session->send_secret(secret);
 }
 
+bool Pool::host_key_changed(const Endpoint& node) const {
+  auto it = entries_.find(node.key);
+  return it != entries_.end() && it->second.session && it->second.session->host_key_changed();
+}
+
 Session* Pool::ready_session(const Endpoint& ep, std::string* err, bool busy_ok) {
   Entry& e = entry_for(ep);
   if (e.session->state() == Session::State::Busy) {
@@ -274,12 +281,12 @@ void Pool::on_ready(Session& s) {
   start_queued();
 }
 
-void Pool::on_line(Session& s, std::string_view text) {
-  if (find(s)) emit({NodeEvent::Kind::Line, s.endpoint(), text});
+void Pool::on_line(Session& s, std::string_view raw) {
+  if (find(s)) emit({NodeEvent::Kind::Line, s.endpoint(), util::terminal_line(raw), -1, raw});
 }
 
-void Pool::on_partial(Session& s, std::string_view text) {
-  if (find(s)) emit({NodeEvent::Kind::Partial, s.endpoint(), text});
+void Pool::on_partial(Session& s, std::string_view raw) {
+  if (find(s)) emit({NodeEvent::Kind::Partial, s.endpoint(), util::terminal_line(raw), -1, raw});
 }
 
 void Pool::on_done(Session& s, int status) {

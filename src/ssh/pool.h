@@ -24,8 +24,14 @@ struct NodeEvent {
   Kind kind;
   // node.key identifies the node (instance id); node.node_label is the name it had when connected.
   const Endpoint& node;
-  std::string_view text;  // Line/Partial: output, already printable(); Error/Notice: the message
-  int status = -1;        // Done: the command's exit status
+  // Line/Partial: the output as a terminal may show it (util::terminal_line: plain colour only,
+  // other controls escaped); Error/Notice: the message (from dust, may quote outside text: print it
+  // through util::escape_controls).
+  std::string_view text;
+  int status = -1;  // Done: the command's exit status
+  // Line/Partial: the bytes as the node sent them (one line, CR included), for a file
+  // (util::file_line keeps what a carriage return would hide). Never printed as they are.
+  std::string_view raw = {};
 };
 
 // A job's view of the output path (dust.run collecting lines, a transfer watching for lost
@@ -122,6 +128,9 @@ class Pool : private SessionObserver {
   void close_all();
   // A password to the program waiting on this node (sudo.h); nothing is logged or kept.
   bool send_secret(const Endpoint& node, const std::string& secret);
+  // Whether the node's session connected past a changed host key (StrictHostKeyChecking no): it
+  // is never asked for nor sent a secret.
+  bool host_key_changed(const Endpoint& node) const;
 
   // For raw mode and SFTP: the node's session, connecting it first if needed (runs the loop until
   // ready or failed). nullptr with *err set on failure. A session whose command still runs is

@@ -217,12 +217,12 @@ void Session::on_marker(int status) {
   // A marker while Ready: a line typed ahead ran as its own command; nothing to report.
 }
 
-void Session::show_line(std::string_view line) { obs_.on_line(*this, printable(line)); }
+void Session::show_line(std::string_view line) { obs_.on_line(*this, line); }
 
 void Session::show_notice(const std::string& msg) { obs_.on_notice(*this, msg); }
 
 void Session::flush_partial() {
-  if (output_.has_partial()) obs_.on_partial(*this, printable(output_.take_partial()));
+  if (output_.has_partial()) obs_.on_partial(*this, output_.take_partial());
 }
 
 void Session::arm_idle_timer() {
@@ -339,7 +339,7 @@ void Session::arm_keepalive() {
 }
 
 bool Session::send_secret(const std::string& secret) {
-  if (state_ != State::Busy) return false;
+  if (state_ != State::Busy || host_key_changed_) return false;
   flush_writes();
   if (!outq_.empty() || !ch_) {
     // Behind queued input (rare: the remote window is full): it must keep its place.

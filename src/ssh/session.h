@@ -28,9 +28,10 @@ class Tunnel;
 class SessionObserver {
  public:
   virtual ~SessionObserver() = default;
-  virtual void on_ready(Session& s) = 0;                        // shell set up (or back from raw)
-  virtual void on_line(Session& s, std::string_view text) = 0;  // already printable()
-  virtual void on_partial(Session& s, std::string_view text) = 0;
+  virtual void on_ready(Session& s) = 0;  // shell set up (or back from raw)
+  // Output lines as the node sent them (raw bytes, without "\n" or "\r\n"; the pool sanitises).
+  virtual void on_line(Session& s, std::string_view raw) = 0;
+  virtual void on_partial(Session& s, std::string_view raw) = 0;
   virtual void on_done(Session& s, int status) = 0;
   virtual void on_notice(Session& s, const std::string& msg) = 0;
   // The session ended: failed (message) or closed cleanly (`exit`, message empty). It can be
@@ -77,6 +78,9 @@ class Session {
   // A password for the running program (sudo): like input to a Busy session, but never logged or
   // kept — the copy queued here is wiped once written. The one path for secrets (sudo.h).
   bool send_secret(const std::string& secret);
+  // The server's host key did not match known_hosts and StrictHostKeyChecking no let it through:
+  // send_secret refuses (host_keys.h).
+  bool host_key_changed() const { return host_key_changed_; }
   void interrupt();  // Ctrl-C on the pty: SIGINT to the foreground command
   void close();      // polite close, no callbacks
 
@@ -152,7 +156,8 @@ class Session {
   bool cancelling_ = false;  // an incomplete command was cancelled with ^C: its prompt is expected
   int line_breaks_ = 0;      // in the running command: continuation prompts (PS2) that are expected
   std::string strict_;       // StrictHostKeyChecking in effect
-  std::string agent_sock_;   // ssh-agent socket for the second auth pass ("" = none)
+  bool host_key_changed_ = false;
+  std::string agent_sock_;  // ssh-agent socket for the second auth pass ("" = none)
   bool agent_pass_ = false;
   bool deadline_extended_ = false;
   int connect_timeout_s_ = 10;  // ssh config ConnectTimeout for this host, else Options

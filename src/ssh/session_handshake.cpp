@@ -168,7 +168,9 @@ bool Session::step_handshake() {
 
 bool Session::check_host_key() {
   std::string err, notice;
-  bool ok = verify_host_key(ssh_, strict_, &err, &notice);
+  bool changed = false;
+  bool ok = verify_host_key(ssh_, strict_, ep_.node_label, &err, &notice, &changed);
+  if (changed) host_key_changed_ = true;  // for as long as this session lives: no secret goes to it
   if (!notice.empty()) obs_.on_notice(*this, notice);
   if (!ok) fail(err);
   return ok;

@@ -240,6 +240,24 @@ class SshHost:
         self.pause(False)
 
     # -- for tests ---------------------------------------------------------------------------------
+    def hostile(self, payload):
+        """The host turns hostile (an attacker owns it): its login shell's profile makes `uptime` print
+        `payload` (bytes: escape sequences, fake prompts, control-byte floods, CR tricks) instead, read
+        anew at each call, so a test changes the payload without a new login. hostile(None) undoes it.
+        Only sessions that log in afterwards run the profile."""
+        profile = os.path.join(self.home, ".bash_profile")
+        data = os.path.join(self.home, "payload")
+        if payload is None:
+            for p in (profile, data):
+                if os.path.exists(p):
+                    os.remove(p)
+            return
+        with open(data, "wb") as f:
+            f.write(payload)
+        with open(profile, "w") as f:
+            f.write("# A hostile node (testbed): an innocent command answers with the attacker's bytes.\n"
+                    "uptime() { cat /root/payload; }\n")
+
     def known_hosts_line(self):
         host = self.ip if self.port == 22 else f"[{self.ip}]:{self.port}"
         return f"{host} {' '.join(self.host_key.split()[:2])}"

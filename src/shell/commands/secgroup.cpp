@@ -17,6 +17,7 @@
 #include "util/error.h"
 #include "util/fold.h"
 #include "util/log.h"
+#include "util/sanitise.h"
 #include "util/source_addr.h"
 
 namespace dust::shell {
@@ -71,8 +72,8 @@ void print_group(Context& ctx, const cloud::SecurityGroup& g,
     return;
   }
   std::string s =
-      fmt::format("{}  {}  {}  nodes: {}\n", g.id, g.name, g.vpc.empty() ? "(no vpc)" : g.vpc,
-                  users.empty() ? "-" : fold_names(users));
+      fmt::format("{}  {}  {}  nodes: {}\n", g.id, util::escape_controls(g.name),
+                  g.vpc.empty() ? "(no vpc)" : g.vpc, users.empty() ? "-" : fold_names(users));
   if (g.ingress.empty())
     s += "  (no ingress rules)\n";
   else
@@ -179,7 +180,8 @@ int change(Context& ctx, Args& a) {
   std::string what =
       fmt::format("{} {} from {}", protocol_label(rule), ports_label(rule), sources_label(rule));
   std::string on;
-  for (const auto& g : groups) on += fmt::format("{}{} ({})", on.empty() ? "" : ", ", g.id, g.name);
+  for (const auto& g : groups)
+    on += fmt::format("{}{} ({})", on.empty() ? "" : ", ", g.id, util::escape_controls(g.name));
   if (!allow &&
       !ctx.terminal().confirm(fmt::format("revoke {} on {}?", what, on), a.has("--yes"))) {
     ctx.out().out("cancelled, nothing changed\n");
@@ -192,15 +194,15 @@ int change(Context& ctx, Args& a) {
         ctx.ec2().authorize_ingress(g.id, rule);
       else
         ctx.ec2().revoke_ingress(g.id, rule);
-      ctx.out().out(
-          fmt::format("{} {} on {} ({})\n", allow ? "allowed" : "revoked", what, g.id, g.name));
+      ctx.out().out(fmt::format("{} {} on {} ({})\n", allow ? "allowed" : "revoked", what, g.id,
+                                util::escape_controls(g.name)));
     } catch (const cloud::AwsError& e) {
       std::string hint = e.code == "InvalidPermission.Duplicate" ? " (the rule is already there)"
                          : e.code == "InvalidPermission.NotFound"
                              ? " (no such rule; secgroup shows the rules)"
                              : "";
-      ctx.out().err(
-          fmt::format("secgroup {}: {} ({}): {}{}\n", a.words[0], g.id, g.name, e.what(), hint));
+      ctx.out().err(fmt::format("secgroup {}: {} ({}): {}{}\n", a.words[0], g.id,
+                                util::escape_controls(g.name), e.what(), hint));
       ++failed;
     }
   }
