@@ -105,21 +105,24 @@ JumpHost::JumpHost(EventLoop& loop, const Options& opt, Post post, std::string c
   ep.host = host;
   ep.user = user;
   ep.port = port;
+  ep.jump_host = true;
   ConnectSettings cs = configure_session(ssh_, ep, opt_);
+  if (!cs.error.empty()) {
+    tick_ = loop_.after(0ms, [this, e = cs.error] {
+      tick_ = 0;
+      fail(e);
+    });
+    return;
+  }
   // dust's log belongs to the main thread: libssh's messages from here would race with it.
   int quiet = SSH_LOG_NOLOG;
   ssh_options_set(ssh_, SSH_OPTIONS_LOG_VERBOSITY, &quiet);
   strict_ = cs.strict;
+  known_hosts_ = cs.known_hosts;
   agent_sock_ = cs.agent_sock;
   if (via) {
     // The next hop's real address after the ssh config (HostName, Port), reached through `via`.
-    char* h = nullptr;
-    std::string real = host;
-    if (ssh_options_get(ssh_, SSH_OPTIONS_HOST, &h) == SSH_OK && h) real = h;
-    if (h) ssh_string_free_char(h);
-    unsigned int p = 22;
-    ssh_options_get_port(ssh_, &p);
-    via_ = via->open(real, static_cast<int>(p));
+    via_ = via->open(cs.hostname, cs.port);
     via_->on_error = [this](const std::string& m) { fail(m); };
     socket_t fd = via_->take_node_fd();
     ssh_options_set(ssh_, SSH_OPTIONS_FD, &fd);
@@ -219,7 +222,7 @@ bool JumpHost::handshake() {
       if (rc != SSH_OK)
         return fail(fmt::format("cannot connect to {}: {}", host_, ssh_get_error(ssh_))), false;
       std::string err, notice;
-      bool ok = verify_host_key(ssh_, strict_, &err, &notice);
+      bool ok = verify_host_key(ssh_, strict_, known_hosts_, &err, &notice);
       if (!notice.empty())
         post_([m = fmt::format("jump host {}: {}", name_, notice)] { log::info("{}", m); });
       if (!ok) return fail(err), false;

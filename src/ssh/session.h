@@ -140,7 +140,8 @@ class Session {
   bool cancelling_ = false;  // an incomplete command was cancelled with ^C: its prompt is expected
   int line_breaks_ = 0;      // in the running command: continuation prompts (PS2) that are expected
   std::string strict_;       // StrictHostKeyChecking in effect
-  std::string agent_sock_;   // ssh-agent socket for the second auth pass ("" = none)
+  std::vector<std::string> known_hosts_;  // UserKnownHostsFile list in effect
+  std::string agent_sock_;                // ssh-agent socket for the second auth pass ("" = none)
   bool agent_pass_ = false;
   bool deadline_extended_ = false;
   int connect_timeout_s_ = 10;  // ssh config ConnectTimeout for this host, else Options

@@ -8,6 +8,7 @@
 
 #include "ssh/connect_options.h"
 #include "ssh/host_keys.h"
+#include "ssh/host_settings.h"
 #include "ssh/jump.h"
 #include "ssh/session.h"
 #include "ssh/session_detail.h"
@@ -37,7 +38,13 @@ void Session::start() {
   raw_sink_ = nullptr;
   ssh_ = ssh_new();
   ConnectSettings cs = configure_session(ssh_, ep_, opt_);
+  if (!cs.error.empty()) {
+    fail(cs.error);  // ssh would refuse this host with this config: so does dust, saying why
+    return;
+  }
+  warn_not_applied(cs.not_applied, cs.config, ep_.node_label);
   strict_ = cs.strict;
+  known_hosts_ = cs.known_hosts;
   agent_sock_ = cs.agent_sock;
   agent_pass_ = false;
   connect_timeout_s_ = cs.connect_timeout_s;
@@ -45,20 +52,15 @@ void Session::start() {
     if (jumps_) {
       // Through the pool's one session to the jump host (jump.h): the target as the ssh config
       // names it (HostName, Port), this session's bytes over a socketpair.
-      char* h = nullptr;
-      std::string host = ep_.host;
-      if (ssh_options_get(ssh_, SSH_OPTIONS_HOST, &h) == SSH_OK && h) host = h;
-      if (h) ssh_string_free_char(h);
-      unsigned int port = 22;
-      ssh_options_get_port(ssh_, &port);
-      tunnel_ = jumps_->open(cs.jump, host, static_cast<int>(port));
+      tunnel_ = jumps_->open(cs.jump, cs.hostname, cs.port);
       tunnel_->on_error = [this](const std::string& m) {
         if (!ended() && state_ != State::Idle) fail(m);
       };
       socket_t fd = tunnel_->take_node_fd();
       if (fd >= 0) ssh_options_set(ssh_, SSH_OPTIONS_FD, &fd);
     } else {
-      ssh_options_set(ssh_, SSH_OPTIONS_PROXYCOMMAND, proxy_command(cs.jump, cs.config).c_str());
+      std::string config = paths::exists(cs.config) ? cs.config : "";
+      ssh_options_set(ssh_, SSH_OPTIONS_PROXYCOMMAND, proxy_command(cs.jump, config).c_str());
     }
   }
   deadline_extended_ = false;
@@ -168,7 +170,7 @@ bool Session::step_handshake() {
 
 bool Session::check_host_key() {
   std::string err, notice;
-  bool ok = verify_host_key(ssh_, strict_, &err, &notice);
+  bool ok = verify_host_key(ssh_, strict_, known_hosts_, &err, &notice);
   if (!notice.empty()) obs_.on_notice(*this, notice);
   if (!ok) fail(err);
   return ok;
