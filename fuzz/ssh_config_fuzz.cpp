@@ -64,14 +64,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (sep == std::string::npos) break;
     pos = sep + 4;
   }
-  static dust::ssh::SshConfigEnv env;
-  env = make_env(&files);
-  for (const char* host : {"10.0.0.1", "web", "Worker3.Example.com", "u@bastion", ""}) {
-    dust::ssh::SshConfigRequest req;
-    req.host = host;
-    req.config_file = "/c";
-    auto r = dust::ssh::resolve_ssh_config(req, env);
-    if (!r.ok) continue;
+  static std::vector<std::string> current;
+  static const dust::ssh::SshConfigEnv env = make_env(&current);
+  current.swap(files);
+  // One host per input (picked by the input's size), so each run is one resolution.
+  static const char* const kHosts[] = {"10.0.0.1", "Worker3.Example.com", "u@bastion", "web"};
+  dust::ssh::SshConfigRequest req;
+  req.host = kHosts[size % 4];
+  req.config_file = "/c";
+  auto r = dust::ssh::resolve_ssh_config(req, env);
+  if (r.ok) {
     (void)dust::ssh::format_ssh_g(r.config);
     try {
       for (const auto& f : r.config.identity_files) dust::ssh::expand_ssh_path(r.config, f, env);

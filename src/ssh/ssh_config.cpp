@@ -4,7 +4,6 @@
 #include "ssh/ssh_config.h"
 
 #include <arpa/inet.h>
-#include <netdb.h>
 #include <openssl/sha.h>
 #include <sys/socket.h>
 
@@ -24,6 +23,9 @@ using namespace cfg;
 namespace {
 
 constexpr int kMaxIncludeDepth = 16;  // READCONF_MAX_DEPTH
+// Files read per pass. ssh has no such limit, but a glob that includes itself at every level
+// reads k^16 files before the depth limit stops it; dust stops it early instead of hanging.
+constexpr int kMaxFilesRead = 256;
 constexpr size_t kMaxIdentityFiles = 100;
 
 enum Flags { kUserConf = 1, kCheckPerm = 2, kFinal = 4, kNeverMatch = 8 };
@@ -113,21 +115,18 @@ bool parse_int(const std::string& s, long lo, long hi, long* out) {
   return true;
 }
 
-// is_addr / resolve_addr: a numeric address and its canonical spelling (getaddrinfo with
-// AI_NUMERICHOST never touches the network).
+// is_addr / resolve_addr: a numeric address and its canonical spelling, as getaddrinfo with
+// AI_NUMERICHOST + getnameinfo give it (inet_aton's short IPv4 forms such as 10.1 included),
+// without getaddrinfo's own file and socket use.
 std::optional<std::string> numeric_address(const std::string& host) {
-  addrinfo hints{}, *res = nullptr;
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICHOST;
-  if (host.empty() || getaddrinfo(host.c_str(), "22", &hints, &res) != 0 || !res)
-    return std::nullopt;
-  char buf[NI_MAXHOST];
-  bool ok =
-      getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0;
-  freeaddrinfo(res);
-  if (!ok) return std::nullopt;
-  return std::string(buf);
+  char buf[INET6_ADDRSTRLEN];
+  in_addr v4;
+  if (!host.empty() && inet_aton(host.c_str(), &v4) != 0)
+    return std::string(inet_ntop(AF_INET, &v4, buf, sizeof buf));
+  in6_addr v6;
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1)
+    return std::string(inet_ntop(AF_INET6, &v6, buf, sizeof buf));
+  return std::nullopt;
 }
 
 bool valid_hostname(const std::string& s) {
@@ -236,11 +235,15 @@ class Reader {
   std::string pw_name;
   bool want_final = false;
   bool final_pass = false;
+  int files_read = 0;
 
   // read_config_file_depth: false when the file does not exist.
   bool read_file(const std::string& path, int flags, bool& active, int depth) {
     if (depth < 0 || depth > kMaxIncludeDepth)
       throw Fatal{"Too many recursive configuration includes"};
+    if (++files_read > kMaxFilesRead)
+      throw Fatal{"Too many configuration files included (over " + std::to_string(kMaxFilesRead) +
+                  ")"};
     SshConfigEnv::File f = env_.read(path, flags & kCheckPerm);
     if (!f.error.empty()) throw Fatal{f.error};
     if (!f.exists) return false;
@@ -250,11 +253,10 @@ class Reader {
     int linenum = 0;
     while (pos < f.text.size()) {
       size_t nl = f.text.find('\n', pos);
-      std::string line =
-          f.text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos + 1);
+      line_.assign(f.text, pos, nl == std::string::npos ? std::string::npos : nl - pos + 1);
       pos = nl == std::string::npos ? f.text.size() : nl + 1;
       ++linenum;
-      std::string err = process_line(line, path, linenum, active, flags, depth);
+      std::string err = process_line(line_, path, linenum, active, flags, depth);
       if (!err.empty()) {
         if (first_error.empty()) first_error = err;
         ++bad;
@@ -269,18 +271,16 @@ class Reader {
  private:
   const SshConfigEnv& env_;
   State& st_;
+  std::string line_;             // the line being read (buffer reused)
+  std::vector<std::string> av_;  // its words (buffer reused)
 
   template <class T>
   void set_first(std::optional<T>& slot, const T& v, bool active) {
     if (active && !slot) slot = v;
   }
 
-  std::string where(const std::string& file, int line) {
-    return file + " line " + std::to_string(line) + ": ";
-  }
-
   // Returns "" or the line's error (counted as a bad option, as ssh does).
-  std::string process_line(std::string line, const std::string& file, int linenum, bool& active,
+  std::string process_line(std::string& line, const std::string& file, int linenum, bool& active,
                            int flags, int depth) {
     // Strip trailing whitespace (and \f), but never the first character.
     size_t len = line.size();
@@ -305,7 +305,14 @@ class Reader {
       size_t p = line.find_first_not_of(kWhitespace, pos);
       str = p == std::string::npos ? "" : line.substr(p);
     }
-    std::string at = where(file, linenum);
+    // The message prefix, built only for a line in error.
+    struct At {
+      const std::string& file;
+      int line;
+      std::string operator+(const std::string& m) const {
+        return file + " line " + std::to_string(line) + ": " + m;
+      }
+    } at{file, linenum};
     if (str.empty()) return at + "no argument after keyword \"" + keyword + "\"";
     Kw kind = keyword_kind(keyword);
     if (kind == Kw::Unknown) {
@@ -313,7 +320,8 @@ class Reader {
         return "";
       return file + ": line " + std::to_string(linenum) + ": Bad configuration option: " + keyword;
     }
-    std::vector<std::string> av;
+    // The words, in a buffer kept across lines (the reader is hot in the fuzzer).
+    std::vector<std::string>& av = av_;
     if (!argv_split(str, av)) return at + "invalid quotes";
     size_t ai = 0;
     auto next = [&]() -> const std::string* { return ai < av.size() ? &av[ai++] : nullptr; };
@@ -357,14 +365,16 @@ class Reader {
         break;
       }
       case Kw::Include: {
-        while (const std::string* a = next()) {
-          if (a->empty()) return at + "keyword " + keyword + " empty argument";
-          if ((*a)[0] == '~' && !(flags & kUserConf)) return at + "bad include path " + *a + ".";
+        // The words are copied: reading the included files reuses the line buffers.
+        const std::vector<std::string> args(av.begin(), av.end());
+        for (const std::string& a : args) {
+          if (a.empty()) return at + "keyword " + keyword + " empty argument";
+          if (a[0] == '~' && !(flags & kUserConf)) return at + "bad include path " + a + ".";
           std::string pattern;
-          if ((*a)[0] != '/' && (*a)[0] != '~')
-            pattern = ((flags & kUserConf) ? "~/.ssh/" : "/etc/ssh/") + *a;
+          if (a[0] != '/' && a[0] != '~')
+            pattern = ((flags & kUserConf) ? "~/.ssh/" : "/etc/ssh/") + a;
           else
-            pattern = *a;
+            pattern = a;
           pattern = tilde_expand(pattern, env_);
           bool oactive = active;
           for (const std::string& path : env_.glob(pattern)) {
@@ -372,7 +382,7 @@ class Reader {
             active = oactive;  // a Match in the included file does not leak out
           }
         }
-        break;
+        return "";
       }
       case Kw::Hostname:
       case Kw::User:
@@ -689,6 +699,7 @@ class Reader {
 void read_configs(Reader& rd, const SshConfigRequest& req, const SshConfigEnv& env, bool final) {
   int f = final ? kFinal : 0;
   rd.final_pass = final;
+  rd.files_read = 0;
   bool active = true;
   if (!req.config_file.empty()) {
     if (lower(req.config_file) == "none") return;
