@@ -141,6 +141,7 @@ class Session {
   int line_breaks_ = 0;      // in the running command: continuation prompts (PS2) that are expected
   std::string strict_;       // StrictHostKeyChecking in effect
   std::vector<std::string> known_hosts_;  // UserKnownHostsFile list in effect
+  std::string connect_to_;                // HostName[:Port] from the ssh config, for messages
   std::string agent_sock_;                // ssh-agent socket for the second auth pass ("" = none)
   bool agent_pass_ = false;
   bool deadline_extended_ = false;

@@ -43,6 +43,8 @@ void Session::start() {
     return;
   }
   warn_not_applied(cs.not_applied, cs.config, ep_.node_label);
+  // Messages name where the session really goes (the ssh config's HostName and Port).
+  connect_to_ = cs.port == 22 ? cs.hostname : fmt::format("{}:{}", cs.hostname, cs.port);
   strict_ = cs.strict;
   known_hosts_ = cs.known_hosts;
   agent_sock_ = cs.agent_sock;
@@ -101,7 +103,7 @@ bool Session::step_handshake() {
         }
         if (rc == SSH_AGAIN) return true;
         if (rc != SSH_OK)
-          return fail(fmt::format("cannot connect to {}: {}", ep_.host, ssh_get_error(ssh_))),
+          return fail(fmt::format("cannot connect to {}: {}", connect_to_, ssh_get_error(ssh_))),
                  false;
         if (!check_host_key()) return false;
         state_ = State::Auth;
@@ -119,7 +121,7 @@ bool Session::step_handshake() {
           std::string why = rc == SSH_AUTH_ERROR ? fmt::format(": {}", ssh_get_error(ssh_)) : "";
           return fail(fmt::format(
                      "authentication failed for {}{} (tried key files{}{}, then {})",
-                     login_of(ssh_, ep_.host), why, ep_.keyfile.empty() ? "" : " starting with ",
+                     login_of(ssh_, connect_to_), why, ep_.keyfile.empty() ? "" : " starting with ",
                      ep_.keyfile,
                      agent_sock_.empty() ? "no ssh-agent (none running)" : "the ssh-agent")),
                  false;

@@ -263,8 +263,8 @@ class Reader {
       }
     }
     if (bad)
-      throw Fatal{first_error + "\n" + path + ": terminating, " + std::to_string(bad) +
-                  " bad configuration options"};
+      throw Fatal{first_error + " (ssh: terminating, " + std::to_string(bad) +
+                  " bad configuration option" + (bad > 1 ? "s)" : ")")};
     return true;
   }
 

@@ -4,6 +4,7 @@ it; the jump host lost; a black-holed node behind it; a 2-hop chain. worker0 and
 the client (an unreachable route: only the hosts on the bridge reach them); worker2 stays reachable."""
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 
@@ -227,9 +228,23 @@ class Jump(testbed.SandboxTestCase):
         cfg = os.path.join(self.dir, "bad_config")
         with open(self.sandbox.ssh_config) as src, open(cfg, "w") as dst:
             dst.write(src.read() + f"Host {self.hidden[0].ip}\n    ProxyJump root@{self.master.ip}:99999\n")
+        # ssh refuses the whole file (port 99999), and so does dust, naming the line (issue 21).
+        ssh = subprocess.run(["ssh", "-F", cfg, "-G", self.hidden[0].ip], capture_output=True, text=True)
+        self.assertNotEqual(ssh.returncode, 0, ssh.stdout)
         r = self.dust("-F", cfg, "@worker0", "hostname")
         self.assertEqual(r.rc, 255, r.out + r.err)
-        self.assertIn(f"[worker0] error: jump host root@{self.master.ip}:99999: not a ProxyJump host", r.err)
+        self.assertRegex(r.err, rf"\[worker0\] error: ssh config: {cfg} line \d+: Invalid ProxyJump "
+                                rf"\"root@{self.master.ip}:99999\" \(ssh: terminating, 1 bad configuration option\)")
+        # The same hop from a cluster file is checked when the jump host is opened.
+        clusters = os.path.join(self.sandbox.dust_home, "clusters")
+        os.makedirs(clusters, exist_ok=True)
+        with open(os.path.join(clusters, "badjump.yaml"), "w") as f:
+            f.write("cloud: {provider: ec2, region: us-east-1}\n"
+                    f"cluster: {{name: badjump, proxy_jump: 'root@{self.master.ip}:99999'}}\n"
+                    "nodes:\n- {nodename: w0, selector: 'tags=name:worker0'}\n")
+        self.addCleanup(os.remove, os.path.join(clusters, "badjump.yaml"))
+        r = self.dust(input="use badjump\n@w0 hostname\n")
+        self.assertIn(f"[w0] error: jump host root@{self.master.ip}:99999: not a ProxyJump host", r.err)
 
 
 def pexpect_eof():
