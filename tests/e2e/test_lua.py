@@ -331,6 +331,14 @@ class Lua(testbed.SandboxTestCase):
         r = self.dust("-F", cfg, "inventory", "worker0", "-")
         self.assertEqual(r.rc, 0, r.err)
         self.assertIn(f"worker0 ansible_host={w0.ip} ansible_user=alt ansible_port=2222", r.out)
+        # `ssh-config @target` prints the same values, one block per node.
+        r = self.dust("-F", cfg, "ssh-config", "@worker0,worker1")
+        self.assertEqual(r.rc, 0, r.err)
+        blocks = r.out.split("\n\n")
+        self.assertEqual([b.splitlines()[0] for b in blocks], ["# worker0", "# worker1"], r.out)
+        self.assertIn("\nuser alt\n", blocks[0])
+        self.assertIn("\nport 2222\n", blocks[0])
+        self.assertNotIn("\nport 2222\n", blocks[1])
 
     def test_inventory_lone_file_word_is_the_file_not_the_target(self):
         # `inventory -` and `inventory hosts.ini` (usage: [target] [file|-]) mean every running node.
