@@ -53,7 +53,10 @@ HostSettings host_settings(const Endpoint& ep, const Options& opt) {
              : strict.empty()                                         ? c.strict_host_key_checking
                                                                       : strict;
   c.strict_host_key_checking = s.strict;
-  if (!c.default_identities)
+  // The config's IdentityFile entries (libssh adds its own default identities after them), or
+  // with IdentitiesOnly ssh's whole list, defaults included: libssh's own are then out of reach
+  // (configure_session points its key directory elsewhere).
+  if (!c.default_identities || c.identities_only)
     for (const auto& f : c.identity_files) s.identity_files.push_back(expand_ssh_path(c, f, env));
   s.known_hosts = c.user_known_hosts;
   s.agent_sock = c.identities_only ? "" : agent_socket(c, env);

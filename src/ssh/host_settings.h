@@ -17,8 +17,9 @@ struct HostSettings {
   std::string strict;         // "true", "false", "ask" or "accept-new"
   std::string jump;           // ProxyJump chain dust tunnels ("" = direct or ProxyCommand)
   std::string proxy_command;  // tokens expanded; "" = none
-  std::vector<std::string> identity_files;  // expanded, in the order to try; only those the
-                                            // config names (libssh adds the default ones)
+  std::vector<std::string> identity_files;  // expanded, in the order to try: those the config
+                                            // names (libssh adds the default ones), or with
+                                            // IdentitiesOnly ssh's whole list
   std::vector<std::string> known_hosts;     // expanded; empty = none (every key is new)
   std::string agent_sock;                   // "" = no agent
   int connect_timeout_s = 10;

@@ -59,6 +59,18 @@ TEST(HostSettings, DustPrecedenceOverTheResolvedConfig) {
   EXPECT_EQ(host_settings(ep, o).strict, "false");
 }
 
+TEST(HostSettings, IdentitiesOnlyKeepsSshsDefaultListAndNoAgent) {
+  TempConfig cfg("IdentitiesOnly yes\n");
+  Options o;
+  o.ssh_config = cfg.path;
+  Endpoint ep;
+  ep.host = "h";
+  HostSettings s = host_settings(ep, o);
+  ASSERT_FALSE(s.identity_files.empty());
+  EXPECT_EQ(s.identity_files.front().substr(s.identity_files.front().rfind('/')), "/id_rsa");
+  EXPECT_EQ(s.agent_sock, "");
+}
+
 TEST(HostSettings, ARefusedHostOrConfigIsAnError) {
   TempConfig cfg("Port nope\n");
   Options o;
