@@ -3,6 +3,7 @@
 // stream. Defined in three files: session.cpp (I/O, the marker protocol), session_handshake.cpp
 // (connect to shell), session_raw.cpp (raw mode); the flood accounting is OutputThrottle.
 #pragma once
+#include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
 #include <chrono>
@@ -130,6 +131,9 @@ class Session {
   Jumps* jumps_ = nullptr;
   std::shared_ptr<Tunnel> tunnel_;  // through a jump host
   ssh_channel ch_ = nullptr;
+  // The shell's exit-signal ("KILL" for `kill -9 $$`, an OOM kill), reported as a failure.
+  ssh_channel_callbacks_struct ch_cb_{};
+  std::string exit_signal_;
   int fd_ = -1;
   bool used_ = false;
   bool in_step_ = false;

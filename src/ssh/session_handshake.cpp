@@ -135,6 +135,15 @@ bool Session::step_handshake() {
                 "(dust drives bash, dash and zsh login shells)");
         });
         ch_ = ssh_channel_new(ssh_);
+        exit_signal_.clear();
+        ch_cb_ = {};
+        ch_cb_.userdata = this;
+        ch_cb_.channel_exit_signal_function = [](ssh_session, ssh_channel, const char* sig, int,
+                                                 const char*, const char*, void* self) {
+          static_cast<Session*>(self)->exit_signal_ = sig && *sig ? sig : "?";
+        };
+        ssh_callbacks_init(&ch_cb_);
+        if (ch_) ssh_set_channel_callbacks(ch_, &ch_cb_);
         state_ = State::Channel;
         break;
       case State::Channel:
