@@ -26,7 +26,7 @@
 namespace dust::server {
 namespace {
 
-constexpr size_t kLowMark = 1u << 20;  // a paused client's nodes go on under this (kHighMark)
+constexpr size_t kLowMark = 256u << 10;  // a backlogged client's nodes go on under this
 // An attached client that reads nothing while notices and background output pile up for it (they
 // have no single node to pause) is let go past this: its memory is not the server's to lose.
 constexpr size_t kStalledClient = 64u << 20;
@@ -287,7 +287,7 @@ void Server::send(Client& c, Type t, std::string_view payload, bool later) {
   }
   if (!c.lines.empty()) c.out += encode(Type::Out, std::exchange(c.lines, {}));  // in order
   if (!payload.empty() || (t != Type::Out && t != Type::Err)) c.out += encode(t, payload);
-  if (c.out.size() > kHighMark) throttle(c);
+  if (c.out.size() > high_mark(c)) throttle(c);
   if (later && c.out.size() < 256 * 1024)
     dirty_.insert(c.id);
   else
@@ -299,7 +299,7 @@ void Server::send_to(uint64_t id, Type t, std::string_view payload) {
 }
 
 void Server::throttle(Client& c) {
-  bool over = c.out.size() > kHighMark;
+  bool over = c.out.size() > high_mark(c);
   if (over) {
     for (const auto& [key, owner] : owner_)
       if (owner == c.id && c.paused.insert(key).second) ctx_.sessions().pool().backlog(key, true);

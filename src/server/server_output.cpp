@@ -39,7 +39,7 @@ void Server::flush() {
   for (uint64_t id : std::exchange(dirty_, {}))
     if (Client* c = find(id)) {
       if (!c->lines.empty()) c->out += encode(Type::Out, std::exchange(c->lines, {}));
-      if (c->out.size() > kHighMark) throttle(*c);
+      if (c->out.size() > high_mark(*c)) throttle(*c);
       write_out(*c);
     }
 }

@@ -42,6 +42,7 @@ void register_builtins(CommandTable& t) {
   register_intr(t);
   register_secgroup(t);
   register_hostkeys(t);
+  register_ssh_config(t);
   register_detach(t);
   register_replay(t);
   // Drop-in (Lua) commands are added by main after these, so a drop-in never replaces a built-in.

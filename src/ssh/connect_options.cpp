@@ -1,11 +1,12 @@
-// configure_session: the option precedence of PRODUCT.md §2 applied to a libssh session.
+// configure_session: the one resolved ssh config (host_settings) applied to a libssh session.
 #include "ssh/connect_options.h"
 
 #include <libssh/callbacks.h>
 
 #include <cstdlib>
 
-#include "ssh/ssh_config.h"
+#include "ssh/host_settings.h"
+#include "util/error.h"
 #include "util/log.h"
 #include "util/paths.h"
 
@@ -30,63 +31,59 @@ void set_libssh_logging(ssh_session s) {
 
 ConnectSettings configure_session(ssh_session s, const Endpoint& ep, const Options& opt) {
   ConnectSettings cs;
-  // libssh would look up the passwd entry for ~; dust's ~ is $HOME (PRODUCT.md §1).
+  // libssh must not read any ssh config of its own: every value comes from host_settings.
+  bool no = false;
+  ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+  set_libssh_logging(s);
+  HostSettings hs;
+  try {
+    hs = host_settings(ep, opt);
+  } catch (const Error& e) {
+    cs.error = e.what();
+    return cs;
+  }
+  const SshHostConfig& c = hs.cfg;
+  cs.config = hs.config;
+  cs.hostname = c.hostname;
+  cs.port = c.port;
+  // libssh would look up the passwd entry for ~; dust's ~ is $HOME (PRODUCT.md §1). With
+  // IdentitiesOnly the directory of libssh's default identities is one that has none.
   std::string dir = paths::join(paths::home(), ".ssh");
-  ssh_options_set(s, SSH_OPTIONS_HOST, ep.host.c_str());
-  ssh_options_set(s, SSH_OPTIONS_SSH_DIR, dir.c_str());
-  ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, paths::join(dir, "known_hosts").c_str());
+  std::string key_dir = c.identities_only ? "/nonexistent/dust-identities-only" : dir;
+  ssh_options_set(s, SSH_OPTIONS_HOST, c.hostname.c_str());
+  ssh_options_set(s, SSH_OPTIONS_SSH_DIR, key_dir.c_str());
+  cs.known_hosts = hs.known_hosts;
+  ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS,
+                  cs.known_hosts.empty() ? "/dev/null" : cs.known_hosts.front().c_str());
   // Identities are prepended, so add them lowest precedence first: KeyName keys, then the ssh
-  // config's IdentityFile entries (parse_config prepends them), then the node's own keyfile.
+  // config's IdentityFile entries (last first, so the first is tried first), then the node's
+  // own keyfile.
   auto names = key_name_candidates(ep, opt);
   for (auto it = names.rbegin(); it != names.rend(); ++it)
     ssh_options_set(s, SSH_OPTIONS_IDENTITY, it->c_str());
-  cs.config =
-      opt.ssh_config.empty() ? paths::join(dir, "config") : paths::expand_user(opt.ssh_config);
-  ssh_options_parse_config(s,
-                           cs.config.c_str());  // a missing file is fine; stops the default parse
-  set_libssh_logging(s);                        // after the config: its LogLevel is not ours
+  for (auto it = hs.identity_files.rbegin(); it != hs.identity_files.rend(); ++it)
+    ssh_options_set(s, SSH_OPTIONS_IDENTITY, it->c_str());
   if (!ep.keyfile.empty()) ssh_options_set(s, SSH_OPTIONS_IDENTITY, ep.keyfile.c_str());
-  if (!ep.user.empty()) {
-    ssh_options_set(s, SSH_OPTIONS_USER, ep.user.c_str());
-  } else {
-    char* u = nullptr;
-    if (ssh_options_get(s, SSH_OPTIONS_USER, &u) == SSH_OK && u)
-      ssh_string_free_char(u);  // set by the ssh config
-    else
-      ssh_options_set(s, SSH_OPTIONS_USER, opt.default_user.c_str());
-  }
-  if (ep.port > 0) ssh_options_set(s, SSH_OPTIONS_PORT, &ep.port);
-  // ProxyJump (cluster file / config.yaml, else ssh config). dust opens the tunnel itself (jump.h);
-  // libssh's own conversion of the config's ProxyJump would run `ssh` per node, so it is cleared.
-  cs.jump =
-      !ep.proxy_jump.empty() ? ep.proxy_jump : ssh_config_value(cs.config, ep.host, "ProxyJump");
-  if (cs.jump.empty()) cs.jump = ep.default_jump;
-  if (cs.jump == "none") cs.jump.clear();
-  if (!cs.jump.empty()) ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, "none");
-  cs.strict = !opt.strict_host_key.empty()
-                  ? opt.strict_host_key
-                  : ssh_config_value(cs.config, ep.host, "StrictHostKeyChecking");
-  // dust applies the policy itself (host_keys.h). libssh, told `no` by the config, reports an
-  // unknown or even a CHANGED key as known (SSH_KNOWN_HOSTS_OK) when the global known_hosts lacks
-  // the host: it must always report what known_hosts says.
+  ssh_options_set(s, SSH_OPTIONS_USER, c.user.c_str());
+  ssh_options_set(s, SSH_OPTIONS_PORT, &c.port);
+  // ProxyJump: dust opens the tunnel itself (jump.h); a ProxyCommand runs as ssh would run it.
+  cs.jump = hs.jump;
+  ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND,
+                  cs.jump.empty() && !hs.proxy_command.empty() ? hs.proxy_command.c_str() : "none");
+  cs.strict = hs.strict;
+  // dust applies the policy itself (host_keys.h). libssh, told `no`, reports an unknown or even a
+  // CHANGED key as known (SSH_KNOWN_HOSTS_OK) when the global known_hosts lacks the host: it must
+  // always report what known_hosts says.
   int strict_in_libssh = 1;
   ssh_options_set(s, SSH_OPTIONS_STRICTHOSTKEYCHECK, &strict_in_libssh);
   // Key files first, the agent after them (PRODUCT.md §2): libssh's automatic order is the
   // reverse, and an agent holding many keys would use up the server's MaxAuthTries before the
   // right file is tried. So the first pass runs with the agent switched off.
-  cs.agent_sock = agent_socket(cs.config, ep.host);
+  cs.agent_sock = hs.agent_sock;
   ssh_options_set(s, SSH_OPTIONS_IDENTITY_AGENT, "/dev/null");
   ssh_set_blocking(s, 0);
-  // ConnectTimeout from the ssh config is per host, so it wins over dust's ssh.connect_timeout.
-  cs.connect_timeout_s = opt.connect_timeout_s;
-  if (std::string v = ssh_config_value(cs.config, ep.host, "ConnectTimeout"); !v.empty()) {
-    int t = std::atoi(v.c_str());
-    if (t > 0)
-      cs.connect_timeout_s = t;
-    else
-      log::warn("ssh config {}: ConnectTimeout '{}' is not a number of seconds; using {} s",
-                cs.config, v, cs.connect_timeout_s);
-  }
+  cs.connect_timeout_s = hs.connect_timeout_s;
+  cs.not_applied = hs.not_applied;
   return cs;
 }
 

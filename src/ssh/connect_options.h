@@ -4,6 +4,7 @@
 #include <libssh/libssh.h>
 
 #include <string>
+#include <vector>
 
 #include "ssh/endpoint.h"
 #include "ssh/options.h"
@@ -11,15 +12,22 @@
 namespace dust::ssh {
 
 struct ConnectSettings {
-  std::string config;      // the ssh config file in effect (may not exist)
-  std::string strict;      // StrictHostKeyChecking in effect
-  std::string agent_sock;  // ssh-agent socket for the second auth pass ("" = none)
-  std::string jump;        // ProxyJump chain for this host ("" = direct or ProxyCommand)
+  std::string error;   // the ssh config refused this host (nothing else is set)
+  std::string config;  // the ssh config file in effect (may not exist)
+  std::string strict;  // StrictHostKeyChecking in effect ("true" refuses unknown keys)
+  std::vector<std::string> known_hosts;  // UserKnownHostsFile list (checked in order)
+  std::string agent_sock;                // ssh-agent socket for the second auth pass ("" = none)
+  std::string jump;      // ProxyJump chain for this host ("" = direct or ProxyCommand)
+  std::string hostname;  // where the session connects (HostName)
+  int port = 22;
   int connect_timeout_s = 10;
+  std::vector<std::string> not_applied;  // keywords set for the host that dust does not apply
 };
 
-// Sets host, user, port, identities, known_hosts, the ssh config and logging on `s` (non-blocking,
-// agent off for the first auth pass). The ProxyJump is returned, not applied: dust tunnels it.
+// Sets host, user, port, identities, known_hosts, ProxyCommand and logging on `s` from the one
+// resolved ssh config (host_settings.h); libssh never reads the file itself (PROCESS_CONFIG off).
+// Non-blocking, agent off for the first auth pass. The ProxyJump is returned, not applied: dust
+// tunnels it.
 ConnectSettings configure_session(ssh_session s, const Endpoint& ep, const Options& opt);
 
 // "user@host" as libssh will log in (for messages).

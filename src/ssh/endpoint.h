@@ -18,6 +18,7 @@ struct Endpoint {
   std::string key_name;      // EC2 KeyName: $DUST_HOME/keys/<name>.pem, ~/.ssh/<name>.pem
   std::string proxy_jump;    // cluster file: wins over the ssh config's ProxyJump
   std::string default_jump;  // config.yaml ssh.proxy_jump: only where the ssh config has none
+  bool jump_host = false;    // a ProxyJump hop: its own ProxyJump is not followed
 };
 
 // Address: Node::address (public|private|dns|literal) else Options::address kind, else public IP,

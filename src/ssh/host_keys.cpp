@@ -61,7 +61,8 @@ HostKeyAction host_key_action(StrictHostKey policy, KnownHost known) {
   return HostKeyAction::Refuse;
 }
 
-bool verify_host_key(ssh_session s, const std::string& strict, const std::string& who,
+bool verify_host_key(ssh_session s, const std::string& strict,
+                     const std::vector<std::string>& known_hosts, const std::string& who,
                      std::string* err, std::string* notice, bool* changed) {
   *changed = false;
   StrictHostKey policy;
@@ -71,12 +72,35 @@ bool verify_host_key(ssh_session s, const std::string& strict, const std::string
         strict);
     return false;
   }
-  char* kh = nullptr;
-  ssh_options_get(s, SSH_OPTIONS_KNOWNHOSTS, &kh);
-  std::string known_hosts = kh ? kh : "known_hosts";
-  if (kh) ssh_string_free_char(kh);
+  // Every file in turn, as ssh does: a key found in any of them is known; a different key for
+  // the host in one of them (and the right one in none) is a changed key. A new key is recorded
+  // in the first file.
+  enum ssh_known_hosts_e state = SSH_KNOWN_HOSTS_UNKNOWN;
+  std::string known_hosts_file = known_hosts.empty() ? "" : known_hosts.front();
+  if (known_hosts.empty()) {
+    char* kh = nullptr;
+    ssh_options_get(s, SSH_OPTIONS_KNOWNHOSTS, &kh);
+    known_hosts_file = kh ? kh : "known_hosts";
+    if (kh) ssh_string_free_char(kh);
+    state = ssh_session_is_known_server(s);
+  }
+  for (const auto& file : known_hosts) {
+    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, file.c_str());
+    enum ssh_known_hosts_e r = ssh_session_is_known_server(s);
+    if (r == SSH_KNOWN_HOSTS_OK || r == SSH_KNOWN_HOSTS_ERROR) {
+      state = r;
+      break;
+    }
+    if ((r == SSH_KNOWN_HOSTS_CHANGED || r == SSH_KNOWN_HOSTS_OTHER) &&
+        state != SSH_KNOWN_HOSTS_CHANGED && state != SSH_KNOWN_HOSTS_OTHER) {
+      state = r;
+      known_hosts_file = file;
+    }
+  }
+  if (known_hosts.size() > 1 && state != SSH_KNOWN_HOSTS_CHANGED && state != SSH_KNOWN_HOSTS_OTHER)
+    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, known_hosts.front().c_str());
   KnownHost known;
-  switch (ssh_session_is_known_server(s)) {
+  switch (state) {
     case SSH_KNOWN_HOSTS_OK:
       known = KnownHost::Match;
       break;
@@ -98,10 +122,11 @@ bool verify_host_key(ssh_session s, const std::string& strict, const std::string
       return true;
     case HostKeyAction::Record:
       if (ssh_session_update_known_hosts(s) != SSH_OK) {
-        *notice = fmt::format("could not record host key in {}: {}", known_hosts, ssh_get_error(s));
+        *notice =
+            fmt::format("could not record host key in {}: {}", known_hosts_file, ssh_get_error(s));
         return true;
       }
-      *notice = fmt::format("recorded new host key {} in {}", fingerprint(s), known_hosts);
+      *notice = fmt::format("recorded new host key {} in {}", fingerprint(s), known_hosts_file);
       return true;
     case HostKeyAction::ConnectChanged:
       // OpenSSH's own words, so that nobody mistakes it for routine output.
@@ -111,7 +136,7 @@ bool verify_host_key(ssh_session s, const std::string& strict, const std::string
           "{}: someone could be eavesdropping on you (man-in-the-middle). Connected anyway because "
           "StrictHostKeyChecking is {}: no sudo password will be sent to it. If the change is "
           "expected, remove the old entry (ssh-keygen -R HOST -f {}).",
-          who, fingerprint(s), known_hosts, strict, known_hosts);
+          who, fingerprint(s), known_hosts_file, strict, known_hosts_file);
       return true;
     case HostKeyAction::Refuse:
       break;
@@ -121,7 +146,7 @@ bool verify_host_key(ssh_session s, const std::string& strict, const std::string
         "HOST KEY CHANGED — REMOTE HOST IDENTIFICATION HAS CHANGED, refusing to connect to {}. The "
         "server now offers {}, which does not match {}. If the change is expected, remove the old "
         "entry (ssh-keygen -R HOST -f {}).",
-        who, fingerprint(s), known_hosts, known_hosts);
+        who, fingerprint(s), known_hosts_file, known_hosts_file);
   else if (policy == StrictHostKey::Ask)
     *err = fmt::format(
         "unknown host key {} refused (StrictHostKeyChecking ask: dust does not ask per node; "
@@ -129,7 +154,7 @@ bool verify_host_key(ssh_session s, const std::string& strict, const std::string
         fingerprint(s));
   else
     *err = fmt::format("unknown host key {} refused (StrictHostKeyChecking {}; add it to {})",
-                       fingerprint(s), strict, known_hosts);
+                       fingerprint(s), strict, known_hosts_file);
   return false;
 }
 

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dust::ssh {
 
@@ -28,9 +29,12 @@ enum class HostKeyAction { Connect, Record, Refuse, ConnectChanged };
 HostKeyAction host_key_action(StrictHostKey policy, KnownHost known);
 
 // Checks the server's key of a connected session `s` for the node `who` (its label, for messages).
-// Returns false with *err set when the node must be refused; *notice is set when a key was recorded
-// or, with *changed, when a changed key was let through (StrictHostKeyChecking no).
-bool verify_host_key(ssh_session s, const std::string& strict, const std::string& who,
+// `known_hosts`: the UserKnownHostsFile list, checked in order as ssh does (a key found in any of
+// them is known); a new key is recorded in the first. Empty = the session's file. Returns false
+// with *err set when the node must be refused; *notice is set when a key was recorded or, with
+// *changed, when a changed key was let through (StrictHostKeyChecking no).
+bool verify_host_key(ssh_session s, const std::string& strict,
+                     const std::vector<std::string>& known_hosts, const std::string& who,
                      std::string* err, std::string* notice, bool* changed);
 
 }  // namespace dust::ssh

@@ -105,21 +105,24 @@ JumpHost::JumpHost(EventLoop& loop, const Options& opt, Post post, std::string c
   ep.host = host;
   ep.user = user;
   ep.port = port;
+  ep.jump_host = true;
   ConnectSettings cs = configure_session(ssh_, ep, opt_);
+  if (!cs.error.empty()) {
+    tick_ = loop_.after(0ms, [this, e = cs.error] {
+      tick_ = 0;
+      fail(e);
+    });
+    return;
+  }
   // dust's log belongs to the main thread: libssh's messages from here would race with it.
   int quiet = SSH_LOG_NOLOG;
   ssh_options_set(ssh_, SSH_OPTIONS_LOG_VERBOSITY, &quiet);
   strict_ = cs.strict;
+  known_hosts_ = cs.known_hosts;
   agent_sock_ = cs.agent_sock;
   if (via) {
     // The next hop's real address after the ssh config (HostName, Port), reached through `via`.
-    char* h = nullptr;
-    std::string real = host;
-    if (ssh_options_get(ssh_, SSH_OPTIONS_HOST, &h) == SSH_OK && h) real = h;
-    if (h) ssh_string_free_char(h);
-    unsigned int p = 22;
-    ssh_options_get_port(ssh_, &p);
-    via_ = via->open(real, static_cast<int>(p));
+    via_ = via->open(cs.hostname, cs.port);
     via_->on_error = [this](const std::string& m) { fail(m); };
     socket_t fd = via_->take_node_fd();
     ssh_options_set(ssh_, SSH_OPTIONS_FD, &fd);
@@ -220,7 +223,8 @@ bool JumpHost::handshake() {
         return fail(fmt::format("cannot connect to {}: {}", host_, ssh_get_error(ssh_))), false;
       std::string err, notice;
       bool changed = false;
-      bool ok = verify_host_key(ssh_, strict_, "jump host " + name_, &err, &notice, &changed);
+      bool ok = verify_host_key(ssh_, strict_, known_hosts_, "jump host " + name_, &err, &notice,
+                                &changed);
       // A changed jump host key under StrictHostKeyChecking no: warned (the nodes behind it are
       // still checked end to end against their own keys).
       if (changed)

@@ -113,6 +113,7 @@ class JumpHost {
   Phase phase_ = Phase::Connecting;
   bool ready_ = false, failed_ = false, agent_pass_ = false, in_step_ = false;
   std::string strict_, agent_sock_, host_;
+  std::vector<std::string> known_hosts_;
   int fd_ = -1;
   EventLoop::TimerId deadline_ = 0, tick_ = 0, keepalive_ = 0;
   std::vector<std::shared_ptr<Tunnel>> tunnels_;

@@ -1,16 +1,14 @@
-// The user and port dust's ssh logs in with, resolved as a session does it (the node's own value,
-// then the ssh config, then dust's default), for those who print them (inventory, Lua's
-// dust.nodes).
+// The user and port dust's ssh logs in with, resolved as a session does it (host_settings: the
+// node's own value, then the ssh config, then dust's default), for those who print them
+// (inventory, Lua's dust.nodes, assign).
 #pragma once
 #include <string>
 
 #include "ssh/endpoint.h"
+#include "ssh/host_settings.h"
 #include "ssh/options.h"
 
 namespace dust::ssh {
-
-// The ssh config file sessions read: Options::ssh_config (~ expanded), else $HOME/.ssh/config.
-std::string config_path(const Options& o);
 
 // Endpoint::user, else the ssh config's User for the endpoint's host, else Options::default_user.
 std::string login_user(const Endpoint& e, const Options& o);

@@ -8,6 +8,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <csignal>
 
 #include "ssh/jump.h"
 #include "util/log.h"
@@ -114,10 +115,25 @@ void Session::pump() {
   if (ssh_channel_is_eof(ch_) || ssh_channel_is_closed(ch_)) on_channel_closed();
 }
 
+namespace {
+// The number of a signal as ssh names it in exit-signal (RFC 4254 §6.10: "KILL", "SEGV"...).
+int signal_number(const std::string& name) {
+  static const std::pair<const char*, int> kSignals[] = {
+      {"ABRT", SIGABRT}, {"ALRM", SIGALRM}, {"FPE", SIGFPE},   {"HUP", SIGHUP},
+      {"ILL", SIGILL},   {"INT", SIGINT},   {"KILL", SIGKILL}, {"PIPE", SIGPIPE},
+      {"QUIT", SIGQUIT}, {"SEGV", SIGSEGV}, {"TERM", SIGTERM}, {"USR1", SIGUSR1},
+      {"USR2", SIGUSR2}, {"BUS", SIGBUS},   {"XCPU", SIGXCPU}, {"SYS", SIGSYS}};
+  for (const auto& [n, v] : kSignals)
+    if (name == n) return v;
+  return 0;
+}
+}  // namespace
+
 void Session::on_channel_closed() {
   // The shell's end of file comes before its exit status (OpenSSH sends it just after): a command
   // that ended the shell waits a moment for it, or for the channel's close.
-  bool known = ssh_channel_get_exit_status(ch_) >= 0 || ssh_channel_is_closed(ch_);
+  bool known =
+      ssh_channel_get_exit_status(ch_) >= 0 || !exit_signal_.empty() || ssh_channel_is_closed(ch_);
   if (state_ == State::Busy && !known) {
     if (!close_timer_)
       close_timer_ = loop_.after(kExitStatusWait, [this] { close_timer_ = 0, finish_closed(); });
@@ -139,6 +155,13 @@ void Session::finish_closed() {
     // The command ended the shell (`exit 3`): that is its status, and the session is gone.
     obs_.on_notice(*this, fmt::format("the shell exited with status {}: session ended", status));
     obs_.on_done(*this, status);
+  } else if (busy && !exit_signal_.empty()) {
+    // Killed by a signal (`kill -9 $$`, the OOM killer): a failure, with the status a shell
+    // reports for it (128 + the signal's number), never success.
+    int num = signal_number(exit_signal_);
+    obs_.on_notice(*this,
+                   fmt::format("the shell was killed by signal {}: session ended", exit_signal_));
+    obs_.on_done(*this, num > 0 ? 128 + num : 255);
   }
   obs_.on_closed(*this, "");
 }

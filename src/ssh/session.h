@@ -3,6 +3,7 @@
 // stream. Defined in three files: session.cpp (I/O, the marker protocol), session_handshake.cpp
 // (connect to shell), session_raw.cpp (raw mode); the flood accounting is OutputThrottle.
 #pragma once
+#include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
 #include <chrono>
@@ -146,6 +147,9 @@ class Session {
   Jumps* jumps_ = nullptr;
   std::shared_ptr<Tunnel> tunnel_;  // through a jump host
   ssh_channel ch_ = nullptr;
+  // The shell's exit-signal ("KILL" for `kill -9 $$`, an OOM kill), reported as a failure.
+  ssh_channel_callbacks_struct ch_cb_{};
+  std::string exit_signal_;
   int fd_ = -1;
   bool used_ = false;
   bool in_step_ = false;
@@ -157,7 +161,9 @@ class Session {
   int line_breaks_ = 0;      // in the running command: continuation prompts (PS2) that are expected
   std::string strict_;       // StrictHostKeyChecking in effect
   bool host_key_changed_ = false;
-  std::string agent_sock_;  // ssh-agent socket for the second auth pass ("" = none)
+  std::vector<std::string> known_hosts_;  // UserKnownHostsFile list in effect
+  std::string connect_to_;                // HostName[:Port] from the ssh config, for messages
+  std::string agent_sock_;                // ssh-agent socket for the second auth pass ("" = none)
   bool agent_pass_ = false;
   bool deadline_extended_ = false;
   int connect_timeout_s_ = 10;  // ssh config ConnectTimeout for this host, else Options

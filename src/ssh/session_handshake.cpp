@@ -8,6 +8,7 @@
 
 #include "ssh/connect_options.h"
 #include "ssh/host_keys.h"
+#include "ssh/host_settings.h"
 #include "ssh/jump.h"
 #include "ssh/session.h"
 #include "ssh/session_detail.h"
@@ -37,7 +38,15 @@ void Session::start() {
   raw_sink_ = nullptr;
   ssh_ = ssh_new();
   ConnectSettings cs = configure_session(ssh_, ep_, opt_);
+  if (!cs.error.empty()) {
+    fail(cs.error);  // ssh would refuse this host with this config: so does dust, saying why
+    return;
+  }
+  warn_not_applied(cs.not_applied, cs.config, ep_.node_label);
+  // Messages name where the session really goes (the ssh config's HostName and Port).
+  connect_to_ = cs.port == 22 ? cs.hostname : fmt::format("{}:{}", cs.hostname, cs.port);
   strict_ = cs.strict;
+  known_hosts_ = cs.known_hosts;
   agent_sock_ = cs.agent_sock;
   agent_pass_ = false;
   connect_timeout_s_ = cs.connect_timeout_s;
@@ -45,20 +54,15 @@ void Session::start() {
     if (jumps_) {
       // Through the pool's one session to the jump host (jump.h): the target as the ssh config
       // names it (HostName, Port), this session's bytes over a socketpair.
-      char* h = nullptr;
-      std::string host = ep_.host;
-      if (ssh_options_get(ssh_, SSH_OPTIONS_HOST, &h) == SSH_OK && h) host = h;
-      if (h) ssh_string_free_char(h);
-      unsigned int port = 22;
-      ssh_options_get_port(ssh_, &port);
-      tunnel_ = jumps_->open(cs.jump, host, static_cast<int>(port));
+      tunnel_ = jumps_->open(cs.jump, cs.hostname, cs.port);
       tunnel_->on_error = [this](const std::string& m) {
         if (!ended() && state_ != State::Idle) fail(m);
       };
       socket_t fd = tunnel_->take_node_fd();
       if (fd >= 0) ssh_options_set(ssh_, SSH_OPTIONS_FD, &fd);
     } else {
-      ssh_options_set(ssh_, SSH_OPTIONS_PROXYCOMMAND, proxy_command(cs.jump, cs.config).c_str());
+      std::string config = paths::exists(cs.config) ? cs.config : "";
+      ssh_options_set(ssh_, SSH_OPTIONS_PROXYCOMMAND, proxy_command(cs.jump, config).c_str());
     }
   }
   deadline_extended_ = false;
@@ -99,7 +103,7 @@ bool Session::step_handshake() {
         }
         if (rc == SSH_AGAIN) return true;
         if (rc != SSH_OK)
-          return fail(fmt::format("cannot connect to {}: {}", ep_.host, ssh_get_error(ssh_))),
+          return fail(fmt::format("cannot connect to {}: {}", connect_to_, ssh_get_error(ssh_))),
                  false;
         if (!check_host_key()) return false;
         state_ = State::Auth;
@@ -117,7 +121,7 @@ bool Session::step_handshake() {
           std::string why = rc == SSH_AUTH_ERROR ? fmt::format(": {}", ssh_get_error(ssh_)) : "";
           return fail(fmt::format(
                      "authentication failed for {}{} (tried key files{}{}, then {})",
-                     login_of(ssh_, ep_.host), why, ep_.keyfile.empty() ? "" : " starting with ",
+                     login_of(ssh_, connect_to_), why, ep_.keyfile.empty() ? "" : " starting with ",
                      ep_.keyfile,
                      agent_sock_.empty() ? "no ssh-agent (none running)" : "the ssh-agent")),
                  false;
@@ -131,6 +135,15 @@ bool Session::step_handshake() {
                 "(dust drives bash, dash and zsh login shells)");
         });
         ch_ = ssh_channel_new(ssh_);
+        exit_signal_.clear();
+        ch_cb_ = {};
+        ch_cb_.userdata = this;
+        ch_cb_.channel_exit_signal_function = [](ssh_session, ssh_channel, const char* sig, int,
+                                                 const char*, const char*, void* self) {
+          static_cast<Session*>(self)->exit_signal_ = sig && *sig ? sig : "?";
+        };
+        ssh_callbacks_init(&ch_cb_);
+        if (ch_) ssh_set_channel_callbacks(ch_, &ch_cb_);
         state_ = State::Channel;
         break;
       case State::Channel:
@@ -169,7 +182,7 @@ bool Session::step_handshake() {
 bool Session::check_host_key() {
   std::string err, notice;
   bool changed = false;
-  bool ok = verify_host_key(ssh_, strict_, ep_.node_label, &err, &notice, &changed);
+  bool ok = verify_host_key(ssh_, strict_, known_hosts_, ep_.node_label, &err, &notice, &changed);
   if (changed) host_key_changed_ = true;  // for as long as this session lives: no secret goes to it
   if (!notice.empty()) obs_.on_notice(*this, notice);
   if (!ok) fail(err);

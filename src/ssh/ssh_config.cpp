@@ -1,132 +1,881 @@
-// ssh_config_value, agent_socket, proxy_command.
+// resolve_ssh_config: OpenSSH 9.2's reading of ssh_config (readconf.c process_config_line,
+// match_cfg_line, read_config_file_depth) and ssh.c's passes around it (Hostname, lower-casing,
+// canonicalisation, the final pass, defaults, token expansion), without any I/O of its own.
 #include "ssh/ssh_config.h"
 
-#include <fnmatch.h>
+#include <arpa/inet.h>
+#include <openssl/sha.h>
+#include <sys/socket.h>
 
-#include <cctype>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <set>
 
-#include "util/paths.h"
+#include "ssh/ssh_config_keywords.h"
+#include "ssh/ssh_config_lex.h"
+#include "util/error.h"
 
 namespace dust::ssh {
 
+using namespace cfg;
+
 namespace {
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+
+constexpr int kMaxIncludeDepth = 16;  // READCONF_MAX_DEPTH
+// Files read per pass. ssh has no such limit, but a glob that includes itself at every level
+// reads k^16 files before the depth limit stops it; dust stops it early instead of hanging.
+constexpr int kMaxFilesRead = 256;
+constexpr size_t kMaxIdentityFiles = 100;
+
+enum Flags { kUserConf = 1, kCheckPerm = 2, kFinal = 4, kNeverMatch = 8 };
+
+struct Fatal {
+  std::string message;
+};
+
+struct Jump {
+  std::string host, user, extra;
+  int port = -1;
+};
+
+// ssh's Options while reading: unset until the first active line sets it.
+struct State {
+  std::optional<std::string> hostname, user, proxy_command, identity_agent, host_key_alias,
+      ignore_unknown;
+  std::optional<int> port, connect_timeout, strict, identities_only, batch_mode, canonicalize,
+      max_dots, fallback_local;
+  std::optional<Jump> jump;
+  std::vector<std::string> identity_files, certificate_files;
+  std::optional<std::vector<std::string>> user_known_hosts, canonical_domains;
+  std::map<std::string, std::vector<std::string>> other;
+  std::set<std::string> user_set;
+};
+
+int parse_flag(const std::string& v) {
+  std::string l = lower(v);
+  if (l == "yes" || l == "true") return 1;
+  if (l == "no" || l == "false") return 0;
+  return -1;
 }
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+// convtime: 90, 1m30s, 2h; -1 when malformed.
+long convtime(const std::string& s) {
+  if (s.empty()) return -1;
+  long total = 0;
+  const char* p = s.c_str();
+  while (*p) {
+    char* end = nullptr;
+    errno = 0;
+    long secs = std::strtol(p, &end, 10);
+    if (p == end || errno == ERANGE || secs < 0 || secs > INT_MAX) return -1;
+    long mult = 1;
+    switch (*end) {
+      case '\0':
+        break;
+      case 's':
+      case 'S':
+        ++end;
+        break;
+      case 'm':
+      case 'M':
+        mult = 60, ++end;
+        break;
+      case 'h':
+      case 'H':
+        mult = 3600, ++end;
+        break;
+      case 'd':
+      case 'D':
+        mult = 86400, ++end;
+        break;
+      case 'w':
+      case 'W':
+        mult = 604800, ++end;
+        break;
+      default:
+        return -1;
+    }
+    if (secs > INT_MAX / mult) return -1;
+    secs *= mult;
+    if (total > INT_MAX - secs) return -1;
+    total += secs;
+    p = end;
+  }
+  return total;
 }
 
-// A comma-separated pattern list (`!pat` negates) against `value`, as in OpenSSH.
-bool pattern_list(const std::string& list, const std::string& value) {
-  bool hit = false;
-  std::istringstream in(list);
-  std::string pat;
-  while (std::getline(in, pat, ',')) {
-    bool neg = !pat.empty() && pat[0] == '!';
-    if (neg) pat.erase(0, 1);
-    if (fnmatch(pat.c_str(), value.c_str(), 0) == 0) {
-      if (neg) return false;
-      hit = true;
+bool parse_int(const std::string& s, long lo, long hi, long* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (*end || errno == ERANGE || v < lo || v > hi) return false;
+  *out = static_cast<long>(v);
+  return true;
+}
+
+// is_addr / resolve_addr: a numeric address and its canonical spelling, as getaddrinfo with
+// AI_NUMERICHOST + getnameinfo give it (inet_aton's short IPv4 forms such as 10.1 included),
+// without getaddrinfo's own file and socket use.
+std::optional<std::string> numeric_address(const std::string& host) {
+  char buf[INET6_ADDRSTRLEN];
+  in_addr v4;
+  if (!host.empty() && inet_aton(host.c_str(), &v4) != 0)
+    return std::string(inet_ntop(AF_INET, &v4, buf, sizeof buf));
+  in6_addr v6;
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1)
+    return std::string(inet_ntop(AF_INET6, &v6, buf, sizeof buf));
+  return std::nullopt;
+}
+
+bool valid_hostname(const std::string& s) {
+  if (!s.empty() && s[0] == '-') return false;
+  for (unsigned char c : s)
+    if (std::strchr("'`\"$\\;&<>|(){},", c) || std::isspace(c) || std::iscntrl(c)) return false;
+  return true;
+}
+
+bool valid_ruser(const std::string& s) {
+  if (!s.empty() && s[0] == '-') return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = s[i];
+    if (std::strchr("'`\";&<>|(){}", c)) return false;
+    if (std::isspace(c) && i + 1 < s.size() && s[i + 1] == '-') return false;
+    if (c == '\\' && i + 1 == s.size()) return false;
+  }
+  return true;
+}
+
+// [user@]host[:port] of one ProxyJump hop (parse_user_host_port); false when malformed.
+bool parse_hop(const std::string& hop, std::string* user, std::string* host, int* port) {
+  std::string rest = hop;
+  if (user) user->clear();
+  if (port) *port = -1;
+  if (size_t at = rest.rfind('@'); at != std::string::npos) {
+    if (user) *user = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+  }
+  std::string h;
+  if (!rest.empty() && rest[0] == '[') {
+    size_t close = rest.find(']');
+    if (close == std::string::npos) return false;
+    h = rest.substr(1, close - 1);
+    rest = rest.substr(close + 1);
+    if (!rest.empty() && rest[0] != ':') return false;
+  } else {
+    size_t colon = rest.find(':');
+    h = rest.substr(0, colon);
+    rest = colon == std::string::npos ? "" : rest.substr(colon);
+  }
+  if (h.empty()) return false;
+  if (!rest.empty()) {
+    long p;
+    if (rest.size() < 2 || !parse_int(rest.substr(1), 1, 65535, &p)) return false;
+    if (port) *port = static_cast<int>(p);
+  }
+  if (host) *host = h;
+  return true;
+}
+
+// ssh://[user@]host[:port] of ProxyJump and the command line (parse_ssh_uri): 1 = not a URI.
+int parse_ssh_uri(const std::string& s, std::string* user, std::string* host, int* port) {
+  if (lower(s.substr(0, 6)) != "ssh://") return 1;
+  std::string rest = s.substr(6);
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  if (rest.find('/') != std::string::npos) return -1;
+  return parse_hop(rest, user, host, port) ? 0 : -1;
+}
+
+std::string sha1_hex(const std::string& s) {
+  unsigned char md[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(s.data()), s.size(), md);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : md) out += hex[c >> 4], out += hex[c & 15];
+  return out;
+}
+
+std::string tilde_expand(const std::string& path, const SshConfigEnv& env) {
+  if (path.empty() || path[0] != '~') return path;
+  std::string rest = path.substr(1), home, sub;
+  if (rest.empty() || rest[0] == '/') {
+    home = env.home;
+    size_t p = rest.find_first_not_of('/');
+    sub = p == std::string::npos ? "" : rest.substr(p);
+  } else {
+    size_t slash = rest.find('/');
+    std::string user = rest.substr(0, slash);
+    auto h = env.home_of ? env.home_of(user) : std::nullopt;
+    if (!h) throw Fatal{"tilde_expand: No such user " + user};
+    home = *h;
+    if (slash != std::string::npos) {
+      size_t p = rest.find_first_not_of('/', slash);
+      sub = p == std::string::npos ? "" : rest.substr(p);
     }
   }
-  return hit;
+  if (sub.empty()) return home;
+  bool slash = home.empty() || home.back() != '/';
+  return home + (slash ? "/" : "") + sub;
 }
 
-// A Match line's criteria (after the keyword): `all`, `host`/`originalhost` and `localuser` are
-// evaluated; any other criterion (exec, user, canonical, final...) makes the block not apply here.
-bool match_block(std::istream& ls, const std::string& host) {
-  std::string crit, arg;
-  bool any = false;
-  while (ls >> crit) {
-    crit = lower(crit);
-    bool neg = crit[0] == '!';
-    if (neg) crit.erase(0, 1);
-    if (crit == "all") {
-      any = true;
-      continue;
+// ~, %-tokens and ${VAR} (tilde_expand_filename + default_client_percent_dollar_expand).
+std::string expand(const SshHostConfig& c, const std::string& path, const SshConfigEnv& env) {
+  std::string err;
+  auto e = percent_expand(tilde_expand(path, env), c.tokens, &err, &env.getenv);
+  if (!e) throw Fatal{err};
+  return *e;
+}
+
+class Reader {
+ public:
+  Reader(const SshConfigEnv& env, State& st) : env_(env), st_(st) {}
+  std::string host;      // what Host lines match
+  std::string original;  // the host as given (originalhost, %n)
+  std::string pw_name;
+  bool want_final = false;
+  bool final_pass = false;
+  int files_read = 0;
+
+  // read_config_file_depth: false when the file does not exist.
+  bool read_file(const std::string& path, int flags, bool& active, int depth) {
+    if (depth < 0 || depth > kMaxIncludeDepth)
+      throw Fatal{"Too many recursive configuration includes"};
+    if (++files_read > kMaxFilesRead)
+      throw Fatal{"Too many configuration files included (over " + std::to_string(kMaxFilesRead) +
+                  ")"};
+    SshConfigEnv::File f = env_.read(path, flags & kCheckPerm);
+    if (!f.error.empty()) throw Fatal{f.error};
+    if (!f.exists) return false;
+    int bad = 0;
+    std::string first_error;
+    size_t pos = 0;
+    int linenum = 0;
+    while (pos < f.text.size()) {
+      size_t nl = f.text.find('\n', pos);
+      line_.assign(f.text, pos, nl == std::string::npos ? std::string::npos : nl - pos + 1);
+      pos = nl == std::string::npos ? f.text.size() : nl + 1;
+      ++linenum;
+      std::string err = process_line(line_, path, linenum, active, flags, depth);
+      if (!err.empty()) {
+        if (first_error.empty()) first_error = err;
+        ++bad;
+      }
     }
-    if (!(ls >> arg)) return false;
-    bool ok;
-    if (crit == "host" || crit == "originalhost") {
-      ok = pattern_list(arg, host);
-    } else if (crit == "localuser") {
-      const char* u = std::getenv("USER");
-      ok = pattern_list(arg, u ? u : "");
+    if (bad)
+      throw Fatal{first_error + " (ssh: terminating, " + std::to_string(bad) +
+                  " bad configuration option" + (bad > 1 ? "s)" : ")")};
+    return true;
+  }
+
+ private:
+  const SshConfigEnv& env_;
+  State& st_;
+  std::string line_;             // the line being read (buffer reused)
+  std::vector<std::string> av_;  // its words (buffer reused)
+
+  template <class T>
+  void set_first(std::optional<T>& slot, const T& v, bool active) {
+    if (active && !slot) slot = v;
+  }
+
+  // Returns "" or the line's error (counted as a bad option, as ssh does).
+  std::string process_line(std::string& line, const std::string& file, int linenum, bool& active,
+                           int flags, int depth) {
+    // Strip trailing whitespace (and \f), but never the first character.
+    size_t len = line.size();
+    if (len == 0) return "";
+    for (len--; len > 0; len--) {
+      if (!std::strchr(" \t\r\n\f", line[len])) break;
+      line.resize(len);
+    }
+    size_t pos = 0;
+    auto kwopt = strdelim(line, pos);
+    if (!kwopt) return "";
+    std::string keyword = *kwopt;
+    if (keyword.empty()) {
+      kwopt = strdelim(line, pos);
+      if (!kwopt) return "";
+      keyword = *kwopt;
+    }
+    if (keyword.empty() || keyword[0] == '\n' || keyword[0] == '#') return "";
+    keyword = lower(keyword);
+    std::string str;
+    if (pos != std::string::npos) {
+      size_t p = line.find_first_not_of(kWhitespace, pos);
+      str = p == std::string::npos ? "" : line.substr(p);
+    }
+    // The message prefix, built only for a line in error.
+    struct At {
+      const std::string& file;
+      int line;
+      std::string operator+(const std::string& m) const {
+        return file + " line " + std::to_string(line) + ": " + m;
+      }
+    } at{file, linenum};
+    if (str.empty()) return at + "no argument after keyword \"" + keyword + "\"";
+    Kw kind = keyword_kind(keyword);
+    if (kind == Kw::Unknown) {
+      if (st_.ignore_unknown && match_pattern_list(keyword, *st_.ignore_unknown, true) == 1)
+        return "";
+      return file + ": line " + std::to_string(linenum) + ": Bad configuration option: " + keyword;
+    }
+    // The words, in a buffer kept across lines (the reader is hot in the fuzzer).
+    std::vector<std::string>& av = av_;
+    if (!argv_split(str, av)) return at + "invalid quotes";
+    size_t ai = 0;
+    auto next = [&]() -> const std::string* { return ai < av.size() ? &av[ai++] : nullptr; };
+    auto consume = [&] { ai = av.size(); };
+    bool act = active;
+    if (act && kind != Kw::Host && kind != Kw::Match && kind != Kw::Include && (flags & kUserConf))
+      st_.user_set.insert(keyword);
+
+    switch (kind) {
+      case Kw::Unknown:
+      case Kw::Ignore:
+        consume();
+        break;
+      case Kw::Host: {
+        active = false;
+        while (const std::string* a = next()) {
+          if (a->empty()) return at + "keyword " + keyword + " empty argument";
+          if (flags & kNeverMatch) {
+            consume();
+            break;
+          }
+          bool neg = (*a)[0] == '!';
+          const char* pat = a->c_str() + (neg ? 1 : 0);
+          if (match_pattern(host.c_str(), pat)) {
+            if (neg) {
+              active = false;
+              consume();
+              break;
+            }
+            active = true;
+          }
+        }
+        break;
+      }
+      case Kw::Match: {
+        std::string rest;
+        int r = match_line(str, rest, file, linenum);
+        if (r < 0) return at + "Bad Match condition";
+        active = (flags & kNeverMatch) ? false : r == 1;
+        if (rest.empty()) consume();
+        break;
+      }
+      case Kw::Include: {
+        // The words are copied: reading the included files reuses the line buffers.
+        const std::vector<std::string> args(av.begin(), av.end());
+        for (const std::string& a : args) {
+          if (a.empty()) return at + "keyword " + keyword + " empty argument";
+          if (a[0] == '~' && !(flags & kUserConf)) return at + "bad include path " + a + ".";
+          std::string pattern;
+          if (a[0] != '/' && a[0] != '~')
+            pattern = ((flags & kUserConf) ? "~/.ssh/" : "/etc/ssh/") + a;
+          else
+            pattern = a;
+          pattern = tilde_expand(pattern, env_);
+          bool oactive = active;
+          for (const std::string& path : env_.glob(pattern)) {
+            read_file(path, flags | kCheckPerm | (oactive ? 0 : kNeverMatch), active, depth + 1);
+            active = oactive;  // a Match in the included file does not leak out
+          }
+        }
+        return "";
+      }
+      case Kw::Hostname:
+      case Kw::User:
+      case Kw::HostKeyAlias:
+      case Kw::IgnoreUnknown: {
+        const std::string* a = next();
+        if (!a || a->empty()) return at + "Missing argument.";
+        auto& slot = kind == Kw::Hostname       ? st_.hostname
+                     : kind == Kw::User         ? st_.user
+                     : kind == Kw::HostKeyAlias ? st_.host_key_alias
+                                                : st_.ignore_unknown;
+        set_first(slot, *a, act);
+        break;
+      }
+      case Kw::Port: {
+        const std::string* a = next();
+        if (!a || a->empty()) return at + "Missing argument.";
+        long v;
+        int p = parse_int(*a, 0, 65535, &v) ? static_cast<int>(v)
+                                            : (env_.service_port ? env_.service_port(*a) : -1);
+        if (p <= 0) return at + "Bad port '" + *a + "'.";
+        set_first(st_.port, p, act);
+        break;
+      }
+      case Kw::IdentityFile:
+      case Kw::CertificateFile: {
+        const std::string* a = next();
+        if (!a || a->empty()) return at + "Missing argument.";
+        if (act) {
+          auto& list = kind == Kw::IdentityFile ? st_.identity_files : st_.certificate_files;
+          if (list.size() >= kMaxIdentityFiles) return at + "Too many identity files specified";
+          if (std::find(list.begin(), list.end(), *a) == list.end()) list.push_back(*a);
+        }
+        break;
+      }
+      case Kw::UserKnownHostsFile:
+      case Kw::CanonicalDomains:
+      case Kw::List: {
+        std::vector<std::string> vals;
+        while (const std::string* a = next()) {
+          if (a->empty()) return at + "keyword " + keyword + " empty argument";
+          if (kind == Kw::UserKnownHostsFile && lower(*a) == "none" &&
+              (!vals.empty() || ai < av.size()))
+            return at + "keyword " + keyword + " \"none\" argument must appear alone.";
+          vals.push_back(*a);
+        }
+        if (vals.empty()) return at + "Missing argument.";
+        if (kind == Kw::UserKnownHostsFile)
+          set_first(st_.user_known_hosts, vals, act);
+        else if (kind == Kw::CanonicalDomains)
+          set_first(st_.canonical_domains, vals, act);
+        else if (act && !st_.other.count(keyword))
+          st_.other[keyword] = vals;
+        break;
+      }
+      case Kw::StrictHostKeyChecking: {
+        const std::string* a = next();
+        std::string l = a ? lower(*a) : "";
+        int v = l == "true" || l == "yes"                 ? 1
+                : l == "false" || l == "no" || l == "off" ? 0
+                : l == "ask"                              ? 2
+                : l == "accept-new"                       ? 3
+                                                          : -1;
+        if (v < 0) return at + "unsupported option \"" + (a ? *a : "") + "\".";
+        set_first(st_.strict, v, act);
+        break;
+      }
+      case Kw::ConnectTimeout:
+      case Kw::Time: {
+        const std::string* a = next();
+        if (!a || a->empty()) return at + "missing time value.";
+        long v = *a == "none" ? -1 : convtime(*a);
+        if (v == -1 && *a != "none") return at + "invalid time value.";
+        if (kind == Kw::ConnectTimeout)
+          set_first(st_.connect_timeout, static_cast<int>(v), act);
+        else if (act && !st_.other.count(keyword))
+          st_.other[keyword] = {std::to_string(v)};
+        break;
+      }
+      case Kw::ProxyJump:
+      case Kw::ProxyCommand:
+      case Kw::RestOfLine: {
+        size_t skip = str.find_first_not_of(" \t\r\n=");
+        std::string value = skip == std::string::npos ? "" : str.substr(skip);
+        if (kind == Kw::ProxyJump) {
+          // ssh 9.2 as built here takes the first word only (`ProxyJump j1 ,j2` is j1; checked
+          // against ssh -G), the rest of the line ignored.
+          if (!av.empty()) value = av[0];
+          if (!proxy_jump(value, act)) return at + "Invalid ProxyJump \"" + value + "\"";
+        } else if (kind == Kw::ProxyCommand) {
+          // ssh ignores ProxyCommand once a ProxyJump is set (9.2 as built here: not after
+          // `ProxyJump none`, checked against ssh -G).
+          if (act && !st_.proxy_command && !(st_.jump && !st_.jump->host.empty()))
+            st_.proxy_command = value;
+        } else if (act && !st_.other.count(keyword)) {
+          st_.other[keyword] = {value};
+        }
+        consume();
+        break;
+      }
+      case Kw::IdentityAgent: {
+        const std::string* a = next();
+        if (!a || a->empty()) return at + "Missing argument.";
+        std::string err;
+        std::function<std::optional<std::string>(const std::string&)> anyenv =
+            [](const std::string&) { return std::optional<std::string>(""); };
+        if (!percent_expand(*a, {}, &err, &anyenv) && a->find("${") != std::string::npos)
+          return at + "Invalid environment expansion " + *a + ".";
+        if ((*a)[0] == '$' && a->size() > 1 && (*a)[1] != '{') {
+          bool valid = std::all_of(a->begin() + 1, a->end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+          });
+          if (!valid || std::isdigit(static_cast<unsigned char>((*a)[1])))
+            return at + "Invalid environment name " + *a + ".";
+        }
+        set_first(st_.identity_agent, *a, act);
+        break;
+      }
+      case Kw::IdentitiesOnly:
+      case Kw::BatchMode:
+      case Kw::CanonicalizeFallbackLocal:
+      case Kw::Flag: {
+        const std::string* a = next();
+        int v = a ? parse_flag(*a) : -1;
+        if (v < 0) return at + "unsupported option \"" + (a ? *a : "") + "\".";
+        if (kind == Kw::IdentitiesOnly)
+          set_first(st_.identities_only, v, act);
+        else if (kind == Kw::BatchMode)
+          set_first(st_.batch_mode, v, act);
+        else if (kind == Kw::CanonicalizeFallbackLocal)
+          set_first(st_.fallback_local, v, act);
+        else if (act && !st_.other.count(keyword))
+          st_.other[keyword] = {*a};
+        break;
+      }
+      case Kw::CanonicalizeHostname: {
+        const std::string* a = next();
+        std::string l = a ? lower(*a) : "";
+        int v = l == "yes" || l == "true"   ? 1
+                : l == "no" || l == "false" ? 0
+                : l == "always"             ? 2
+                                            : -1;
+        if (v < 0) return at + "unsupported option \"" + (a ? *a : "") + "\".";
+        set_first(st_.canonicalize, v, act);
+        break;
+      }
+      case Kw::CanonicalizeMaxDots:
+      case Kw::Int: {
+        const std::string* a = next();
+        long v;
+        if (!a || !parse_int(*a, INT_MIN, INT_MAX, &v)) return at + "integer value invalid.";
+        if (kind == Kw::CanonicalizeMaxDots)
+          set_first(st_.max_dots, static_cast<int>(v), act);
+        else if (act && !st_.other.count(keyword))
+          st_.other[keyword] = {*a};
+        break;
+      }
+      case Kw::Single: {
+        const std::string* a = next();
+        if (!a || a->empty()) return at + "Missing argument.";
+        if (act && !st_.other.count(keyword)) st_.other[keyword] = {*a};
+        break;
+      }
+      case Kw::OneOrTwo:
+      case Kw::Forward: {
+        std::vector<std::string> vals;
+        while (const std::string* a = next()) vals.push_back(*a);
+        if (vals.empty() || vals.size() > 2) return at + "Missing or extra argument.";
+        if (act) {
+          if (kind == Kw::Forward) {
+            auto& v = st_.other[keyword];
+            std::string joined = vals[0] + (vals.size() > 1 ? " " + vals[1] : "");
+            v.push_back(joined);
+          } else if (!st_.other.count(keyword)) {
+            st_.other[keyword] = vals;
+          }
+        }
+        break;
+      }
+      case Kw::Accumulate: {
+        bool any = false;
+        while (const std::string* a = next()) {
+          if (a->empty()) return at + "keyword " + keyword + " empty argument";
+          any = true;
+          if (act) st_.other[keyword].push_back(*a);
+        }
+        if (!any) return at + "Missing argument.";
+        break;
+      }
+    }
+    if (ai < av.size()) return at + "keyword " + keyword + " extra arguments at end of line";
+    return "";
+  }
+
+  bool proxy_jump(const std::string& value, bool act) {
+    std::string s = value;
+    if (size_t hash = s.find('#'); hash != std::string::npos) s.resize(hash);
+    while (!s.empty() && std::strchr(kWhitespace, s.back())) s.pop_back();
+    bool active = act && !st_.proxy_command && !st_.jump;
+    if (lower(value) != "none") {
+      // Hops are checked right to left; only the last one is kept apart.
+      std::string rest = s;
+      bool first = true;
+      Jump j;
+      for (;;) {
+        size_t comma = rest.rfind(',');
+        std::string hop = comma == std::string::npos ? rest : rest.substr(comma + 1);
+        std::string u, h;
+        int p = -1;
+        int r = parse_ssh_uri(hop, &u, &h, &p);
+        if (r == -1 || (r == 1 && !parse_hop(hop, &u, &h, &p))) return false;
+        if (first) j.user = u, j.host = h, j.port = p, first = false;
+        if (comma == std::string::npos) break;
+        rest.resize(comma);
+      }
+      if (active) {
+        if (size_t comma = value.rfind(','); comma != std::string::npos && comma != 0)
+          j.extra = value.substr(0, comma);
+        st_.jump = j;
+        st_.proxy_command = "none";
+      }
+    } else if (active) {
+      st_.jump = Jump{};  // "none": no jump, and no later ProxyJump either
+    }
+    return true;
+  }
+
+  // match_cfg_line: 1 match, 0 no match, -1 error. `rest` keeps what was not consumed.
+  int match_line(const std::string& condition, std::string& rest, const std::string&, int) {
+    int port = st_.port.value_or(22);
+    std::string ruser = st_.user.value_or(pw_name);
+    std::string h;
+    if (final_pass) {
+      h = st_.hostname.value_or(host);
+    } else if (st_.hostname) {
+      std::string err;
+      auto e = percent_expand(*st_.hostname, {{'h', host}}, &err);
+      if (!e) throw Fatal{"percent_expand: " + err};
+      h = *e;
     } else {
-      return false;
+      h = host;
     }
-    if (ok == neg) return false;
-    any = true;
+    size_t pos = 0;
+    int result = 1, attributes = 0;
+    std::string cond = condition;
+    for (;;) {
+      auto attr = strdelim(cond, pos);
+      if (!attr || attr->empty()) break;
+      if ((*attr)[0] == '#') {
+        pos = std::string::npos;
+        break;
+      }
+      std::string a = *attr;
+      bool negate = a[0] == '!';
+      if (negate) a.erase(0, 1);
+      std::string la = lower(a);
+      if (la == "all") {
+        auto arg = strdelim(cond, pos);
+        if (attributes > 1 || (arg && !arg->empty() && (*arg)[0] != '#')) return -1;
+        if (arg && !arg->empty() && (*arg)[0] == '#') pos = std::string::npos;
+        if (result) result = negate ? 0 : 1;
+        rest = pos == std::string::npos ? "" : cond.substr(pos);
+        return result;
+      }
+      attributes++;
+      if (la == "canonical" || la == "final") {
+        if (la == "final") want_final = true;
+        if (final_pass == negate) result = 0;
+        continue;
+      }
+      auto arg = strdelim(cond, pos);
+      if (!arg || arg->empty() || (*arg)[0] == '#') return -1;
+      bool r;
+      if (la == "host") {
+        r = match_hostname(h, *arg);
+      } else if (la == "originalhost") {
+        r = match_hostname(original, *arg);
+      } else if (la == "user") {
+        r = match_pattern_list(ruser, *arg, false) == 1;
+      } else if (la == "localuser") {
+        r = match_pattern_list(pw_name, *arg, false) == 1;
+      } else if (la == "exec") {
+        std::string shorthost = env_.hostname.substr(0, env_.hostname.find('.'));
+        std::string portstr = std::to_string(port);
+        std::map<char, std::string> t{{'C', sha1_hex(env_.hostname + h + portstr + ruser)},
+                                      {'L', shorthost},
+                                      {'d', env_.home},
+                                      {'h', h},
+                                      {'k', st_.host_key_alias.value_or(h)},
+                                      {'l', env_.hostname},
+                                      {'n', original},
+                                      {'p', portstr},
+                                      {'r', ruser},
+                                      {'u', pw_name},
+                                      {'i', env_.uid}};
+        std::string err;
+        auto cmd = percent_expand(*arg, t, &err);
+        if (!cmd) throw Fatal{"percent_expand: " + err};
+        if (result != 1) continue;  // skipped when an earlier criterion failed
+        int status = env_.exec ? env_.exec(*cmd) : -1;
+        if (status == -1) throw Fatal{"match exec '" + *cmd + "' error"};
+        r = status == 0;
+      } else {
+        return -1;
+      }
+      if (r == negate) result = 0;
+    }
+    if (attributes == 0) return -1;
+    rest = pos == std::string::npos ? "" : cond.substr(pos);
+    return result;
   }
-  return any;
+};
+
+void read_configs(Reader& rd, const SshConfigRequest& req, const SshConfigEnv& env, bool final) {
+  int f = final ? kFinal : 0;
+  rd.final_pass = final;
+  rd.files_read = 0;
+  bool active = true;
+  if (!req.config_file.empty()) {
+    if (lower(req.config_file) == "none") return;
+    if (!rd.read_file(req.config_file, kUserConf | f, active, 0))
+      throw Fatal{"Can't open user config file " + req.config_file + ": No such file or directory"};
+    return;
+  }
+  rd.read_file(env.home + "/.ssh/config", kUserConf | kCheckPerm | f, active, 0);
+  active = true;
+  if (!env.system_config.empty()) rd.read_file(env.system_config, f, active, 0);
 }
 
-std::string env(const std::string& name) {
-  const char* v = std::getenv(name.c_str());
-  return v ? v : "";
+// resolve_canonicalize for a host name (addresses are handled by the caller): true when the
+// name was resolved (and maybe completed with a CanonicalDomains suffix).
+bool canonicalize(std::string& host, const State& st, const SshConfigEnv& env) {
+  int mode = st.canonicalize.value_or(0);
+  if (mode == 0) return false;
+  bool direct = (!st.proxy_command || lower(*st.proxy_command) == "none") &&
+                !(st.jump && !st.jump->host.empty());
+  if (!direct && mode != 2) return false;
+  if (!host.empty() && host.back() == '.') {
+    std::string h = host.substr(0, host.size() - 1);
+    if (env.resolves && env.resolves(host)) {
+      host = h;
+      return true;
+    }
+    return false;
+  }
+  int dots = static_cast<int>(std::count(host.begin(), host.end(), '.'));
+  if (dots > st.max_dots.value_or(1)) return false;
+  for (const std::string& d : st.canonical_domains.value_or(std::vector<std::string>{})) {
+    if (lower(d) == "none") break;
+    std::string full = host + "." + d + ".";
+    if (!env.resolves || !env.resolves(full)) continue;
+    host = full.substr(0, full.size() - 1);
+    return true;
+  }
+  if (!st.fallback_local.value_or(1)) throw Fatal{"Could not resolve host \"" + host + "\""};
+  return false;
 }
+
 }  // namespace
 
-std::string ssh_config_value(const std::string& config_path, const std::string& host,
-                             const std::string& keyword) {
-  std::ifstream in(config_path);
-  std::string line, want = lower(keyword);
-  bool match = true;  // lines before any Host apply to all
-  while (std::getline(in, line)) {
-    for (auto& c : line)
-      if (c == '=' || c == '\t') c = ' ';
-    std::istringstream ls(line);
-    std::string kw;
-    if (!(ls >> kw) || kw[0] == '#') continue;
-    kw = lower(kw);
-    if (kw == "host") {
-      match = false;
-      std::string pat;
-      bool negated = false;
-      while (ls >> pat) {
-        bool neg = pat[0] == '!';
-        if (neg) pat.erase(0, 1);
-        if (fnmatch(pat.c_str(), host.c_str(), 0) == 0) (neg ? negated : match) = true;
-      }
-      if (negated) match = false;
-    } else if (kw == "match") {
-      match = match_block(ls, host);
-    } else if (match && kw == want) {
-      std::string v;
-      ls >> v;
-      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-      return v;
+SshConfigResult resolve_ssh_config(const SshConfigRequest& req, const SshConfigEnv& env) {
+  SshConfigResult res;
+  State st;
+  try {
+    // The host argument as ssh's command line takes it.
+    std::string host = req.host;
+    std::optional<std::string> arg_user;
+    int arg_port = -1;
+    if (std::string u, h; parse_ssh_uri(host, &u, &h, &arg_port) == 0) {
+      if (!u.empty()) arg_user = u;
+      host = h;
+    } else if (lower(host.substr(0, 6)) == "ssh://") {
+      throw Fatal{"invalid ssh URI " + host};
+    } else if (size_t at = host.rfind('@'); at != std::string::npos) {
+      if (at == 0) throw Fatal{"no user before '@' in " + host};
+      arg_user = host.substr(0, at);
+      host = host.substr(at + 1);
     }
+    if (!req.user.empty())
+      st.user = req.user;  // -l wins over user@host
+    else if (arg_user)
+      st.user = arg_user;
+    if (req.port > 0)
+      st.port = req.port;
+    else if (arg_port > 0)
+      st.port = arg_port;
+    if (st.user && !valid_ruser(*st.user))
+      throw Fatal{"remote username contains invalid characters"};
+    if (!valid_hostname(host)) throw Fatal{"hostname contains invalid characters"};
+
+    Reader rd(env, st);
+    rd.host = host;
+    rd.original = host;
+    rd.pw_name = env.local_user;
+    read_configs(rd, req, env, false);
+    if (st.hostname) {
+      std::string err;
+      auto e = percent_expand(*st.hostname, {{'h', host}}, &err);
+      if (!e) throw Fatal{"percent_expand: " + err};
+      host = *e;
+      st.hostname = host;
+    }
+    std::optional<std::string> addr = numeric_address(host);
+    bool canonical = false;
+    if (addr)
+      host = *addr, canonical = true;
+    else
+      host = lower(host), canonical = canonicalize(host, st, env);
+    // CanonicalizePermittedCNAMEs without canonicalisation: ssh looks the bare name up (to follow
+    // CNAMEs) and gives up on a direct connection to a name that does not resolve.
+    bool direct = (!st.proxy_command || lower(*st.proxy_command) == "none") &&
+                  !(st.jump && !st.jump->host.empty());
+    if (!canonical && st.other.count("canonicalizepermittedcnames") &&
+        lower(st.other["canonicalizepermittedcnames"][0]) != "none" && direct &&
+        !(env.resolves && env.resolves(host)))
+      throw Fatal{"Could not resolve hostname " + host + ": Name or service not known"};
+    bool want_final = rd.want_final || st.canonicalize.value_or(0) != 0;
+    if (want_final) {
+      st.hostname = host;
+      rd.host = host;
+      read_configs(rd, req, env, true);
+    }
+
+    SshHostConfig& c = res.config;
+    c.host_arg = rd.original;
+    c.hostname = host;
+    c.user = st.user.value_or(env.local_user);
+    c.user_from_config = st.user.has_value();
+    c.port = st.port.value_or(22);
+    c.identity_files = st.identity_files;
+    c.default_identities = c.identity_files.empty();
+    if (c.default_identities)
+      c.identity_files = {"~/.ssh/id_rsa",     "~/.ssh/id_ecdsa",      "~/.ssh/id_ecdsa_sk",
+                          "~/.ssh/id_ed25519", "~/.ssh/id_ed25519_sk", "~/.ssh/id_xmss",
+                          "~/.ssh/id_dsa"};
+    c.certificate_files = st.certificate_files;
+    static const char* kStrict[] = {"false", "true", "ask", "accept-new"};
+    c.strict_host_key_checking = kStrict[st.strict.value_or(2)];
+    c.connect_timeout = st.connect_timeout.value_or(-1);
+    c.identities_only = st.identities_only.value_or(0) == 1;
+    c.batch_mode = st.batch_mode.value_or(0) == 1;
+    // BatchMode without ServerAliveInterval: ssh checks the server every 300 s.
+    if (c.batch_mode &&
+        (!st.other.count("serveraliveinterval") || st.other["serveraliveinterval"][0] == "-1"))
+      st.other["serveraliveinterval"] = {"300"};
+    if (st.proxy_command && lower(*st.proxy_command) != "none") c.proxy_command = *st.proxy_command;
+    if (st.jump && !st.jump->host.empty()) {
+      const Jump& j = *st.jump;
+      int jport = j.port > 0 ? j.port : 22;
+      std::string juser = j.user.empty() ? c.user : j.user;
+      if (!req.jump_host && j.host == host && c.port == jport && juser == c.user)
+        throw Fatal{"jumphost loop via " + j.host};
+      bool numeric = j.host.find(':') != std::string::npos ||
+                     j.host.find_first_not_of("1234567890.") == std::string::npos;
+      c.proxy_jump = (j.extra.empty() ? "" : j.extra + ",") + (j.user.empty() ? "" : j.user + "@") +
+                     (numeric ? "[" : "") + j.host + (numeric ? "]" : "") +
+                     (j.port > 0 ? ":" + std::to_string(j.port) : "");
+    }
+    c.other = st.other;
+    if (st.host_key_alias) c.other["hostkeyalias"] = {lower(*st.host_key_alias)};
+    c.user_set.assign(st.user_set.begin(), st.user_set.end());
+
+    std::string portstr = std::to_string(c.port);
+    c.tokens = {{'C', sha1_hex(env.hostname + host + portstr + c.user)},
+                {'L', env.hostname.substr(0, env.hostname.find('.'))},
+                {'i', env.uid},
+                {'k', st.host_key_alias ? lower(*st.host_key_alias) : rd.original},
+                {'l', env.hostname},
+                {'n', rd.original},
+                {'p', portstr},
+                {'d', env.home},
+                {'h', host},
+                {'r', c.user},
+                {'u', env.local_user}};
+    std::vector<std::string> khosts = st.user_known_hosts.value_or(
+        std::vector<std::string>{"~/.ssh/known_hosts", "~/.ssh/known_hosts2"});
+    if (!khosts.empty() && lower(khosts[0]) == "none") khosts.clear();
+    for (const std::string& k : khosts) c.user_known_hosts.push_back(expand(c, k, env));
+    if (st.identity_agent) c.identity_agent = expand(c, *st.identity_agent, env);
+    res.ok = true;
+  } catch (const Fatal& f) {
+    res.error = f.message;
   }
-  return "";
+  return res;
 }
 
-std::string agent_socket(const std::string& config_path, const std::string& host) {
-  std::string v = ssh_config_value(config_path, host, "IdentityAgent");
-  if (v.empty() || v == "SSH_AUTH_SOCK") return env("SSH_AUTH_SOCK");
-  if (lower(v) == "none") return "";
-  if (v[0] == '$') return env(v.substr(1));
-  return paths::expand_user(v);
-}
-
-std::string proxy_command(const std::string& jump, const std::string& config_path) {
-  std::string cmd = "ssh";
-  if (!config_path.empty() && paths::exists(config_path)) cmd += " -F " + quote(config_path);
-  cmd += " -o BatchMode=yes";
-  std::string last = jump;
-  if (size_t comma = jump.rfind(','); comma != std::string::npos) {
-    cmd += " -J " + quote(jump.substr(0, comma));
-    last = jump.substr(comma + 1);
+std::string expand_ssh_path(const SshHostConfig& c, const std::string& path,
+                            const SshConfigEnv& env) {
+  try {
+    return expand(c, path, env);
+  } catch (const Fatal& f) {
+    throw Error("ssh config: " + path + ": " + f.message);
   }
-  return cmd + " -W '[%h]:%p' " + quote(last);
 }
 
 }  // namespace dust::ssh

@@ -1,109 +1,192 @@
-// Tests for ssh_config_value and agent_socket: OpenSSH's first-match rule, Host patterns,
-// IdentityAgent.
+// Tests for resolve_ssh_config with an in-memory SshConfigEnv: OpenSSH 9.2's first-value rule,
+// Host negation and patterns, Include, Match criteria, tokens, IdentityFile order, errors.
 #include "ssh/ssh_config.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
-#include <fstream>
+#include <map>
+
+#include "ssh/ssh_config_lex.h"
 
 namespace dust::ssh {
-
 namespace {
-class SshConfig : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("dust-sshcfg-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "config").string();
+
+struct FakeEnv {
+  std::map<std::string, std::string> files;
+  std::vector<std::string> ran;  // Match exec commands
+  SshConfigEnv env() {
+    SshConfigEnv e;
+    e.read = [this](const std::string& p, bool) {
+      SshConfigEnv::File f;
+      if (auto it = files.find(p); it != files.end()) f.exists = true, f.text = it->second;
+      return f;
+    };
+    e.glob = [this](const std::string& pat) {
+      std::vector<std::string> out;
+      for (const auto& [p, _] : files)
+        if (cfg::match_pattern(p.c_str(), pat.c_str())) out.push_back(p);
+      return out;
+    };
+    e.exec = [this](const std::string& c) {
+      ran.push_back(c);
+      return c == "true" ? 0 : 1;
+    };
+    e.resolves = [](const std::string& f) { return f == "web.corp.example."; };
+    e.getenv = [](const std::string& n) -> std::optional<std::string> {
+      if (n == "KH") return std::string("/kh");
+      return std::nullopt;
+    };
+    e.home_of = [](const std::string&) { return std::nullopt; };
+    e.service_port = [](const std::string&) { return -1; };
+    e.local_user = "me";
+    e.home = "/home/me";
+    e.uid = "1000";
+    e.hostname = "laptop.local";
+    e.system_config = "";
+    return e;
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  void write(const std::string& text) { std::ofstream(path_) << text; }
-  std::filesystem::path dir_;
-  std::string path_;
+  SshConfigResult resolve(const std::string& host, const std::string& text) {
+    files["/cfg"] = text;
+    SshConfigRequest r;
+    r.host = host;
+    r.config_file = "/cfg";
+    return resolve_ssh_config(r, env());
+  }
 };
+
+TEST(SshConfig, NegatedPatternSkipsTheBastion) {
+  FakeEnv f;
+  std::string cfg = "Host 10.* !10.0.0.1\n  ProxyJump 10.0.0.1\nHost *\n  User ec2\n";
+  auto node = f.resolve("10.0.3.4", cfg);
+  ASSERT_TRUE(node.ok) << node.error;
+  EXPECT_EQ(node.config.proxy_jump, "[10.0.0.1]");
+  auto bastion = f.resolve("10.0.0.1", cfg);
+  ASSERT_TRUE(bastion.ok) << bastion.error;
+  EXPECT_EQ(bastion.config.proxy_jump, "");
+  EXPECT_EQ(bastion.config.user, "ec2");
+}
+
+TEST(SshConfig, FirstValueWinsAndIdentityFilesKeepTheirOrder) {
+  FakeEnv f;
+  auto r = f.resolve("web",
+                     "Host web\n Port 2200\n IdentityFile ~/a\nHost *\n Port 22\n"
+                     " IdentityFile ~/b\n IdentityFile ~/a\n");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.config.port, 2200);
+  EXPECT_EQ(r.config.identity_files, (std::vector<std::string>{"~/a", "~/b"}));
+}
+
+TEST(SshConfig, IncludeIsRelativeToDotSshAndGlobbed) {
+  FakeEnv f;
+  f.files["/home/me/.ssh/conf.d/1"] = "StrictHostKeyChecking yes\nConnectTimeout 1m\n";
+  f.files["/home/me/.ssh/conf.d/2"] = "ProxyJump j\n";
+  auto r = f.resolve("x", "Include conf.d/*\n");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.config.strict_host_key_checking, "true");
+  EXPECT_EQ(r.config.connect_timeout, 60);
+  EXPECT_EQ(r.config.proxy_jump, "j");
+}
+
+TEST(SshConfig, IncludeDepthIsBounded) {
+  FakeEnv f;
+  f.files["/loop"] = "Include /loop\n";
+  auto r = f.resolve("x", "Include /loop\n");
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("Too many recursive"), std::string::npos) << r.error;
+}
+
+TEST(SshConfig, HostnameDoesNotRematchHostButMatchHostSeesIt) {
+  FakeEnv f;
+  auto r = f.resolve("short",
+                     "Host short\n Hostname real.example\nHost real.example\n User a\n"
+                     "Match host real.example\n Port 2\nMatch originalhost short\n"
+                     " IdentityFile /k\n");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.config.hostname, "real.example");
+  EXPECT_EQ(r.config.user, "me");
+  EXPECT_EQ(r.config.port, 2);
+  EXPECT_EQ(r.config.identity_files, (std::vector<std::string>{"/k"}));
+}
+
+TEST(SshConfig, MatchUserLocaluserExecFinalCanonical) {
+  FakeEnv f;
+  auto r = f.resolve("bob@h",
+                     "Match user bob localuser me exec true\n Port 3\n"
+                     "Match exec false\n User nope\nMatch final\n ConnectTimeout 7\n"
+                     "Match !canonical\n IdentityFile /first-pass\n");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.config.user, "bob");
+  EXPECT_EQ(r.config.port, 3);
+  EXPECT_EQ(r.config.connect_timeout, 7);
+  EXPECT_EQ(r.config.identity_files, (std::vector<std::string>{"/first-pass"}));
+}
+
+TEST(SshConfig, CommaInHostLineAndBracketsAreLiteral) {
+  FakeEnv f;
+  std::string cfg =
+      "Host a,b\n User comma\nHost web[12]\n User bracket\nHost \"q h\" x?z\n"
+      " User quoted\n";
+  EXPECT_EQ(f.resolve("a", cfg).config.user, "me");
+  EXPECT_EQ(f.resolve("web1", cfg).config.user, "me");
+  EXPECT_EQ(f.resolve("web", cfg).config.user, "me");
+  EXPECT_EQ(f.resolve("xyz", cfg).config.user, "quoted");
+}
+
+TEST(SshConfig, TokensAndTildeInKnownHostsAndIdentityAgent) {
+  FakeEnv f;
+  auto r = f.resolve("H",
+                     "UserKnownHostsFile ~/kh_%h_%p_%r_%u_%n_%d_%L ${KH}\n"
+                     "IdentityAgent ~/agent.%i\nUser r\n");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.config.user_known_hosts,
+            (std::vector<std::string>{"/home/me/kh_h_22_r_me_H_/home/me_laptop", "/kh"}));
+  EXPECT_EQ(r.config.identity_agent.value_or(""), "/home/me/agent.1000");
+}
+
+TEST(SshConfig, StrictHostKeyCheckingForms) {
+  FakeEnv f;
+  for (auto [v, want] :
+       std::vector<std::pair<std::string, std::string>>{{"yes", "true"},
+                                                        {"true", "true"},
+                                                        {"no", "false"},
+                                                        {"off", "false"},
+                                                        {"false", "false"},
+                                                        {"accept-new", "accept-new"},
+                                                        {"ask", "ask"}})
+    EXPECT_EQ(f.resolve("h", "StrictHostKeyChecking " + v + "\n").config.strict_host_key_checking,
+              want)
+        << v;
+  EXPECT_FALSE(f.resolve("h", "StrictHostKeyChecking maybe\n").ok);
+}
+
+TEST(SshConfig, RefusesWhatSshRefuses) {
+  FakeEnv f;
+  EXPECT_EQ(f.resolve("a;b", "").error, "hostname contains invalid characters");
+  EXPECT_EQ(f.resolve("-x", "").error, "hostname contains invalid characters");
+  EXPECT_FALSE(f.resolve("h", "Bogus yes\n").ok);
+  EXPECT_TRUE(f.resolve("h", "IgnoreUnknown bog*\nBogus yes\n").ok);
+  EXPECT_FALSE(f.resolve("h", "Host x\n Port 99999\n").ok);  // checked in inactive blocks too
+  EXPECT_FALSE(f.resolve("h", "Hostname %z\n").ok);
+  EXPECT_FALSE(f.resolve("h", "Match bogus x\n").ok);
+}
+
+TEST(SshConfig, CanonicalisationReReadsTheConfig) {
+  FakeEnv f;
+  auto r = f.resolve("web",
+                     "CanonicalizeHostname yes\nCanonicalDomains corp.example\n"
+                     "Host web.corp.example\n User canon\n");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.config.hostname, "web.corp.example");
+  EXPECT_EQ(r.config.user, "canon");
+}
+
+TEST(SshConfig, NotAppliedKeywordsAreListed) {
+  FakeEnv f;
+  auto r = f.resolve("h", "SendEnv LANG\nServerAliveInterval 5\nUser x\n");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.config.user_set,
+            (std::vector<std::string>{"sendenv", "serveraliveinterval", "user"}));
+}
+
 }  // namespace
-
-TEST_F(SshConfig, FirstMatchingHostBlockWins) {
-  write(
-      "# comment\n"
-      "Host 10.0.*\n"
-      "    StrictHostKeyChecking yes\n"
-      "Host *\n"
-      "    StrictHostKeyChecking=accept-new\n");
-  EXPECT_EQ(ssh_config_value(path_, "10.0.0.5", "stricthostkeychecking"), "yes");
-  EXPECT_EQ(ssh_config_value(path_, "192.168.1.1", "StrictHostKeyChecking"), "accept-new");
-  EXPECT_EQ(ssh_config_value(path_, "10.0.0.5", "User"), "");
-}
-
-TEST_F(SshConfig, GlobalLinesNegationAndMatchBlocks) {
-  write(
-      "IdentityAgent ~/agent.sock\n"
-      "Host * !bastion\n"
-      "    User ec2-user\n"
-      "Match host db\n"
-      "    User postgres\n");
-  EXPECT_EQ(ssh_config_value(path_, "anything", "IdentityAgent"), "~/agent.sock");
-  EXPECT_EQ(ssh_config_value(path_, "web", "User"), "ec2-user");
-  EXPECT_EQ(ssh_config_value(path_, "bastion", "User"), "");
-  EXPECT_EQ(ssh_config_value(path_, "db", "User"), "ec2-user");  // the first value wins
-}
-
-TEST_F(SshConfig, ProxyJumpInsideMatchBlocks) {
-  write(
-      "Match host 10.1.*,!10.1.0.1\n"
-      "    ProxyJump bastion\n"
-      "Match originalhost db*\n"
-      "    ProxyJump root@10.1.0.1:2222\n"
-      "Match exec \"true\" host web\n"  // exec is not run: the block does not apply
-      "    ProxyJump never\n"
-      "Match all\n"
-      "    ProxyJump none\n");
-  EXPECT_EQ(ssh_config_value(path_, "10.1.2.3", "ProxyJump"), "bastion");
-  EXPECT_EQ(ssh_config_value(path_, "10.1.0.1", "ProxyJump"), "none");
-  EXPECT_EQ(ssh_config_value(path_, "db7", "ProxyJump"), "root@10.1.0.1:2222");
-  EXPECT_EQ(ssh_config_value(path_, "web", "ProxyJump"), "none");
-}
-
-TEST_F(SshConfig, MissingFileGivesNothing) {
-  EXPECT_EQ(ssh_config_value((dir_ / "nope").string(), "h", "User"), "");
-}
-
-TEST_F(SshConfig, AgentSocketFromIdentityAgentOrEnvironment) {
-  const char* h = getenv("HOME");
-  const char* a = getenv("SSH_AUTH_SOCK");
-  std::string old_home = h ? h : "", old_sock = a ? a : "";
-  setenv("SSH_AUTH_SOCK", "/run/agent.env", 1);
-  setenv("DUST_TEST_SOCK", "/run/agent.var", 1);
-  setenv("HOME", dir_.c_str(), 1);
-  write("");
-  EXPECT_EQ(agent_socket(path_, "h"), "/run/agent.env");
-  write(
-      "Host a\n  IdentityAgent none\nHost b\n  IdentityAgent $DUST_TEST_SOCK\nHost c\n  "
-      "IdentityAgent ~/s\n"
-      "Host d\n  IdentityAgent SSH_AUTH_SOCK\nHost e\n  IdentityAgent \"/quoted/sock\"\n");
-  EXPECT_EQ(agent_socket(path_, "a"), "");
-  EXPECT_EQ(agent_socket(path_, "b"), "/run/agent.var");
-  EXPECT_EQ(agent_socket(path_, "c"), (dir_ / "s").string());
-  EXPECT_EQ(agent_socket(path_, "d"), "/run/agent.env");
-  EXPECT_EQ(agent_socket(path_, "e"), "/quoted/sock");
-  unsetenv("SSH_AUTH_SOCK");
-  EXPECT_EQ(agent_socket(path_, "zzz"), "");
-  unsetenv("DUST_TEST_SOCK");
-  if (h) setenv("HOME", old_home.c_str(), 1);
-  if (a) setenv("SSH_AUTH_SOCK", old_sock.c_str(), 1);
-}
-
-TEST_F(SshConfig, ProxyCommandForOneOrSeveralHops) {
-  write("");
-  EXPECT_EQ(proxy_command("ec2-user@bastion", path_),
-            "ssh -F '" + path_ + "' -o BatchMode=yes -W '[%h]:%p' 'ec2-user@bastion'");
-  EXPECT_EQ(proxy_command("a,b:2222", (dir_ / "missing").string()),
-            "ssh -o BatchMode=yes -J 'a' -W '[%h]:%p' 'b:2222'");
-  EXPECT_EQ(proxy_command("x,y,z", ""), "ssh -o BatchMode=yes -J 'x,y' -W '[%h]:%p' 'z'");
-  EXPECT_EQ(proxy_command("h; rm -rf ~", ""), "ssh -o BatchMode=yes -W '[%h]:%p' 'h; rm -rf ~'");
-  EXPECT_EQ(proxy_command("it's", ""), "ssh -o BatchMode=yes -W '[%h]:%p' 'it'\\''s'");
-}
-
 }  // namespace dust::ssh

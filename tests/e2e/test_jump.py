@@ -4,6 +4,7 @@ it; the jump host lost; a black-holed node behind it; a 2-hop chain. worker0 and
 the client (an unreachable route: only the hosts on the bridge reach them); worker2 stays reachable."""
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 
@@ -83,6 +84,29 @@ class Jump(testbed.SandboxTestCase):
             self.assertEqual(h.accepted_from(self.master.ip), n + 1)
         # One login at the jump host for both nodes (OpenSSH's `ssh -W` per node would make two).
         self.assertEqual(self.master.accepted_from(self.client_ip) - before, 1, self.master.log()[-2000:])
+
+    def test_bastion_config_with_a_negated_pattern(self):
+        # Issue 21: the commonest bastion setup, `Host 10.* !<jump>` + `ProxyJump <jump>`: every
+        # address of the subnet through the jump host except the jump host itself. dust used to
+        # ignore the negation, route the jump host through itself and reach no node at all.
+        net = self.master.ip.rsplit(".", 1)[0]
+        cfg = os.path.join(self.dir, "bastion_config")
+        with open(self.sandbox.ssh_config) as src, open(cfg, "w") as dst:
+            dst.write(f"Host {net}.* !{self.master.ip}\n    ProxyJump {self.master.ip}\n" + src.read())
+        # ssh -G is the oracle for what the file means; dust ssh-config says the same.
+        for h, jump in [(self.master, None)] + [(w, f"[{self.master.ip}]") for w in self.hidden]:
+            r = self.dust("-F", cfg, "ssh-config", h.ip)
+            self.assertEqual(r.rc, 0, r.err)
+            got = [l for l in r.out.splitlines() if l.startswith("proxyjump ")]
+            self.assertEqual(got, [f"proxyjump {jump}"] if jump else [], r.out)
+        before = self.master.accepted_from(self.client_ip)
+        r = self.dust("-F", cfg, "@master,worker0,worker1", "echo $SSH_CONNECTION")
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        for h in self.hidden:
+            self.assertEqual(lines_of(r.out, h.hostname)[0].split()[0], self.master.ip, r.out)
+        self.assertEqual(lines_of(r.out, "master")[0].split()[0], self.client_ip, r.out)
+        # master as a node and master as the jump host: two logins, not one per worker.
+        self.assertEqual(self.master.accepted_from(self.client_ip) - before, 2)
 
     def test_cluster_file_proxy_jump_and_a_direct_node_in_one_command(self):
         # The cluster-level proxy_jump (no ssh config entry): the hidden workers through the master.
@@ -204,9 +228,23 @@ class Jump(testbed.SandboxTestCase):
         cfg = os.path.join(self.dir, "bad_config")
         with open(self.sandbox.ssh_config) as src, open(cfg, "w") as dst:
             dst.write(src.read() + f"Host {self.hidden[0].ip}\n    ProxyJump root@{self.master.ip}:99999\n")
+        # ssh refuses the whole file (port 99999), and so does dust, naming the line (issue 21).
+        ssh = subprocess.run(["ssh", "-F", cfg, "-G", self.hidden[0].ip], capture_output=True, text=True)
+        self.assertNotEqual(ssh.returncode, 0, ssh.stdout)
         r = self.dust("-F", cfg, "@worker0", "hostname")
         self.assertEqual(r.rc, 255, r.out + r.err)
-        self.assertIn(f"[worker0] error: jump host root@{self.master.ip}:99999: not a ProxyJump host", r.err)
+        self.assertRegex(r.err, rf"\[worker0\] error: ssh config: {cfg} line \d+: Invalid ProxyJump "
+                                rf"\"root@{self.master.ip}:99999\" \(ssh: terminating, 1 bad configuration option\)")
+        # The same hop from a cluster file is checked when the jump host is opened.
+        clusters = os.path.join(self.sandbox.dust_home, "clusters")
+        os.makedirs(clusters, exist_ok=True)
+        with open(os.path.join(clusters, "badjump.yaml"), "w") as f:
+            f.write("cloud: {provider: ec2, region: us-east-1}\n"
+                    f"cluster: {{name: badjump, proxy_jump: 'root@{self.master.ip}:99999'}}\n"
+                    "nodes:\n- {nodename: w0, selector: 'tags=name:worker0'}\n")
+        self.addCleanup(os.remove, os.path.join(clusters, "badjump.yaml"))
+        r = self.dust(input="use badjump\n@w0 hostname\n")
+        self.assertIn(f"[w0] error: jump host root@{self.master.ip}:99999: not a ProxyJump host", r.err)
 
 
 def pexpect_eof():

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 
@@ -310,6 +311,34 @@ class Lua(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 0, r.err)
         self.assertIn("[all]\nweb ansible_host=", r.out)
         self.assertFalse(os.path.exists(out + ".tmp"))
+
+    def test_inventory_shows_the_user_and_port_sessions_use(self):
+        # Issue 21: inventory's user and port come from the one ssh config resolver, the same values
+        # a session connects with and `ssh -G` prints. Here they are set in an Included file, under a
+        # `Match originalhost` block, which dust's former reader lost (it showed the sandbox's user).
+        d = self.tempdir("dust-inv-cfg-")
+        w0 = self.sandbox.instance("worker0")
+        inc = os.path.join(d, "match.conf")
+        with open(inc, "w") as f:
+            f.write(f"Match originalhost {w0.ip}\n  User alt\n  Port 2222\n")
+        cfg = os.path.join(d, "config")
+        with open(cfg, "w") as f, open(self.sandbox.ssh_config) as src:
+            f.write(f"Include {inc}\n" + src.read())
+        ssh = subprocess.run(["ssh", "-F", cfg, "-G", w0.ip], capture_output=True, text=True,
+                             stdin=subprocess.DEVNULL)
+        want = dict(l.split(" ", 1) for l in ssh.stdout.splitlines() if " " in l)
+        self.assertEqual((want["user"], want["port"]), ("alt", "2222"), ssh.stdout)
+        r = self.dust("-F", cfg, "inventory", "worker0", "-")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertIn(f"worker0 ansible_host={w0.ip} ansible_user=alt ansible_port=2222", r.out)
+        # `ssh-config @target` prints the same values, one block per node.
+        r = self.dust("-F", cfg, "ssh-config", "@worker0,worker1")
+        self.assertEqual(r.rc, 0, r.err)
+        blocks = r.out.split("\n\n")
+        self.assertEqual([b.splitlines()[0] for b in blocks], ["# worker0", "# worker1"], r.out)
+        self.assertIn("\nuser alt\n", blocks[0])
+        self.assertIn("\nport 2222\n", blocks[0])
+        self.assertNotIn("\nport 2222\n", blocks[1])
 
     def test_inventory_lone_file_word_is_the_file_not_the_target(self):
         # `inventory -` and `inventory hosts.ini` (usage: [target] [file|-]) mean every running node.

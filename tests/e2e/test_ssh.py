@@ -1,5 +1,6 @@
 """E2E: persistent parallel ssh shells (issue 3) — `@target cmd` and raw mode through the real dust binary
 against moto + one sshd per host (network namespaces as root, loopback ports otherwise)."""
+import json
 import os
 import re
 import signal
@@ -49,6 +50,17 @@ class LineMode(testbed.SandboxTestCase):
         self.assertIn("exit 1: worker[0,2]   (1 ok)", r.err)
         r = self.dust("@worker0", "exit_with() { return $1; }; exit_with 42")
         self.assertEqual(r.rc, 42, r.err)
+
+    def test_a_shell_killed_by_a_signal_is_a_failure_naming_the_signal(self):
+        # Issue 21: `kill -9 $$` (or the OOM killer) ended the session and was reported as success.
+        r = self.dust("@worker1", "kill -9 $$")
+        self.assertEqual(r.rc, 137, r.out + r.err)
+        self.assertIn("killed by signal KILL", r.out + r.err)
+        self.assertIn("exit 137: worker1", r.err)
+        r = self.dust("--json", "@worker2", "kill -SEGV $$")
+        self.assertEqual(r.rc, 139, r.out + r.err)
+        records = [json.loads(l) for l in r.out.splitlines()]
+        self.assertIn({"node": "worker2", "exit": 139}, records, r.out)
 
     def test_output_without_final_newline_and_binary_and_long_lines(self):
         cmd = r"printf 'a\000b\377c\n'; head -c 30000 /dev/zero | tr '\0' x; echo; printf 'tail-no-newline'"

@@ -78,6 +78,37 @@ class Auth(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 0, r.err)
         self.assertEqual(lines_of(r.out, "master"), ["master"])
 
+    def strict_config(self, how):
+        """The sandbox config without its host-key lines, plus StrictHostKeyChecking set `how`."""
+        known = os.path.join(self.dir, f"known_hosts_{how}")
+        inc = os.path.join(self.dir, f"strict_{how}.conf")
+        with open(inc, "w") as f:
+            f.write(f"UserKnownHostsFile {known}\nStrictHostKeyChecking {how.split('-')[0]}\n")
+        cfg = os.path.join(self.dir, f"config_{how}")
+        with open(self.sandbox.ssh_config) as src, open(cfg, "w") as dst:
+            body = "".join(l for l in src if "UserKnownHostsFile" not in l and "StrictHostKeyChecking" not in l)
+            dst.write(f"Include {inc}\n" + body if how.endswith("-included") else
+                      body + f"    UserKnownHostsFile {known}\n    StrictHostKeyChecking {how}\n")
+        return cfg, known
+
+    def test_strict_host_key_checking_true_and_from_an_include_refuse_unknown_keys(self):
+        # Issue 21: `true` was taken for accept-new, and a policy set in an Included file was lost.
+        for how in ("true", "yes-included"):
+            cfg, known = self.strict_config(how)
+            r = self.dust("-F", cfg, "@master", "hostname")
+            self.assertEqual(r.rc, 255, how + r.out + r.err)
+            self.assertRegex(r.err, r"\[master\] error: unknown host key .* refused")
+            self.assertFalse(os.path.exists(known) and os.path.getsize(known), how)
+
+    def test_options_dust_does_not_apply_are_named_once(self):
+        cfg = os.path.join(self.dir, "unapplied_config")
+        with open(self.sandbox.ssh_config) as src, open(cfg, "w") as dst:
+            dst.write("Host *\n    SendEnv LANG\n    ServerAliveInterval 5\n" + src.read())
+        r = self.dust("-F", cfg, "@master,worker0", "true")
+        self.assertEqual(r.rc, 0, r.err)
+        for kw in ("SendEnv", "ServerAliveInterval"):
+            self.assertEqual(len([l for l in r.err.splitlines() if f"{kw} is set" in l]), 1, r.err)
+
     def test_proxy_jump_from_the_ssh_config(self):
         master, worker = self.sandbox.host("master"), self.sandbox.host("worker0")
         user = "root" if os.geteuid() == 0 else os.environ.get("USER")

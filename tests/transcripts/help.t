@@ -32,6 +32,7 @@ dust commands (help CMD for details):
   intr [target]                        interrupt (Ctrl-C) the commands still running on nodes (no target = all of them)
   secgroup [target] | allow|revoke …   show security groups and ingress rules of nodes; allow or revoke ingress
   hostkeys [target]                    list the host keys known_hosts holds for nodes (type, SHA256 fingerprint)
+  ssh-config HOST...|@target           the effective ssh settings for a host or nodes, as `ssh -G` prints them
   detach                               leave dust with the server and every session running (Ctrl-\ twice too)
   replay [target]                      show again what nodes printed while no dust was attached to the server
 

@@ -34,6 +34,7 @@ int run_at(Context& ctx, Args& a, bool gather);
 void register_intr(CommandTable& t);
 void register_secgroup(CommandTable& t);
 void register_hostkeys(CommandTable& t);
+void register_ssh_config(CommandTable& t);
 void register_detach(CommandTable& t);
 void register_replay(CommandTable& t);
 

@@ -10,8 +10,8 @@
 #include "shell/commands/commands.h"
 #include "shell/context.h"
 #include "shell/sessions.h"
+#include "ssh/host_settings.h"
 #include "ssh/known_hosts_list.h"
-#include "ssh/ssh_config.h"
 #include "util/paths.h"
 
 namespace dust::shell {
@@ -22,12 +22,9 @@ int run(Context& ctx, Args& a) {
     ctx.out().out(a.target.empty() ? "no nodes\n" : fmt::format("no nodes match '{}'\n", a.target));
     return a.target.empty() ? 0 : 1;
   }
-  // The file libssh checks for each node: the ssh config's UserKnownHostsFile, else the default.
-  std::string ssh_dir = paths::join(paths::home(), ".ssh");
-  std::string config = ctx.config().ssh_config.empty()
-                           ? paths::join(ssh_dir, "config")
-                           : paths::expand_user(ctx.config().ssh_config);
+  // The files sessions check for each node: the ssh config's UserKnownHostsFile list.
   std::vector<std::string> files;
+  const ssh::Options& opt = ctx.sessions().pool().options();
   std::vector<std::string> names = ctx.labels(a.nodes);
   auto eps = ctx.sessions().endpoints(a.nodes);
   std::vector<std::array<std::string, 4>> rows{{"Node", "Address", "Key_type", "Fingerprint"}};
@@ -35,11 +32,18 @@ int run(Context& ctx, Args& a) {
     const ssh::Endpoint& ep = eps[i];
     std::string addr =
         ep.port == 0 || ep.port == 22 ? ep.host : fmt::format("[{}]:{}", ep.host, ep.port);
-    std::string file = ssh::ssh_config_value(config, ep.host, "UserKnownHostsFile");
-    file = file.empty() ? paths::join(ssh_dir, "known_hosts") : paths::expand_user(file);
-    if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file);
-    auto keys =
-        ep.host.empty() ? std::vector<ssh::KnownKey>{} : ssh::known_keys(file, ep.host, ep.port);
+    std::vector<ssh::KnownKey> keys;
+    try {
+      ssh::HostSettings hs = ssh::host_settings(ep, opt);
+      for (const auto& file : hs.known_hosts) {
+        if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file);
+        if (ep.host.empty()) continue;
+        for (auto& k : ssh::known_keys(file, hs.cfg.hostname, hs.cfg.port)) keys.push_back(k);
+      }
+    } catch (const Error& e) {
+      rows.push_back({names[i], addr.empty() ? "-" : addr, "-", e.what()});
+      continue;
+    }
     if (keys.empty())
       rows.push_back({names[i], addr.empty() ? "-" : addr, "-", "(not in known_hosts)"});
     for (const auto& k : keys) rows.push_back({names[i], addr, k.type, k.fingerprint});
