@@ -146,7 +146,8 @@ void Server::on_io(uint64_t id, short revents) {
       std::string why;
       auto st = c->in.next(&f, &why);
       if (st == FrameReader::Status::More) break;
-      if (st == FrameReader::Status::Malformed) return refuse_client(id, "malformed message: " + why);
+      if (st == FrameReader::Status::Malformed)
+        return refuse_client(id, "malformed message: " + why);
       try {
         handle(*c, f);
       } catch (const Error& e) {
@@ -296,6 +297,10 @@ void Server::send(Client& c, Type t, std::string_view payload, bool later) {
 
 void Server::send_to(uint64_t id, Type t, std::string_view payload) {
   if (Client* c = find(id)) send(*c, t, payload);
+}
+
+size_t Server::high_mark(const Client& c) {
+  return c.hello && c.hello->kind == ClientKind::Interactive ? kInteractiveHighMark : kHighMark;
 }
 
 void Server::throttle(Client& c) {

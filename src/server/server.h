@@ -60,13 +60,11 @@ class Server : public shell::OutputSink, public shell::Attachments {
   void send_to(uint64_t id, Type t, std::string_view payload);
 
  private:
-  // A client's queue past this backlogs its nodes (throttle()): a one-shot's wait (paused) at 8 MiB;
-  // a person's terminal falls behind sooner, and its floods are summarised from 1 MiB.
+  // A client's queue past this backlogs its nodes (throttle()): a one-shot's wait (paused) at 8
+  // MiB; a person's terminal falls behind sooner, and its floods are summarised from 1 MiB.
   static constexpr size_t kHighMark = 8u << 20;
   static constexpr size_t kInteractiveHighMark = 1u << 20;
-  static size_t high_mark(const Client& c) {
-    return c.hello && c.hello->kind == ClientKind::Interactive ? kInteractiveHighMark : kHighMark;
-  }
+
   // A connection's state (docs/server.md).
   enum class State { HelloWait, Idle, Queued, Running, Closing };
   struct Client {
@@ -90,6 +88,7 @@ class Server : public shell::OutputSink, public shell::Attachments {
     std::string line;
   };
 
+  static size_t high_mark(const Client& c);
   void accept_clients();
   void on_io(uint64_t id, short revents);
   void handle(Client& c, Frame& f);
