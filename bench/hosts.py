@@ -61,7 +61,7 @@ def seed_moto(ec2, n, cidr="127.0.0.0/22"):
 class LoopbackFleet:
     """One sshd for all `addresses`, a client HOME (key, ssh config, full known_hosts) and a hosts file."""
 
-    def __init__(self, addresses, port=None, workdir=None, own_homes=False):
+    def __init__(self, addresses, port=None, workdir=None, own_homes=False, log_level="ERROR"):
         """own_homes: each address logs in as a user of its own with its own home (HOST_HOMES/hK), so
         files written to a relative path land in one directory per host, as on real machines (one
         shared directory makes every host's writes contend for the same directory and inodes)."""
@@ -69,6 +69,7 @@ class LoopbackFleet:
             raise RuntimeError("the loopback fleet needs root (a test user and sshd as root)")
         ensure_user()
         self.addresses = list(addresses)
+        self.log_level = log_level  # sshd's: VERBOSE logs each session's kind (a test counts them)
         self.users = {a: (USER, HOME) for a in self.addresses}
         if own_homes:
             self.users = {a: (f"{USER}-h{k}", os.path.join(HOST_HOMES, f"h{k}"))
@@ -113,7 +114,7 @@ class LoopbackFleet:
                 "PermitRootLogin no", "AllowUsers " + " ".join(sorted({USER, *(u for u, _ in self.users.values())})), "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
                 f"AuthorizedKeysFile {self.authorized_keys}", "PrintMotd no", "PrintLastLog no",
-                "MaxStartups 1000:30:1000", "MaxSessions 100", "UseDNS no", "LogLevel ERROR",
+                "MaxStartups 1000:30:1000", "MaxSessions 100", "UseDNS no", f"LogLevel {self.log_level}",
                 "Subsystem sftp internal-sftp"]) + "\n")
         os.makedirs("/run/sshd", exist_ok=True)
         self.proc = procs.start(["/usr/sbin/sshd", "-D", "-f", cfg, "-E", self.log_path])
@@ -130,6 +131,16 @@ class LoopbackFleet:
         procs.wait_for(up, 10, "bench sshd")
 
     # -- clients ------------------------------------------------------------------------------------
+    def route_through(self, port):
+        """Points the client files (ssh config, known_hosts) at another port on the same addresses: a
+        delay proxy's (tests/testbed/delay_proxy.py) in front of this sshd."""
+        for path in (self.ssh_config, self.known_hosts):
+            with open(path) as f:
+                text = f.read()
+            text = text.replace(f"Port {self.port}\n", f"Port {port}\n").replace(f"]:{self.port} ", f"]:{port} ")
+            with open(path, "w") as f:
+                f.write(text)
+
     def home_of(self, addr):
         return self.users[addr][1]
 

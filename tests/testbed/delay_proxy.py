@@ -1,0 +1,222 @@
+"""A TCP proxy that adds a round-trip time on loopback (this kernel has no netem; no root needed).
+
+Each chunk read from one side is held RTT/2 before it is written to the other, in order, one reader and
+one writer task per direction, TCP_NODELAY on every socket. It also counts what a network would show:
+the most bytes held at once in each direction (bytes in flight) and the connections it carried, so a
+test can assert how much a client keeps in flight instead of timing it.
+
+One listener serves many hosts: a connection to ADDRESS:listen_port is forwarded to ADDRESS:upstream_port
+(the address the client dialled, e.g. each 127.0.0.x of a bench fleet on one sshd).
+
+    python3 -m testbed.delay_proxy --listen-port 2222 --upstream-port 22 --rtt-ms 50 [--stats FILE]
+
+As a module: `p = DelayProxy(upstream_port, rtt_ms); p.start()` (a thread of its own), `p.port`,
+`p.stats()`, `p.stop()`.
+"""
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+CHUNK = 256 * 1024
+HOLD_CAP = 64 << 20  # per direction: the most a "link" buffers before the sender is pushed back
+
+
+class _Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.connections = 0
+        self.max_up = 0    # client → server, most bytes held at once on one connection
+        self.max_down = 0  # server → client
+        self.bytes_up = 0
+        self.bytes_down = 0
+
+    def snapshot(self):
+        with self.lock:
+            return {"connections": self.connections, "max_in_flight_up": self.max_up,
+                    "max_in_flight_down": self.max_down, "bytes_up": self.bytes_up,
+                    "bytes_down": self.bytes_down}
+
+    def reset(self):
+        with self.lock:
+            self.connections = self.max_up = self.max_down = self.bytes_up = self.bytes_down = 0
+
+
+class DelayProxy:
+    def __init__(self, upstream_port, rtt_ms, listen_port=0, listen_host="0.0.0.0", upstream_host=None):
+        """upstream_host None: forward to the address the client connected to."""
+        self.upstream_port = upstream_port
+        self.upstream_host = upstream_host
+        self.delay = rtt_ms / 2000.0
+        self.listen_host = listen_host
+        self.port = listen_port
+        self._stats = _Stats()
+        self._loop = None
+        self._thread = None
+        self._server = None
+        self._main_task = None
+        self._ready = threading.Event()
+
+    # -- one direction -----------------------------------------------------------------------------
+    async def _pipe(self, reader, writer, up):
+        q = asyncio.Queue()
+        held = [0]
+        room = asyncio.Event()
+        room.set()
+
+        async def read_side():
+            try:
+                while True:
+                    await room.wait()
+                    data = await reader.read(CHUNK)
+                    now = time.monotonic()
+                    await q.put((now + self.delay, data))
+                    if not data:
+                        return
+                    held[0] += len(data)
+                    with self._stats.lock:
+                        if up:
+                            self._stats.max_up = max(self._stats.max_up, held[0])
+                            self._stats.bytes_up += len(data)
+                        else:
+                            self._stats.max_down = max(self._stats.max_down, held[0])
+                            self._stats.bytes_down += len(data)
+                    if held[0] >= HOLD_CAP:
+                        room.clear()
+            except (ConnectionError, OSError):
+                await q.put((time.monotonic() + self.delay, b""))
+
+        async def write_side():
+            try:
+                while True:
+                    due, data = await q.get()
+                    wait = due - time.monotonic()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    if not data:
+                        if writer.can_write_eof():
+                            writer.write_eof()
+                        return
+                    # Whatever else is already due goes in the same write.
+                    parts = [data]
+                    while not q.empty():
+                        d2, nxt = q._queue[0]  # noqa: SLF001 (peek; asyncio.Queue is a deque)
+                        if d2 > time.monotonic() or not nxt:
+                            break
+                        q.get_nowait()
+                        parts.append(nxt)
+                    blob = b"".join(parts)
+                    writer.write(blob)
+                    await writer.drain()
+                    held[0] -= len(blob)
+                    if held[0] < HOLD_CAP:
+                        room.set()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                reader_task.cancel()
+
+        reader_task = asyncio.ensure_future(read_side())
+        await write_side()
+
+    async def _serve(self, c_reader, c_writer):
+        sock = c_writer.get_extra_info("socket")
+        host = self.upstream_host or sock.getsockname()[0]
+        try:
+            s_reader, s_writer = await asyncio.open_connection(host, self.upstream_port)
+        except OSError:
+            c_writer.close()
+            return
+        for w in (c_writer, s_writer):
+            w.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._stats.lock:
+            self._stats.connections += 1
+        try:
+            await asyncio.gather(self._pipe(c_reader, s_writer, True), self._pipe(s_reader, c_writer, False))
+        finally:
+            for w in (c_writer, s_writer):
+                try:
+                    w.close()
+                except OSError:
+                    pass
+
+    async def _main(self):
+        self._main_task = asyncio.current_task()
+        self._server = await asyncio.start_server(self._serve, self.listen_host, self.port, backlog=1024)
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._ready.set()
+        try:
+            await self._server.serve_forever()
+        except asyncio.CancelledError:
+            pass
+        self._server.close()
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for t in others:
+            t.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+
+    # -- control -----------------------------------------------------------------------------------
+    def start(self):
+        def run():
+            self._loop = asyncio.new_event_loop()
+            try:
+                self._loop.run_until_complete(self._main())
+            except (asyncio.CancelledError, RuntimeError):
+                pass
+            finally:
+                self._loop.close()
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("delay proxy did not start")
+        return self
+
+    def stop(self):
+        """Closes the listener and every connection it carries."""
+        if self._loop and self._main_task and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._main_task.cancel)
+        if self._thread:
+            self._thread.join(10)
+
+    def stats(self):
+        return self._stats.snapshot()
+
+    def reset_stats(self):
+        self._stats.reset()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--listen-port", type=int, required=True)
+    ap.add_argument("--upstream-port", type=int, required=True)
+    ap.add_argument("--rtt-ms", type=float, required=True)
+    ap.add_argument("--stats", help="file the counters are written to, every second and at exit (JSON)")
+    args = ap.parse_args()
+    p = DelayProxy(args.upstream_port, args.rtt_ms, listen_port=args.listen_port)
+    p.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    print(f"delay proxy :{p.port} → :{args.upstream_port}, RTT {args.rtt_ms} ms", flush=True)
+    while not stop.wait(1):
+        if args.stats:
+            _write(args.stats, p.stats())
+    if args.stats:
+        _write(args.stats, p.stats())
+    p.stop()
+
+
+def _write(path, stats):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(stats, f)
+    os.replace(tmp, path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
