@@ -359,7 +359,7 @@ int await_done(ClientLink& link, Done* done) {
           break;
         case Type::Bye:
           write_all(STDERR_FILENO, "dust: " + f->payload);
-          return -1;
+          return -2;
         case Type::Ask:
           answer(link, *f);
           break;
@@ -426,8 +426,8 @@ int run_through(int fd, const std::optional<std::string>& line, bool json, bool 
     link.send(Type::Line, text);
     Done d;
     int rc = await_done(link, &d);
-    if (rc < 0) {
-      if (link.gone()) write_all(STDERR_FILENO, "dust: the dust server went away\n");
+    if (rc < 0) {  // -2: the server said why (Bye)
+      if (rc == -1) write_all(STDERR_FILENO, "dust: the dust server went away\n");
       return 1;
     }
     if (rc == 130) return 130;

@@ -28,7 +28,8 @@ bool ClientLink::send(Type t, const std::string& payload) {
         poll(&p, 1, 1000);
         continue;
       }
-      gone_ = true;
+      // The server closed its end: what it said last (a Bye) may still wait to be read.
+      send_failed_ = true;
       return false;
     }
     rest.remove_prefix(static_cast<size_t>(n));
@@ -39,7 +40,11 @@ bool ClientLink::send(Type t, const std::string& payload) {
 bool ClientLink::read(int wait_ms) {
   if (gone_) return false;
   pollfd p{fd_, POLLIN, 0};
-  int r = poll(&p, 1, wait_ms);
+  int r = poll(&p, 1, send_failed_ ? 0 : wait_ms);
+  if (r == 0 && send_failed_) {
+    gone_ = true;  // nothing more to read from a server that stopped reading
+    return false;
+  }
   if (r <= 0) return true;  // nothing yet, or a signal: the caller looks at its flags
   char buf[65536];
   ssize_t n = recv(fd_, buf, sizeof buf, MSG_DONTWAIT);

@@ -29,6 +29,7 @@ class ClientLink {
   int fd_;
   FrameReader in_;
   bool gone_ = false;
+  bool send_failed_ = false;
 };
 
 }  // namespace dust::server
