@@ -153,8 +153,8 @@ bool verify_host_key(ssh_session s, const std::string& strict,
         "accept it with `ssh` to that host once, or set StrictHostKeyChecking accept-new)",
         fingerprint(s));
   else
-    *err = fmt::format("unknown host key {} refused (StrictHostKeyChecking {}; add it to {})",
-                       fingerprint(s), strict, known_hosts_file);
+    *err = fmt::format("unknown host key {} refused (StrictHostKeyChecking yes; add it to {})",
+                       fingerprint(s), known_hosts_file);
   return false;
 }
 

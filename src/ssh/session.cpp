@@ -17,6 +17,8 @@ namespace dust::ssh {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+// A node that outpaces dust for this long is a flood (for an interactive command: summarised).
+constexpr auto kOutpaced = std::chrono::seconds(2);
 
 namespace {
 constexpr size_t kReadChunk = 16384;
@@ -103,6 +105,13 @@ void Session::pump() {
   }
   if (!ch_) return;
   if (budget == 0 && ssh_channel_poll(ch_, 0) > 0) {
+    // The node outpaces dust itself (a busy machine reads less per second than the flood limit
+    // counts): for an interactive command, a flood that lasts is summarised all the same.
+    auto now = Clock::now();
+    if (!outpaced_since_)
+      outpaced_since_ = now;
+    else if (summarise_ && now - *outpaced_since_ > kOutpaced)
+      output_.set_congested(true);
     // More is buffered inside libssh; take it on the next turn, after the other sessions.
     if (!pump_scheduled_) {
       pump_scheduled_ = true;
@@ -111,6 +120,10 @@ void Session::pump() {
       });
     }
     return;
+  }
+  if (outpaced_since_) {
+    outpaced_since_.reset();
+    output_.set_congested(backlogged_ && summarise_);
   }
   if (ssh_channel_is_eof(ch_) || ssh_channel_is_closed(ch_)) on_channel_closed();
 }
@@ -297,7 +310,8 @@ void Session::update_watch() {
 void Session::set_summarise(bool on) {
   summarise_ = on;
   output_.set_summarise(on);
-  if (backlogged_) set_backlogged(true);  // the new command's way of waiting
+  outpaced_since_.reset();
+  set_backlogged(backlogged_);  // the new command's way of waiting, if its client is behind
 }
 
 void Session::set_backlogged(bool on) {

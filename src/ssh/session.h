@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -140,6 +141,9 @@ class Session {
   bool summarise_ = false;
   bool paused_ = false;
   bool backlogged_ = false;
+  // Since when the node has been sending faster than dust reads it (more waiting after every read
+  // budget): an interactive command's flood is summarised once that lasts (pump()).
+  std::optional<std::chrono::steady_clock::time_point> outpaced_since_;
   Endpoint ep_;
   SessionObserver& obs_;
   State state_ = State::Idle;

@@ -16,8 +16,10 @@ std::string unsafe_name_reason(std::string_view name) {
 }
 
 std::string node_dir_name(std::string_view label, std::string_view fallback) {
+  // A backslash too: labels come escaped (`\x1b` for an escape byte in a Name tag), and a folder
+  // named after the escaped form would pass for the node's real name.
   bool printable = true;
-  for (unsigned char c : label) printable = printable && c >= 0x20 && c != 0x7f;
+  for (unsigned char c : label) printable = printable && c >= 0x20 && c != 0x7f && c != '\\';
   if (printable && unsafe_name_reason(label).empty()) return std::string(label);
   return fallback.empty() ? std::string("unnamed") : std::string(fallback);
 }

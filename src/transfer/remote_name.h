@@ -16,7 +16,8 @@ std::string unsafe_name_reason(std::string_view name);
 
 // The folder of one node below get's local directory: its label when that is a safe name (above)
 // made of printable characters, else `fallback` (the instance id). A Name tag such as "..",
-// "a/../../b", "/x", "" or one with escape sequences never becomes a path.
+// "a/../../b", "/x", "" or one with escape sequences (shown escaped, with a backslash) never
+// becomes a path.
 std::string node_dir_name(std::string_view label, std::string_view fallback);
 
 // `name` for a message: in double quotes, with '"', '\\', control bytes and DEL escaped (\n, \t,
