@@ -217,8 +217,9 @@ class HostKeysAsOpenSsh(testbed.SandboxTestCase):
         known = self.fresh_known_hosts("kh_true")
         r = self.dust("-F", self.config("true", known), "@master", "hostname")
         self.assertEqual(r.rc, 255, r.out + r.err)
+        # `true` is `yes` (OpenSSH): the refusal names the policy as yes.
         self.assertRegex(r.err, r"\[master\] error: unknown host key ssh-ed25519 SHA256:\S+ refused "
-                                r"\(StrictHostKeyChecking true")
+                                r"\(StrictHostKeyChecking yes")
         self.assertEqual(os.path.getsize(known), 0)
 
     def test_ask_refuses_and_says_how_to_accept(self):
