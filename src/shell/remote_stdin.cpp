@@ -31,7 +31,17 @@ std::string feed_stdin(const std::string& command, const std::string& data,
   // comment. One outer group makes the whole a single command: the shell shows its prompt (dust's
   // end-of-command marker) once, after it, never between the here-document and the command. The
   // status of the command is the line's status.
-  if (data.empty()) return "{ " + command + "\n} </dev/null";
+  if (data.empty()) {
+    // One line when it can be (a line of several costs the shell's continuation prompts): the
+    // command ends in `;`/`&` (its own terminator) or gets one, unless it holds a comment or a
+    // line break, which only a newline before `}` closes safely.
+    size_t end = command.find_last_not_of(" \t");
+    char last = end == std::string::npos ? ';' : command[end];
+    if (command.find_first_of("#\n") == std::string::npos)
+      return "{ " + command.substr(0, end + 1) + (last == ';' || last == '&' ? " " : "; ") +
+             "} </dev/null";
+    return "{ " + command + "\n} </dev/null";
+  }
   std::string eof = "DUST_STDIN_" + nonce;
   return "{ __dust_in=$(mktemp) && base64 -d > \"$__dust_in\" <<'" + eof + "'\n" +
          base64_lines(data) + eof + "\n{ " + command +

@@ -30,6 +30,12 @@ std::string run_sh(const std::string& line, int* status) {
 TEST(RemoteStdin, EmptyStdinIsEndOfFileAtOnce) {
   int st;
   EXPECT_EQ(run_sh(feed_stdin("cat; echo done", "", "ab12"), &st), "done\nstatus=0\n");
+  EXPECT_EQ(feed_stdin("true", "", "ab12"),
+            "{ true; } </dev/null");  // one line: no PS2 to wait for
+  EXPECT_EQ(run_sh(feed_stdin("cat; false;  ", "", "ab12"), &st), "status=1\n");
+  EXPECT_EQ(run_sh(feed_stdin("sleep 0 & ", "", "ab12") + "; wait; echo bg", &st),
+            "bg\nstatus=0\n");
+  EXPECT_EQ(run_sh(feed_stdin("cat # a comment", "", "ab12"), &st), "status=0\n");
 }
 
 TEST(RemoteStdin, DataThenEndOfFileAndTheStatusIsTheCommands) {
