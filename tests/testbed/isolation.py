@@ -1,5 +1,6 @@
 """Run the current test/demo process inside its own network namespace, so nothing it does leaves the machine."""
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -31,6 +32,7 @@ def isolate():
     """
     if current_ns() or not is_root():
         return
+    sweep_stale_namespaces()
     ns = f"dust-c{os.getpid()}"
     subprocess.run(["ip", "netns", "add", ns], check=True)
     run_tmp = tempfile.mkdtemp(prefix=f"{ns}-")
@@ -55,6 +57,19 @@ def isolate():
         else:
             shutil.rmtree(run_tmp, ignore_errors=True)
     os._exit(rc if rc >= 0 else 128 - rc)
+
+
+def sweep_stale_namespaces():
+    """Deletes the namespaces of earlier runs whose outer process died without its cleanup (SIGKILL):
+    `dust-c<pid>[-…]` where that pid no longer runs and nothing runs inside."""
+    out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    for name in (line.split()[0] for line in out.splitlines() if line.strip()):
+        m = re.match(r"dust-c(\d+)(-|$)", name)
+        if not m or _running(int(m.group(1))):
+            continue
+        if subprocess.run(["ip", "netns", "pids", name], capture_output=True, text=True).stdout.strip():
+            continue
+        subprocess.run(["ip", "netns", "del", name], capture_output=True)
 
 
 def our_namespaces(prefix):
