@@ -13,10 +13,13 @@ all: build
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/CMakeCache.txt:
+# The build directory counts as configured once CMake wrote its Makefile: a configure that failed
+# (a missing library) leaves CMakeCache.txt behind, and the next `make` configures again.
+$(BUILD)/Makefile:
+	@scripts/install-deps.sh
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-build: $(BUILD)/CMakeCache.txt
+build: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: deps
@@ -45,10 +48,11 @@ bench: deps
 	$(MAKE) build
 	@bench/run.sh $(abspath $(BUILD))/dust
 
-$(ASAN_BUILD)/CMakeCache.txt:
+$(ASAN_BUILD)/Makefile:
+	@scripts/install-deps.sh
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DDUST_FUZZ=ON
 
-asan-build: $(ASAN_BUILD)/CMakeCache.txt
+asan-build: $(ASAN_BUILD)/Makefile
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # Unit tests and the e2e modules that drive sessions, the REPL and transfers, against the sanitized dust.

@@ -398,19 +398,53 @@ class DemoSignals(unittest.TestCase):
         c.expect_exact("sandbox torn down")
         self.assertNotIn("died", c.before)
 
-    def test_ctrl_backslash_does_not_kill_the_demo(self):
-        # It sends SIGQUIT to the whole foreground group (make and the demo script too) unless the
-        # demo switches the key off.
+    def test_ctrl_backslash_twice_detaches_and_a_second_window_attaches(self):
+        # dust is the terminal's foreground job: SIGQUIT reaches dust alone (make and the demo script
+        # would die of it otherwise), and Ctrl-\ twice detaches as it does outside the demo. The
+        # sandbox stays up; the banner's dust-window script attaches to the same sessions.
         c = self.demo()
+        c.sendline("@worker0 cd /tmp")
+        c.expect(PROMPT)
         c.sendcontrol("\\")
         c.sendcontrol("\\")
-        time.sleep(1)
-        c.sendcontrol("u")
+        c.expect_exact("keep running")
+        c.expect(r"attach from any terminal: (\S+)")
+        window = c.match.group(1)
+        w = pexpect.spawn(window, env=dict(os.environ, TERM="xterm"), encoding="utf-8", timeout=60,
+                          codec_errors="replace")
+        self.addCleanup(w.close, force=True)
+        w.expect(PROMPT)
+        w.sendline("@worker0 pwd")
+        w.expect_exact("[worker0] /tmp")  # the session the first window left in /tmp
+        w.expect(PROMPT)
+        w.sendline("exit")
+        c.expect_exact("sandbox torn down")
+        self.assertNotIn("died", c.before)
+
+    def test_piped_into_tee_ctrl_c_reaches_dust_alone(self):
+        # `make demo | tee log`: Ctrl-C at the prompt must not kill tee (and dust with its pipe).
+        env = dict(os.environ, TERM="xterm")
+        env.pop(testbed.isolation.ENV_MARK, None)
+        env.pop("TMPDIR", None)
+        log = os.path.join(tempfile.mkdtemp(prefix="demo-log-"), "log")
+        self.addCleanup(shutil.rmtree, os.path.dirname(log), True)
+        demo = os.path.join(REPO, "tests", "testbed", "demo.py")
+        c = pexpect.spawn("bash", ["-c", f"{sys.executable} {demo} --hosts 2 --no-agent --dust {dust_bin()}"
+                                         f" | tee {log}; echo status=${{PIPESTATUS[*]}}"],
+                          env=env, encoding="utf-8", timeout=120, codec_errors="replace")
+        self.addCleanup(c.close, force=True)
+        c.expect(PROMPT)
+        c.sendcontrol("c")
+        time.sleep(0.5)
         c.sendline("@worker0 echo alive-$((6*7))")
-        i = c.expect_exact(["[worker0] alive-42", pexpect.EOF])
-        self.assertEqual(i, 0, c.before[-800:])
+        c.expect_exact("[worker0] alive-42")
+        c.expect(PROMPT)
         c.sendline("exit")
         c.expect_exact("sandbox torn down")
+        c.expect(r"status=(\d+) (\d+)")
+        self.assertEqual(c.match.groups(), ("0", "0"))
+        with open(log) as f:
+            self.assertIn("alive-42", f.read())
 
     def test_a_dead_service_is_named(self):
         c = self.demo()

@@ -2,6 +2,7 @@
 running interactively inside it; everything is torn down when dust exits."""
 import argparse
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -84,43 +85,120 @@ def main():
     with open(spec, "w") as f:
         f.write(SPEC.format(region=sb.moto.region, vpc=sb.vpc, subnet=sb.subnet, image=seed.IMAGE,
                             key=seed.KEY_NAME))
+    env = sb.env(PATH=bindir + os.pathsep + os.environ.get("PATH", ""))
+    env.setdefault("TERM", "xterm-256color")
+    window = write_window_script(sb, bindir, env, opts.dust)
     print(sb.banner())
     t = sb.timings
     print(f"  (up in {t['total']:.1f}s: moto {t['moto']:.1f}s, seed {t['seed']:.1f}s, "
           f"{len(sb.hosts)} hosts {t['hosts']:.1f}s)")
     print(f"  cluster spec to try: load {spec}")
     print("  try: show · showex · @ hostname · @worker* uptime · exit leaves and tears it all down\n"
-          "  (detach leaves too: the demo's sandbox, and so its dust server, ends with it)\n", flush=True)
+          f"  a second window on this sandbox (the same dust server and sessions): {window}\n"
+          "  detach (or Ctrl-\\ twice) leaves the sandbox and its dust server running\n", flush=True)
 
-    env = sb.env(PATH=bindir + os.pathsep + os.environ.get("PATH", ""))
-    env.setdefault("TERM", "xterm-256color")
-    # dust owns the terminal: Ctrl-C is its to handle (cancel the line), not ours.
-    # The services run in sessions of their own (testbed.procs.start), so the terminal's signals reach
-    # only dust and us; ServiceWatch says so if one dies anyway.
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Ctrl-\ (dust's detach key) would send SIGQUIT to every process of the terminal's group: make and
-    # this script die of it, and the sandbox with them. A detach ends the demo anyway, so the key is
-    # switched off while dust runs (`detach` still works).
-    tty = sys.stdin.fileno() if sys.stdin.isatty() else None
-    saved = termios.tcgetattr(tty) if tty is not None else None
-    if saved:
-        quiet = termios.tcgetattr(tty)
-        quiet[6][termios.VQUIT] = b"\0"  # _POSIX_VDISABLE
-        termios.tcsetattr(tty, termios.TCSANOW, quiet)
+    # The services run in sessions of their own (testbed.procs.start); dust runs as the terminal's
+    # foreground job, as a shell runs a program: Ctrl-C, Ctrl-\ and Ctrl-Z reach dust alone, never
+    # make, this script or a `| tee` after them. ServiceWatch says so if a service dies anyway.
     watch = ServiceWatch(sb)
+    rc = 1
     try:
-        rc = subprocess.call([opts.dust, *opts.args], env=env, cwd=sb.home,
-                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        rc = run_in_foreground([opts.dust, *opts.args], env, sb.home)
+        if server_outlived(sb):
+            wait_for_detached_server(sb, window)
     finally:
-        signal.signal(signal.SIGINT, old)
-        if saved:
-            termios.tcsetattr(tty, termios.TCSANOW, saved)
         watch.stop()
         t0 = time.monotonic()
         sb.stop()
         sb._remove_dir()
-        print(f"demo: sandbox torn down in {time.monotonic() - t0:.1f}s", flush=True)
+        say(f"demo: sandbox torn down in {time.monotonic() - t0:.1f}s")
     sys.exit(rc)
+
+
+def say(text):
+    """Prints a line; a reader that went away (`make demo | head`) does not stop the teardown."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        sys.stdout = open(os.devnull, "w")
+
+
+def write_window_script(sb, bindir, env, dust):
+    """bin/dust-window: dust in this sandbox (its network namespace, HOME and AWS settings) from any
+    terminal of the machine: a second window attaches to the same dust server."""
+    path = os.path.join(bindir, "dust-window")
+    enter = f"nsenter --net=/run/netns/{shlex.quote(sb.ns)} -- " if sb.ns else ""
+    assigns = " ".join(f"{k}={shlex.quote(v)}" for k, v in sorted(env.items()) if k != "TERM")
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n# Another window on the running `make demo` sandbox (dust's arguments are passed on).\n"
+                f"cd {shlex.quote(sb.home)} || exit 1\n"
+                f'exec {enter}env -i TERM="${{TERM:-xterm}}" {assigns} {shlex.quote(dust)} "$@"\n')
+    os.chmod(path, 0o755)
+    return path
+
+
+def run_in_foreground(argv, env, cwd):
+    """Runs argv in a process group of its own made the terminal's foreground group (when there is a
+    terminal), and takes the terminal back when it ends. Returns its exit status."""
+    try:
+        tty = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        tty = None
+    saved = termios.tcgetattr(tty) if tty is not None else None
+
+    def child_setup():
+        os.setpgid(0, 0)
+        if tty is not None:
+            signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+            os.tcsetpgrp(tty, os.getpgrp())
+        for sig in (signal.SIGTTOU, signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP):
+            signal.signal(sig, signal.SIG_DFL)
+
+    old = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGQUIT, signal.SIGTTOU)}
+    try:
+        child = subprocess.Popen(argv, env=env, cwd=cwd, preexec_fn=child_setup)
+        while True:
+            _, status = os.waitpid(child.pid, os.WUNTRACED)
+            if not os.WIFSTOPPED(status):
+                return os.waitstatus_to_exitcode(status) if not os.WIFSIGNALED(status) \
+                    else 128 + os.WTERMSIG(status)
+            # Stopped (Ctrl-Z): the demo itself cannot be suspended; dust goes on.
+            sys.stderr.write("\r\ndemo: the demo cannot be suspended; dust goes on\r\n")
+            if tty is not None:
+                os.tcsetpgrp(tty, child.pid)
+            os.killpg(child.pid, signal.SIGCONT)
+    finally:
+        if tty is not None:
+            os.tcsetpgrp(tty, os.getpgrp())
+            termios.tcsetattr(tty, termios.TCSANOW, saved)
+            os.close(tty)
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def server_outlived(sb, grace=2.0):
+    """True when the sandbox's dust server still runs `grace` seconds after dust ended (a detach; an
+    `exit` of the last client ends it within that)."""
+    end = time.monotonic() + grace
+    while sb.dust_server_pid() is not None:
+        if time.monotonic() > end:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def wait_for_detached_server(sb, window):
+    """dust detached: the sandbox and its dust server stay up until the server ends (`kill-server`, its
+    idle timeout) or Ctrl-C here."""
+    say(f"demo: dust detached; the sandbox and its dust server keep running.\n"
+        f"      attach from any terminal: {window}\n"
+        "      Ctrl-C here (or `kill-server` in dust) ends the demo")
+    try:
+        while sb.dust_server_pid() is not None:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    sb.stop_dust_server()
 
 
 if __name__ == "__main__":
