@@ -83,9 +83,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::vector<std::string> words = app.remaining();
+  // `--` ends the options (`dust -- -weird-word`); alone it is plain `dust`.
+  bool options_ended = !words.empty() && words[0] == "--";
+  if (options_ended) words.erase(words.begin());
   // prefix_command() hands an unknown option before the first word on as a word: it would run
   // in the local shell. An option dust does not know is a usage error instead.
-  if (!words.empty() && words[0].size() > 1 && words[0][0] == '-') {
+  if (!options_ended && !words.empty() && words[0].size() > 1 && words[0][0] == '-') {
     std::fprintf(stderr, "dust: unknown option '%s'\nRun 'dust --help' for the options.\n",
                  words[0].c_str());
     return 2;
@@ -119,8 +122,20 @@ int main(int argc, char** argv) {
                          log_dir.empty() || log_dir == "off" ? log_dir : paths::absolute(log_dir)};
 
   // The server's own words (not commands: they say how this dust runs, not what it does).
-  std::string verb = words.size() == 1 ? words[0] : "";
+  std::string verb = words.empty() ? "" : words[0];
   if (verb == "attach" || verb == "start-server" || verb == "kill-server") {
+    if (words.size() > 1) {
+      std::fprintf(stderr,
+                   "dust: %s takes no arguments (got '%s'); options go before it: dust [-F FILE] "
+                   "[--log-dir DIR] %s\n",
+                   verb.c_str(), words[1].c_str(), verb.c_str());
+      return 2;
+    }
+    if (json || nostdin) {
+      std::fprintf(stderr, "dust: %s is for one command line or a script, not for %s\n",
+                   json ? "--json" : "--nostdin", verb.c_str());
+      return 2;
+    }
     interrupt::install();
     plugins::load_commands(shell::CommandTable::instance());
     std::string err;

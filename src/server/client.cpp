@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -123,6 +125,26 @@ void write_all(int fd, std::string_view text) {
   }
 }
 
+// What the line left for this process: a `cd` (its working directory, where its local commands run
+// and later lines' local paths resolve), then a local command. Returns the line's status.
+int finish_locally(const Done& d, bool interactive) {
+  if (d.cwd) {
+    if (chdir(d.cwd->c_str()) != 0) {
+      write_all(STDERR_FILENO, fmt::format("dust: cd {}: {}\n", *d.cwd, strerror(errno)));
+      return 1;
+    }
+    setenv("PWD", d.cwd->c_str(), 1);
+  }
+  if (!d.local) return d.status;
+  int status = shell::run_local_command(*d.local);
+  interrupt::reset();
+  interrupt::drain();
+  // At the prompt a failed local command says so (a script or one-shot has its exit status).
+  if (interactive && status != 0 && status < 128)
+    write_all(STDERR_FILENO, fmt::format("(local command: exit {})\n", status));
+  return status;
+}
+
 // The attached shell's state: what the server said last.
 class Attached {
  public:
@@ -223,12 +245,8 @@ class Attached {
     status_ = done_.status;
     prompt_ = done_.prompt;
     if (!done_.why.empty()) out_.err(done_.why);
-    if (done_.local) {
-      // The line is for this shell: run here, with this terminal's job control.
-      status_ = shell::run_local_command(*done_.local);
-      interrupt::reset();
-      interrupt::drain();
-    }
+    // A local command is for this shell: run here, with this terminal's job control.
+    status_ = finish_locally(done_, true);
     return true;
   }
 
@@ -431,11 +449,7 @@ int run_through(int fd, const std::optional<std::string>& line, bool json, bool 
       return 1;
     }
     if (rc == 130) return 130;
-    if (d.local) {  // the line is for this process's shell
-      d.status = shell::run_local_command(*d.local);
-      interrupt::reset();
-      interrupt::drain();
-    }
+    d.status = finish_locally(d, false);  // a local command is for this process's shell
     if (d.status != 0) worst = d.status;
     if (d.leave || line) break;
   }

@@ -103,6 +103,7 @@ std::string encode_done(const Done& d) {
          {"why", d.why},
          {"secret", d.secret}};
   if (d.local) j["local"] = *d.local;
+  if (d.cwd) j["cwd"] = *d.cwd;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -115,6 +116,7 @@ Done decode_done(std::string_view body) {
   d.why = field<std::string>(j, "why", "done", "");
   if (j.contains("local")) d.local = field<std::string>(j, "local", "done", "");
   d.secret = field<bool>(j, "secret", "done", false);
+  if (j.contains("cwd")) d.cwd = field<std::string>(j, "cwd", "done", "");
   return d;
 }
 

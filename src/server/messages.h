@@ -52,6 +52,8 @@ struct Done {
   // it now, and its status is the line's.
   std::optional<std::string> local;
   bool secret = false;  // the line was typed to a node's password prompt: not kept in history
+  // `cd`: the client's new working directory, changed before anything local runs.
+  std::optional<std::string> cwd;
 };
 
 struct Ask {

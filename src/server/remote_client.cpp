@@ -6,7 +6,7 @@
 namespace dust::server {
 
 RemoteClient::RemoteClient(Server& server, uint64_t id, const ClientInfo& info)
-    : server_(server), id_(id), info_(info), env_(info.env) {}
+    : server_(server), id_(id), info_(info), env_(info.env), cwd_(info.cwd) {}
 
 std::optional<std::string> RemoteClient::ask(const std::string& question, bool secret) {
   if (!info_.terminal) return std::nullopt;
@@ -18,6 +18,13 @@ int RemoteClient::run_local(const std::string& command) {
   // terminal and job control; the server never forks a shell for a client.
   local_ = command;
   return 0;
+}
+
+void RemoteClient::change_directory(const std::string& dir) {
+  // The client process changes its own directory when the line is over (Done.cwd); the rest of
+  // this client's requests resolve local paths there from now on.
+  previous_cwd_ = std::exchange(cwd_, dir);
+  new_cwd_ = dir;
 }
 
 std::string RemoteClient::unusable() const {

@@ -23,12 +23,14 @@ class RemoteClient : public shell::ClientIo, public ssh::RawTerminal {
 
   // shell::ClientIo
   const Environment& env() const override { return env_; }
-  const std::string& cwd() const override { return info_.cwd; }
+  const std::string& cwd() const override { return cwd_; }
   bool stdin_tty() const override { return info_.stdin_tty; }
   bool stderr_tty() const override { return info_.stderr_tty; }
   bool can_ask() const override { return info_.terminal; }
   std::optional<std::string> ask(const std::string& question, bool secret) override;
   int run_local(const std::string& command) override;
+  void change_directory(const std::string& dir) override;
+  const std::string& previous_cwd() const override { return previous_cwd_; }
   ssh::RawTerminal& raw_terminal() override { return *this; }
   std::optional<std::string> stdin_data() override { return stdin_; }
   void set_stdin(std::string data) { stdin_ = std::move(data); }
@@ -46,6 +48,8 @@ class RemoteClient : public shell::ClientIo, public ssh::RawTerminal {
   bool raw() const { return static_cast<bool>(keys_); }
   // The local command the line handed back (run_local), once.
   std::optional<std::string> take_local() { return std::exchange(local_, std::nullopt); }
+  // The directory a `cd` of the line moved it to (Done.cwd), once.
+  std::optional<std::string> take_cwd() { return std::exchange(new_cwd_, std::nullopt); }
   const ClientInfo& info() const { return info_; }
 
  private:
@@ -54,6 +58,8 @@ class RemoteClient : public shell::ClientIo, public ssh::RawTerminal {
   ClientInfo info_;
   Environment env_;
   std::optional<std::string> local_;
+  std::string cwd_, previous_cwd_;
+  std::optional<std::string> new_cwd_;
   std::optional<std::string> stdin_;  // a one-shot's stdin (Stdin frame)
   std::function<void(std::string_view)> keys_;
   bool size_dirty_ = true;

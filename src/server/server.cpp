@@ -429,13 +429,14 @@ void Server::execute(const Request& r) {
   ctx_.out().flush();
   c = find(r.client);
   std::optional<std::string> local = c ? c->io->take_local() : std::nullopt;
+  std::optional<std::string> new_cwd = c ? c->io->take_cwd() : std::nullopt;
   std::string prompt = ctx_.prompt();
   shell::Context::WorkingSet theirs = ctx_.take_working_set();
   ctx_.set_client(nullptr);
   ctx_.set_working_set(std::move(mine));
   ctx_.sessions().swap_last(my_last);
   bool end_server = false;
-  Done d{status, prompt, false, "", local, secret};
+  Done d{status, prompt, false, "", local, secret, new_cwd};
   if (c && ctx_.quit_requested && h.kind == ClientKind::Interactive) {
     d.leave = true;
     size_t others = attached_count() - 1;

@@ -27,6 +27,10 @@ class ClientIo {
   // A command for the client's local shell (`!cmd`, a line that is not a dust command). Returns its
   // status; a served client runs it after the line (the server never forks a shell for it).
   virtual int run_local(const std::string& command) = 0;
+  // `cd`: the client's working directory becomes `dir` (absolute, an existing directory). A served
+  // client changes its own once the line is over (Done.cwd). Throws dust::Error when it cannot.
+  virtual void change_directory(const std::string& dir) = 0;
+  virtual const std::string& previous_cwd() const = 0;  // before the last `cd` ("" if none)
   // Its terminal for raw mode (`@node`).
   virtual ssh::RawTerminal& raw_terminal() = 0;
   // A one-shot's stdin, for its nodes (remote_stdin.h): nullopt when it has none to give (a
@@ -45,6 +49,8 @@ class LocalClientIo : public ClientIo {
   bool can_ask() const override;
   std::optional<std::string> ask(const std::string& question, bool secret) override;
   int run_local(const std::string& command) override;
+  void change_directory(const std::string& dir) override;
+  const std::string& previous_cwd() const override { return previous_cwd_; }
   ssh::RawTerminal& raw_terminal() override { return raw_; }
   std::optional<std::string> stdin_data() override;
   // A one-shot without --nostdin: its stdin (when not a terminal) is read on first use.
@@ -54,7 +60,7 @@ class LocalClientIo : public ClientIo {
   bool stdin_allowed_ = false;
   std::optional<std::string> stdin_;
   Environment env_;
-  std::string cwd_;
+  std::string cwd_, previous_cwd_;
   ssh::LocalRawTerminal raw_;
 };
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "shell/commands/commands.h"
+#include "util/suggest.h"
 
 namespace dust::shell {
 
@@ -36,6 +37,7 @@ void register_builtins(CommandTable& t) {
   register_status(t);
   register_loglevel(t);
   register_logdir(t);
+  register_cd(t);
   register_exit(t);
   register_put(t), register_get(t);
   register_at(t), register_atat(t), register_output(t);
@@ -76,36 +78,12 @@ std::vector<std::string> CommandTable::names() const {
   return out;
 }
 
-namespace {
-// Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps.
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1), prev2(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])  // transposition
-        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
-    }
-    prev2 = prev;
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-}  // namespace
-
 std::string CommandTable::suggest(const std::string& word) const {
-  std::string best;
-  // A one-letter word is one edit from every one-letter name (`n` → `?`): it runs locally instead.
-  if (word.size() < 2) return best;
-  size_t best_d = word.size() <= 4 ? 1 : 2;  // short words: only one edit away
-  for (const auto& n : names()) {
-    if (n.size() < 2) continue;  // `?` and `@` are typed on purpose, never suggested
-    size_t d = edit_distance(word, n);
-    if (d <= best_d && (best.empty() || d < edit_distance(word, best))) best = n;
-  }
-  return best;
+  std::vector<std::string> candidates;
+  for (const auto& n : names())
+    if (n.size() >= 2)
+      candidates.push_back(n);  // `?` and `@` are typed on purpose, never suggested
+  return util::closest(word, candidates);
 }
 
 Args::Args(const Args& o)
@@ -162,6 +140,26 @@ std::vector<Word> split_words(const std::string& line) {
   if (quote) throw UsageError(fmt::format("unclosed quote {} in '{}'", quote, line));
   if (in_word) out.push_back(std::move(cur));
   return out;
+}
+
+size_t first_word_end(const std::string& line) {
+  char quote = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quote) {
+      if (c == quote)
+        quote = 0;
+      else if (quote == '"' && c == '\\')
+        ++i;
+    } else if (c == ' ' || c == '\t') {
+      return i;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '\\') {
+      ++i;
+    }
+  }
+  return std::string::npos;
 }
 
 void parse_args(const Command& c, const std::string& rest, Args* out,

@@ -36,6 +36,9 @@ struct Word {
 // quotes and outside quotes a backslash escapes the next character. Quotes may join parts of a word
 // (Name='my node' is one word, Name=my node). Throws UsageError on an unclosed quote.
 std::vector<Word> split_words(const std::string& line);
+// Where the first word of `line` ends by the same rules (the first blank outside quotes), or npos.
+// An unclosed quote runs to the end of the line.
+size_t first_word_end(const std::string& line);
 
 // Splits `rest` into flags and positionals according to c.flags (words before `--` that start with
 // '-' and a letter are flags). Throws UsageError on an unknown flag. raw[i] is words[i] as typed.

@@ -69,7 +69,7 @@ int run_command(Context& ctx, const Command& c, const std::string& rest) {
     bool has_target = false, resolve = c.target != TargetKind::None;
     if (c.raw) {
       bool glued = !rest.empty() && rest[0] != ' ' && rest[0] != '\t';
-      size_t sp = rest.find_first_of(" \t");
+      size_t sp = first_word_end(rest);  // a quoted target keeps its blanks: @'my node'
       if (resolve && glued) target = rest.substr(0, sp), has_target = true;
       args.rest = trim(resolve && glued ? (sp == std::string::npos ? "" : rest.substr(sp)) : rest);
     } else {
@@ -87,7 +87,9 @@ int run_command(Context& ctx, const Command& c, const std::string& rest) {
     }
     // Every usage check happens before anything is fetched or changed.
     if (c.target == TargetKind::Required && !has_target) throw UsageError("a target is required");
-    int n = static_cast<int>(args.words.size());
+    // A raw command's arguments are one line (a.rest): min_args 1 means "something to run".
+    if (c.raw && c.min_args > 0 && args.rest.empty()) throw UsageError("needs a command to run");
+    int n = static_cast<int>(c.raw ? c.min_args : args.words.size());
     const char* what = c.target == TargetKind::None ? "argument" : "argument after the target";
     if (c.max_args >= 0 && n > c.max_args)
       throw UsageError(c.max_args == 0

@@ -45,6 +45,18 @@ TEST(SplitWords, UnclosedQuoteIsAUsageError) {
   EXPECT_THROW(split_words("\"abc"), UsageError);
 }
 
+TEST(FirstWordEnd, BlanksInsideQuotesDoNotEndTheWord) {
+  EXPECT_EQ(first_word_end("'my node' uptime"), 9u);
+  EXPECT_EQ(first_word_end(R"(tags="a b":c ls)"), 12u);
+  EXPECT_EQ(first_word_end(R"(my\ node ls)"), 8u);
+  EXPECT_EQ(first_word_end("worker0 echo 'x y'"), 7u);
+  EXPECT_EQ(first_word_end("worker0"), std::string::npos);
+  EXPECT_EQ(first_word_end("'unclosed node"), std::string::npos);
+  // The first word, split the long way, is the same word.
+  for (std::string line : {"'my node' uptime", R"(tags="a b":c ls)", R"(a\ b c)"})
+    EXPECT_EQ(split_words(line)[0].raw, line.substr(0, first_word_end(line)));
+}
+
 Command row() {
   Command c;
   c.name = "demo";

@@ -8,6 +8,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
 
 #include "shell/client_io.h"
 #include "shell/remote_stdin.h"
@@ -113,6 +116,12 @@ std::optional<std::string> read_all_stdin() {
                               kMaxStdin >> 20));
   }
   return data;
+}
+
+void LocalClientIo::change_directory(const std::string& dir) {
+  if (chdir(dir.c_str()) != 0) throw Error(fmt::format("cd: {}: {}", dir, strerror(errno)));
+  previous_cwd_ = std::exchange(cwd_, dir);
+  setenv("PWD", dir.c_str(), 1);  // what a local command's shell reports as $PWD
 }
 
 int LocalClientIo::run_local(const std::string& command) { return run_local_command(command); }

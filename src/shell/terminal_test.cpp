@@ -32,6 +32,9 @@ class FakeClient : public ClientIo {
     return a;
   }
   int run_local(const std::string&) override { return 0; }
+  void change_directory(const std::string& dir) override { previous_ = std::exchange(cwd_, dir); }
+  const std::string& previous_cwd() const override { return previous_; }
+  std::string previous_;
   ssh::RawTerminal& raw_terminal() override { return raw_; }
   std::optional<std::string> stdin_data() override { return std::nullopt; }
 

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -71,6 +72,9 @@ void write_file_atomic(const std::string& path, std::string_view content, mode_t
 }
 
 std::string read_file(const std::string& path) {
+  // A directory opens as a stream that reads nothing: say what it is instead of "empty".
+  if (std::error_code ec; std::filesystem::is_directory(path, ec))
+    throw Error("cannot read " + path + ": is a directory (a file is needed)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot read " + path + ": " + std::strerror(errno));
   std::ostringstream ss;

@@ -20,6 +20,7 @@ dust commands (help CMD for details):
   status [name] [--wait]               CloudFormation events and status of a cluster made by load
   loglevel [info|debug]                show or set log verbosity
   logdir [DIR|off]                     record per-node transcripts in DIR (off: stop), or show where
+  cd [DIR|-]                           change dust's local working directory (HOME without DIR, - the previous one)
   exit                                 leave dust (Ctrl-D too)
   put [-r] <target> <local...> [remote dir]
                                        upload files to nodes in parallel over ssh (atomic: temp name, then rename)

@@ -127,6 +127,8 @@ class ScriptedClient : public shell::ClientIo {
     return a;
   }
   int run_local(const std::string& command) override { return shell::run_local_command(command); }
+  void change_directory(const std::string& dir) override { cwd_ = dir; }
+  const std::string& previous_cwd() const override { return cwd_; }
   ssh::RawTerminal& raw_terminal() override { return raw_; }
   std::optional<std::string> stdin_data() override { return std::nullopt; }
 

@@ -24,6 +24,7 @@ void register_atat(CommandTable& t) {
          .target = TargetKind::Optional,
          .running_only = true,
          .acts = true,
+         .min_args = 1,  // the command (raw mode, one node's terminal, has nothing to gather)
          .complete = {CompleteKind::Nodes},
          .run = [](Context& ctx, Args& a) { return run_at(ctx, a, !ctx.config().output_gather); },
          .raw = true});

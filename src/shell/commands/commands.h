@@ -23,6 +23,7 @@ void register_load(CommandTable& t);
 void register_status(CommandTable& t);
 void register_loglevel(CommandTable& t);
 void register_logdir(CommandTable& t);
+void register_cd(CommandTable& t);
 void register_exit(CommandTable& t);
 void register_put(CommandTable& t);
 void register_get(CommandTable& t);

@@ -12,6 +12,7 @@
 #include "shell/context.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/suggest.h"
 
 namespace dust::shell {
 namespace {
@@ -63,8 +64,12 @@ int run(Context& ctx, Args& a) {
       std::string clusters;
       for (const auto& c : cluster::list_clusters())
         if (c.error.empty()) clusters += (clusters.empty() ? "" : ", ") + c.name;
-      throw Error(fmt::format("no cluster or region named '{}' (clusters: {}; regions: {})", w,
-                              clusters.empty() ? "none" : clusters, fmt::join(regions, ", ")));
+      // Regions are many and well known: a near miss is named, the list is `use`'s.
+      std::string near = util::closest(w, regions);
+      throw Error(fmt::format(
+          "no cluster or region named '{}' (clusters: {}; {}; `use` lists every region)", w,
+          clusters.empty() ? "none, `load FILE` creates one" : clusters,
+          near.empty() ? "regions are named like us-east-1" : "did you mean " + near + "?"));
     }
     return use_region(ctx, w);
   }

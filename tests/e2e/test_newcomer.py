@@ -1,0 +1,114 @@
+"""E2E: a newcomer's first hour (issue 23): `cd` changes dust's own directory (with and without a dust
+server), a failed `!cmd` says so at the prompt, and each misuse names what was wrong and what would be
+right — `@@` alone, `dust --`, `dust attach --json`, `load DIR`, `use nosuch`, `@'my node'`."""
+import os
+import tempfile
+
+import testbed
+
+PROMPT = r"dust:\S*\$ "
+
+
+class Newcomer(testbed.SandboxTestCase):
+    HOSTS = 4  # master, worker0..2 answer ssh
+
+    def tmpdir(self):
+        d = tempfile.mkdtemp(prefix="newcomer-", dir=self.sandbox.dir)
+        os.chmod(d, 0o755)
+        return d
+
+    def script_both_ways(self, script):
+        """The script's Result without a dust server and through one (started here, ended after)."""
+        self.sandbox.stop_dust_server()
+        alone = self.dust(input=script, timeout=60)
+        r = self.dust("start-server")
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.addCleanup(self.sandbox.stop_dust_server)
+        served = self.dust(input=script, timeout=60)
+        self.assertIsNotNone(self.sandbox.dust_server_pid(), "the script ran through the server")
+        return alone, served
+
+    def test_cd_changes_where_local_paths_and_commands_resolve(self):
+        d = self.tmpdir()
+        with open(os.path.join(d, "note.txt"), "w") as f:
+            f.write("from the new directory\n")
+        script = f"cd {d}\n!pwd\nput worker0 note.txt /tmp/\n@worker0 cat /tmp/note.txt\n"
+        for r in self.script_both_ways(script):
+            self.assertEqual(r.rc, 0, r.out + r.err)
+            self.assertIn(d + "\n", r.out)
+            self.assertIn("[worker0] from the new directory", r.out)
+
+    def test_cd_at_the_prompt_then_back(self):
+        d = self.tmpdir()
+        c = self.spawn(timeout=30)
+        c.expect(PROMPT)
+        c.sendline("!pwd")
+        c.expect(r"\r(/[^\r\n]*)\r\n")
+        before = c.match.group(1)
+        c.expect(PROMPT)
+        c.sendline(f"cd {d}")
+        c.expect(PROMPT)
+        c.sendline("!pwd")
+        c.expect_exact(d)
+        c.expect(PROMPT)
+        c.sendline("cd -")
+        c.expect_exact(before)
+        c.expect(PROMPT)
+        c.sendline("cd /no/such/dir")
+        c.expect_exact("cd: /no/such/dir: No such file or directory")
+        c.expect(PROMPT)
+        c.sendline("!exit 7")
+        c.expect_exact("(local command: exit 7)")
+        c.expect(PROMPT)
+        c.sendline("exit")
+
+    def test_gather_without_a_command(self):
+        r = self.dust("@@")
+        self.assertEqual(r.rc, 2, r.out + r.err)
+        self.assertIn("@@: needs a command to run", r.err)
+        self.assertIn("usage: @@[target] command", r.err)
+        self.assertNotIn("raw mode", r.err)
+
+    def test_double_dash_ends_the_options(self):
+        r = self.dust("--", "show", "master")
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertIn("master", r.out)
+        r = self.dust("--")  # alone: plain dust (here a script on an empty stdin)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertNotIn("unknown option", r.err)
+
+    def test_server_words_take_no_arguments(self):
+        r = self.dust("attach", "--json")
+        self.assertEqual(r.rc, 2, r.out + r.err)
+        self.assertIn("attach takes no arguments (got '--json')", r.err)
+        r = self.dust("--json", "kill-server")
+        self.assertEqual(r.rc, 2, r.out + r.err)
+        self.assertIn("--json is for one command line or a script, not for kill-server", r.err)
+
+    def test_load_a_directory(self):
+        d = self.tmpdir()
+        r = self.dust("load", d)
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn(f"{d}: is a directory (a file is needed)", r.err)
+
+    def test_use_an_unknown_name(self):
+        r = self.dust("use", "nosuch")
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn("no cluster or region named 'nosuch'", r.err)
+        self.assertIn("`load FILE` creates one", r.err)
+        self.assertNotIn("ap-southeast-2", r.err)  # not every region of the partition
+        r = self.dust("use", "us-esat-1")
+        self.assertIn("did you mean us-east-1?", r.err)
+
+    def test_a_quoted_name_with_a_blank_is_one_target(self):
+        r = self.dust("tag", "worker2", "Name=my node")
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.addCleanup(self.dust, "tag", "'my node'", "Name=worker2")
+        for line in ("@'my node' echo hi-$((6*7))", '@"my node" echo hi-$((6*7))'):
+            r = self.dust(input=line + "\n", timeout=60)
+            self.assertEqual(r.rc, 0, r.out + r.err)
+            self.assertIn("[my node] hi-42", r.out)
+
+
+if __name__ == "__main__":
+    testbed.main()
