@@ -123,7 +123,7 @@ def bench(n, args, work):
                 "server_rss_idle": rss_before}
     finally:
         if served_env:
-            subprocess.run([args.dust, "kill-server"], env=served_env, timeout=60, capture_output=True)
+            subprocess.run([args.dust, "--yes", "kill-server"], env=served_env, timeout=60, capture_output=True)
             pid = server_pid(served_env["DUST_HOME"])
             if pid and status_kb(pid, "VmRSS") is not None:
                 os.kill(pid, 9)  # kill-server did not end it: the pid its lock file names

@@ -165,7 +165,7 @@ int main(int argc, char** argv) {
                        : err.c_str());
       return 1;
     }
-    if (verb == "kill-server") return server::kill_server(fd);
+    if (verb == "kill-server") return server::kill_server(fd, yes);
     if (!isatty(STDIN_FILENO)) {
       close(fd);
       std::fprintf(stderr, "dust: attach needs a terminal\n");

@@ -456,18 +456,50 @@ int run_through(int fd, const std::optional<std::string>& line, bool json, bool 
   return worst;
 }
 
-int kill_server(int fd) {
+int kill_server(int fd, bool yes) {
   ClientLink link(fd);
   Hello h;
   h.version = DUST_VERSION;
   h.kind = ClientKind::Control;
-  if (!link.hello(h) || !link.send(Type::Kill)) return 1;
+  if (!link.hello(h)) return 1;
+  if (!yes) {
+    // Asks before it ends anybody's work: attached clients, commands still running on nodes.
+    if (!link.send(Type::Kill, "?")) return 1;
+    std::optional<Frame> said;
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!said && !link.gone() && std::chrono::steady_clock::now() < until) {
+      link.read(200);
+      while (auto f = link.next())
+        if (f->type == Type::Err) said = std::move(f);
+    }
+    if (!said) {
+      write_all(STDERR_FILENO, "dust: kill-server: the dust server did not answer\n");
+      return 1;
+    }
+    if (!said->payload.empty()) {
+      std::string what = "the dust server would end with its sessions: " + said->payload;
+      if (!shell::have_terminal()) {
+        write_all(STDERR_FILENO,
+                  fmt::format("dust: kill-server: {}; not ended (add --yes)\n", what));
+        return 1;
+      }
+      std::optional<std::string> a = shell::ask_on_terminal(what + ". End it? [y/N] ", false);
+      if (!a || (*a != "y" && *a != "Y" && *a != "yes")) {
+        write_all(STDERR_FILENO, "dust: kill-server: cancelled, the server goes on\n");
+        return 1;
+      }
+    }
+  }
+  if (!link.send(Type::Kill)) return 1;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (link.read(200) && std::chrono::steady_clock::now() < deadline) {
     while (auto f = link.next()) {
     }
   }
-  return link.gone() ? 0 : 1;
+  if (!link.gone()) return 1;
+  write_all(STDERR_FILENO,
+            fmt::format("dust: the dust server for {} was ended\n", paths::dust_home()));
+  return 0;
 }
 
 }  // namespace dust::server

@@ -16,7 +16,8 @@ int run_attached(int fd, const Settings& asked);
 // one-shot `@` line takes stdin with it (unless `nostdin`), for its nodes.
 int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes, bool nostdin,
                 const Settings& asked);
-// kill-server: asks the server to end; 0 once it has.
-int kill_server(int fd);
+// kill-server: asks the server to end (first, unless `yes`, the person: when clients are attached
+// or commands run); 0 once it has ended.
+int kill_server(int fd, bool yes);
 
 }  // namespace dust::server

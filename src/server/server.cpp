@@ -20,6 +20,7 @@
 #include "shell/sessions.h"
 #include "shell/transcript.h"
 #include "util/error.h"
+#include "util/fold.h"
 #include "util/interrupt.h"
 #include "util/paths.h"
 
@@ -81,6 +82,16 @@ Server::Client* Server::find(uint64_t id) {
 
 bool Server::attached(const Client& c) const {
   return c.hello && c.hello->kind == ClientKind::Interactive && !c.closing;
+}
+
+std::string Server::what_would_end() const {
+  std::string s;
+  if (size_t n = attached_count())
+    s = fmt::format("{} dust client{} attached", n, n == 1 ? " is" : "s are");
+  std::vector<std::string> busy = ctx_.sessions().busy_nodes();
+  if (!busy.empty())
+    s += fmt::format("{}commands still run on {}", s.empty() ? "" : "; ", fold_names(busy));
+  return s;
 }
 
 size_t Server::attached_count() const {
@@ -204,6 +215,10 @@ void Server::handle(Client& c, Frame& f) {
       return;
     }
     case Type::Kill:
+      if (f.payload == "?") {  // what would end: kill-server asks before it ends people's work
+        send(c, Type::Err, what_would_end());
+        return;
+      }
       log_line("kill-server");
       shutdown("the dust server was ended (kill-server)");
       return;

@@ -104,6 +104,9 @@ class Server : public shell::OutputSink, public shell::Attachments {
   Client* find(uint64_t id);
   bool attached(const Client& c) const;
   size_t attached_count() const;
+  // "2 dust clients are attached; commands still run on worker[0-2]", or "" (kill-server's
+  // question).
+  std::string what_would_end() const;
   void broadcast(Type t, std::string_view text, const std::string& key);
   void pump();
   void execute(const Request& r);

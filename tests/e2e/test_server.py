@@ -319,8 +319,17 @@ class Server(testbed.SandboxTestCase):
 
     def test_kill_server_tells_attached_clients(self):
         c = self.attach()
+        # Without a terminal to ask on it refuses to end somebody's sessions; on one it asks.
         r = self.dust("kill-server")
-        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(r.rc, 1, r.err)
+        self.assertIn("1 dust client is attached; not ended (add --yes)", r.err)
+        self.assertIsNotNone(self.server_pid())
+        r = self.dust_tty("kill-server", answers=["n"])
+        self.assertEqual(r.rc, 1, r.out)
+        self.assertIn("cancelled, the server goes on", r.out)
+        r = self.dust_tty("kill-server", answers=["y"])
+        self.assertEqual(r.rc, 0, r.out)
+        self.assertIn("was ended", r.out)
         c.expect("kill-server")
         c.expect(pexpect.EOF)
         c.close()

@@ -192,7 +192,7 @@ def wait_for_detached_server(sb, window):
     idle timeout) or Ctrl-C here."""
     say(f"demo: dust detached; the sandbox and its dust server keep running.\n"
         f"      attach from any terminal: {window}\n"
-        "      Ctrl-C here (or `kill-server` in dust) ends the demo")
+        f"      Ctrl-C here (or `{window} kill-server`) ends the demo")
     try:
         while sb.dust_server_pid() is not None:
             time.sleep(0.5)

@@ -197,7 +197,7 @@ class Sandbox:
         from .harness import dust_bin
         if self.dust_server_pid() is None:
             return
-        subprocess.run([dust_bin(), "kill-server"], env=self.env(), capture_output=True, timeout=30)
+        subprocess.run([dust_bin(), "--yes", "kill-server"], env=self.env(), capture_output=True, timeout=30)
         pid = self.dust_server_pid()
         for _ in range(50):
             if pid is None or not os.path.exists(f"/proc/{pid}"):
