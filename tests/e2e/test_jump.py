@@ -12,7 +12,9 @@ import testbed
 
 
 def expect_each(c, nodes, text):
-    """Each node's `[node] text` line, in any order (interactive `@` streams them as they come)."""
+    """Each node's `[node] text` line, in any order (interactive `@` streams them as they come). pexpect
+    compiles with re.DOTALL: `text` must not match across lines (no `.*`), or one match can swallow the
+    next node's line when both arrive in one read."""
     seen = set()
     while seen != set(nodes):
         c.expect(rf"\[({'|'.join(nodes)})\] {text}")
@@ -151,7 +153,7 @@ class Jump(testbed.SandboxTestCase):
         c = self.spawn("-F", self.cfg, timeout=30)
         c.expect(r"dust:\S*\$ ")
         c.sendline(f"put worker0,worker1 {src} {dst}/")
-        expect_each(c, ["worker0", "worker1"], r"put .*payload.bin")
+        expect_each(c, ["worker0", "worker1"], r"put [^\r\n]*payload\.bin")
         c.expect(r"dust:\S*\$ ")
         with open(os.path.join(dst, "payload.bin"), "rb") as f:
             self.assertEqual(f.read(), data)
