@@ -128,16 +128,9 @@ bool Sessions::may_remember(std::string_view line) const {
   return asking_secret_.empty() || i == std::string_view::npos || line[i] != '@';
 }
 
-const Sessions::LastResult* Sessions::last_result(const std::string& key) const {
-  auto it = last_.find(key);
-  return it == last_.end() ? nullptr : &it->second;
-}
-
 void Sessions::on_event(const ssh::NodeEvent& e, bool taken) {
   using Kind = ssh::NodeEvent::Kind;
   if (tap_) tap_->event(e, label(e.node));
-  if (e.kind == Kind::Done) last_[e.node.key] = {e.status, ""};
-  if (e.kind == Kind::Error) last_[e.node.key] = {-1, std::string(e.text)};
   bool sudo_prompt = sudo_ && pool_ && sudo_->on_event(*pool_, e);  // asked once, answered by dust
   // A prompt for a secret that dust does not answer: what the person types to it is not recorded.
   if (e.kind == Kind::Partial && !sudo_prompt && sudo_ && sudo_->prompts().asks_secret(e.text))

@@ -75,13 +75,6 @@ class Sessions : private ssh::Sink {
     format_.set_colour(on);
   }
 
-  // The last thing each node reported: its command's exit status, or an error.
-  struct LastResult {
-    int status = -1;    // exit status of the last command that finished, -1 after an error
-    std::string error;  // connection lost, auth failed, … (empty when the command finished)
-  };
-  const LastResult* last_result(const std::string& key) const;
-
   // ---- the last command and its summary (sessions_report.cpp) ----
   // Reports `job` (run on `eps`) once it has ended on every node: it becomes the last command
   // (`:failed`/`:ok`) and, with `summary`, its folded failure line is printed (interactive `@`,
@@ -151,7 +144,6 @@ class Sessions : private ssh::Sink {
   std::unique_ptr<SudoPrompts> sudo_;    // password prompts of the running command (sudo.h)
   std::set<std::string> asking_secret_;  // keys of nodes showing a prompt for a secret
   NodeOutput format_;
-  std::map<std::string, LastResult> last_;  // by Endpoint::key
   // Instance id → label, in the working set of generation labels_gen_.
   std::map<std::string, std::string> labels_;
   uint64_t labels_gen_ = 0;

@@ -18,44 +18,6 @@ ssh::Endpoint endpoint(const std::string& key, const std::string& label) {
   return e;
 }
 
-struct TakeAll : ssh::Observer {
-  bool on_event(const ssh::NodeEvent&) override { return true; }
-};
-
-TEST(Sessions, KeepsEachNodesLastResult) {
-  Context ctx(Config{}, Mode::Script, false, false);
-  Sessions& s = ctx.sessions();
-  ssh::Endpoint a = endpoint("i-a", "worker0"), b = endpoint("i-b", "worker1");
-  EXPECT_EQ(s.last_result("i-a"), nullptr);
-  s.pool().emit({ssh::NodeEvent::Kind::Done, a, {}, 3});
-  ASSERT_NE(s.last_result("i-a"), nullptr);
-  EXPECT_EQ(s.last_result("i-a")->status, 3);
-  EXPECT_EQ(s.last_result("i-a")->error, "");
-  {
-    // A job's observer takes b's error (it reports it itself): the core still records it.
-    TakeAll job;
-    auto sub = s.observe({b}, job);
-    s.pool().emit({ssh::NodeEvent::Kind::Error, b, "connection lost"});
-  }
-  ASSERT_NE(s.last_result("i-b"), nullptr);
-  EXPECT_EQ(s.last_result("i-b")->status, -1);
-  EXPECT_EQ(s.last_result("i-b")->error, "connection lost");
-  s.pool().emit({ssh::NodeEvent::Kind::Done, b, {}, 0});
-  EXPECT_EQ(s.last_result("i-b")->status, 0);
-  EXPECT_EQ(s.last_result("i-b")->error, "");
-  EXPECT_TRUE(s.busy_nodes().empty());
-}
-
-TEST(Sessions, APromptFromANodeNobodyNamedIsOnlyOutput) {
-  // No request runs on it: its prompt-like line gets no password, not even the no-terminal error.
-  Context ctx(Config{}, Mode::Script, false, false);
-  Sessions& s = ctx.sessions();
-  ssh::Endpoint a = endpoint("i-a", "worker0");
-  s.pool().emit(
-      {ssh::NodeEvent::Kind::Partial, a, "[sudo] password for x: ", -1, "[sudo] password for x: "});
-  EXPECT_EQ(s.last_result("i-a"), nullptr);
-}
-
 TEST(Sessions, ALineTypedToAPasswordPromptIsNotRemembered) {
   Context ctx(Config{}, Mode::Script, false, false);
   Sessions& s = ctx.sessions();

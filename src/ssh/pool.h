@@ -140,7 +140,6 @@ class Pool : private SessionObserver {
   // so that ready_session() on many nodes waits for the slowest instead of their sum (SFTP).
   void connect(const std::vector<Endpoint>& nodes);
   EventLoop& loop() { return loop_; }
-  int jump_sessions() const { return jumps_.connected(); }
   const Options& options() const { return opt_; }
 
  private:
