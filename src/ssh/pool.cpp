@@ -247,7 +247,7 @@ Session* Pool::ready_session(const Endpoint& ep, std::string* err, bool busy_ok)
   Entry& e = entry_for(ep);
   if (e.session->state() == Session::State::Busy) {
     if (busy_ok) return e.session.get();  // raw mode attaches; the job keeps its observers
-    *err = "a command is still running there";
+    *err = "a command is still running in its shell (wait for it to end, or `intr` it)";
     return nullptr;
   }
   if (!e.session->handshaking() && !e.session->usable()) begin_connect(e);

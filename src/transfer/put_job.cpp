@@ -97,14 +97,20 @@ bool PutJob::plan(NodeTask& n) {
   } else if (dir.rfind("~/", 0) == 0) {
     dir = dir.substr(2);  // the sftp server starts in the home directory
   }
+  // One file may get another name, as with cp: `put a.txt /tmp/b.txt` (a path that is no directory,
+  // in a directory that exists). A trailing '/' always means a directory.
+  bool one_file = files_.size() == 1 && !files_[0].dir && dir.back() != '/';
   sftp_attributes a = sftp_stat(s, dir.c_str());
   if (!a) {
     std::string why = n.link->last_error();
+    if (one_file && why == "no such file or directory") return plan_rename(n, dir);
     if (why == "no such file or directory") why = "no such directory";
     return n.error = fmt::format("{}: {}", dir, why), false;
   }
   bool is_dir = a->type == SSH_FILEXFER_TYPE_DIRECTORY;
+  bool is_file = a->type == SSH_FILEXFER_TYPE_REGULAR;
   sftp_attributes_free(a);
+  if (!is_dir && one_file && is_file) return plan_rename(n, dir);
   if (!is_dir) return n.error = fmt::format("{}: not a directory", dir), false;
   n.summary = dir;
   for (const auto& f : files_) {
@@ -138,6 +144,23 @@ bool PutJob::plan(NodeTask& n) {
     }
     n.items.push_back({f.path, dst, f.size, f.mode, f.dir});
   }
+  return true;
+}
+
+bool PutJob::plan_rename(NodeTask& n, const std::string& to) {
+  std::string parent = parent_of(to);
+  sftp_attributes a = sftp_stat(n.link->sftp(), parent.c_str());
+  bool is_dir = a && a->type == SSH_FILEXFER_TYPE_DIRECTORY;
+  std::string why = a ? "not a directory" : n.link->last_error();
+  if (a) sftp_attributes_free(a);
+  if (!is_dir) {
+    if (why == "no such file or directory")
+      return n.error = fmt::format("{}: no such directory ({} does not exist)", to, parent), false;
+    return n.error = fmt::format("{}: {}", parent, why), false;
+  }
+  const LocalEntry& f = files_[0];
+  n.summary = parent;
+  n.items.push_back({f.path, to, f.size, f.mode, false});
   return true;
 }
 

@@ -33,6 +33,7 @@ class PutJob : public Job {
 
  private:
   bool rename_into_place(NodeTask& n, const std::string& from, const std::string& to);
+  bool plan_rename(NodeTask& n, const std::string& to);  // the one file, put as `to`
   std::vector<LocalEntry> files_;
   std::string remote_dir_;
   unsigned counter_ = 0;

@@ -100,6 +100,33 @@ class Newcomer(testbed.SandboxTestCase):
         r = self.dust("use", "us-esat-1")
         self.assertIn("did you mean us-east-1?", r.err)
 
+    def test_put_gives_one_file_another_name(self):
+        d = self.tmpdir()
+        for n in ("a.txt", "b.txt"):
+            with open(os.path.join(d, n), "w") as f:
+                f.write(f"content of {n}\n")
+        local_etc = os.path.join(d, "same.txt")  # exists here too: still the remote destination
+        with open(local_etc, "w") as f:
+            f.write("local\n")
+        script = (f"cd {d}\n"
+                  "@worker0 rm -rf /tmp/ren && mkdir /tmp/ren && echo old > /tmp/ren/over.txt\n"
+                  "put worker0 a.txt /tmp/ren/new.txt\n"
+                  "put worker0 b.txt /tmp/ren/over.txt\n"
+                  f"put worker0 a.txt {d}/same.txt\n"
+                  "@worker0 cat /tmp/ren/new.txt /tmp/ren/over.txt; ls -1 /tmp/ren\n")
+        r = self.dust(input=script, timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertIn("[worker0] content of a.txt\n[worker0] content of b.txt\n"
+                      "[worker0] new.txt\n[worker0] over.txt\n", r.out)
+        # The sandbox's nodes share this machine's files: the "remote" same.txt is the local one.
+        with open(local_etc) as f:
+            self.assertEqual(f.read(), "content of a.txt\n")
+        r = self.dust("put", "worker0", os.path.join(d, "a.txt"), os.path.join(d, "b.txt"), "/tmp/ren/x.txt")
+        self.assertEqual(r.rc, 1, r.out + r.err)  # two files: the destination must be a directory
+        self.assertIn("/tmp/ren/x.txt: no such directory", r.err)
+        r = self.dust("put", "worker0", os.path.join(d, "a.txt"), "/tmp/nodir/x.txt")
+        self.assertIn("/tmp/nodir/x.txt: no such directory (/tmp/nodir does not exist)", r.err)
+
     def test_a_quoted_name_with_a_blank_is_one_target(self):
         r = self.dust("tag", "worker2", "Name=my node")
         self.assertEqual(r.rc, 0, r.out + r.err)

@@ -12,7 +12,7 @@
 namespace dust::shell {
 namespace {
 
-constexpr const char* kUsage = "put [-r] <target> <local...> [remote dir]";
+constexpr const char* kUsage = "put [-r] <target> <local...> [remote dir | remote path]";
 
 bool local_exists(const std::string& p) {
   struct stat st {};
@@ -29,10 +29,14 @@ int target_at(Context& ctx, const std::vector<std::string>& w) {
 int run(Context& ctx, Args& a) {
   std::vector<std::string> locals = a.words;
   std::string remote;
-  // With two or more words the last names the remote directory, unless it is a local file.
+  // With two or more words the last is the remote destination: always when it is absolute, under ~
+  // or ends in '/' (`put x.conf /etc/x.conf` also when /etc/x.conf exists here); a relative word that
+  // is a local file is one more file to upload (to the remote home).
+  const std::string& last = locals.back();
+  bool remote_form = !last.empty() && (last[0] == '/' || last[0] == '~' || last.back() == '/');
   struct stat st {};
   if (locals.size() >= 2 &&
-      !(stat(ctx.local_path(locals.back()).c_str(), &st) == 0 && S_ISREG(st.st_mode))) {
+      (remote_form || !(stat(ctx.local_path(last).c_str(), &st) == 0 && S_ISREG(st.st_mode)))) {
     remote = locals.back();
     locals.pop_back();
   }
@@ -50,9 +54,11 @@ void register_put(CommandTable& t) {
          .usage = kUsage,
          .summary = "upload files to nodes in parallel over ssh (atomic: temp name, then rename)",
          .help = "Local paths may be globs; directories need -r. The remote directory defaults to "
-                 "the home "
-                 "directory. The seed's order `put data.dat worker* /opt/data` works too. Modes "
-                 "are kept.",
+                 "the home directory. One file may get another name, as with cp: `put a.txt "
+                 "/tmp/b.txt` (when /tmp/b.txt is no directory). The seed's order `put data.dat "
+                 "worker* /opt/data` works too. Modes are kept. A node whose shell still runs a "
+                 "command is not copied to (wait for it, or `intr NODE`): the transfer shares its "
+                 "session, and a half-finished command may be writing the same files.",
          .flags = {{"-r", "--recursive", "copy directories recursively"}},
          .target = TargetKind::Required,
          .running_only = true,
