@@ -22,7 +22,7 @@ dust commands (help CMD for details):
   logdir [DIR|off]                     record per-node transcripts in DIR (off: stop), or show where
   cd [DIR|-]                           change dust's local working directory (HOME without DIR, - the previous one)
   exit                                 leave dust (Ctrl-D too)
-  put [-r] <target> <local...> [remote dir]
+  put [-r] <target> <local...> [remote dir | remote path]
                                        upload files to nodes in parallel over ssh (atomic: temp name, then rename)
   get [-r] [-f] [-s] <target> <remote path or glob> [local dir]
                                        download a file from each node in parallel over SFTP to <dir>/<node>/<file>

@@ -30,8 +30,8 @@ int run(Context& ctx, Args& a) {
   std::vector<std::string> locals = a.words;
   std::string remote;
   // With two or more words the last is the remote destination: always when it is absolute, under ~
-  // or ends in '/' (`put x.conf /etc/x.conf` also when /etc/x.conf exists here); a relative word that
-  // is a local file is one more file to upload (to the remote home).
+  // or ends in '/' (`put x.conf /etc/x.conf` also when /etc/x.conf exists here); a relative word
+  // that is a local file is one more file to upload (to the remote home).
   const std::string& last = locals.back();
   bool remote_form = !last.empty() && (last[0] == '/' || last[0] == '~' || last.back() == '/');
   struct stat st {};
