@@ -13,7 +13,7 @@ error: no running node matches 'web(i-00000000000000005)'
 [exit 1]
 $ put
 put: a target is required
-usage: put [-r] <target> <local...> [remote dir]
+usage: put [-r] <target> <local...> [remote dir | remote path]
 [exit 2]
 $ put db data/sample1.yaml /tmp
 skipping 1 node not running: db
