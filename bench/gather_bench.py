@@ -30,9 +30,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import testbed  # noqa: E402
 from testbed.moto import Moto  # noqa: E402
 import hosts as fleetmod  # noqa: E402
-from ssh_bench import measured  # noqa: E402
+from common import FANOUT, STAMP, dust_config, load_average, measured, met  # noqa: E402
 
-FANOUT = 64
 FLOOD_LINES = 2000
 
 
@@ -63,8 +62,8 @@ def stamp_script(commands, runs):
     lines = ["@* true"]
     for _ in range(runs):
         for c in commands:
-            lines += ["!echo STAMP $(date +%s.%N)", c]
-    lines.append("!echo STAMP $(date +%s.%N)")
+            lines += [STAMP, c]
+    lines.append(STAMP)
     return "\n".join(lines) + "\n"
 
 
@@ -110,9 +109,7 @@ def bench(n, args, work):
         os.makedirs(files)
         odd = write_files(files, addrs)
         dust_home = os.path.join(fleet.home, ".dustcluster")
-        os.makedirs(dust_home, exist_ok=True)
-        with open(os.path.join(dust_home, "config.yaml"), "w") as f:
-            f.write(f"ssh:\n  fanout: {FANOUT}\n  user: {fleetmod.USER}\n  connect_timeout: 60\n")
+        dust_config(dust_home)
         env = fleet.env(**moto.env(), DUST_HOME=dust_home)
         cat = f"cat {files}/base.txt"
         measured([args.dust, "@*", "true"], env, "warm-up")
@@ -182,32 +179,30 @@ def main():
     testbed.isolate()
     work = tempfile.mkdtemp(prefix="dust-gather-bench-")
     n = args.hosts
-    la = os.getloadavg()
-    print(f"{os.cpu_count()} CPUs; load average {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}; {n} hosts; "
+    print(f"{os.cpu_count()} CPUs; load average {load_average()}; {n} hosts; "
           f"fan-out {FANOUT}; median of {args.runs}")
     try:
         t = time.monotonic()
         r = bench(n, args, work)
-        goal = lambda ok: "met" if ok else "MISSED"  # noqa: E731
         print(f"== {n} hosts ({time.monotonic() - t:.0f} s incl. setup; load {os.getloadavg()[0]:.2f})")
-        print(f"  @@* cat <20 lines>, identical:       {r['same']:4d} lines ({goal(r['same'] <= 25)}: ≤ 25)  "
+        print(f"  @@* cat <20 lines>, identical:       {r['same']:4d} lines ({met(r['same'] <= 25)}: ≤ 25)  "
               f"first: {r['same_head']}")
         print(f"  {r['odd']} nodes with another version:      {r['five_alike']:4d} lines "
-              f"({goal(r['five_alike'] <= 60)}: ≤ 60)")
+              f"({met(r['five_alike'] <= 60)}: ≤ 60)")
         print(f"  {r['odd']} nodes each different:             {r['five_distinct']:4d} lines "
-              f"({goal(r['five_distinct'] <= 60)}: ≤ 60)")
+              f"({met(r['five_distinct'] <= 60)}: ≤ 60)")
         ratio = r["gather_wall"] / r["live_wall"]
         print(f"  warm wall: live @* {r['live_wall'] * 1000:.0f} ms, gathered @@* {r['gather_wall'] * 1000:.0f} ms"
-              f" = {ratio:.2f} × live ({goal(ratio <= 1.2)}: ≤ 1.2)")
+              f" = {ratio:.2f} × live ({met(ratio <= 1.2)}: ≤ 1.2)")
         extra = (r["rss_gather"] - r["rss_live"]) / 1024
         print(f"  peak RSS one-shot: live {r['rss_live'] / 1024:.1f} MB, gathered {r['rss_gather'] / 1024:.1f} MB,"
-              f" extra {extra:.1f} MB ({goal(extra <= 10)}: ≤ 10 MB)")
+              f" extra {extra:.1f} MB ({met(extra <= 10)}: ≤ 10 MB)")
         lines = n * FLOOD_LINES
         per_line = max(0.0, r["flood_cpu"] - r["cpu_true"]) / lines
         ok = r["flood_bad"] == 0 and r["flood_missing"] == 0
         print(f"  live flood {n} × {FLOOD_LINES} = {lines} lines: wall {r['flood_wall']:.2f} s, dust cpu "
               f"{r['flood_cpu']:.2f} s (connect-only run {r['cpu_true']:.2f} s) → {per_line * 1e6:.2f} µs/line; "
-              f"lines bad/split {r['flood_bad']}, missing {r['flood_missing']} ({goal(ok)}: none)")
+              f"lines bad/split {r['flood_bad']}, missing {r['flood_missing']} ({met(ok)}: none)")
         gw, gc, grss, gok = r["gflood"]
         print(f"  gathered flood @@* seq 1 {FLOOD_LINES}: wall {gw:.2f} s, dust cpu {gc:.2f} s → "
               f"{max(0.0, gc - r['cpu_true']) / lines * 1e6:.2f} µs/line, peak RSS {grss / 1024:.1f} MB, "

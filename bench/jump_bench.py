@@ -33,9 +33,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import testbed  # noqa: E402
 from testbed.moto import Moto  # noqa: E402
 import hosts as fleetmod  # noqa: E402
-from ssh_bench import measured  # noqa: E402
+from common import FANOUT, dust_config, load_average, measured, met  # noqa: E402
 
-FANOUT = 64
 JUMP = "127.0.3.250"
 
 
@@ -73,10 +72,7 @@ def bench(n, args, work):
             f.write(f"[{JUMP}]:{fleet.port} {key}")
         jump = f"{fleetmod.USER}@{JUMP}:{fleet.port}"
         dust_home = os.path.join(fleet.home, ".dustcluster")
-        os.makedirs(dust_home, exist_ok=True)
-        with open(os.path.join(dust_home, "config.yaml"), "w") as f:
-            f.write(f"ssh:\n  fanout: {FANOUT}\n  user: {fleetmod.USER}\n  connect_timeout: 60\n"
-                    f"  proxy_jump: '{jump}'\n")
+        dust_config(dust_home, f"  proxy_jump: '{jump}'\n")
         env = fleet.env(**moto.env(), DUST_HOME=dust_home)
         pdsh_env = fleet.env(PDSH_SSH_ARGS=f"-F {fleet.ssh_config} -J {jump} -x -l%u %h")
         clush = ["clush", "-f", str(FANOUT), "-o", f"-F {fleet.ssh_config} -J {jump}", "--hostfile",
@@ -113,8 +109,7 @@ def main():
     counts = [int(x) for x in args.hosts.split(",") if x.strip()]
     testbed.isolate()
     work = tempfile.mkdtemp(prefix="dust-jump-bench-")
-    la = os.getloadavg()
-    print(f"{os.cpu_count()} CPUs; load average {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}; fan-out {FANOUT}; "
+    print(f"{os.cpu_count()} CPUs; load average {load_average()}; fan-out {FANOUT}; "
           f"median of {args.runs}; every node through the jump host {JUMP}")
     try:
         for n in counts:
@@ -129,13 +124,12 @@ def main():
                 print(f"  {k:12} {wall:8.3f} {wall / best:8.2f} {cpu / n * 1000:12.2f} {other / n * 1000:10.2f} "
                       f"{conns:11d} {rss / 1024:12.1f}")
             d = med["dust"]
-            print(f"  goal wall ≤ 0.25 × best peer: {d[0] / best:.2f} ({'met' if d[0] <= 0.25 * best else 'MISSED'})")
-            print(f"  goal 1 TCP connection at the jump host: {d[3]} ({'met' if d[3] == 1 else 'MISSED'})")
+            print(f"  goal wall ≤ 0.25 × best peer: {d[0] / best:.2f} ({met(d[0] <= 0.25 * best)})")
+            print(f"  goal 1 TCP connection at the jump host: {d[3]} ({met(d[3] == 1)})")
             if n >= 500:
                 print(f"  goal dust RSS ≤ 40 MB at {n}: {d[4] / 1024:.1f} MB "
-                      f"({'met' if d[4] / 1024 <= 40 else 'MISSED'})")
-        la = os.getloadavg()
-        print(f"load average at end {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}")
+                      f"({met(d[4] / 1024 <= 40)})")
+        print(f"load average at end {load_average()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

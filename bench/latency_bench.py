@@ -29,7 +29,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -38,34 +37,9 @@ import testbed  # noqa: E402
 from testbed import procs  # noqa: E402
 from testbed.moto import Moto, free_port  # noqa: E402
 import hosts as fleetmod  # noqa: E402
+from common import STAMP, met, parallel, stamps, timed  # noqa: E402
 
 MB = 1_000_000
-
-
-def run(argv, env, label, stdin=None, check=True, shell=False, cwd=None):
-    """Wall seconds of one command (stdout kept for stamps)."""
-    os.sync()  # no tool pays for the previous one's dirty pages
-    t = time.monotonic()
-    p = subprocess.run(argv, env=env, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, shell=shell,
-                       cwd=cwd)
-    dt = time.monotonic() - t
-    if check and p.returncode != 0:
-        raise SystemExit(f"{label} failed ({p.returncode}): {p.stderr.decode(errors='replace')[-2000:]}"
-                         f"{p.stdout.decode(errors='replace')[-1000:]}")
-    return dt, p.stdout.decode(errors="replace")
-
-
-def parallel(cmds, env, label):
-    """Runs shell command lines at once; wall seconds until the last ends."""
-    os.sync()
-    t = time.monotonic()
-    ps = [subprocess.Popen(c, shell=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-          for c in cmds]
-    for p in ps:
-        p.wait()
-        if p.returncode:
-            raise SystemExit(f"{label} failed: {p.stderr.read().decode(errors='replace')[-500:]}")
-    return time.monotonic() - t
 
 
 class Proxy:
@@ -98,13 +72,12 @@ class Proxy:
 
 
 def warm(dust, env, target):
-    script = "\n".join(["!echo STAMP $(date +%s.%N)", f"@{target} true", "!echo STAMP $(date +%s.%N)",
-                        f"@{target} true", "!echo STAMP $(date +%s.%N)"]) + "\n"
+    script = "\n".join([STAMP, f"@{target} true", STAMP, f"@{target} true", STAMP]) + "\n"
     p = subprocess.run([dust], env=env, input=script.encode(), capture_output=True)
-    stamps = [float(l.split()[1]) for l in p.stdout.decode(errors="replace").splitlines() if l.startswith("STAMP ")]
-    if p.returncode != 0 or len(stamps) != 3:
+    st = stamps(p.stdout.decode(errors="replace"))
+    if p.returncode != 0 or len(st) != 3:
         raise SystemExit(f"dust warm script failed: {p.stderr.decode(errors='replace')[-1500:]}")
-    return stamps[2] - stamps[1]
+    return st[2] - st[1]
 
 
 def make_tree(root, files):
@@ -181,46 +154,46 @@ def main():
             def rt(sec):
                 return f"{sec / r_s:6.1f} RTT" if r_s else "   loopback"
             print(f"\n== RTT {rtt:.0f} ms", flush=True)
-            run([args.dust, "@bench000?", "true"], env, "warm-up")
+            timed([args.dust, "@bench000?", "true"], env, "warm-up")
             if "warm" in only:
                 for label, pat in (("2", "bench[0000-0001]"), (str(many), "bench*")):
                     w = min(warm(args.dust, env, pat) for _ in range(2))
                     print(f"  warm @* true, {label:>3} hosts  {w * 1000:8.1f} ms {rt(w)}"
-                          + (f"  (goal ≤ 1.1 RTT: {'met' if w <= 1.1 * r_s else 'MISSED'})" if r_s else ""),
+                          + (f"  (goal ≤ 1.1 RTT: {met(w <= 1.1 * r_s)})" if r_s else ""),
                           flush=True)
             if "cold" in only:
-                d1, _ = run([args.dust, "@bench0000", "true"], env, "dust cold 1")
-                s1, _ = run(fleet.ssh_argv(addrs[0], "true"), env, "ssh true")
-                d10, _ = run([args.dust, "@bench000?", "true"], env, "dust cold 10")
+                d1 = timed([args.dust, "@bench0000", "true"], env, "dust cold 1").wall
+                s1 = timed(fleet.ssh_argv(addrs[0], "true"), env, "ssh true").wall
+                d10 = timed([args.dust, "@bench000?", "true"], env, "dust cold 10").wall
                 hf = os.path.join(work, "hosts10")
                 with open(hf, "w") as f:
                     f.writelines(a + "\n" for a in xhosts)
-                pd, _ = run(["pdsh", "-R", "ssh", "-l", fleetmod.USER, "-f", "64", "-w", "^" + hf, "true"],
-                            fleet.env(PDSH_SSH_ARGS=f"-F {fleet.ssh_config} -x %h"), "pdsh")
-                cl, _ = run(["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist, "-b", "true"],
-                            env, "clush")
+                pd = timed(["pdsh", "-R", "ssh", "-l", fleetmod.USER, "-f", "64", "-w", "^" + hf, "true"],
+                           fleet.env(PDSH_SSH_ARGS=f"-F {fleet.ssh_config} -x %h"), "pdsh").wall
+                cl = timed(["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist, "-b", "true"],
+                           env, "clush").wall
                 print(f"  cold 1 host: dust {d1:6.3f} s {rt(d1)}; ssh host true {s1:6.3f} s {rt(s1)}; "
                       f"dust/ssh {d1 / s1:.2f}")
                 print(f"  cold 10 hosts: dust {d10:6.3f} s {rt(d10)}; pdsh {pd:6.3f} s; clush {cl:6.3f} s; "
                       f"dust/pdsh {d10 / pd:.2f}, dust/clush {d10 / cl:.2f}", flush=True)
             if "xfer" in only:
                 res = {}
-                res["put dust"], _ = run([args.dust, "put", "bench000?", src, "xfer"], env, "dust put")
+                res["put dust"] = timed([args.dust, "put", "bench000?", src, "xfer"], env, "dust put").wall
                 for a in xhosts:
                     if os.path.getsize(os.path.join(fleet.home_of(a), "xfer", "payload.bin")) != size:
                         raise SystemExit(f"dust put: {a} did not get the whole file")
-                res["put clush"], _ = run(["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist,
-                                           "--copy", src, "--dest", "xfer"], env, "clush --copy")
+                res["put clush"] = timed(["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist,
+                                          "--copy", src, "--dest", "xfer"], env, "clush --copy").wall
                 res["put wire"] = parallel([f"{ssh} {a} 'cat > xfer/wire.bin' < {src}" for a in xhosts], env,
                                            "ssh cat >")
                 gd = os.path.join(work, f"get-{rtt:.0f}")
                 for d in ("dust", "clush", "wire"):
                     os.makedirs(os.path.join(gd, d))
-                res["get dust"], _ = run([args.dust, "get", "bench000?", "xfer/payload.bin",
-                                          os.path.join(gd, "dust")], env, "dust get")
-                res["get clush"], _ = run(["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist,
-                                           "--rcopy", "xfer/payload.bin", "--dest", os.path.join(gd, "clush")],
-                                          env, "clush --rcopy")
+                res["get dust"] = timed([args.dust, "get", "bench000?", "xfer/payload.bin",
+                                         os.path.join(gd, "dust")], env, "dust get").wall
+                res["get clush"] = timed(["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist,
+                                          "--rcopy", "xfer/payload.bin", "--dest", os.path.join(gd, "clush")],
+                                         env, "clush --rcopy").wall
                 res["get wire"] = parallel([f"{ssh} {a} cat xfer/payload.bin > {gd}/wire/{a}" for a in xhosts],
                                            env, "ssh cat")
                 got = sum(1 for _, _, fs in os.walk(os.path.join(gd, "dust")) for x in fs if x == "payload.bin")
@@ -235,13 +208,13 @@ def main():
                     goal = 0.9 if r_s else 1.0
                     ok = wire / dust >= goal and peer / dust >= 1.2
                     line = (f"  {way}: dust/wire {wire / dust:.2f}× (goal ≥ {goal}), dust/clush {peer / dust:.2f}× "
-                            f"(goal ≥ 1.2): {'met' if ok else 'MISSED'}")
+                            f"(goal ≥ 1.2): {met(ok)}")
                     print(line, flush=True)
                     summary.append(f"RTT {rtt:.0f}: {line.strip()}")
             if "tree" in only:
                 for a in xhosts:
                     shutil.rmtree(os.path.join(fleet.home_of(a), "xfer", "tree"), ignore_errors=True)
-                pr, _ = run([args.dust, "put", "-r", "bench000?", tree, "xfer"], env, "dust put -r")
+                pr = timed([args.dust, "put", "-r", "bench000?", tree, "xfer"], env, "dust put -r").wall
                 for a in xhosts:
                     n = sum(len(fs) for _, _, fs in os.walk(os.path.join(fleet.home_of(a), "xfer", "tree")))
                     if n != files:
@@ -252,8 +225,8 @@ def main():
                               "tar | ssh")
                 gd = os.path.join(work, f"gettree-{rtt:.0f}")
                 os.makedirs(os.path.join(gd, "dust"))
-                gr, _ = run([args.dust, "get", "-r", "bench000?", "xfer/tree", os.path.join(gd, "dust")], env,
-                            "dust get -r")
+                gr = timed([args.dust, "get", "-r", "bench000?", "xfer/tree", os.path.join(gd, "dust")], env,
+                           "dust get -r").wall
                 cmds = []
                 for a in xhosts:
                     os.makedirs(os.path.join(gd, "tar", a))
@@ -262,7 +235,7 @@ def main():
                 shutil.rmtree(gd, ignore_errors=True)
                 for way, d, t in (("put -r", pr, tp), ("get -r", gr, tg)):
                     line = (f"  {way} {files} files × {nx}: dust {d:6.2f} s {rt(d)}; tar|ssh {t:6.2f} s {rt(t)}; "
-                            f"dust/tar {d / t:.2f}×" + (f" (goal ≤ 1.5 at RTT 50: {'met' if d <= 1.5 * t else 'MISSED'})"
+                            f"dust/tar {d / t:.2f}×" + (f" (goal ≤ 1.5 at RTT 50: {met(d <= 1.5 * t)})"
                                                          if rtt == 50 else ""))
                     print(line, flush=True)
                     summary.append(f"RTT {rtt:.0f}: {line.strip()}")

@@ -35,14 +35,11 @@ from testbed.procs import status_kb  # noqa: E402
 from testbed.sandbox import dust_server_pid as server_pid  # noqa: E402
 from testbed.moto import Moto  # noqa: E402
 import hosts as fleetmod  # noqa: E402
-from ssh_bench import FANOUT, measured  # noqa: E402
+from common import FANOUT, dust_config, measured, met  # noqa: E402
 
 
 def write_config(dust_home, server):
-    os.makedirs(dust_home, exist_ok=True)
-    with open(os.path.join(dust_home, "config.yaml"), "w") as f:
-        f.write(f"ssh:\n  fanout: {FANOUT}\n  user: {fleetmod.USER}\n  connect_timeout: 60\n"
-                f"server:\n  enabled: {'true' if server else 'false'}\n")
+    dust_config(dust_home, f"server:\n  enabled: {'true' if server else 'false'}\n")
 
 
 def soak(args, env, runs):
@@ -161,11 +158,11 @@ def main():
                   f"(peak {r['server_hwm'] / 1024:.1f} MB, {r['server_rss_idle'] / 1024:.1f} MB before any "
                   f"session) with {n} sessions")
             ok = r["warm"] <= r["pdsh"] / 50
-            print(f"  goal warm ≤ pdsh/50: warm = pdsh/{r['pdsh'] / r['warm']:.0f} ({'met' if ok else 'MISSED'})")
+            print(f"  goal warm ≤ pdsh/50: warm = pdsh/{r['pdsh'] / r['warm']:.0f} ({met(ok)})")
             ok = r["soak_busy"] <= 0.050
             print(f"  soak: one-shot @bench0001 true {r['soak_quiet'] * 1000:.1f} ms alone, "
                   f"{r['soak_busy'] * 1000:.1f} ms while another client floods "
-                  f"({r['soak_busy'] / r['soak_quiet']:.2f}×); goal ≤ 50 ms: {'met' if ok else 'MISSED'}")
+                  f"({r['soak_busy'] / r['soak_quiet']:.2f}×); goal ≤ 50 ms: {met(ok)}")
         big = max(results)
         mb = results[big]["server_rss"] / 1024
         note = "" if big >= 500 else f" (only {big} sessions measured: not the 500-session check)"

@@ -8,26 +8,14 @@ run, is the reference client. Goal: dust's own part ≤ 0.2 s for 2,000 instance
 """
 import argparse
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
 import testbed  # noqa: E402
-
-
-def run_measured(argv, env):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.monotonic()
-    p = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wall = time.monotonic() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if p.returncode != 0:
-        raise SystemExit(f"{argv} failed: {p.stderr}")
-    return wall, cpu, p.stdout, after.ru_maxrss
+from common import met, timed  # noqa: E402
 
 
 def main():
@@ -43,7 +31,7 @@ def main():
         env = sb.env()
         walls, cpus = [], []
         for _ in range(args.runs):
-            wall, cpu, out, rss = run_measured([args.dust, "show"], env)
+            wall, cpu, out = timed([args.dust, "show"], env, "dust show", sync=False)
             rows = sum(1 for l in out.splitlines() if " i-" in l)
             walls.append(wall)
             cpus.append(cpu)
@@ -56,7 +44,7 @@ def main():
             refs.append(time.monotonic() - t)
         wall, cpu, ref = statistics.median(walls), statistics.median(cpus), statistics.median(refs)
         print(f"dust show: {rows} rows; wall {wall:.3f} s = API {wall - cpu:.3f} s + dust's own {cpu:.3f} s "
-              f"(goal ≤ 0.200 s: {'met' if cpu <= 0.2 else 'MISSED'})")
+              f"(goal ≤ 0.200 s: {met(cpu <= 0.2)})")
         print(f"boto3 describe_instances ({n} instances): {ref:.3f} s; dust show / boto3 = {wall / ref:.2f}x")
 
 

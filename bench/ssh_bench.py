@@ -30,7 +30,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,65 +37,18 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
 import testbed  # noqa: E402
-from testbed import procs  # noqa: E402
 from testbed.moto import Moto  # noqa: E402
 import hosts as fleetmod  # noqa: E402
-
-FANOUT = 64
-
-
-def busy_cpu_s():
-    """CPU seconds the whole machine has spent busy (all CPUs; /proc/stat minus idle and iowait)."""
-    with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:]]
-    return (sum(v) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
-
-
-def measured(argv, env, label, stdin_text=None, timeout=600, busy=None):
-    """Runs argv to completion; returns (wall s, cpu s of the process tree, peak RSS KiB, stdout).
-    With `busy` (a list), appends the machine's busy CPU seconds over the run (client + sshd + shells).
-    The peak RSS is the process's own VmHWM, sampled while it runs: wait4's ru_maxrss would include this
-    Python process's size (Linux records the parent's peak in a child at fork/exec)."""
-    with tempfile.TemporaryFile() as fin, tempfile.TemporaryFile() as fout, tempfile.TemporaryFile() as ferr:
-        if stdin_text is not None:
-            fin.write(stdin_text.encode())
-            fin.seek(0)
-        b0 = busy_cpu_s()
-        t0 = time.monotonic()
-        p = subprocess.Popen(argv, env=env, stdin=fin if stdin_text is not None else subprocess.DEVNULL,
-                             stdout=fout, stderr=ferr)
-        deadline = t0 + timeout
-        peak = 0
-        while True:
-            peak = max(peak, procs.vm_hwm_kb(p.pid) or 0)
-            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                p.kill()
-                pid, status, ru = os.wait4(p.pid, 0)
-                break
-            time.sleep(0.002)
-        wall = time.monotonic() - t0
-        if busy is not None:
-            busy.append(busy_cpu_s() - b0)
-        p.returncode = os.waitstatus_to_exitcode(status)
-        fout.seek(0)
-        ferr.seek(0)
-        out, err = fout.read().decode(errors="replace"), ferr.read().decode(errors="replace")
-    if p.returncode != 0:
-        raise SystemExit(f"{label} failed ({p.returncode}): {err[-2000:]}{out[-1000:]}")
-    return wall, ru.ru_utime + ru.ru_stime, peak, out
+from common import FANOUT, STAMP, dust_config, load_average, measured, met, stamps  # noqa: E402
 
 
 def dust_script_run(dust, env):
-    script = "\n".join(["!echo STAMP $(date +%s.%N)", "@* true", "!echo STAMP $(date +%s.%N)", "@* true",
-                        "!echo STAMP $(date +%s.%N)"]) + "\n"
+    script = "\n".join([STAMP, "@* true", STAMP, "@* true", STAMP]) + "\n"
     wall, cpu, rss, out = measured([dust], env, "dust script", stdin_text=script)
-    stamps = [float(l.split()[1]) for l in out.splitlines() if l.startswith("STAMP ")]
-    if len(stamps) != 3:
+    st = stamps(out)
+    if len(st) != 3:
         raise SystemExit(f"dust script: expected 3 stamps, got output:\n{out[-2000:]}")
-    return {"first": stamps[1] - stamps[0], "warm": stamps[2] - stamps[1], "cpu": cpu, "rss": rss, "wall": wall}
+    return {"first": st[1] - st[0], "warm": st[2] - st[1], "cpu": cpu, "rss": rss, "wall": wall}
 
 
 def bench(n, args, work):
@@ -107,9 +59,7 @@ def bench(n, args, work):
         addrs = fleetmod.seed_moto(moto.client("ec2"), n)
         fleet = fleetmod.LoopbackFleet(addrs)
         dust_home = os.path.join(fleet.home, ".dustcluster")
-        os.makedirs(dust_home, exist_ok=True)
-        with open(os.path.join(dust_home, "config.yaml"), "w") as f:
-            f.write(f"ssh:\n  fanout: {FANOUT}\n  user: {fleetmod.USER}\n  connect_timeout: 60\n")
+        dust_config(dust_home)
         env = fleet.env(**moto.env(), DUST_HOME=dust_home)
         tools = {
             "dust": ([args.dust, "@*", "true"], env),
@@ -149,8 +99,7 @@ def main():
     counts = [int(x) for x in args.hosts.split(",") if x.strip()]
     testbed.isolate()
     work = tempfile.mkdtemp(prefix="dust-ssh-bench-")
-    print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} "
-          f"{os.getloadavg()[2]:.2f}; fan-out {FANOUT}; median of {args.runs}")
+    print(f"{os.cpu_count()} CPUs; load average {load_average()}; fan-out {FANOUT}; median of {args.runs}")
     results = {}
     try:
         for n in counts:
@@ -174,14 +123,14 @@ def main():
             ok_cold = med["dust"][0] <= 0.35 * pdsh
             ok_warm = s["warm"] <= pdsh / 100
             print(f"  goal cold ≤ 0.35 × pdsh: dust/pdsh = {med['dust'][0] / pdsh:.2f} "
-                  f"({'met' if ok_cold else 'MISSED'})")
-            print(f"  goal warm ≤ pdsh/100: warm/pdsh = {s['warm'] / pdsh:.4f} ({'met' if ok_warm else 'MISSED'})")
+                  f"({met(ok_cold)})")
+            print(f"  goal warm ≤ pdsh/100: warm/pdsh = {s['warm'] / pdsh:.4f} ({met(ok_warm)})")
         big = max(results)
         rss_mb = results[big][1]["rss"] / 1024
         note = "" if big >= 500 else f" (only {big} sessions measured: not the 500-session check)"
         print(f"\ngoal RSS ≤ 60 MB with 500 sessions: {rss_mb:.1f} MB at {big} sessions "
               f"({'met' if rss_mb <= 60 and big >= 500 else ('MISSED' if rss_mb > 60 else 'not checked')}){note}")
-        print(f"load average at end {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+        print(f"load average at end {load_average()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

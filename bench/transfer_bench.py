@@ -26,27 +26,13 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
 import testbed  # noqa: E402
+from testbed import procs  # noqa: E402
 from testbed.moto import Moto  # noqa: E402
 import hosts as fleetmod  # noqa: E402
+from common import met, parallel, settle, timed  # noqa: E402
 
 
 PEAK_RSS = {}  # label → the process's peak RSS in MB
-
-
-def settle():
-    """Writes back what earlier runs left dirty in the page cache, so that no tool pays for another's
-    writes (the order is fixed: without this the first tool after the 100 MB puts paid for them)."""
-    os.sync()
-
-
-def timed(argv, env, label, check=True, stdin=None):
-    settle()
-    t = time.monotonic()
-    p = subprocess.run(argv, env=env, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    dt = time.monotonic() - t
-    if check and p.returncode != 0:
-        raise SystemExit(f"{label} failed ({p.returncode}): {p.stderr[-2000:]}{p.stdout[-2000:]}")
-    return dt
 
 
 def timed_rss(argv, env, label):
@@ -58,13 +44,7 @@ def timed_rss(argv, env, label):
         p = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
         hwm = 0
         while p.poll() is None:
-            try:
-                with open(f"/proc/{p.pid}/status") as f:
-                    for line in f:
-                        if line.startswith("VmHWM:"):
-                            hwm = max(hwm, int(line.split()[1]))
-            except (FileNotFoundError, ProcessLookupError, ValueError):
-                pass
+            hwm = max(hwm, procs.vm_hwm_kb(p.pid) or 0)
             time.sleep(0.01)
         dt = time.monotonic() - t
         if p.returncode != 0:
@@ -91,20 +71,8 @@ def make_tree(root, files, rng):
 
 def parallel_cat(fleet, src, env, dest=None):
     """N parallel `ssh host 'cat > /dev/null' < src` (or, with dest, each into a file of its own there)."""
-    settle()
-    t = time.monotonic()
-    procs = []
-    for a in fleet.addresses:
-        f = open(src, "rb")
-        remote = f"cat > {dest}/.cat-{a}" if dest else "cat > /dev/null"
-        procs.append((subprocess.Popen(fleet.ssh_argv(a, remote), env=env, stdin=f,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE), f))
-    for p, f in procs:
-        p.wait()
-        f.close()
-        if p.returncode:
-            raise SystemExit(f"ssh cat failed: {p.stderr.read()[-500:]}")
-    return time.monotonic() - t
+    return parallel([fleet.ssh_argv(a, f"cat > {dest}/.cat-{a}" if dest else "cat > /dev/null")
+                     for a in fleet.addresses], env, "ssh cat", stdin=src)
 
 
 def main():
@@ -155,7 +123,7 @@ def main():
             timed(fleet.ssh_argv(fleet.addresses[0], "cat > /dev/null"), env, "ssh cat", stdin=f)
         ssh_one = time.monotonic() - ssh_one
         dd = timed(["dd", "if=/dev/zero", f"of={os.path.join(work, 'dd.bin')}", "bs=1M", f"count={args.mb * n}",
-                    "conv=fdatasync"], env, "dd")
+                    "conv=fdatasync"], env, "dd").wall
         os.remove(os.path.join(work, "dd.bin"))
 
         results["put dust"] = timed_rss([args.dust, "put", "bench*", src, dest], env, "dust put")
@@ -163,23 +131,23 @@ def main():
             if os.path.getsize(os.path.join(fleet.home_of(a), dest, "payload.bin")) != size:
                 raise SystemExit(f"dust put: {a} did not get the whole file")
         if args.dust_before:
-            before = timed([args.dust_before, "put", "bench*", src, dest], env, "dust-before put")
+            before = timed([args.dust_before, "put", "bench*", src, dest], env, "dust-before put").wall
             print(f"  (dust before: put {before:.2f} s, {rate(before):.0f} MB/s; not a peer)")
         results["put clush --copy"] = timed(["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist,
-                                             "--copy", src, "--dest", dest], env, "clush --copy")
+                                             "--copy", src, "--dest", dest], env, "clush --copy").wall
         results["put parallel-scp"] = timed(["parallel-scp", "-p", "64", "-h", fleet.hostfile, "-x",
-                                             f"-F {fleet.ssh_config}", src, dest], env, "parallel-scp")
+                                             f"-F {fleet.ssh_config}", src, dest], env, "parallel-scp").wall
         remote = os.path.join(dest, "payload.bin")
         for d in ("dust", "clush", "pssh"):
             os.makedirs(os.path.join(work, "get-" + d))
         results["get dust"] = timed([args.dust, "get", "bench*", remote, os.path.join(work, "get-dust")], env,
-                                    "dust get")
+                                    "dust get").wall
         results["get clush --rcopy"] = timed(["clush", "-f", "64", "-o", f"-F {fleet.ssh_config}", "-w", hostlist,
                                               "--rcopy", remote, "--dest", os.path.join(work, "get-clush")], env,
-                                             "clush --rcopy")
+                                             "clush --rcopy").wall
         results["get parallel-slurp"] = timed(["parallel-slurp", "-p", "64", "-h", fleet.hostfile, "-x",
                                                f"-F {fleet.ssh_config}", "-L", os.path.join(work, "get-pssh"),
-                                               remote, "payload.bin"], env, "parallel-slurp")
+                                               remote, "payload.bin"], env, "parallel-slurp").wall
         got = sum(1 for _, _, fs in os.walk(os.path.join(work, "get-dust")) for x in fs if x == "payload.bin")
         if got != n:
             raise SystemExit(f"dust get produced {got} copies, expected {n}")
@@ -191,7 +159,7 @@ def main():
         for k, v in results.items():
             print(f"  {k:20} {v:6.2f} s  {rate(v):6.0f} MB/s")
         print(f"  dust peak RSS during put: {PEAK_RSS['dust put']:.0f} MB "
-              f"(goal ≤ 64: {'met' if PEAK_RSS['dust put'] <= 64 else 'MISSED'})")
+              f"(goal ≤ 64: {met(PEAK_RSS['dust put'] <= 64)})")
         for way in ("put", "get"):
             mine = results[f"{way} dust"]
             peers = {k: v for k, v in results.items() if k.startswith(way) and "dust" not in k}
@@ -199,8 +167,8 @@ def main():
             ok_peer = mine <= peers[best]
             ok_cap = rate(mine) >= 0.9 * rate(cap_cat)
             print(f"{way}: dust / best peer ({best}) = {peers[best] / mine:.2f}x "
-                  f"({'met' if ok_peer else 'MISSED'}); dust / machine (ssh cat > /dev/null) = "
-                  f"{rate(mine) / rate(cap_cat):.2f} (goal ≥ 0.9: {'met' if ok_cap else 'MISSED'}); "
+                  f"({met(ok_peer)}); dust / machine (ssh cat > /dev/null) = "
+                  f"{rate(mine) / rate(cap_cat):.2f} (goal ≥ 0.9: {met(ok_cap)}); "
                   f"dust / ssh cat into files = {rate(mine) / rate(cap_file):.2f}")
         sys.stdout.flush()
         if args.files:
@@ -216,7 +184,7 @@ def main():
                                              f"-F {fleet.ssh_config}", tree, dest])):
                 for a in fleet.addresses:
                     shutil.rmtree(os.path.join(fleet.home_of(a), dest, "tree"), ignore_errors=True)
-                small[label] = timed_rss(argv, env, label) if "dust" in label else timed(argv, env, label)
+                small[label] = timed_rss(argv, env, label) if "dust" in label else timed(argv, env, label).wall
                 for a in fleet.addresses:
                     got = sum(len(fs) for _, _, fs in os.walk(os.path.join(fleet.home_of(a), dest, "tree")))
                     if got != args.files:
@@ -227,7 +195,7 @@ def main():
                 print(f"  {k:20} {v:6.2f} s  {n * args.files / v:6.0f} files/s")
             best = min((k for k in small if "dust" not in k), key=small.get)
             print(f"put -r: dust / best peer ({best}) = {small[best] / small['put -r dust']:.2f}x "
-                  f"({'met' if small['put -r dust'] <= small[best] else 'MISSED'})")
+                  f"({met(small['put -r dust'] <= small[best])})")
     finally:
         if fleet:
             for a in fleet.addresses:  # 300 MB per host
