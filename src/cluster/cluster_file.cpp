@@ -2,6 +2,7 @@
 #include "cluster/cluster_file.h"
 
 #include <dirent.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
@@ -130,6 +131,37 @@ bool valid_cluster_name(std::string_view name) {
   return std::all_of(name.begin(), name.end(), [](char ch) {
     return isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
   });
+}
+
+std::string new_cluster_name_problem(std::string_view name) {
+  if (!valid_cluster_name(name))
+    return fmt::format(
+        "'{}' is not a valid cluster name (a letter or digit, then letters, digits, "
+        "'-', '_', '.')",
+        name);
+  // <2 letters>-<word>[-<word>…]-<digits>: the shape of every AWS region name.
+  size_t first = name.find('-'), last = name.rfind('-');
+  auto letters = [](std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  };
+  auto digits = [](std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  bool region_like =
+      first == 2 && last != first && letters(name.substr(0, 2)) && digits(name.substr(last + 1));
+  for (size_t i = first + 1; region_like && i < last;) {
+    size_t next = name.find('-', i);
+    region_like = letters(name.substr(i, next - i));
+    i = next + 1;
+  }
+  if (region_like)
+    return fmt::format(
+        "'{}' is named like an AWS region: `use {}` would be ambiguous; choose "
+        "another cluster name",
+        name, name);
+  return "";
 }
 
 std::string clusters_dir() { return paths::join(paths::dust_home(), "clusters"); }

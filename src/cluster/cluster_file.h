@@ -44,6 +44,9 @@ std::string to_yaml(const ClusterFile& c);
 // True for names usable as a file name: a letter or digit, then letters, digits, '-', '_' or '.'
 // (so no '/', no leading '.'), at most 128 characters.
 bool valid_cluster_name(std::string_view name);
+// What is wrong with `name` for a new cluster, or "": not a valid file name, or shaped like an AWS
+// region (us-east-1, us-gov-west-1), which would make `use NAME` and prompts ambiguous.
+std::string new_cluster_name_problem(std::string_view name);
 
 std::string clusters_dir();                         // $DUST_HOME/clusters
 std::string cluster_path(const std::string& name);  // $DUST_HOME/clusters/<name>.yaml

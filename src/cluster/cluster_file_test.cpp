@@ -241,3 +241,19 @@ TEST(ClusterFile, SaveLoadListRemove) {
 
 }  // namespace
 }  // namespace dust::cluster
+
+namespace dust::cluster {
+
+TEST(NewClusterName, RegionShapedAndInvalidNamesAreRefused) {
+  EXPECT_EQ(new_cluster_name_problem("demo1"), "");
+  EXPECT_EQ(new_cluster_name_problem("us-east"), "");
+  EXPECT_EQ(new_cluster_name_problem("web-1"), "");
+  EXPECT_EQ(new_cluster_name_problem("prod-us-east-1"), "");
+  for (const char* region : {"us-east-1", "us-gov-west-1", "ap-southeast-7", "cn-northwest-1"})
+    EXPECT_NE(new_cluster_name_problem(region).find("named like an AWS region"), std::string::npos)
+        << region;
+  EXPECT_NE(new_cluster_name_problem("../x").find("not a valid cluster name"), std::string::npos);
+  EXPECT_NE(new_cluster_name_problem("").find("not a valid cluster name"), std::string::npos);
+}
+
+}  // namespace dust::cluster

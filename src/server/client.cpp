@@ -170,6 +170,7 @@ class Attached {
     term_.start_editing([this] { return prompt_; },
                         [this](std::optional<std::string> line) { on_line(std::move(line)); });
     auto first_quit = std::chrono::steady_clock::now();
+    int quits_seen = 0;  // presses already looked at (both may arrive within one loop turn)
     while (!leave_) {
       loop_.run_once(std::chrono::milliseconds(500));
       if (link_.gone() && !leave_) {
@@ -178,13 +179,15 @@ class Attached {
       }
       if (g_quits > 0) {  // Ctrl-\ twice within a second: detach
         auto now = std::chrono::steady_clock::now();
-        if (g_quits == 1) first_quit = now;
+        if (quits_seen == 0) first_quit = now;
+        quits_seen = g_quits;
         if (g_quits >= 2 && now - first_quit < std::chrono::seconds(1)) {
           term_.stop_editing();
           out_.err("\ndetached: the dust server keeps the sessions; `dust` attaches again\n");
           leave_ = true;
         } else if (g_quits >= 2) {
           g_quits = 1;
+          quits_seen = 1;
           first_quit = now;
         }
       }
@@ -196,8 +199,7 @@ class Attached {
 
  private:
   void on_line(std::optional<std::string> line) {
-    if (!line) {
-      out_.out("\n");
+    if (!line) {  // Ctrl-D: readline has ended the prompt's line itself
       link_.send(Type::Eof);
     } else {
       link_.send(Type::Line, *line);

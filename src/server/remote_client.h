@@ -26,6 +26,7 @@ class RemoteClient : public shell::ClientIo, public ssh::RawTerminal {
   const std::string& cwd() const override { return cwd_; }
   bool stdin_tty() const override { return info_.stdin_tty; }
   bool stderr_tty() const override { return info_.stderr_tty; }
+  int columns() const override { return info_.cols > 0 ? info_.cols : 80; }
   bool can_ask() const override { return info_.terminal; }
   std::optional<std::string> ask(const std::string& question, bool secret) override;
   int run_local(const std::string& command) override;

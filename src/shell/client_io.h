@@ -19,6 +19,8 @@ class ClientIo {
   virtual const std::string& cwd() const = 0;
   virtual bool stdin_tty() const = 0;   // a person types the lines
   virtual bool stderr_tty() const = 0;  // progress lines may be drawn
+  // The width of its terminal (80 when it has none or does not say).
+  virtual int columns() const { return 80; }
   // A person can answer questions (the client has a terminal).
   virtual bool can_ask() const = 0;
   // Asks on the client's terminal, never on stdout; `secret`: echo off. nullopt when cancelled
@@ -46,6 +48,7 @@ class LocalClientIo : public ClientIo {
   const std::string& cwd() const override { return cwd_; }
   bool stdin_tty() const override;
   bool stderr_tty() const override;
+  int columns() const override;
   bool can_ask() const override;
   std::optional<std::string> ask(const std::string& question, bool secret) override;
   int run_local(const std::string& command) override;

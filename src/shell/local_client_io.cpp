@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -116,6 +117,12 @@ std::optional<std::string> read_all_stdin() {
                               kMaxStdin >> 20));
   }
   return data;
+}
+
+int LocalClientIo::columns() const {
+  struct winsize ws {};
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 80;
 }
 
 void LocalClientIo::change_directory(const std::string& dir) {

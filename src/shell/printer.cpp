@@ -27,6 +27,7 @@ void Printer::queue_line(std::string_view prefix, std::string_view text,
                          const std::string& node_key) {
   if (sink_ && sink_->routes_nodes()) {
     flush();
+    hide_status();
     std::string line;
     line.reserve(prefix.size() + text.size() + 2);
     line.append(prefix).append(" ").append(text).append("\n");
@@ -48,7 +49,27 @@ void Printer::flush() {
   write(STDOUT_FILENO, text);
 }
 
+void Printer::set_status(std::string text) {
+  if (text == status_ && (status_shown_ || text.empty())) return;
+  flush();
+  status_ = std::move(text);
+  if (status_.empty()) return hide_status();
+  emit(STDERR_FILENO, "\r\x1b[K" + status_);
+  status_shown_ = true;
+}
+
+void Printer::hide_status() {
+  if (!status_shown_) return;
+  status_shown_ = false;
+  emit(STDERR_FILENO, "\r\x1b[K");
+}
+
 void Printer::write(int fd, std::string_view text) {
+  hide_status();
+  emit(fd, text);
+}
+
+void Printer::emit(int fd, std::string_view text) {
   if (sink_) {
     sink_->write(fd == STDERR_FILENO ? OutputSink::Stream::Err : OutputSink::Stream::Out, text);
     return;

@@ -46,13 +46,20 @@ class Printer {
   // Queues `prefix` + " " + text + "\n" for stdout (node `node_key`'s output).
   void queue_line(std::string_view prefix, std::string_view text, const std::string& node_key = {});
   void flush();  // writes what is queued
+  // A status line on stderr (a command's live progress): output clears it first, so the two never
+  // mix; the next set_status draws it again (call it a few times a second). "" removes it.
+  void set_status(std::string text);
   // Set by the REPL: true while readline's prompt and typed line are on screen.
   void set_prompt_visible(bool v) { prompt_visible_ = v; }
   bool prompt_visible() const { return prompt_visible_; }
 
  private:
   void write(int fd, std::string_view text);
+  void emit(int fd, std::string_view text);
+  void hide_status();
   OutputSink* sink_ = nullptr;
+  std::string status_;
+  bool status_shown_ = false;
   bool prompt_visible_ = false;
   std::string queued_;
 };

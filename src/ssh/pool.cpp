@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "util/sanitise.h"
 
@@ -163,12 +164,11 @@ std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes, const std::st
     if (e.job && e.job != job) e.job->finish(e.index, -1, "");
     e.job = job;
     e.index = i;
-    if (s.usable()) {
+    if (s.usable() && e.pending.empty()) {
       s.send_line(line);
-    } else {
-      e.pending += line;
-      e.pending += '\n';
-      if (!s.handshaking()) begin_connect(e);
+    } else {  // connecting, or earlier lines still wait: after them, in order
+      e.pending.push_back(line);
+      if (!s.usable() && !s.handshaking()) begin_connect(e);
     }
   }
   return job;
@@ -196,7 +196,7 @@ bool Pool::interrupt(Entry& e) {
   }
   if (e.pending.empty()) return false;
   // Still connecting: the line was never sent, and must not be once the shell is ready.
-  e.pending.clear();
+  drop_pending(e);
   if (e.job && !e.job->results_[e.index].finished)
     e.job->finish(e.index, -1, "interrupted before it was sent");
   return true;
@@ -227,6 +227,7 @@ void Pool::close_all() {
   for (auto& [k, e] : entries_) {
     if (e.job) e.job->finish(e.index, -1, "closed");
     if (e.session) e.session->close();
+    drop_pending(e);
   }
   entries_.clear();
   connect_queue_.clear();
@@ -272,13 +273,32 @@ void Pool::connect(const std::vector<Endpoint>& nodes) {
 void Pool::on_ready(Session& s) {
   Entry* e = find(s);
   if (!e) return;
-  if (!e->pending.empty()) {
-    std::string p = std::move(e->pending);
-    e->pending.clear();
-    if (p.back() == '\n') p.pop_back();
-    s.send_line(p);
+  // The command now; lines typed after it are its input, sent a moment later: a shell reading its
+  // next command from a buffer that already holds them would run them as commands instead.
+  if (e->pending.empty()) return start_queued();
+  s.send_line(e->pending.front());
+  e->pending.erase(e->pending.begin());
+  if (!e->pending.empty() && !e->input_timer) {
+    std::string key = s.endpoint().key;
+    e->input_timer =
+        loop_.after(std::chrono::milliseconds(200), [this, key] { send_pending_input(key); });
   }
   start_queued();
+}
+
+void Pool::send_pending_input(const std::string& key) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  Entry& e = it->second;
+  e.input_timer = 0;
+  std::vector<std::string> lines = std::exchange(e.pending, {});
+  if (!e.session || !e.session->usable()) return;
+  for (const std::string& line : lines) e.session->send_line(line);
+}
+
+void Pool::drop_pending(Entry& e) {
+  e.pending.clear();
+  if (e.input_timer) loop_.cancel(e.input_timer), e.input_timer = 0;
 }
 
 void Pool::on_line(Session& s, std::string_view raw) {
@@ -303,7 +323,7 @@ void Pool::on_notice(Session& s, const std::string& msg) {
 void Pool::on_closed(Session& s, const std::string& error) {
   Entry* e = find(s);
   if (!e) return;
-  e->pending.clear();
+  drop_pending(*e);
   if (error.empty())
     emit({NodeEvent::Kind::Notice, s.endpoint(), "session closed"});
   else

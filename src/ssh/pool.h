@@ -146,14 +146,19 @@ class Pool : private SessionObserver {
   struct Entry {
     std::unique_ptr<Session> session;
     std::shared_ptr<Job> job;
-    size_t index = 0;     // this node's slot in job->results()
-    std::string pending;  // lines to send once the shell is ready
-    bool queued = false;  // waiting for a handshake slot
+    size_t index = 0;  // this node's slot in job->results()
+    // Lines to send once the shell is ready, each as sent: the first is the command, the others its
+    // input (as they would be on a ready shell).
+    std::vector<std::string> pending;
+    uint64_t input_timer = 0;  // sends the input lines of `pending` a moment after the command
+    bool queued = false;       // waiting for a handshake slot
   };
   Entry& entry_for(const Endpoint& ep);
   // Ctrl-C to the node's running command, or drops its line not yet sent (still connecting).
   bool interrupt(Entry& e);
   Entry* find(Session& s);
+  void send_pending_input(const std::string& key);
+  void drop_pending(Entry& e);
   void begin_connect(Entry& e);
   void start_queued();
   int handshaking() const;

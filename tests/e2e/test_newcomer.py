@@ -3,6 +3,9 @@ server), a failed `!cmd` says so at the prompt, and each misuse names what was w
 right — `@@` alone, `dust --`, `dust attach --json`, `load DIR`, `use nosuch`, `@'my node'`."""
 import os
 import tempfile
+import time
+
+import pexpect
 
 import testbed
 
@@ -126,6 +129,89 @@ class Newcomer(testbed.SandboxTestCase):
         self.assertIn("/tmp/ren/x.txt: no such directory", r.err)
         r = self.dust("put", "worker0", os.path.join(d, "a.txt"), "/tmp/nodir/x.txt")
         self.assertIn("/tmp/nodir/x.txt: no such directory (/tmp/nodir does not exist)", r.err)
+
+    def test_a_long_command_shows_its_progress_on_a_terminal_only(self):
+        r = self.dust_tty("@worker*", "sleep 2; echo done-$((6*7))")
+        self.assertEqual(r.rc, 0, r.out)
+        self.assertIn("@ 0/3 done · 3 running: worker[0-2] · 1 s", r.out)
+        self.assertEqual(r.out.count("done-42"), 3, r.out)
+        r = self.dust("@worker*", "sleep 2; echo done-$((6*7))")  # a pipe: no progress line
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertNotIn("running", r.err)
+        self.assertNotIn("\x1b", r.out + r.err)
+
+    def test_a_line_to_a_node_still_running_a_command_says_it_is_input(self):
+        c = self.spawn(timeout=30)
+        c.expect(PROMPT)
+        # Typed before the session is up (both lines wait for the connection), then once it is.
+        c.sendline("@worker0 read answer; echo got-$answer")
+        c.expect(PROMPT)
+        c.sendline("@worker0 yes")
+        c.expect_exact("worker0: still running a command; this line is its input (`intr worker0` interrupts it)")
+        c.expect_exact("[worker0] got-yes")
+        c.expect(PROMPT)
+        c.sendline("@worker0 read answer; echo again-$answer")
+        c.expect(PROMPT)
+        c.sendline("@worker0 yes")
+        c.expect_exact("worker0: still running a command; this line is its input")
+        c.expect_exact("[worker0] again-yes")
+        c.sendline("@worker0 echo idle")
+        c.expect_exact("[worker0] idle")
+        self.assertNotIn("still running", c.before)
+        c.sendline("exit")
+
+    def test_a_cluster_may_not_be_named_like_a_region(self):
+        spec = os.path.join(self.tmpdir(), "spec.yaml")
+        with open(os.path.join(testbed.harness.REPO, "tests", "data", "sample1.yaml")) as f:
+            text = f.read().replace("name: sample1", "name: us-west-2")
+        with open(spec, "w") as f:
+            f.write(text)
+        r = self.dust("load", spec, "--yes")
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn("cluster.name: 'us-west-2' is named like an AWS region", r.err)
+        r = self.dust("assign", "master", "eu-west-1", "--yes")
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn("'eu-west-1' is named like an AWS region", r.err)
+        self.assertEqual(r.out, "")  # refused before the table or any question
+        self.assertFalse(os.path.exists(os.path.join(self.sandbox.dust_home, "clusters", "eu-west-1.yaml")))
+
+    def test_assign_asks_again_for_a_name_that_cannot_be(self):
+        r = self.dust_tty("assign", "master", answers=["", "../x", "us-east-2", "headnode", "y"])
+        self.assertEqual(r.rc, 0, r.out)
+        self.assertIn("'../x' is not a valid cluster name", r.out)
+        self.assertIn("'us-east-2' is named like an AWS region", r.out)
+        path = os.path.join(self.sandbox.dust_home, "clusters", "headnode.yaml")
+        self.assertTrue(os.path.exists(path))
+        os.remove(path)
+
+    def test_opening_the_default_security_group_asks_first(self):
+        r = self.dust("secgroup", "worker0")
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        group = r.out.split()[0]
+        self.assertIn(" default ", r.out.splitlines()[0])
+        r = self.dust("secgroup", "allow", group, "tcp", "8443", "192.0.2.0/24")
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn("It is a VPC's default group", r.out + r.err)
+        self.assertIn("no: no terminal to ask on (--yes answers yes)", r.out + r.err)
+        r = self.dust("secgroup", "worker0")
+        self.assertNotIn("8443", r.out)  # nothing changed
+
+    def test_ctrl_d_answered_no_leaves_no_empty_line_and_ctrl_backslash_twice_detaches(self):
+        c = self.spawn(timeout=30)
+        c.expect(PROMPT)
+        c.sendline("@worker0 sleep 30")
+        c.expect(PROMPT)
+        c.sendcontrol("d")
+        c.expect(r"\[y/N\] ")
+        self.assertNotIn("\r\n\r\n", c.before)
+        c.sendline("n")
+        c.expect(PROMPT)
+        # Both presses reach dust between two turns of its loop (500 ms apart at most).
+        c.sendcontrol("\\")
+        time.sleep(0.2)
+        c.sendcontrol("\\")
+        c.expect_exact("detached: the dust server keeps the sessions")
+        c.expect(pexpect.EOF)
 
     def test_a_quoted_name_with_a_blank_is_one_target(self):
         r = self.dust("tag", "worker2", "Name=my node")

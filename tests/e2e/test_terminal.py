@@ -406,6 +406,7 @@ class DemoSignals(unittest.TestCase):
         c.sendline("@worker0 cd /tmp")
         c.expect(PROMPT)
         c.sendcontrol("\\")
+        time.sleep(0.2)  # two presses, two signals (50 ms apart they can merge into one)
         c.sendcontrol("\\")
         c.expect_exact("keep running")
         c.expect(r"attach from any terminal: (\S+)")

@@ -4,6 +4,8 @@ sg-00000001  default  vpc-00000001  nodes: worker0
   proto  ports        sources
   tcp    22           0.0.0.0/0
 $ secgroup allow sg-00000001 tcp 8080 10.0.0.0/8
+< y
+allow tcp 8080 from 10.0.0.0/8 on sg-00000001 (default)? It is a VPC's default group: every instance launched without a group of its own is in it [y/N] y
 allowed tcp 8080 from 10.0.0.0/8 on sg-00000001 (default)
 $ secgroup worker0
 sg-00000001  default  vpc-00000001  nodes: worker0

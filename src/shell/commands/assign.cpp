@@ -34,6 +34,10 @@ int run(Context& ctx, Args& a) {
     }
   }
 
+  // A name given is checked before anything is shown or asked.
+  if (!name.empty())
+    if (std::string why = cluster::new_cluster_name_problem(name); !why.empty()) throw Error(why);
+
   Nodes chosen;
   for (const Node* n : a.nodes)
     if (n->state != "terminated") chosen.push_back(*n);  // a terminated instance is gone for good
@@ -55,11 +59,16 @@ int run(Context& ctx, Args& a) {
         ssh::login_user(ctx.sessions().endpoints(first).front(), ctx.sessions().pool().options());
     user = yes ? current : ctx.terminal().ask("ssh user for these nodes", current);
   }
-  if (name.empty() && !yes) name = ctx.terminal().ask("Cluster name", "");
+  // A name typed at the question that cannot be one is asked again (empty: cancel).
+  while (name.empty() && !yes) {
+    name = ctx.terminal().ask("Cluster name", "");
+    if (name.empty()) break;
+    if (std::string why = cluster::new_cluster_name_problem(name); !why.empty()) {
+      ctx.out().err(why + "\n");
+      name.clear();
+    }
+  }
   if (name.empty()) throw Error(fmt::format("a cluster name is needed: {}", kUsage));
-  if (!cluster::valid_cluster_name(name))
-    throw Error(
-        fmt::format("'{}' is not a valid cluster name (letters, digits, '-', '_', '.')", name));
 
   cluster::ClusterFile c = cluster::assign_cluster(name, ctx.region(), a.target, chosen, user);
   std::string path = cluster::cluster_path(name);

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "shell/attachments.h"
+#include "shell/command_progress.h"
 #include "shell/command_table.h"
 #include "shell/commands/commands.h"
 #include "shell/context.h"
@@ -52,11 +53,20 @@ int summarise(Context& ctx, const ssh::Job& job) {
 int wait_for(Context& ctx, const ssh::Job& job) {
   interrupt::reset();
   int seen = 0;
-  auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(ctx.config().command_timeout_s);
+  auto started = std::chrono::steady_clock::now();
+  auto deadline = started + std::chrono::seconds(ctx.config().command_timeout_s);
   bool timed_out = false;
+  // A wait on a terminal shows its progress after a second (never in a pipe or JSON lines).
+  bool live = ctx.client().stderr_tty() && !(ctx.json() && !ctx.interactive());
+  auto next_draw = started + std::chrono::seconds(1);
   ctx.loop().run_until(
       [&] {
+        if (auto now = std::chrono::steady_clock::now(); live && now >= next_draw && !job.done()) {
+          next_draw = now + std::chrono::milliseconds(250);
+          ctx.out().set_status(
+              command_progress(job.results(), std::chrono::duration<double>(now - started).count(),
+                               static_cast<size_t>(std::max(20, ctx.client().columns() - 1))));
+        }
         if (interrupt::count() > seen) {
           seen = interrupt::count();
           interrupt::drain();
@@ -72,7 +82,19 @@ int wait_for(Context& ctx, const ssh::Job& job) {
         return job.done() || seen >= 2 || timed_out || gone;
       },
       std::chrono::milliseconds(100));
+  ctx.out().set_status("");
   if (seen >= 2) {
+    // Say what became of the nodes that had not finished.
+    std::vector<std::string> running;
+    for (const auto& r : job.results())
+      if (!r.finished) running.push_back(r.node);
+    if (!running.empty())
+      ctx.out().err(fmt::format(
+          "quit: {} node{} had not finished: {} ({})\n", running.size(),
+          running.size() == 1 ? "" : "s", fold_names(running),
+          ctx.attachments() ? "the command goes on in the dust server's sessions; `dust intr "
+                              "TARGET` interrupts it"
+                            : "its sessions close with dust, which ends the command"));
     ctx.quit_requested = true;
     return 130;
   }
@@ -146,6 +168,16 @@ int run_at(Context& ctx, Args& a, bool gather) {
     return run_observed(ctx, eps, command, gather,
                         {[&](const ssh::Job& j) { return wait_for(ctx, j); },
                          [&](const ssh::Job& j) { return summarise(ctx, j); }});
+  // A node still running the last command gets this line as its input (how `@node Y` answers a
+  // prompt): said once per line, so a command meant for the shell is not silently typed into it.
+  std::vector<std::string> busy = sessions.busy_nodes(), taking;
+  for (const auto& ep : eps)
+    if (std::find(busy.begin(), busy.end(), ep.node_label) != busy.end())
+      taking.push_back(ep.node_label);
+  if (!taking.empty())
+    ctx.out().err(fmt::format(
+        "{}: still running a command; this line is its input (`intr {}` interrupts it)\n",
+        fold_names(taking), taking.size() == 1 ? taking[0] : fold_names(taking)));
   auto job = sessions.run(eps, command);
   // Interactive: a folded summary line prints when it has ended everywhere (if anything failed).
   sessions.track(job, eps, ctx.interactive());

@@ -29,9 +29,8 @@ constexpr const char* kUsage = "load <spec.yaml> [--yes] [--wait]";
 
 // Refuses before anything is created: a cluster file or a live stack of that name.
 void check_free(Context& ctx, const cluster::Spec& spec) {
-  if (!cluster::valid_cluster_name(spec.name))
-    throw Error(
-        fmt::format("{}: cluster.name: '{}' cannot be a cluster file name", spec.path, spec.name));
+  if (std::string why = cluster::new_cluster_name_problem(spec.name); !why.empty())
+    throw Error(fmt::format("{}: cluster.name: {}; nothing created", spec.path, why));
   if (cluster::cluster_exists(spec.name))
     throw Error(
         fmt::format("a cluster named '{}' exists already ({}); nothing created "

@@ -182,8 +182,16 @@ int change(Context& ctx, Args& a) {
   std::string on;
   for (const auto& g : groups)
     on += fmt::format("{}{} ({})", on.empty() ? "" : ", ", g.id, util::escape_controls(g.name));
-  if (!allow &&
-      !ctx.terminal().confirm(fmt::format("revoke {} on {}?", what, on), a.has("--yes"))) {
+  // A VPC's default group is every instance's that was given none: opening it opens them all.
+  bool any_default = std::any_of(groups.begin(), groups.end(),
+                                 [](const cloud::SecurityGroup& g) { return g.name == "default"; });
+  std::string question =
+      allow ? fmt::format(
+                  "allow {} on {}? It is a VPC's default group: every instance launched "
+                  "without a group of its own is in it",
+                  what, on)
+            : fmt::format("revoke {} on {}?", what, on);
+  if ((!allow || any_default) && !ctx.terminal().confirm(question, a.has("--yes"))) {
     ctx.out().out("cancelled, nothing changed\n");
     return 1;
   }
