@@ -1,5 +1,5 @@
 // The CloudFormation calls dust makes, as an interface: the Query API client (cloudformation.h) and
-// an in-memory fake (fake_cloudformation.h) for tests without the network.
+// an in-memory fake (tests/fakes/fake_cloudformation.h) for tests without the network.
 #pragma once
 #include <optional>
 #include <string>

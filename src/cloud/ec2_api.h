@@ -1,6 +1,6 @@
 // The EC2 calls dust makes, as an interface: the Query API client (ec2.h) implements it for real,
-// and FakeEc2 (fake_ec2.h) in memory, so commands can be tested without the network (ninja's
-// DiskInterface).
+// and FakeEc2 (tests/fakes/fake_ec2.h) in memory, so commands can be tested without the network
+// (ninja's DiskInterface).
 #pragma once
 #include <string>
 #include <utility>

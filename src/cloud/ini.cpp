@@ -9,15 +9,12 @@
 
 #include "util/error.h"
 #include "util/paths.h"
+#include "util/text.h"
 
 namespace dust::cloud::ini {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+using util::trim;
 
 }  // namespace
 

@@ -15,6 +15,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "util/text.h"
+
 namespace dust::select {
 namespace {
 
@@ -481,11 +483,7 @@ bool check_balance(std::string_view s, std::string* err) {
   return false;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+using util::trim;
 
 }  // namespace
 

@@ -28,6 +28,7 @@
 #include "util/environment.h"
 #include "util/error.h"
 #include "util/event_loop.h"
+#include "util/fd_io.h"
 #include "util/interrupt.h"
 #include "util/paths.h"
 
@@ -116,14 +117,7 @@ void answer(ClientLink& link, const Frame& f) {
   if (given) OPENSSL_cleanse(given->data(), given->size());
 }
 
-void write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    text.remove_prefix(static_cast<size_t>(n));
-  }
-}
+void write_all(int fd, std::string_view text) { (void)util::write_all(fd, text); }
 
 // What the line left for this process: a `cd` (its working directory, where its local commands run
 // and later lines' local paths resolve), then a local command. Returns the line's status.

@@ -116,7 +116,7 @@ class Context {
   // CloudFormation in `region` (a spec names its own region, which need not be the current one).
   cloud::CloudFormationApi& cfn(const std::string& region);
   // Where the clients come from: by default the AWS Query API clients of the credential chain;
-  // tests give in-memory fakes (cloud/fake_ec2.h), so commands run without the network.
+  // tests give in-memory fakes (tests/fakes/fake_ec2.h), so commands run without the network.
   struct CloudClients {
     std::function<std::shared_ptr<cloud::Ec2Api>(const std::string& region)> ec2;
     std::function<std::shared_ptr<cloud::CloudFormationApi>(const std::string& region)> cfn;

@@ -12,16 +12,12 @@
 #include "util/error.h"
 #include "util/fold.h"
 #include "util/log.h"
+#include "util/text.h"
 
 namespace dust::shell {
 namespace {
 
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
+std::string trim(const std::string& s) { return std::string(util::trim(s)); }
 
 // Whether the client's local shell would find `word` (its PATH, its working directory).
 bool on_path(const ClientIo& client, const std::string& word) {

@@ -16,6 +16,7 @@
 #include "shell/client_io.h"
 #include "shell/remote_stdin.h"
 #include "util/error.h"
+#include "util/fd_io.h"
 #include "util/interrupt.h"
 
 namespace dust::shell {
@@ -26,14 +27,7 @@ std::string current_dir() {
   return getcwd(buf, sizeof buf) ? buf : "/";
 }
 
-void write_all(int fd, std::string_view s) {
-  while (!s.empty()) {
-    ssize_t n = ::write(fd, s.data(), s.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    s.remove_prefix(static_cast<size_t>(n));
-  }
-}
+void write_all(int fd, std::string_view s) { (void)util::write_all(fd, s); }
 
 int open_tty() { return open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY); }
 

@@ -7,6 +7,8 @@
 
 #include <cerrno>
 
+#include "util/fd_io.h"
+
 namespace dust::shell {
 
 namespace {
@@ -79,18 +81,7 @@ void Printer::emit(int fd, std::string_view text) {
     fflush(rl_outstream ? rl_outstream : stdout);
   }
   fflush(stdout);
-  while (!text.empty()) {
-    ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN) {
-        usleep(1000);
-        continue;
-      }
-      break;  // closed pipe: drop output rather than crash
-    }
-    text.remove_prefix(static_cast<size_t>(n));
-  }
+  (void)util::write_all(fd, text);  // a closed pipe: the output is dropped rather than crash
   if (prompt_visible_) rl_forced_update_display();
 }
 

@@ -20,6 +20,7 @@
 #include "util/error.h"
 #include "util/event_loop.h"
 #include "util/interrupt.h"
+#include "util/text.h"
 
 namespace dust::shell {
 namespace {
@@ -43,11 +44,7 @@ void drain(int fd) {
   }
 }
 
-std::string trimmed(std::string s) {
-  s.erase(0, s.find_first_not_of(" \t"));
-  s.erase(s.find_last_not_of(" \t\r") + 1);
-  return s;
-}
+std::string trimmed(const std::string& s) { return std::string(util::trim(s)); }
 
 }  // namespace
 

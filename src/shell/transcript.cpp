@@ -13,6 +13,7 @@
 #include "shell/context.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/fd_io.h"
 #include "util/log.h"
 #include "util/paths.h"
 #include "util/sanitise.h"
@@ -128,18 +129,9 @@ int Transcript::fd_for(const std::string& key, const std::string& label) {
 }
 
 void Transcript::write_bytes(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      if (!reported_error_) {
-        reported_error_ = true;
-        log::error("transcript in {}: {} (further errors not shown)", dir_, strerror(errno));
-      }
-      return;
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
+  if (util::write_all(fd, bytes) || reported_error_) return;
+  reported_error_ = true;
+  log::error("transcript in {}: {} (further errors not shown)", dir_, strerror(errno));
 }
 
 void Transcript::write(const std::string& key, const std::string& label, char mark,

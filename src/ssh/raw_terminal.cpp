@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "util/event_loop.h"
+#include "util/fd_io.h"
 
 namespace dust::ssh {
 namespace {
@@ -55,21 +56,7 @@ void LocalRawTerminal::end() {
   tcsetattr(STDIN_FILENO, TCSADRAIN, &g_saved);
 }
 
-void LocalRawTerminal::write(std::string_view d) {
-  while (!d.empty()) {
-    ssize_t n = ::write(STDOUT_FILENO, d.data(), d.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN) {
-        pollfd p{STDOUT_FILENO, POLLOUT, 0};
-        poll(&p, 1, 100);
-        continue;
-      }
-      return;
-    }
-    d.remove_prefix(static_cast<size_t>(n));
-  }
-}
+void LocalRawTerminal::write(std::string_view d) { (void)util::write_all(STDOUT_FILENO, d); }
 
 bool LocalRawTerminal::size_changed(int* cols, int* rows) {
   if (!first_ && !g_winch) return false;

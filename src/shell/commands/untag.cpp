@@ -1,28 +1,19 @@
 // untag <target> k[,k2] — DeleteTags on the selected nodes.
-#include <fmt/format.h>
-
 #include "cloud/ec2.h"
 #include "shell/command_table.h"
 #include "shell/commands/commands.h"
 #include "shell/context.h"
-#include "shell/node_table.h"
 #include "shell/tag_args.h"
-#include "util/error.h"
-#include "util/fold.h"
+#include "shell/tag_change.h"
 
 namespace dust::shell {
 namespace {
 
 int run(Context& ctx, Args& a) {
   auto keys = parse_tag_keys(a.words[0]);
-  auto ids = ids_of(a.nodes, a.target);
-  // Labels before the change: the names printed are those the user selected by.
-  auto labels = ctx.labels(a.nodes);
-  ctx.ec2().delete_tags(ids, keys);
-  ctx.invalidate();
-  ctx.out().out(fmt::format("untagged {} node{}: {}\n", ids.size(), ids.size() == 1 ? "" : "s",
-                            fold_names(labels)));
-  return 0;
+  return change_tags(
+      ctx, a, "untagged",
+      [&](cloud::Ec2Api& ec2, const std::vector<std::string>& ids) { ec2.delete_tags(ids, keys); });
 }
 
 }  // namespace

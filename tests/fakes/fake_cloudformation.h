@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cloud/cloudformation_api.h"
-#include "cloud/fake_ec2.h"
+#include "fakes/fake_ec2.h"
 
 namespace dust::cloud {
 

@@ -1,5 +1,5 @@
 // FakeCloudFormation: CloudFormation's observable behaviour for dust's calls, in memory.
-#include "cloud/fake_cloudformation.h"
+#include "fakes/fake_cloudformation.h"
 
 #include <fmt/format.h>
 

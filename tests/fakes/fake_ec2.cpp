@@ -1,5 +1,5 @@
 // FakeEc2: EC2's observable behaviour for dust's calls, in memory.
-#include "cloud/fake_ec2.h"
+#include "fakes/fake_ec2.h"
 
 #include <fmt/format.h>
 

@@ -1,10 +1,10 @@
-// Transcript tests (fish's way): each tests/transcripts/*.t file is a session — `$ line` runs a
+// Golden command sessions (fish's way): each tests/golden/*.t file is a session — `$ line` runs a
 // command line through the real dispatcher and command table against an in-memory
-// EC2/CloudFormation (the sandbox's seed inventory, cloud/fake_ec2.h), and the lines under it are
+// EC2/CloudFormation (the sandbox's seed inventory, fakes/fake_ec2.h), and the lines under it are
 // its exact output (stdout and stderr in the order written, log timestamps as <time> and file
 // stamps as <stamp>, `[exit N]` when the status is not 0).
 // `< text` lines under a `$` line are its stdin (answers to questions). The working directory holds
-// tests/data as ./data. DUST_TRANSCRIPT_UPDATE=1
+// tests/data as ./data. DUST_GOLDEN_UPDATE=1
 // rewrites the files with what the commands printed (review the diff).
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -15,8 +15,8 @@
 #include <regex>
 #include <sstream>
 
-#include "cloud/fake_cloudformation.h"
-#include "cloud/fake_ec2.h"
+#include "fakes/fake_cloudformation.h"
+#include "fakes/fake_ec2.h"
 #include "shell/command_table.h"
 #include "shell/context.h"
 #include "shell/dispatch.h"
@@ -157,9 +157,9 @@ std::string run(shell::Context& ctx, ScriptedClient& client, shell::StringSink& 
   return out;
 }
 
-class Transcript : public testing::TestWithParam<std::string> {};
+class Golden : public testing::TestWithParam<std::string> {};
 
-TEST_P(Transcript, Matches) {
+TEST_P(Golden, Matches) {
   const fs::path file = GetParam();
   std::ifstream f(file);
   std::stringstream buf;
@@ -210,7 +210,7 @@ TEST_P(Transcript, Matches) {
   std::string rewritten = header;
   for (const auto& b : blocks) {
     std::string got = run(ctx, client, sink, b, home.string());
-    if (!getenv("DUST_TRANSCRIPT_UPDATE")) {
+    if (!getenv("DUST_GOLDEN_UPDATE")) {
       EXPECT_EQ(got, b.expected) << file << ": $ " << b.line;
     }
     rewritten += "$ " + b.line + "\n";
@@ -222,18 +222,18 @@ TEST_P(Transcript, Matches) {
   ctx.out().set_sink(nullptr);
   fs::current_path(fs::temp_directory_path());
   fs::remove_all(home);
-  if (getenv("DUST_TRANSCRIPT_UPDATE")) std::ofstream(file) << rewritten;
+  if (getenv("DUST_GOLDEN_UPDATE")) std::ofstream(file) << rewritten;
 }
 
 std::vector<std::string> transcript_files() {
   std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(fs::path(DUST_SOURCE_DIR) / "tests" / "transcripts"))
+  for (const auto& e : fs::directory_iterator(fs::path(DUST_SOURCE_DIR) / "tests" / "golden"))
     if (e.path().extension() == ".t") out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Commands, Transcript, testing::ValuesIn(transcript_files()),
+INSTANTIATE_TEST_SUITE_P(Commands, Golden, testing::ValuesIn(transcript_files()),
                          [](const testing::TestParamInfo<std::string>& i) {
                            std::string n = fs::path(i.param).stem().string();
                            for (char& c : n)
