@@ -85,8 +85,11 @@ void JsonLines::finish(const ssh::Job& job) {
   write(summary_record(ok, failed));
 }
 
-void TransferJson::ok(const std::string& node, const std::string& text) {
-  ctx_.out().out(json_record({{"node", node}, {"line", text}}));
+void TransferJson::ok(const std::string& node, const char* op, const transfer::Transferred& r) {
+  nlohmann::json j{{"node", node},     {"op", op},         {"destination", r.destination},
+                   {"files", r.files}, {"bytes", r.bytes}, {"seconds", r.seconds}};
+  if (!r.source.empty()) j["source"] = r.source;
+  ctx_.out().out(json_record(j));
   ctx_.out().out(json_record({{"node", node}, {"exit", 0}}));
 }
 

@@ -1,6 +1,7 @@
 // `--json` for `@`, `@@`, put and get (one-shot and script mode): stdout carries JSON lines only —
-// {"node","line"} per output line, {"node","exit"} or {"node","error"} once per node at its end,
-// then {"summary":{…}} — while logs, notices and progress stay on stderr. Encoded by nlohmann-json.
+// {"node","line"} per output line (put/get: {"node","op",…} per node's transfer), {"node","exit"}
+// or {"node","error"} once per node at its end, then {"summary":{…}} — while logs, notices and
+// progress stay on stderr. Encoded by nlohmann-json.
 #pragma once
 #include <map>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "ssh/pool.h"
+#include "transfer/engine.h"
 
 namespace dust::shell {
 
@@ -42,12 +44,13 @@ class JsonLines : public ssh::Observer {
   std::vector<bool> ended_;
 };
 
-// put/get: {"node","line"} for a node's result line, then its {"node","exit":0} or
-// {"node","error"}, and the summary at the end.
+// put/get: a node's result as data, then its {"node","exit":0} or {"node","error"}, and the summary
+// at the end.
 class TransferJson {
  public:
   explicit TransferJson(Context& ctx) : ctx_(ctx) {}
-  void ok(const std::string& node, const std::string& text);
+  // {"node","op","source"?,"destination","files","bytes","seconds"} then {"node","exit":0}.
+  void ok(const std::string& node, const char* op, const transfer::Transferred& r);
   void failed(const std::string& node, const std::string& why);
   void summary(const std::vector<std::string>& all_nodes);
 

@@ -21,12 +21,12 @@ int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer
   const bool as_json = command && ctx.json() && !ctx.interactive();
   // Result lines quote remote file names and SFTP servers' error strings: shown escaped
   // (util/sanitise.h) everywhere but JSON, which nlohmann escapes exactly.
-  opt.node_ok = [&](const ssh::Endpoint& ep, const std::string& s) {
+  opt.node_ok = [&](const ssh::Endpoint& ep, const transfer::Transferred& r) {
     outcomes.push_back({ep.key, ep.node_label, true, ""});
-    std::string shown = util::escape_controls(s);
+    std::string shown = util::escape_controls(r.text);
     if (auto* tap = sessions.tap()) tap->outcome(ep, sessions.label(ep), true, shown);
     if (as_json)
-      json.ok(sessions.label(ep), s);
+      json.ok(sessions.label(ep), job.verb(), r);
     else
       ctx.out().out(sessions.format().line(ep.key, sessions.label(ep), shown));
   };

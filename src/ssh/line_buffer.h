@@ -8,11 +8,14 @@
 
 namespace dust::ssh {
 
+// The longest line kept whole (README: a longer one is printed as 1 MiB pieces, each a line).
+constexpr size_t kMaxLine = 1u << 20;
+
 class LineBuffer {
  public:
   using LineFn = std::function<void(std::string_view)>;
 
-  explicit LineBuffer(size_t max_line = 8192) : max_line_(max_line) {}
+  explicit LineBuffer(size_t max_line = kMaxLine) : max_line_(max_line) {}
 
   // Emits every complete line (without its "\n" or "\r\n") and every max_line chunk of an overlong
   // one.

@@ -25,7 +25,7 @@ class OutputThrottle {
     size_t rate_bytes_per_s = 8u << 20;
   };
 
-  explicit OutputThrottle(Limits limits, size_t max_line = 8192);
+  explicit OutputThrottle(Limits limits, size_t max_line = kMaxLine);
 
   // Splits `data` (command output, markers already removed) into lines for `show`. While flooding,
   // lines are counted instead: never half a line shown, never an empty line made from a cut one.

@@ -121,7 +121,16 @@ class Driver : private ssh::Observer {
     t.phase = NodeTask::Phase::Done;
     t.seconds = seconds_since(t);
     clear_line();
-    opt_.node_ok(t.ep, result_line(job_.verb(), job_.describe(t), t.done_bytes, t.seconds));
+    Transferred r;
+    r.text = result_line(job_.verb(), job_.describe(t), t.done_bytes, t.seconds);
+    for (const auto& it : t.items) r.files += it.batch.empty() ? !it.dir : it.batch.size();
+    if (t.items.size() == 1 && !t.items[0].dir && t.items[0].batch.empty())
+      r.source = t.items[0].src, r.destination = t.items[0].dst;
+    else
+      r.destination = t.summary;
+    r.bytes = t.done_bytes;
+    r.seconds = t.seconds;
+    opt_.node_ok(t.ep, r);
   }
 
   // "2 entries not copied: \"/d\": refused the name \"../x\": …; \"/d/loop\": a symlink loop …;

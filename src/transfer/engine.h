@@ -86,11 +86,22 @@ class Job {
   virtual void release(NodeTask& /*n*/, bool /*connection_alive*/) {}
 };
 
+// What one node's transfer did, as data (JSON lines) and as its result line.
+struct Transferred {
+  std::string text;         // "put a → /tmp/a (1 KB, 10 MB/s)", without the `[node]` prefix
+  std::string source;       // one file: its path; several: ""
+  std::string destination;  // one file: its path; several: the directory they went to
+  size_t files = 0;
+  uint64_t bytes = 0;
+  double seconds = 0;
+};
+
 struct RunOptions {
   bool progress = false;  // a one-line progress display (a terminal)
-  // A node's result ("put a → /tmp/a (1 KB, …)") and failure ("put failed: …"), without the
-  // `[node]` prefix: the caller labels them (one formatter for node output).
-  std::function<void(const ssh::Endpoint&, const std::string&)> node_ok, node_failed;
+  // A node's result and failure ("put failed: …"), without the `[node]` prefix: the caller labels
+  // them (one formatter for node output).
+  std::function<void(const ssh::Endpoint&, const Transferred&)> node_ok;
+  std::function<void(const ssh::Endpoint&, const std::string&)> node_failed;
   std::function<void(const std::string&)> progress_out;  // the progress line and its erasure
 };
 

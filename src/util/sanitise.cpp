@@ -48,6 +48,8 @@ Csi csi_at(std::string_view s, size_t i) {
 
 std::string render(std::string_view line, Mode mode) {
   if (mode == Mode::Terminal) {
+    // A line ending in CR LF (or CRs only) shows its text: the CR just returns the cursor.
+    while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     // What a terminal shows after a carriage return is the text written after it.
     if (size_t cr = line.rfind('\r'); cr != std::string_view::npos && cr + 1 < line.size())
       line.remove_prefix(cr + 1);

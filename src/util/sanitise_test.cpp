@@ -48,7 +48,10 @@ TEST(Sanitise, TerminalLetsOnlyPlainColourPass) {
 
 TEST(Sanitise, TerminalShowsTextAfterTheLastCarriageReturn) {
   EXPECT_EQ(terminal_line("10%\r50%\rdone"), "done");
-  EXPECT_EQ(terminal_line("trailing\r"), "trailing\\x0d");
+  // A CR that ends the line (CR LF endings) shows the text, as a terminal does.
+  EXPECT_EQ(terminal_line("trailing\r"), "trailing");
+  EXPECT_EQ(terminal_line("10%\r50%\r"), "50%");
+  EXPECT_EQ(terminal_line("\r\r"), "");
 }
 
 TEST(Sanitise, FileKeepsTextBeforeCarriageReturnAndNoColour) {

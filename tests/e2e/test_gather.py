@@ -191,7 +191,13 @@ class Gather(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 0, r.err)
         recs = records(r.out)
         self.assertEqual(sorted(x["node"] for x in recs if "exit" in x), ["worker0", "worker1"])
-        self.assertEqual(len([x for x in recs if "line" in x]), 2)
+        done = [x for x in recs if "op" in x]
+        self.assertEqual(len(done), 2)  # what each node's transfer did, as data
+        for x in done:
+            self.assertEqual((x["op"], x["source"], x["destination"], x["files"], x["bytes"]),
+                             ("put", src, "/tmp/payload.txt", 1, 8))
+            self.assertIsInstance(x["seconds"], float)
+        self.assertFalse([x for x in recs if "line" in x])
         self.assertEqual(recs[-1], {"summary": {"ok": 2, "failed": 0, "failed_nodes": []}})
         dest = os.path.join(self.sandbox.home, "got")
         os.makedirs(dest, exist_ok=True)
