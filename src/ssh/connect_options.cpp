@@ -64,6 +64,13 @@ ConnectSettings configure_session(ssh_session s, const Endpoint& ep, const Optio
   for (auto it = hs.identity_files.rbegin(); it != hs.identity_files.rend(); ++it)
     ssh_options_set(s, SSH_OPTIONS_IDENTITY, it->c_str());
   if (!ep.keyfile.empty()) ssh_options_set(s, SSH_OPTIONS_IDENTITY, ep.keyfile.c_str());
+  if (!ep.keyfile.empty()) cs.identities.push_back(ep.keyfile);
+  cs.identities.insert(cs.identities.end(), hs.identity_files.begin(), hs.identity_files.end());
+  for (const auto& n : names)
+    if (paths::exists(n)) cs.identities.push_back(n);
+  if (!c.identities_only)  // libssh's default identities, in its order
+    for (const char* d : {"id_ed25519", "id_ecdsa", "id_rsa"})
+      if (std::string f = paths::join(dir, d); paths::exists(f)) cs.identities.push_back(f);
   ssh_options_set(s, SSH_OPTIONS_USER, c.user.c_str());
   ssh_options_set(s, SSH_OPTIONS_PORT, &c.port);
   // ProxyJump: dust opens the tunnel itself (jump.h); a ProxyCommand runs as ssh would run it.

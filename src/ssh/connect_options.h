@@ -17,6 +17,9 @@ struct ConnectSettings {
   std::string strict;  // StrictHostKeyChecking in effect ("true" refuses unknown keys)
   std::vector<std::string> known_hosts;  // UserKnownHostsFile list (checked in order)
   std::string agent_sock;                // ssh-agent socket for the second auth pass ("" = none)
+  // The key files in the order they are offered: the ones named (node keyfile, IdentityFile) even
+  // when missing, found KeyName files and default identities (~/.ssh/id_*) only when they exist.
+  std::vector<std::string> identities;
   std::string jump;      // ProxyJump chain for this host ("" = direct or ProxyCommand)
   std::string hostname;  // where the session connects (HostName)
   int port = 22;

@@ -119,7 +119,7 @@ JumpHost::JumpHost(EventLoop& loop, const Options& opt, Post post, std::string c
   ssh_options_set(ssh_, SSH_OPTIONS_LOG_VERBOSITY, &quiet);
   strict_ = cs.strict;
   known_hosts_ = cs.known_hosts;
-  agent_sock_ = cs.agent_sock;
+  auth_ = PublicKeyAuth(cs.identities, cs.agent_sock);
   if (via) {
     // The next hop's real address after the ssh config (HostName, Port), reached through `via`.
     via_ = via->open(cs.hostname, cs.port);
@@ -236,19 +236,9 @@ bool JumpHost::handshake() {
       continue;
     }
     if (phase_ == Phase::Auth) {
-      int rc = agent_pass_ ? ssh_userauth_agent(ssh_, nullptr)
-                           : ssh_userauth_publickey_auto(ssh_, nullptr, nullptr);
+      int rc = auth_.step(ssh_);
       if (rc == SSH_AUTH_AGAIN) return true;
-      if (rc == SSH_AUTH_DENIED && !agent_pass_ && !agent_sock_.empty()) {
-        agent_pass_ = true;
-        ssh_options_set(ssh_, SSH_OPTIONS_IDENTITY_AGENT, agent_sock_.c_str());
-        continue;
-      }
-      if (rc != SSH_AUTH_SUCCESS)
-        return fail(fmt::format("authentication failed for {} (tried key files, then {})",
-                                login_of(ssh_, host_),
-                                agent_sock_.empty() ? "no ssh-agent" : "the ssh-agent")),
-               false;
+      if (rc != SSH_AUTH_SUCCESS) return fail(auth_.failure(ssh_, host_, rc)), false;
       phase_ = Phase::Ready;
       ready_ = true;
       if (deadline_) loop_.cancel(deadline_), deadline_ = 0;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "ssh/options.h"
+#include "ssh/pubkey_auth.h"
 #include "util/event_loop.h"
 
 namespace dust::ssh {
@@ -111,8 +112,9 @@ class JumpHost {
   ssh_event event_ = nullptr;
   std::shared_ptr<Tunnel> via_;
   Phase phase_ = Phase::Connecting;
-  bool ready_ = false, failed_ = false, agent_pass_ = false, in_step_ = false;
-  std::string strict_, agent_sock_, host_;
+  bool ready_ = false, failed_ = false, in_step_ = false;
+  PublicKeyAuth auth_;  // key files, then the agent
+  std::string strict_, host_;
   std::vector<std::string> known_hosts_;
   int fd_ = -1;
   EventLoop::TimerId deadline_ = 0, tick_ = 0, keepalive_ = 0;

@@ -18,6 +18,7 @@
 #include "ssh/options.h"
 #include "ssh/output_throttle.h"
 #include "ssh/prompt_scanner.h"
+#include "ssh/pubkey_auth.h"
 #include "util/event_loop.h"
 
 namespace dust::ssh {
@@ -167,8 +168,7 @@ class Session {
   bool host_key_changed_ = false;
   std::vector<std::string> known_hosts_;  // UserKnownHostsFile list in effect
   std::string connect_to_;                // HostName[:Port] from the ssh config, for messages
-  std::string agent_sock_;                // ssh-agent socket for the second auth pass ("" = none)
-  bool agent_pass_ = false;
+  PublicKeyAuth auth_;                    // key files, then the agent
   bool deadline_extended_ = false;
   int connect_timeout_s_ = 10;  // ssh config ConnectTimeout for this host, else Options
   EventLoop::TimerId deadline_timer_ = 0;

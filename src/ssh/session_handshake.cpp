@@ -47,8 +47,7 @@ void Session::start() {
   connect_to_ = cs.port == 22 ? cs.hostname : fmt::format("{}:{}", cs.hostname, cs.port);
   strict_ = cs.strict;
   known_hosts_ = cs.known_hosts;
-  agent_sock_ = cs.agent_sock;
-  agent_pass_ = false;
+  auth_ = PublicKeyAuth(cs.identities, cs.agent_sock);
   connect_timeout_s_ = cs.connect_timeout_s;
   if (!cs.jump.empty()) {
     if (jumps_) {
@@ -92,7 +91,8 @@ void Session::on_connect_deadline() {
 bool Session::step_handshake() {
   for (;;) {
     State before = state_;
-    log::debug("ssh {}: {}{}", ep_.node_label, state_name(state_), agent_pass_ ? " (agent)" : "");
+    log::debug("ssh {}: {}{}", ep_.node_label, state_name(state_),
+               auth_.agent_pass() ? " (agent)" : "");
     int rc = SSH_OK;
     switch (state_) {
       case State::Connecting:
@@ -109,23 +109,9 @@ bool Session::step_handshake() {
         state_ = State::Auth;
         break;
       case State::Auth:
-        rc = agent_pass_ ? ssh_userauth_agent(ssh_, nullptr)
-                         : ssh_userauth_publickey_auto(ssh_, nullptr, nullptr);
+        rc = auth_.step(ssh_);
         if (rc == SSH_AUTH_AGAIN) return true;
-        if (rc == SSH_AUTH_DENIED && !agent_pass_ && !agent_sock_.empty()) {
-          agent_pass_ = true;
-          ssh_options_set(ssh_, SSH_OPTIONS_IDENTITY_AGENT, agent_sock_.c_str());
-          continue;
-        }
-        if (rc != SSH_AUTH_SUCCESS) {
-          std::string why = rc == SSH_AUTH_ERROR ? fmt::format(": {}", ssh_get_error(ssh_)) : "";
-          return fail(fmt::format(
-                     "authentication failed for {}{} (tried key files{}{}, then {})",
-                     login_of(ssh_, connect_to_), why, ep_.keyfile.empty() ? "" : " starting with ",
-                     ep_.keyfile,
-                     agent_sock_.empty() ? "no ssh-agent (none running)" : "the ssh-agent")),
-                 false;
-        }
+        if (rc != SSH_AUTH_SUCCESS) return fail(auth_.failure(ssh_, connect_to_, rc)), false;
         if (deadline_timer_) loop_.cancel(deadline_timer_);
         deadline_timer_ = loop_.after(kSetupTimeout, [this] {
           deadline_timer_ = 0;

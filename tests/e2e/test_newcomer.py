@@ -160,6 +160,19 @@ class Newcomer(testbed.SandboxTestCase):
         self.assertNotIn("still running", c.before)
         c.sendline("exit")
 
+    def test_use_of_a_cluster_file_that_does_not_parse_changes_nothing(self):
+        clusters = os.path.join(self.sandbox.dust_home, "clusters")
+        os.makedirs(clusters, exist_ok=True)
+        path = os.path.join(clusters, "broken.yaml")
+        with open(path, "w") as f:
+            f.write("cloud: {provider: ec2, region: us-east-1}\ncluster: {name: broken\n")
+        self.addCleanup(os.remove, path)
+        r = self.dust(input="use broken\nshow master\n")
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn("broken.yaml", r.err)
+        self.assertIn("invalid YAML", r.err)
+        self.assertIn("master", r.out)  # still the region's view
+
     def test_a_cluster_may_not_be_named_like_a_region(self):
         spec = os.path.join(self.tmpdir(), "spec.yaml")
         with open(os.path.join(testbed.harness.REPO, "tests", "data", "sample1.yaml")) as f:

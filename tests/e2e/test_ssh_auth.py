@@ -60,6 +60,20 @@ class Auth(testbed.SandboxTestCase):
         self.assertRegex(r.err, r"\[master\] error: authentication failed for \S+@\S+ .*no ssh-agent")
         self.assertEqual(lines_of(r.out, "master"), [])
 
+    def test_a_failure_names_the_keys_tried_and_the_agent(self):
+        # As `ssh -v` would: each key file offered, the named ones not found, then the agent.
+        wrong = os.path.join(self.dir, "wrong-key")
+        keygen(wrong, "wrong")
+        missing = os.path.join(self.dir, "no-such-key")
+        cfg = os.path.join(self.dir, "named_keys_config")
+        with open(self.bare_config) as src, open(cfg, "w") as dst:
+            dst.write(f"IdentityFile {wrong}\nIdentityFile {missing}\n")
+            dst.write(src.read())
+        r = self.dust("-F", cfg, "@master", "hostname", HOME=self.bare_home, SSH_AUTH_SOCK=self.sock)
+        self.assertEqual(r.rc, 255, r.out + r.err)
+        self.assertIn(f"the server accepted none of the key files tried ({wrong}) (not found: {missing}), "
+                      f"then the ssh-agent at {self.sock}", r.err)
+
     def test_strict_host_key_checking_yes_refuses_unknown_keys_and_records_nothing(self):
         known = os.path.join(self.dir, "known_hosts")
         cfg = os.path.join(self.dir, "strict_config")

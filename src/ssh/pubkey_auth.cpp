@@ -1,0 +1,47 @@
+// PublicKeyAuth (pubkey_auth.h).
+#include "ssh/pubkey_auth.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <unistd.h>
+
+#include "ssh/connect_options.h"
+
+namespace dust::ssh {
+
+int PublicKeyAuth::step(ssh_session s) {
+  for (;;) {
+    int rc = agent_pass_ ? ssh_userauth_agent(s, nullptr)
+                         : ssh_userauth_publickey_auto(s, nullptr, nullptr);
+    if (rc == SSH_AUTH_DENIED && !agent_pass_ && !agent_sock_.empty()) {
+      agent_pass_ = true;  // the files were refused: now the agent's keys
+      ssh_options_set(s, SSH_OPTIONS_IDENTITY_AGENT, agent_sock_.c_str());
+      continue;
+    }
+    return rc;
+  }
+}
+
+std::string PublicKeyAuth::failure(ssh_session s, const std::string& host, int rc) const {
+  std::vector<std::string> offered, missing;
+  for (const auto& f : identities_) (access(f.c_str(), R_OK) == 0 ? offered : missing).push_back(f);
+  return auth_failure_text(login_of(s, host), rc == SSH_AUTH_ERROR ? ssh_get_error(s) : "",
+                           offered, missing, agent_sock_);
+}
+
+std::string auth_failure_text(const std::string& login, const std::string& error,
+                              const std::vector<std::string>& offered,
+                              const std::vector<std::string>& missing,
+                              const std::string& agent_sock) {
+  std::string s = fmt::format("authentication failed for {}", login);
+  if (!error.empty()) s += ": " + error;
+  s += offered.empty() ? std::string(": no key file to offer")
+                       : fmt::format(": the server accepted none of the key files tried ({})",
+                                     fmt::join(offered, ", "));
+  if (!missing.empty()) s += fmt::format(" (not found: {})", fmt::join(missing, ", "));
+  s += agent_sock.empty() ? std::string(", and no ssh-agent runs (SSH_AUTH_SOCK unset)")
+                          : fmt::format(", then the ssh-agent at {}", agent_sock);
+  return s;
+}
+
+}  // namespace dust::ssh
