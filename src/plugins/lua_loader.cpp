@@ -31,6 +31,7 @@ namespace fs = std::filesystem;
 struct Pending {
   shell::Command cmd;
   int ref = LUA_NOREF;  // the handler, in the registry
+  std::string where;    // "file.lua:12: " of its dust.command call
 };
 std::vector<Pending>* g_pending = nullptr;
 
@@ -43,7 +44,7 @@ bool valid_name(const std::string& n) {
 
 // "file:line:" of the Lua code that called the running C function.
 std::string caller_where(lua_State* L) {
-  luaL_where(L, 2);
+  luaL_where(L, 1);  // the Lua function that called the C function
   std::string w = lua_tostring(L, -1);
   lua_pop(L, 1);
   return w;
@@ -213,7 +214,7 @@ int l_command(lua_State* L) {
       throw Error(fmt::format("{}dust.command '{}': 'run' must be a function", where, c.name));
     }
     int ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    g_pending->push_back({std::move(c), ref});
+    g_pending->push_back({std::move(c), ref, where});
     return 0;
   });
 }
@@ -390,17 +391,22 @@ int load_commands(shell::CommandTable& table) {
       try {
         pending = load_file(L, file);
       } catch (const Error& e) {
-        log::error("{} (command file {} skipped)", e.what(), file);
+        // Every load problem in one form: "name.lua:line: what (skipped: what, full path)".
+        log::error("{} (skipped: the command file {})", e.what(), file);
         continue;
       }
-      if (pending.empty()) log::warn("{}: declares no command (use dust.command{{...}})", file);
+      std::string base = fs::path(file).filename().string();
+      if (pending.empty())
+        log::warn("{}: declares no command, use dust.command{{...}} (skipped: the command file {})",
+                  base, file);
       for (auto& p : pending) {
         std::string clash;
         for (const auto& n : p.cmd.aliases)
           if (builtin.count(n)) clash = n;
         if (builtin.count(p.cmd.name)) clash = p.cmd.name;
         if (!clash.empty()) {
-          log::error("{}: '{}' is a built-in command; the drop-in is skipped", file, clash);
+          log::error("{}'{}' is a built-in command (skipped: the drop-in '{}' of {})", p.where,
+                     clash, p.cmd.name, file);
           luaL_unref(L, LUA_REGISTRYINDEX, p.ref);
           continue;
         }

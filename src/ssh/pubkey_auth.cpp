@@ -25,8 +25,8 @@ int PublicKeyAuth::step(ssh_session s) {
 std::string PublicKeyAuth::failure(ssh_session s, const std::string& host, int rc) const {
   std::vector<std::string> offered, missing;
   for (const auto& f : identities_) (access(f.c_str(), R_OK) == 0 ? offered : missing).push_back(f);
-  return auth_failure_text(login_of(s, host), rc == SSH_AUTH_ERROR ? ssh_get_error(s) : "",
-                           offered, missing, agent_sock_);
+  return auth_failure_text(login_of(s, host), rc == SSH_AUTH_ERROR ? ssh_get_error(s) : "", offered,
+                           missing, agent_sock_);
 }
 
 std::string auth_failure_text(const std::string& login, const std::string& error,

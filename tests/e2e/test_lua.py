@@ -132,7 +132,9 @@ class Lua(testbed.SandboxTestCase):
     def test_broken_files_are_reported_by_name_and_skipped(self):
         r = self.dust("hello", "worker*")
         self.assertEqual(r.rc, 0, r.err)
-        self.assertRegex(r.err, r"error: broken\.lua:2: .*\(command file " + os.path.join(self.cmd_dir, "broken.lua"))
+        # One form for every load problem: "name.lua:line: what (skipped: …, full path)".
+        self.assertRegex(r.err, r"error: broken\.lua:2: .*\(skipped: the command file " +
+                         os.path.join(self.cmd_dir, "broken.lua"))
         self.assertIn("loaderr.lua:2: dust.nodes is", r.err)
         self.assertIn("only available while a command runs", r.err)
         self.assertIn("skipped", r.err)
@@ -142,7 +144,8 @@ class Lua(testbed.SandboxTestCase):
     def test_a_builtin_cannot_be_replaced(self):
         r = self.dust("show", "master")
         self.assertEqual(r.rc, 0, r.err)
-        self.assertIn("show.lua: 'show' is a built-in command", r.err)
+        self.assertRegex(r.err, r"error: show\.lua:\d+: 'show' is a built-in command \(skipped: the drop-in "
+                                r"'show' of " + os.path.join(self.cmd_dir, "show.lua"))
         self.assertNotIn("hijacked", r.out)
         self.assertIn("master", r.out)
 
