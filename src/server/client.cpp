@@ -472,8 +472,10 @@ int kill_server(int fd, bool yes) {
       write_all(STDERR_FILENO, "dust: kill-server: the dust server did not answer\n");
       return 1;
     }
-    if (!said->payload.empty()) {
-      std::string what = "the dust server would end with its sessions: " + said->payload;
+    std::string_view would_end = said->payload;
+    if (!would_end.empty() && would_end.back() == '\n') would_end.remove_suffix(1);
+    if (!would_end.empty()) {
+      std::string what = "the dust server would end with its sessions: " + std::string(would_end);
       if (!shell::have_terminal()) {
         write_all(STDERR_FILENO,
                   fmt::format("dust: kill-server: {}; not ended (add --yes)\n", what));

@@ -216,7 +216,7 @@ void Server::handle(Client& c, Frame& f) {
     }
     case Type::Kill:
       if (f.payload == "?") {  // what would end: kill-server asks before it ends people's work
-        send(c, Type::Err, what_would_end());
+        send(c, Type::Err, what_would_end() + "\n");  // one line, never empty (empty: not sent)
         return;
       }
       log_line("kill-server");

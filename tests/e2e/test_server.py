@@ -335,6 +335,12 @@ class Server(testbed.SandboxTestCase):
         c.close()
         self.assertNotEqual(c.exitstatus, 0)
         self.assertEqual(self.dust("kill-server").rc, 1)
+        # Nothing attached, nothing running: it ends at once, without a question.
+        self.assertEqual(self.dust("start-server").rc, 0)
+        r = self.dust("kill-server")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertIn("was ended", r.err)
+        self.assertIsNone(self.server_pid())
 
     def test_two_starts_at_once_make_one_server(self):
         env = self.sandbox.env()
