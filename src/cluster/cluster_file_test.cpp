@@ -147,6 +147,15 @@ TEST(ClusterFile, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(error_of("cloud: {region: r}\ncluster: {name: x}\nnodes: {a: b}\n"),
             "c.yaml:3: nodes: must be a list (- item)");
   EXPECT_EQ(error_of(""), "c.yaml: is empty, expected a mapping");
+  // A control byte in a value (found by fuzz/cluster_file: a NUL came back as U+FFFD on rewrite).
+  EXPECT_EQ(
+      error_of(std::string("cloud: {region: r}\ncluster: {name: x, username: \"ad\\x12mi\"}\n")),
+      "c.yaml:2: cluster.username: contains a control character (0x12); values are text");
+  // A raw NUL (yaml-cpp's reader turns it into another control byte): refused all the same.
+  EXPECT_EQ(
+      error_of(std::string("cloud: {region: r}\ncluster: {name: x, username: a") + '\0' + "b}\n")
+          .rfind("c.yaml:2: cluster.username: contains a control character (0x", 0),
+      0u);
   // yaml-cpp's own syntax errors keep their line too.
   EXPECT_EQ(error_of("cloud: {region: r\ncluster: x\n").rfind("c.yaml:", 0), 0u);
   EXPECT_NE(error_of("cloud: {region: r\ncluster: x\n").find("invalid YAML"), std::string::npos);

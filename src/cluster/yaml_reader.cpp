@@ -99,7 +99,13 @@ std::optional<std::string> MapReader::opt_str(const std::string& key) const {
   if (!v.IsDefined()) return std::nullopt;
   if (v.IsNull()) fail(key, "has no value");
   if (!v.IsScalar()) fail(key, "must be a single value, not a list or mapping");
-  return v.Scalar();
+  // Values are text: a control byte (a NUL, an escape) would not be written back as it was read
+  // (yaml-cpp's emitter replaces some), and a cluster file is rewritten by `assign`.
+  const std::string& s = v.Scalar();
+  for (unsigned char c : s)
+    if ((c < 0x20 && c != '\t') || c == 0x7f)
+      fail(key, fmt::format("contains a control character (0x{:02x}); values are text", c));
+  return s;
 }
 
 std::string MapReader::str(const std::string& key) const {
