@@ -3,11 +3,13 @@
 // entries; help, completion and usage errors are generated from them too (tmux's cmd_entry).
 #pragma once
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "model/node.h"
+#include "select/target.h"
 #include "util/error.h"
 
 namespace dust::shell {
@@ -33,6 +35,9 @@ struct Args {
   std::set<std::string> flags;     // canonical long names, e.g. "--verbose"
   std::string rest;                // raw text after the command name; raw rows: after the target
   std::string target;              // target text when the entry takes one ("" = all)
+  // The target as the dispatcher parsed it (once per line), sets bound; null when the entry takes
+  // no target. Commands ask it (plain name? uses :failed?) instead of parsing `target` again.
+  std::shared_ptr<const select::Target> parsed;
   std::vector<const Node*> nodes;  // resolved target, in inventory order (points into `held`)
   bool has(const std::string& f) const { return flags.count(f) > 0; }
   // Copies `resolved` into `held` and points `nodes` at the copies.

@@ -212,11 +212,22 @@ const std::vector<std::string>& Context::known_regions() {
 
 bool Context::have_nodes() const { return working_.has_value() || cache_.count(key(region())) > 0; }
 
-std::vector<const Node*> Context::select(const std::string& target) {
+namespace {
+select::Target parse_target(const std::string& target) {
   select::Target t;
   std::string err;
   if (!select::parse(target, &t, &err))
     throw Error(fmt::format("bad target '{}': {}", target, err));
+  return t;
+}
+}  // namespace
+
+std::vector<const Node*> Context::select(const std::string& target) {
+  select::Target t = parse_target(target);
+  return select(t);
+}
+
+std::vector<const Node*> Context::select(select::Target& t) {
   bind_result_sets(t, sessions().last_command());  // :failed, :ok
   const Nodes& all = nodes();
   std::vector<const Node*> out;
@@ -233,10 +244,16 @@ bool Context::selects_any(const std::string& target) {
 }
 
 std::vector<const Node*> Context::select_running(const std::string& target) {
+  select::Target t = parse_target(target);
+  return select_running(t);
+}
+
+std::vector<const Node*> Context::select_running(select::Target& t) {
+  const std::string& target = t.text();
   std::vector<const Node*> running;
   std::vector<std::string> skipped;
   std::vector<const Node*> not_running;
-  for (const Node* n : select(target)) (n->state == "running" ? running : not_running).push_back(n);
+  for (const Node* n : select(t)) (n->state == "running" ? running : not_running).push_back(n);
   skipped = labels(not_running);
   if (!skipped.empty())
     printer_.err(fmt::format("skipping {} node{} not running: {}\n", skipped.size(),

@@ -19,6 +19,10 @@
 #include "shell/terminal.h"
 #include "util/event_loop.h"
 
+namespace dust::select {
+class Target;
+}
+
 namespace dust::cloud {
 class Ec2Api;
 class CloudFormationApi;
@@ -100,13 +104,18 @@ class Context {
   const std::vector<std::string>& known_regions();
   // Resolves a target against the working set; throws dust::Error on a malformed target.
   std::vector<const Node*> select(const std::string& target);
+  // The same for a target already parsed (the dispatcher parses each line's target once); binds
+  // its result sets (:failed, :ok) to the last command's outcomes.
+  std::vector<const Node*> select(select::Target& target);
   // True when `target` is well formed and selects at least one node (never throws on bad syntax).
   bool selects_any(const std::string& target);
   // The running nodes of a target, for ssh and transfers (PRODUCT.md §2): names the selected nodes
   // that are not running as skipped; throws dust::Error when none is running.
   std::vector<const Node*> select_running(const std::string& target);
-  // How `nodes` are named in `[node]` prefixes and messages: display_names() over the whole working
-  // set, so a name two nodes share reads "web(i-…)" even when only one of them is selected.
+  std::vector<const Node*> select_running(select::Target& target);
+  // How `nodes` are named everywhere (tables, `[node]` prefixes, messages): display_names() over
+  // the whole working set, so a name two nodes share reads "web(i-…)" even when only one of them is
+  // selected, and a node outside the working set always carries its id; unnamed nodes by id.
   std::vector<std::string> labels(const std::vector<const Node*>& nodes);
 
   // Clients -----------------------------------------------------------------

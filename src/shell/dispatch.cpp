@@ -40,10 +40,8 @@ bool on_path(const ClientIo& client, const std::string& word) {
 // say which nodes it names and ask, the same way for every command that acts on nodes. Without a
 // terminal to ask on (and without --yes) refuse: a script must name the node it means.
 bool confirm_ambiguous(Context& ctx, const Args& a) {
-  if (a.nodes.size() < 2 || a.target.empty()) return true;
-  select::Target t;
-  std::string err;
-  if (!select::parse(a.target, &t, &err) || !t.is_plain_name()) return true;
+  if (a.nodes.size() < 2 || a.target.empty() || !a.parsed || !a.parsed->is_plain_name())
+    return true;
   std::string which = fmt::format("'{}' matches {} nodes: {}", a.target, a.nodes.size(),
                                   fold_names(ctx.labels(a.nodes)));
   bool yes = ctx.assume_yes() || a.has("--yes");
@@ -94,13 +92,14 @@ int run_command(Context& ctx, const Command& c, const std::string& rest) {
                                          count_words(c.max_args, what), args.words[c.max_args]));
     if (n < c.min_args) throw UsageError(fmt::format("needs {}", count_words(c.min_args, what)));
     if (resolve) {
-      select::Target parsed;
+      auto parsed = std::make_shared<select::Target>();
       std::string err;
-      if (!select::parse(target, &parsed, &err))
+      if (!select::parse(target, parsed.get(), &err))
         throw UsageError(fmt::format("bad target '{}': {}", target, err));
       args.target = target;
       if (c.refetch) ctx.invalidate();
-      args.hold(c.running_only ? ctx.select_running(target) : ctx.select(target));
+      args.hold(c.running_only ? ctx.select_running(*parsed) : ctx.select(*parsed));
+      args.parsed = std::move(parsed);
       if (c.acts && !confirm_ambiguous(ctx, args)) {
         ctx.out().out("cancelled, nothing changed\n");
         return 1;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "util/sanitise.h"
 
@@ -12,9 +13,12 @@ namespace dust::shell {
 
 std::vector<std::string> display_names(const std::vector<const Node*>& nodes, const Nodes* among) {
   std::map<std::string, int> count;
+  std::set<std::string> members;  // instance ids of `among`
   if (among) {
-    for (const Node& n : *among)
+    for (const Node& n : *among) {
       if (!n.name.empty()) count[n.name]++;
+      if (!n.id.empty()) members.insert(n.id);
+    }
   } else {
     for (const Node* n : nodes)
       if (!n->name.empty()) count[n->name]++;
@@ -24,7 +28,8 @@ std::vector<std::string> display_names(const std::vector<const Node*>& nodes, co
   for (const Node* n : nodes) {
     // A Name tag is anyone's with ec2:CreateTags: shown escaped wherever a label is printed.
     std::string name = util::escape_controls(n->name);
-    if (!n->name.empty() && count[n->name] > 1 && !n->id.empty())
+    bool outsider = among && !n->id.empty() && !members.count(n->id);
+    if (!n->name.empty() && !n->id.empty() && (count[n->name] > 1 || outsider))
       out.push_back(fmt::format("{}({})", name, n->id));
     else
       out.push_back(name);
@@ -56,7 +61,7 @@ std::vector<std::pair<std::string, std::string>> node_details(const Node& n) {
   return d;
 }
 
-std::string render_table(const std::vector<NodeGroup>& groups, bool verbose,
+std::string render_table(const std::vector<NodeGroup>& groups, bool verbose, const Nodes* among,
                          const std::map<std::string, std::string>* last) {
   static const char* headers[] = {"Name",   "Instance", "State",      "ID",
                                   "ext_IP", "int_IP",   "Last_result"};
@@ -69,9 +74,15 @@ std::string render_table(const std::vector<NodeGroup>& groups, bool verbose,
   };
   // Column widths over every group so the groups line up; minimums as in the original.
   size_t w[7] = {12, 12, 12, 10, 15, 15, 0};
+  Nodes everyone;  // without a working set, the table's own nodes are the set names are unique in
+  if (!among) {
+    for (const auto& g : groups)
+      for (const Node* n : g.nodes) everyone.push_back(*n);
+    among = &everyone;
+  }
   std::vector<std::vector<std::string>> names;
   for (const auto& g : groups) {
-    names.push_back(display_names(g.nodes));
+    names.push_back(display_names(g.nodes, among));
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = *g.nodes[i];
       const std::string* cols[] = {&names.back()[i], &n.instance_type, &n.state,   &n.id,

@@ -15,13 +15,19 @@ struct NodeGroup {
   std::vector<const Node*> nodes;
 };
 
-// Names to print for `nodes`: a name shared by several nodes (of `among` when given, else of
-// `nodes`) becomes "name(i-…)" — never merged. A node without a name gets "".
+// The one label rule, for every place a node is named (show and its groups, the region view,
+// [prefix]es, folded lists, questions, JSON): the node's name, escaped; "name(i-…)" when another
+// node of `among` has the same name, or when the node is not one of `among` (its name alone would
+// be a target for another node, or for none) — never merged. `among` is the working set; without
+// it, `nodes` itself. A node without a name gets "" (callers show its id).
 std::vector<std::string> display_names(const std::vector<const Node*>& nodes,
                                        const Nodes* among = nullptr);
 
+// Every group's names follow display_names over `among` (without it, over all the groups' nodes):
+// a name is labelled the same in every group and in every other place dust prints it.
 // `last` (instance id → text) adds a last column, "Last_result" (`show :failed`: why each failed).
 std::string render_table(const std::vector<NodeGroup>& groups, bool verbose,
+                         const Nodes* among = nullptr,
                          const std::map<std::string, std::string>* last = nullptr);
 
 // Detail lines of showex for one node ("  image : ami-…").

@@ -150,7 +150,7 @@ int change_power(Context& ctx, Args& a, PowerAction action) {
   // Starting is harmless (only stopped nodes are started); stop and terminate without a target
   // and every terminate ask first.
   bool ask = action == PowerAction::Terminate || (a.target.empty() && action != PowerAction::Start);
-  if (ask || nodes.size() > 1) ctx.out().out(render_table({{"", nodes}}, false));
+  if (ask || nodes.size() > 1) ctx.out().out(render_table({{"", nodes}}, false, &ctx.nodes()));
   std::vector<std::string> names = ctx.labels(nodes);  // unnamed nodes by id: none is dropped
   if (ask &&
       !ctx.terminal().confirm(fmt::format("{} {} node{}: {}. Continue", verb(action), nodes.size(),

@@ -73,6 +73,21 @@ nodes:
         self.assertEqual(lines_of(r.out, "worker1"), ["worker1"], r.out)  # only before the rename
         self.assertEqual(lines_of(r.out, "worker2"), ["worker2"], r.out)
 
+    def test_one_label_in_every_group_of_show_and_in_the_prefixes(self):
+        # worker2's instance renamed worker0: the region view has one worker0 unassigned and one in the
+        # group of cluster lab. The table (every group) and the [prefix]es name them the same way.
+        w0, w2 = self.sandbox.instance("worker0").id, self.sandbox.instance("worker2").id
+        self.addCleanup(self.rename, w2, "worker2")
+        self.rename("worker2", "worker0")
+        r = self.dust(input="show worker0*\n@worker0* hostname\n", timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        table = r.out.split("[", 1)[0]
+        self.assertRegex(table, r"Unassigned:\n" + rf"worker0\({w2}\) ")
+        self.assertRegex(table, r"lab:\n" + rf"worker0\({w0}\) ")
+        self.assertNotRegex(table, r"(?m)^worker0 ")  # never the bare, ambiguous name
+        self.assertEqual(lines_of(r.out, f"worker0({w0})"), ["worker0"], r.out)
+        self.assertEqual(lines_of(r.out, f"worker0({w2})"), ["worker2"], r.out)
+
     def test_colour_per_node_on_a_terminal_unless_no_color(self):
         env = self.sandbox.env()
         env.pop("NO_COLOR", None)

@@ -45,9 +45,9 @@ struct Usage {
   std::map<std::string, std::vector<std::string>> users;
 };
 
-Usage usage_of(const std::vector<const Node*>& nodes) {
+Usage usage_of(Context& ctx, const std::vector<const Node*>& nodes) {
   Usage u;
-  auto names = display_names(nodes);
+  auto names = ctx.labels(nodes);
   for (size_t i = 0; i < nodes.size(); ++i)
     for (const auto& g : nodes[i]->groups) {
       if (!u.users.count(g)) u.ids.push_back(g);
@@ -91,7 +91,7 @@ int show(Context& ctx, const Args& a) {
     auto groups = ctx.ec2().describe_security_groups({what});
     std::vector<const Node*> all;
     for (const Node& n : ctx.nodes()) all.push_back(&n);
-    Usage u = usage_of(all);
+    Usage u = usage_of(ctx, all);
     for (const auto& g : groups) print_group(ctx, g, u.users[g.id]);
     return 0;
   }
@@ -106,7 +106,7 @@ int show(Context& ctx, const Args& a) {
                                : fmt::format("no nodes match '{}'\n", what));
     return what.empty() ? 0 : 1;
   }
-  Usage u = usage_of(nodes);
+  Usage u = usage_of(ctx, nodes);
   if (u.ids.empty()) {
     ctx.out().out(fmt::format("no security groups on {}\n", fold_names(ctx.labels(nodes))));
     return 0;
@@ -127,7 +127,7 @@ std::vector<cloud::SecurityGroup> resolve_groups(Context& ctx, const std::string
   if (std::optional<Nodes> owned = cluster_nodes(ctx, which)) {
     std::vector<const Node*> nodes;
     for (const Node& n : *owned) nodes.push_back(&n);
-    Usage u = usage_of(nodes);
+    Usage u = usage_of(ctx, nodes);
     if (u.ids.empty())
       throw Error(fmt::format("cluster '{}' has no running nodes with security groups", which));
     return ctx.ec2().describe_security_groups(u.ids);

@@ -39,10 +39,8 @@ std::vector<NodeGroup> group_by_cluster(Context& ctx, const std::vector<const No
 
 // `show :failed` (any target naming :failed or :ok): why each node failed, from the last command.
 std::unique_ptr<std::map<std::string, std::string>> last_column(Context& ctx, const Args& a) {
-  select::Target t;
-  std::string err;
   const auto* last = ctx.sessions().last_command();
-  if (!last || !select::parse(a.target, &t, &err) || t.sets().empty()) return nullptr;
+  if (!last || !a.parsed || a.parsed->sets().empty()) return nullptr;
   auto col = std::make_unique<std::map<std::string, std::string>>();
   for (const Outcome& o : *last) (*col)[o.key] = o.ok ? "ok" : o.why;
   return col;
@@ -51,8 +49,6 @@ std::unique_ptr<std::map<std::string, std::string>> last_column(Context& ctx, co
 }  // namespace
 
 int show_nodes(Context& ctx, const Args& a, bool verbose) {
-  if (!a.words.empty())
-    throw Error(fmt::format("show takes one target (no spaces), got extra '{}'", a.words[0]));
   if (ctx.json()) {
     for (const Node* n : a.nodes) {
       nlohmann::json j;
@@ -73,13 +69,14 @@ int show_nodes(Context& ctx, const Args& a, bool verbose) {
                                    : fmt::format("no nodes match '{}'\n", a.target));
     return a.target.empty() ? 0 : 1;
   }
-  ctx.out().out(render_table(group_by_cluster(ctx, a.nodes), verbose, last_column(ctx, a).get()));
+  ctx.out().out(render_table(group_by_cluster(ctx, a.nodes), verbose, &ctx.nodes(),
+                             last_column(ctx, a).get()));
   if (ctx.cluster() && a.target.empty() && !ctx.strays().empty()) {
     std::vector<const Node*> strays;
     for (const Node& n : ctx.strays()) strays.push_back(&n);
     ctx.out().out(fmt::format("\nnot in the cluster file ({} of the cluster's filter '{}'):\n{}",
                               strays.size(), ctx.cluster()->filter,
-                              render_table({{"", strays}}, false)));
+                              render_table({{"", strays}}, false, &ctx.nodes())));
   }
   return 0;
 }
