@@ -22,15 +22,19 @@ bool plain_word(const std::string& s) {
 
 ClusterFile assign_cluster(const std::string& name, const std::string& region,
                            const std::string& filter, const Nodes& nodes,
-                           const std::string& username) {
+                           const std::string& username, const Nodes* pool) {
   ClusterFile c;
   c.name = name;
   c.region = region;
   c.filter = filter;
 
-  std::map<std::string, int> name_count;
+  // Names are unique among the nodes written; a tags=name: selector only where the Name is unique
+  // in the whole pool the file is read back against (a terminated twin, another cluster's node).
+  std::map<std::string, int> name_count, pool_count;
   for (const auto& n : nodes)
     if (auto v = n.tag("Name"); v && plain_word(*v)) ++name_count[*v];
+  for (const auto& n : pool ? *pool : nodes)
+    if (auto v = n.tag("Name"); v && plain_word(*v)) ++pool_count[*v];
 
   // Unique names first, so generated names (node3, web-2) never take a real Name.
   std::set<std::string> taken;
@@ -50,7 +54,7 @@ ClusterFile assign_cluster(const std::string& name, const std::string& region,
     auto v = n.tag("Name");
     if (v && plain_word(*v) && name_count[*v] == 1) {
       fn.nodename = *v;
-      fn.selector = "tags=name:" + *v;
+      fn.selector = pool_count[*v] == 1 ? "tags=name:" + *v : "id=" + n.id;
     } else {
       if (v && plain_word(*v)) {
         // web, web → web-1, web-2, skipping suffixes another node already has as its Name.
@@ -65,6 +69,13 @@ ClusterFile assign_cluster(const std::string& name, const std::string& region,
     c.nodes.push_back(std::move(fn));
   }
   return c;
+}
+
+std::string assign_filter(const std::string& target, const Nodes& nodes, bool selects_others) {
+  if (!selects_others) return target;
+  std::string ids;
+  for (const auto& n : nodes) ids += (ids.empty() ? "id=" : ",id=") + n.id;
+  return ids;
 }
 
 }  // namespace dust::cluster

@@ -65,5 +65,39 @@ TEST(Assign, DuplicateAndOddNamesGetIdSelectorsAndUniqueNames) {
   for (size_t i = 0; i < sel.size(); ++i) EXPECT_EQ(r.nodes[i].id, sel[i].id);
 }
 
+TEST(Assign, ANameSharedWithAnInstanceOutsideTheClusterGetsAnIdSelector) {
+  // The filter also selects a terminated twin and another cluster's "db": tags=name:web would
+  // match two instances when the file is read back, so web keeps its name with an id selector.
+  Nodes pool = {inst("i-1", "web", ""), inst("i-2", "web", "", "terminated"), inst("i-3", "db", ""),
+                inst("i-4", "db", ""), inst("i-5", "cache", "")};
+  Nodes sel = {pool[0], pool[2], pool[4]};
+  ClusterFile c = assign_cluster("w", "r", "*", sel, "", &pool);
+  ASSERT_EQ(c.nodes.size(), 3u);
+  EXPECT_EQ(c.nodes[0].nodename, "web");
+  EXPECT_EQ(c.nodes[0].selector, "id=i-1");
+  EXPECT_EQ(c.nodes[1].nodename, "db");
+  EXPECT_EQ(c.nodes[1].selector, "id=i-3");
+  EXPECT_EQ(c.nodes[2].selector, "tags=name:cache");
+  Resolution r = resolve(c, pool);
+  EXPECT_TRUE(r.warnings.empty()) << r.warnings[0];
+  ASSERT_EQ(r.nodes.size(), 3u);
+  EXPECT_EQ(r.nodes[0].id, "i-1");
+  EXPECT_EQ(r.nodes[1].id, "i-3");
+}
+
+TEST(Assign, TheFilterIsTheTargetUnlessItSelectsAnotherClustersNodes) {
+  Nodes sel = {inst("i-1", "web", ""), inst("i-7", "", "")};
+  EXPECT_EQ(assign_filter("web*", sel, false), "web*");
+  EXPECT_EQ(assign_filter("web*", sel, true), "id=i-1,id=i-7");
+  // The id filter selects exactly those instances, whatever else the region holds.
+  Nodes region = {sel[0], inst("i-2", "web", "other"), sel[1]};
+  ClusterFile c = assign_cluster("w", "r", assign_filter("web*", sel, true), sel, "", &sel);
+  Resolution r = resolve(c, region);
+  EXPECT_TRUE(r.strays.empty());
+  EXPECT_TRUE(r.warnings.empty());
+  ASSERT_EQ(r.nodes.size(), 2u);
+  EXPECT_EQ(r.nodes[0].id, "i-1");
+}
+
 }  // namespace
 }  // namespace dust::cluster

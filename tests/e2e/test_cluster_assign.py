@@ -10,6 +10,13 @@ from testbed import STACK
 class Assign(testbed.SandboxTestCase):
     HOSTS = 0
 
+    def setUp(self):
+        # Each test starts with no cluster files: a node another test assigned is left out of assign.
+        clusters = os.path.join(self.sandbox.dust_home, "clusters")
+        if os.path.isdir(clusters):
+            for f in os.listdir(clusters):
+                os.remove(os.path.join(clusters, f))
+
     def cluster_file(self, name):
         return os.path.join(self.sandbox.dust_home, "clusters", name + ".yaml")
 
@@ -48,7 +55,9 @@ class Assign(testbed.SandboxTestCase):
         self.assertEqual({n["username"] for n in c["nodes"]}, {"ubuntu"})
         self.assertNotIn(db.id, self.text("prod1"))
 
-        # Both webs (a Name shared within the selection) get unique names and id selectors.
+        # Both webs (a Name shared within the selection) get unique names and id selectors. (prod1 claims
+        # one of them: without it, both are free to assign.)
+        os.remove(self.cluster_file("prod1"))
         r = self.dust("assign", "web", "webs", "--yes")
         self.assertEqual(r.rc, 0, r.err)
         c = self.read_cluster("webs")
@@ -56,6 +65,28 @@ class Assign(testbed.SandboxTestCase):
         self.assertEqual(sorted(n["nodename"] for n in c["nodes"]), ["web-1", "web-2"])
         self.assertEqual(sorted(n["selector"] for n in c["nodes"]), [f"id={i}" for i in ids])
         self.assertEqual({n["username"] for n in c["nodes"]}, {"root"})  # the ssh config's User
+
+    def test_nodes_of_another_cluster_are_left_out(self):
+        self.assertEqual(self.dust("assign", f"tags={STACK}:nano1", "nano1", "--yes").rc, 0)
+        r = self.dust("assign", "worker*", "wk", "--yes")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertIn("leaving out 2 nodes of cluster nano1: worker[0-1]", r.err)
+        # 'worker*' also selects nano1's workers: the filter is the ids, so wk never lists them as its own.
+        w2 = self.sandbox.instance("worker2").id
+        c = self.read_cluster("wk")
+        self.assertEqual(c["cluster"]["filter"], f"id={w2}")
+        self.assertEqual([(n["nodename"], n["selector"]) for n in c["nodes"]],
+                         [("worker2", "tags=name:worker2")])
+        r = self.dust(input="use wk\nshow\nuse us-east-1\nshow worker*\n")
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertNotIn("not in the cluster file", r.out)
+        self.assertRegex(r.out, r"nano1:\nworker0 [^\n]*\nworker1 [^\n]*\n\nwk:\nworker2 ")
+        # Nothing left to assign: said so, nothing written.
+        r = self.dust("assign", "worker*", "again", "--yes")
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn("leaving out 3 nodes of clusters nano1, wk: worker[0-2]", r.err)
+        self.assertIn("no other node matches 'worker*' in us-east-1; nothing written", r.err)
+        self.assertFalse(os.path.exists(self.cluster_file("again")))
 
     def test_overwrite_needs_a_second_yes(self):
         self.assertEqual(self.dust("assign", "master", "ow", "--yes").rc, 0)

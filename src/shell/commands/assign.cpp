@@ -3,6 +3,9 @@
 #include "cluster/assign.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <set>
 
 #include "cluster/cluster_file.h"
 #include "shell/command_table.h"
@@ -12,6 +15,7 @@
 #include "shell/sessions.h"
 #include "ssh/login.h"
 #include "util/error.h"
+#include "util/fold.h"
 #include "util/log.h"
 
 namespace dust::shell {
@@ -38,17 +42,33 @@ int run(Context& ctx, Args& a) {
   if (!name.empty())
     if (std::string why = cluster::new_cluster_name_problem(name); !why.empty()) throw Error(why);
 
-  Nodes chosen;
-  for (const Node* n : a.nodes)
-    if (n->state != "terminated") chosen.push_back(*n);  // a terminated instance is gone for good
+  // A terminated instance is gone for good; an instance another cluster file claims stays that
+  // cluster's (one instance in two clusters would run every command twice).
+  Nodes chosen, pool;
+  std::vector<const Node*> elsewhere;
+  for (const Node* n : a.nodes) {
+    pool.push_back(*n);
+    if (!n->cluster.empty() && n->cluster != name)
+      elsewhere.push_back(n);
+    else if (n->state != "terminated")
+      chosen.push_back(*n);
+  }
+  if (!elsewhere.empty()) {
+    std::set<std::string> clusters;
+    for (const Node* n : elsewhere) clusters.insert(n->cluster);
+    ctx.out().err(fmt::format("leaving out {} node{} of cluster{} {}: {}\n", elsewhere.size(),
+                              elsewhere.size() == 1 ? "" : "s", clusters.size() == 1 ? "" : "s",
+                              fmt::join(clusters, ", "), fold_names(ctx.labels(elsewhere))));
+  }
   if (chosen.empty()) {
-    ctx.out().err(
-        fmt::format("no nodes match '{}' in {}; nothing written\n", a.target, ctx.region()));
+    ctx.out().err(fmt::format("no {} '{}' in {}; nothing written\n",
+                              elsewhere.empty() ? "nodes match" : "other node matches", a.target,
+                              ctx.region()));
     return 1;
   }
   std::vector<const Node*> shown;
   for (const auto& n : chosen) shown.push_back(&n);
-  ctx.out().out(render_table({{"", shown}}, false));
+  ctx.out().out(render_table({{"", shown}}, false, &ctx.nodes()));
 
   bool yes = a.has("--yes");
   if (!user_given) {
@@ -70,7 +90,14 @@ int run(Context& ctx, Args& a) {
   }
   if (name.empty()) throw Error(fmt::format("a cluster name is needed: {}", kUsage));
 
-  cluster::ClusterFile c = cluster::assign_cluster(name, ctx.region(), a.target, chosen, user);
+  std::string filter = cluster::assign_filter(a.target, chosen, !elsewhere.empty());
+  if (filter != a.target)
+    ctx.out().err(
+        fmt::format("the cluster's filter lists their instance ids ('{}' also selects "
+                    "another cluster's nodes)\n",
+                    a.target));
+  cluster::ClusterFile c = cluster::assign_cluster(name, ctx.region(), filter, chosen, user,
+                                                   filter == a.target ? &pool : &chosen);
   std::string path = cluster::cluster_path(name);
   ctx.out().out(cluster::to_yaml(c));
   if (!ctx.terminal().confirm(fmt::format("Write cluster {} to {}?", name, path), yes)) {
