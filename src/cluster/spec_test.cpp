@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "dust_source_dir.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 

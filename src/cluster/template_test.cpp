@@ -6,6 +6,8 @@
 #include <cctype>
 #include <set>
 
+#include "dust_source_dir.h"
+
 namespace dust::cluster {
 namespace {
 

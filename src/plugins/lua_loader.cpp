@@ -350,16 +350,15 @@ std::vector<std::string> command_dirs() {
   } else {
     // Relative to the binary, so an installed tree is relocatable: <prefix>/bin/dust reads
     // <prefix>/share/dust/commands. A build tree (CMakeCache.txt beside the binary) reads the
-    // checkout's commands/ instead, so the shipped examples work before installing.
+    // checkout's commands/ through the link CMake makes beside the binary, so the shipped examples
+    // work before installing.
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
       std::string bin = fs::path(std::string(exe, static_cast<size_t>(n))).parent_path();
       dirs.push_back(paths::join(fs::path(bin).parent_path(), "share/dust/commands"));
-#ifdef DUST_SOURCE_DIR
       if (paths::exists(paths::join(bin, "CMakeCache.txt")))
-        dirs.push_back(paths::join(DUST_SOURCE_DIR, "commands"));
-#endif
+        dirs.push_back(paths::join(bin, "commands"));
     }
   }
   dirs.push_back(paths::join(paths::dust_home(), "commands"));

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cluster/template.h"
+#include "dust_source_dir.h"
 #include "util/atomic_file.h"
 
 namespace dust::cluster {

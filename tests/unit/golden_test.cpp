@@ -15,6 +15,7 @@
 #include <regex>
 #include <sstream>
 
+#include "dust_source_dir.h"
 #include "fakes/fake_cloudformation.h"
 #include "fakes/fake_ec2.h"
 #include "shell/command_table.h"
