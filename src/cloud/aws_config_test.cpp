@@ -173,5 +173,15 @@ TEST(Ini, NestedValuesAndCommentsIgnored) {
   EXPECT_EQ(s["profile a"].count("max"), 0u);
 }
 
+TEST(Ini, LongValuesAndSemicolonsAreKeptWhole) {
+  // A session token is 800–1,200 characters; botocore keeps a ';' inside a value. (Debian's libinih
+  // cuts lines at 200 bytes and strips " ;…" as a comment: why dust reads these files itself.)
+  std::string token(1200, 'A');
+  ini::Sections s = ini::parse("[default]\naws_session_token = " + token +
+                               "\ncredential_process = get-creds --a ;b\n");
+  EXPECT_EQ(s["default"]["aws_session_token"], token);
+  EXPECT_EQ(s["default"]["credential_process"], "get-creds --a ;b");
+}
+
 }  // namespace
 }  // namespace dust::cloud

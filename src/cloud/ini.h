@@ -1,6 +1,8 @@
-// A reader for the AWS CLI's INI files (~/.aws/credentials, ~/.aws/config). No Debian library
-// parses this dialect, and it is small: [section], key = value, # and ; comments, indented
-// sub-keys.
+// A reader for the AWS CLI's INI files (~/.aws/credentials, ~/.aws/config): [section],
+// key = value, whole-line # and ; comments, indented sub-keys (skipped), lines of any length.
+// Debian's libinih (55) was tried and does not read this dialect: it is built with a 200-byte line
+// limit (an 1,200-character aws_session_token came back as 179 bytes and a parse error), strips
+// " ;…" inside values as a comment, and reads indented sub-keys as a continuation of the value.
 #pragma once
 #include <map>
 #include <string>

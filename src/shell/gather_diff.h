@@ -1,6 +1,9 @@
 // Line diffs for gathered output (`@@`): a group that differs a little from the largest group is
-// shown as a unified diff against it. Myers' O((N+M)·D) algorithm over lines, pure; no library in
-// the project's list diffs text.
+// shown as a unified diff against it. Myers' O((N+M)·D) algorithm over lines, pure, that gives up
+// after `max_changes`. Debian's libdtl (1.20) was measured and not used: its O(NP) compose has no
+// bound on the work, and the lines are node output (untrusted): two 100,000-line outputs that
+// differ everywhere cost it 4.7 s of CPU and 91 MB (and grow with the outputs), where this gives up
+// at 2,000 changes after 0.4 s and 40 MB whatever their length.
 #pragma once
 #include <cstddef>
 #include <optional>

@@ -46,6 +46,23 @@ TEST(NodeTable, NamesSharedInTheWholeSetAreDisambiguatedInASubset) {
   EXPECT_EQ(display_names({&all[1]}), (std::vector<std::string>{"web"}));  // alone in its own list
 }
 
+TEST(NodeTable, ANodeOutsideTheWorkingSetCarriesItsId) {
+  // A cluster's stray named like a cluster node: its name alone would target the other node.
+  Nodes working = {make("web", "i-1"), make("db", "i-2")};
+  Node stray = make("web", "i-9"), lone = make("cache", "i-8");
+  EXPECT_EQ(display_names({&stray, &lone}, &working),
+            (std::vector<std::string>{"web(i-9)", "cache(i-8)"}));
+}
+
+TEST(NodeTable, EveryGroupFollowsOneRule) {
+  // Two "web"s in different groups (clusters): each carries its id in the table, as in prefixes.
+  Node a = make("web", "i-1"), b = make("web", "i-2"), c = make("db", "i-3");
+  std::string t = render_table({{"Unassigned:", {&a, &c}}, {"k1:", {&b}}}, false);
+  EXPECT_NE(t.find("web(i-1) "), std::string::npos) << t;
+  EXPECT_NE(t.find("web(i-2) "), std::string::npos) << t;
+  EXPECT_NE(t.find("\ndb "), std::string::npos) << t;
+}
+
 TEST(NodeTable, VerboseAddsDetails) {
   Node a = make("m", "i-1");
   a.image = "ami-1";

@@ -1,11 +1,13 @@
-// Path helpers.
+// Path helpers: where dust's files live; the path arithmetic is std::filesystem's.
 #include "util/paths.h"
 
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
+#include <filesystem>
+
+namespace fs = std::filesystem;
 
 namespace dust::paths {
 
@@ -25,18 +27,16 @@ std::string absolute(const std::string& p) {
   std::string d = expand_user(p);
   while (d.size() > 1 && d.back() == '/') d.pop_back();
   if (d.empty() || d[0] == '/') return d;
-  char cwd[4096];
-  if (!getcwd(cwd, sizeof cwd)) return "";
-  return join(cwd, d);
+  std::error_code ec;
+  fs::path a = fs::absolute(d, ec);  // the working directory may be gone
+  return ec ? "" : a.string();
 }
 
 std::string canonical(const std::string& p) {
   std::string a = absolute(p);
-  char* r = realpath(a.c_str(), nullptr);
-  if (!r) return a;
-  std::string out(r);
-  free(r);
-  return out;
+  std::error_code ec;
+  fs::path c = fs::canonical(a, ec);
+  return ec ? a : c.string();
 }
 
 std::string dust_home() {
@@ -50,20 +50,16 @@ std::string ensure_dust_home() {
   return d;
 }
 
-std::string join(const std::string& a, const std::string& b) {
-  if (a.empty()) return b;
-  if (!b.empty() && b[0] == '/') return b;
-  return a.back() == '/' ? a + b : a + "/" + b;
-}
+std::string join(const std::string& a, const std::string& b) { return (fs::path(a) / b).string(); }
 
 bool exists(const std::string& p) {
-  struct stat st {};
-  return stat(p.c_str(), &st) == 0;
+  std::error_code ec;
+  return fs::exists(p, ec);
 }
 
 bool is_dir(const std::string& p) {
-  struct stat st {};
-  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  std::error_code ec;
+  return fs::is_directory(p, ec);
 }
 
 }  // namespace dust::paths
