@@ -14,9 +14,11 @@ Measures, per host count (medians over --runs, tools interleaved):
   cpu    client CPU (user+sys) of the process tree, per host; other: the rest of the machine's busy CPU
          meanwhile (sshd — which here is also the jump host — and the remote shells), per host;
   jump   the peak number of TCP connections established to the jump host during the run (sampled);
-  rss    dust's peak RSS.
+  rss    dust's peak RSS;
+  warm   `@* true` over sessions already open (one dust script, wall-clock stamps around each), through
+         the jump host and direct to the same hosts (no proxy_jump), median of 5.
 Goals (printed met/MISSED): dust wall ≤ 0.25 × the best peer's; 1 TCP connection at the jump host; dust
-RSS ≤ 40 MB at 500 nodes.
+RSS ≤ 40 MB at 500 nodes; warm through the jump ≤ 2 × warm direct (issue 22 item 4).
 """
 import argparse
 import os
@@ -33,7 +35,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import testbed  # noqa: E402
 from testbed.moto import Moto  # noqa: E402
 import hosts as fleetmod  # noqa: E402
-from common import FANOUT, dust_config, load_average, measured, met  # noqa: E402
+from common import FANOUT, STAMP, dust_config, load_average, measured, met, stamps  # noqa: E402
 
 JUMP = "127.0.3.250"
 
@@ -57,6 +59,16 @@ class JumpConnections:
         self._stop.set()
         self._t.join()
         return self.peak
+
+
+def warm(dust, env, runs=5):
+    """Median wall time of `@* true` over open sessions, from the stamps around each in one script."""
+    script = STAMP + "\n" + "".join(f"@* true\n{STAMP}\n" for _ in range(runs + 1))
+    p = subprocess.run([dust], env=env, input=script.encode(), capture_output=True)
+    st = stamps(p.stdout.decode(errors="replace"))
+    if p.returncode != 0 or len(st) != runs + 2:
+        raise SystemExit(f"dust warm script failed: {p.stderr.decode(errors='replace')[-1500:]}")
+    return statistics.median(b - a for a, b in zip(st[1:], st[2:]))  # the first @* logs in
 
 
 def bench(n, args, work):
@@ -83,6 +95,10 @@ def bench(n, args, work):
             "clush -J": (clush, fleet.env()),
         }
         measured(tools["dust"][0], env, "dust warm-up")
+        direct_home = os.path.join(fleet.home, ".dust-direct")
+        dust_config(direct_home)
+        warm_jump = warm(args.dust, env)
+        warm_direct = warm(args.dust, fleet.env(**moto.env(), DUST_HOME=direct_home))
         rows = {k: [] for k in tools}
         for _ in range(args.runs):
             for k, (argv, e) in tools.items():
@@ -90,8 +106,9 @@ def bench(n, args, work):
                 conns = JumpConnections(fleet.port)
                 wall, cpu, rss, _ = measured(argv, e, k, busy=busy)
                 rows[k].append((wall, cpu, max(0.0, busy[0] - cpu), conns.stop(), rss))
-        return {k: tuple(statistics.median(r[i] for r in v) if i < 3 else max(r[i] for r in v)
-                         for i in range(5)) for k, v in rows.items()}
+        med = {k: tuple(statistics.median(r[i] for r in v) if i < 3 else max(r[i] for r in v)
+                        for i in range(5)) for k, v in rows.items()}
+        return med, (warm_jump, warm_direct)
     finally:
         if fleet:
             fleet.stop()
@@ -114,7 +131,7 @@ def main():
     try:
         for n in counts:
             t = time.monotonic()
-            med = bench(n, args, work)
+            med, (warm_jump, warm_direct) = bench(n, args, work)
             best = min(v[0] for k, v in med.items() if k != "dust")
             print(f"\n== {n} hosts behind one jump host ({time.monotonic() - t:.0f} s incl. setup; "
                   f"load {os.getloadavg()[0]:.2f})")
@@ -126,6 +143,8 @@ def main():
             d = med["dust"]
             print(f"  goal wall ≤ 0.25 × best peer: {d[0] / best:.2f} ({met(d[0] <= 0.25 * best)})")
             print(f"  goal 1 TCP connection at the jump host: {d[3]} ({met(d[3] == 1)})")
+            print(f"  warm @* true: {warm_jump * 1000:.1f} ms through the jump host, {warm_direct * 1000:.1f} ms "
+                  f"direct; goal ≤ 2 × direct: {warm_jump / warm_direct:.2f} ({met(warm_jump <= 2 * warm_direct)})")
             if n >= 500:
                 print(f"  goal dust RSS ≤ 40 MB at {n}: {d[4] / 1024:.1f} MB "
                       f"({met(d[4] / 1024 <= 40)})")

@@ -35,6 +35,12 @@ ConnectSettings configure_session(ssh_session s, const Endpoint& ep, const Optio
   bool no = false;
   ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
   set_libssh_logging(s);
+  // Interactive traffic: no Nagle, as OpenSSH's ssh sets for a session with a terminal. A line to
+  // 100 nodes through one jump connection is 100 small writes on one socket; with Nagle each write
+  // after the first waits for an ACK that the far end delays (40 ms on Linux). libssh applies it
+  // to the socket it connects (not to a socketpair handed over as SSH_OPTIONS_FD).
+  int nodelay = 1;
+  ssh_options_set(s, SSH_OPTIONS_NODELAY, &nodelay);
   HostSettings hs;
   try {
     hs = host_settings(ep, opt);

@@ -4,6 +4,8 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -267,6 +269,11 @@ void JumpHost::arm_keepalive() {
 }
 
 void JumpHost::pump() {
+  // Acknowledge at once what arrives. sshd leaves Nagle on for a connection that only forwards
+  // (it turns it off on a pty request), so while one reply to dust is unacknowledged the next
+  // nodes' replies wait in its socket; a delayed ACK (40 ms on Linux) would hold them all. Linux
+  // clears the flag by itself, so it is set again on every turn.
+  if (int one = 1; fd_ >= 0 && !via_) setsockopt(fd_, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
   // Packets in: the channel callbacks take each channel's data into its tunnel.
   for (int i = 0; i < kPollRounds; ++i)
     if (ssh_event_dopoll(event_, 0) != SSH_OK) break;
