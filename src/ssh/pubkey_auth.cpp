@@ -10,16 +10,30 @@
 namespace dust::ssh {
 
 int PublicKeyAuth::step(ssh_session s) {
-  for (;;) {
-    int rc = agent_pass_ ? ssh_userauth_agent(s, nullptr)
-                         : ssh_userauth_publickey_auto(s, nullptr, nullptr);
-    if (rc == SSH_AUTH_DENIED && !agent_pass_ && !agent_sock_.empty()) {
-      agent_pass_ = true;  // the files were refused: now the agent's keys
-      ssh_options_set(s, SSH_OPTIONS_IDENTITY_AGENT, agent_sock_.c_str());
-      continue;
+  while (!agent_pass_ && next_ < identities_.size()) {
+    if (!key_) {
+      ssh_key k = nullptr;
+      // Missing, unreadable or passphrase-protected (no prompt here: the agent holds those).
+      if (ssh_pki_import_privkey_file(identities_[next_].c_str(), nullptr, nullptr, nullptr, &k) !=
+          SSH_OK) {
+        ++next_;
+        continue;
+      }
+      key_.reset(k, ssh_key_free);
     }
-    return rc;
+    int rc = ssh_userauth_publickey(s, nullptr, key_.get());
+    if (rc == SSH_AUTH_AGAIN) return rc;
+    key_.reset();
+    ++next_;
+    if (rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_ERROR) return rc;
+    // SSH_AUTH_DENIED (or PARTIAL: another method would be needed too): the next key file.
   }
+  if (!agent_pass_) {
+    if (agent_sock_.empty()) return SSH_AUTH_DENIED;
+    agent_pass_ = true;  // the files were refused: now the agent's keys
+    ssh_options_set(s, SSH_OPTIONS_IDENTITY_AGENT, agent_sock_.c_str());
+  }
+  return ssh_userauth_agent(s, nullptr);
 }
 
 std::string PublicKeyAuth::failure(ssh_session s, const std::string& host, int rc) const {

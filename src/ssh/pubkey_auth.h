@@ -4,6 +4,7 @@
 #pragma once
 #include <libssh/libssh.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,9 @@ class PublicKeyAuth {
       : identities_(std::move(identities)), agent_sock_(std::move(agent_sock)) {}
 
   // One non-blocking step on `s` (agent off for the first pass): SSH_AUTH_AGAIN, SSH_AUTH_SUCCESS,
-  // or the final SSH_AUTH_DENIED / SSH_AUTH_ERROR.
+  // or the final SSH_AUTH_DENIED / SSH_AUTH_ERROR. Each key file that loads without a passphrase
+  // is offered signed at once: one round trip per key, where asking first whether the server would
+  // take it (libssh's auto mode, and OpenSSH) costs two. Then the agent's keys.
   int step(ssh_session s);
   bool agent_pass() const { return agent_pass_; }
 
@@ -30,6 +33,8 @@ class PublicKeyAuth {
   std::vector<std::string> identities_;
   std::string agent_sock_;
   bool agent_pass_ = false;
+  size_t next_ = 0;                      // the key file being offered
+  std::shared_ptr<ssh_key_struct> key_;  // its private key, loaded
 };
 
 // The failure sentence, from what was tried (pure, for tests).

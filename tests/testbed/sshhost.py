@@ -36,7 +36,7 @@ def _sshd_config(listen, host_key, authorized_keys, user_root, sftp="internal-sf
         "MaxStartups 200:30:200",
         "MaxSessions 50",
         "ClientAliveInterval 0",
-        "LogLevel INFO",
+        "LogLevel VERBOSE",                   # "Postponed publickey": a key offered unsigned first
     ]) + "\n"
 
 
@@ -230,6 +230,15 @@ class SshHost:
     def accepted_from(self, ip):
         """How many logins this host's sshd accepted from `ip` (its log, so far)."""
         return sum(1 for l in self.log().splitlines() if "Accepted publickey" in l and f" from {ip} " in l)
+
+    def log_lines_since(self, offset, needle):
+        """Lines of this host's sshd log written after byte `offset` that contain `needle`."""
+        with open(self.log_path, errors="replace") as f:
+            f.seek(offset)
+            return [l for l in f.read().splitlines() if needle in l]
+
+    def log_size(self):
+        return os.path.getsize(self.log_path)
 
     def pause(self, on=True):
         """SIGSTOP (or SIGCONT) every process of the host: it accepts TCP but never answers (a hang)."""
