@@ -44,6 +44,7 @@ class Driver : private ssh::Observer {
       }
       t.session = s;
       t.link = std::make_unique<Link>(s->handle());
+      t.peers = tasks_.size();
       t.phase = NodeTask::Phase::Opening;
       s->set_io_hook([this, i] { pump(i); });
       arm_tick(i);
@@ -79,6 +80,7 @@ class Driver : private ssh::Observer {
     // The session is gone and libssh freed our channel with it: never touch it again.
     if (t.link) t.link->abandon();
     if (t.stream) t.stream->abandon();
+    if (t.fetch) t.fetch->abandon();
     if (!finished(t))
       fail(t, message.find("connection lost") == 0 ? message : "connection lost: " + message,
            false);
@@ -158,10 +160,12 @@ class Driver : private ssh::Observer {
     if (t.session && !t.session->ended()) t.session->set_io_hook(nullptr);
     if (t.link && !alive(t)) {
       if (t.stream) t.stream->abandon();
+      if (t.fetch) t.fetch->abandon();
       t.link->abandon();
     }
     t.up.reset();
     t.stream.reset();
+    t.fetch.reset();
     t.down.reset();
     t.link.reset();
   }
@@ -200,6 +204,11 @@ class Driver : private ssh::Observer {
     for (;;) {
       if (finished(t)) return;
       if (!alive(t)) return fail(t, "connection lost", false);
+      if (t.phase == NodeTask::Phase::Opening && !job_.needs_sftp()) {
+        t.phase = NodeTask::Phase::Planning;  // exec channels only: nothing to open or wait for
+        t.started = Clock::now();
+        continue;
+      }
       if (t.phase == NodeTask::Phase::Opening) {
         std::string err;
         auto r = t.link->open_step(&err);
@@ -234,6 +243,12 @@ class Driver : private ssh::Observer {
         st = t.stream->pump(&err, &again);
       else if (t.down)
         st = t.down->pump(&err, &again);
+      else if (t.fetch)
+        st = t.fetch->pump(&err, &again);
+      if (t.fetch && t.fetch->has_header() && t.items[t.next].size == 0 && t.fetch->size()) {
+        t.items[t.next].size = t.fetch->size();  // known once its header came: the progress total
+        t.total_bytes += t.fetch->size();
+      }
       if (st == Step::Failed) return fail(t, err.empty() ? t.link->last_error() : err);
       if (st == Step::Pending) {
         if (again) next_turn(i);
@@ -242,6 +257,7 @@ class Driver : private ssh::Observer {
       uint64_t moved = t.up       ? t.up->acked()
                        : t.stream ? t.stream->sent()
                        : t.down   ? t.down->received()
+                       : t.fetch  ? t.fetch->received()
                                   : 0;
       if (!job_.finish_item(t)) return fail(t, t.error);
       t.item_open = false;
@@ -251,6 +267,7 @@ class Driver : private ssh::Observer {
       t.up.reset();
       t.stream.reset();
       t.down.reset();
+      t.fetch.reset();
       ++t.next;
     }
   }
@@ -269,6 +286,7 @@ class Driver : private ssh::Observer {
     if (t.up) b += t.up->acked();
     if (t.stream && t.item_open) b += std::min(t.stream->sent(), t.items[t.next].size);
     if (t.down) b += t.down->received();
+    if (t.fetch) b += t.fetch->received();
     return b;
   }
 

@@ -1,0 +1,134 @@
+"""E2E: put/get over a long round trip (issue 22) — the real dust binary reaching each host through the
+delay proxy (tests/testbed/delay_proxy.py, RTT 200 ms), asserting the mechanisms by counting, never by
+timing: a plain put or get opens no SFTP subsystem (whose blocking calls made every node wait for every
+node's round trips; each host's sshd logs every subsystem request), an upload keeps a whole channel
+window in flight (not one SFTP write), and a download keeps more bytes in flight than libssh's own
+receive window could (its window is grown with the measured round trip)."""
+import hashlib
+import os
+import shutil
+import stat
+import tempfile
+
+import testbed
+from testbed.delay_proxy import DelayProxy
+
+RTT_MS = 200
+LIBSSH_WINDOW = 1_280_000  # libssh 0.10's channel receive window (WINDOWBASE)
+SFTP_WRITE = 255 * 1024  # what one sftp_write kept in flight
+SIZE = 24_000_000
+
+
+def sha(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for b in iter(lambda: f.read(1 << 20), b""):
+            h.update(b)
+    return h.hexdigest()
+
+
+class TransferOverDistance(testbed.SandboxTestCase):
+    HOSTS = 3  # master, worker0..1
+    NODES = ("worker0", "worker1")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # One proxy per host on this namespace's loopback; an ssh config whose first block sends each
+        # host's connections there.
+        cls.proxies = {}
+        lines = []
+        for name in cls.NODES:
+            h = cls.sandbox.host(name)
+            p = DelayProxy(22, RTT_MS, listen_host="127.0.0.1", upstream_host=h.ip).start()
+            cls.proxies[name] = p
+            lines += [f"Host {h.ip}", "    HostName 127.0.0.1", f"    Port {p.port}"]
+        cls.config = os.path.join(cls.sandbox.dir, "delayed_ssh_config")
+        with open(cls.sandbox.ssh_config) as src, open(cls.config, "w") as dst:
+            dst.write("\n".join(lines) + "\n" + src.read())
+
+    @classmethod
+    def tearDownClass(cls):
+        for p in cls.proxies.values():
+            p.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="dust-xfer-rtt-")
+        os.chmod(self.tmp, 0o755)
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        for p in self.proxies.values():
+            p.reset_stats()
+
+    def sftp_requests(self):
+        return {n: self.sandbox.host(n).log().count("subsystem request for sftp") for n in self.NODES}
+
+    def stats(self):
+        return {n: p.stats() for n, p in self.proxies.items()}
+
+    def test_put_of_a_file_takes_no_sftp_round_trip_and_keeps_a_window_in_flight(self):
+        src = os.path.join(self.tmp, "big.dat")
+        with open(src, "wb") as f:
+            f.write(os.urandom(SIZE))
+        os.chmod(src, 0o640)
+        dst = os.path.join(self.tmp, "dst")
+        os.makedirs(dst)
+        before = self.sftp_requests()
+        r = self.dust("-F", self.config, "put", "worker[0-1]", src, dst, timeout=120)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        for node in self.NODES:
+            self.assertRegex(r.out, rf"\[{node}\] put {src} → {dst}/big.dat \(24\.0 MB, ")
+        self.assertEqual(sha(os.path.join(dst, "big.dat")), sha(src))
+        self.assertEqual(stat.S_IMODE(os.stat(os.path.join(dst, "big.dat")).st_mode), 0o640)
+        self.assertEqual(os.listdir(dst), ["big.dat"])
+        self.assertEqual(self.sftp_requests(), before, "no SFTP subsystem: no blocking round trip")
+        for node, s in self.stats().items():
+            self.assertEqual(s["connections"], 1, node)
+            # OpenSSH's 2 MB session window in flight at once, not one 255 KiB write per round trip.
+            self.assertGreater(s["max_in_flight_up"], 4 * SFTP_WRITE, f"{node}: {s}")
+
+    def test_put_of_a_file_into_the_login_directory_names_it(self):
+        src = os.path.join(self.tmp, "small.txt")
+        with open(src, "w") as f:
+            f.write("hello\n")
+        before = self.sftp_requests()
+        r = self.dust("-F", self.config, "put", "worker0", src, timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertRegex(r.out, rf"\[worker0\] put {src} → /\S*/small\.txt \(6 B, ")
+        self.assertEqual(self.sftp_requests(), before)
+
+    def test_get_of_a_file_takes_no_sftp_round_trip_and_grows_the_window(self):
+        src = os.path.join(self.tmp, "remote.dat")
+        with open(src, "wb") as f:
+            f.write(os.urandom(SIZE))
+        os.chmod(src, 0o604)
+        out = os.path.join(self.tmp, "out")
+        before = self.sftp_requests()
+        r = self.dust("-F", self.config, "get", "worker[0-1]", src, out, timeout=120)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        for node in self.NODES:
+            got = os.path.join(out, node, "remote.dat")
+            self.assertRegex(r.out, rf"\[{node}\] get {src} → {got} \(24\.0 MB, ")
+            self.assertEqual(sha(got), sha(src))
+            self.assertEqual(stat.S_IMODE(os.stat(got).st_mode), 0o604)
+            self.assertEqual(sorted(os.listdir(os.path.join(out, node))), ["remote.dat"])
+        self.assertEqual(self.sftp_requests(), before, "no SFTP subsystem: no blocking round trip")
+        for node, s in self.stats().items():
+            self.assertEqual(s["connections"], 1, node)
+            # More bytes held on the path at once than libssh's own window would ever let through.
+            self.assertGreater(s["max_in_flight_down"], 2 * LIBSSH_WINDOW, f"{node}: {s}")
+
+    def test_get_failures_name_node_and_path_and_leave_nothing(self):
+        out = os.path.join(self.tmp, "out")
+        missing = os.path.join(self.tmp, "no-such-file")
+        r = self.dust("-F", self.config, "get", "worker[0-1]", missing, out, timeout=60)
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        for node in self.NODES:
+            self.assertIn(f"[{node}] get failed: {missing}: no such file or directory", r.err)
+        r = self.dust("-F", self.config, "get", "worker0", self.tmp, out, timeout=60)
+        self.assertIn(f"[worker0] get failed: {self.tmp}: is a directory (use -r)", r.err)
+        self.assertFalse(os.path.exists(out), "no local directory for a get that failed")
+
+
+if __name__ == "__main__":
+    testbed.main()
