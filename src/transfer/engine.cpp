@@ -10,6 +10,7 @@
 #include "transfer/format.h"
 #include "util/error.h"
 #include "util/interrupt.h"
+#include "util/log.h"
 
 namespace dust::transfer {
 
@@ -43,6 +44,7 @@ class Driver : private ssh::Observer {
         continue;
       }
       t.session = s;
+      trace(t, "session ready");
       t.link = std::make_unique<Link>(s->handle());
       t.peers = tasks_.size();
       t.phase = NodeTask::Phase::Opening;
@@ -170,6 +172,13 @@ class Driver : private ssh::Observer {
     t.link.reset();
   }
 
+  // --loglevel debug: each node's steps, in ms since the transfer began (where the round trips go).
+  void trace(const NodeTask& t, const std::string& what) const {
+    if (log::level() < log::Level::Debug) return;
+    log::debug("transfer {} +{:.0f} ms: {}", t.ep.node_label,
+               std::chrono::duration<double, std::milli>(Clock::now() - started_).count(), what);
+  }
+
   void arm_tick(size_t i) {
     // Socket activity drives the pumps; the tick catches data libssh buffered without any.
     tasks_[i].tick = pool_.loop().after(20ms, [this, i] {
@@ -224,12 +233,14 @@ class Driver : private ssh::Observer {
         if (t.plan_more) return next_turn(i);
         t.phase = NodeTask::Phase::Working;
         for (const auto& it : t.items) t.total_bytes += it.size;
+        trace(t, fmt::format("planned {} item(s)", t.items.size()));
         continue;
       }
       if (!t.item_open) {
         if (t.next >= t.items.size()) return succeed(t);
         if (!job_.begin_item(t)) return fail(t, t.error);
         t.item_open = true;
+        trace(t, "item " + t.items[t.next].dst + " begins");
       }
       // An upload chunk waits a round trip with the session blocking: one chunk per node per turn,
       // turns queued in order, so every node progresses. Socket activity and ticks leave it alone.
@@ -259,8 +270,12 @@ class Driver : private ssh::Observer {
                        : t.down   ? t.down->received()
                        : t.fetch  ? t.fetch->received()
                                   : 0;
+      if (t.fetch)
+        trace(t, fmt::format("read window {} (channel opened in {:.1f} ms)", t.fetch->window(),
+                             t.fetch->rtt().count() * 1e3));
       if (!job_.finish_item(t)) return fail(t, t.error);
       t.item_open = false;
+      trace(t, "item " + t.items[t.next].dst + " done");
       const Item& done = t.items[t.next];
       t.done_bytes += done.batch.empty() ? moved : done.size;  // a batch's tar has headers too
       t.files += done.batch.empty() ? !done.dir : done.batch.size();

@@ -159,8 +159,10 @@ void GetJob::release(NodeTask& n, bool connection_alive) {
 bool GetJob::begin_item(NodeTask& n) {
   const Item& it = n.items[n.next];
   if (it.dir) return mkdirs(it.dst, &n.error);
-  if (it.direct) {
-    // The local directory and file are made once the node said the path is a readable file.
+  if (it.direct || it.size >= kStreamMin) {
+    // No SFTP open/close (each a blocking round trip that every node would wait for), and a
+    // receive window grown with the round trip. The local directory and file are made once the
+    // node said the path is a readable file.
     auto open_local = [&n, dst = it.dst](std::string* err) {
       if (!mkdirs(n.summary, err)) return -1;
       n.tmp = dst + ".dust-part";

@@ -101,13 +101,16 @@ Step Stream::pump(std::string* err, bool* again) {
       return *err = fmt::format("cannot open a channel: {}", ssh_get_error(s_)), Step::Failed;
     phase_ = Phase::Exec;
   }
-  if (phase_ == Phase::Exec) {
+  if (phase_ == Phase::Exec || exec_pending_) {
+    // The bytes follow the exec request without waiting for its reply (as OpenSSH's client does):
+    // the server takes messages in order, so the command is running when they arrive. The reply
+    // is collected on later calls; a refusal fails the upload (the server dropped the bytes).
     int rc = ssh_channel_request_exec(ch_, command_.c_str());
-    if (rc == SSH_AGAIN) return Step::Pending;
-    if (rc != SSH_OK)
+    if (rc != SSH_OK && rc != SSH_AGAIN)
       return *err = fmt::format("cannot run the remote writer: {}", ssh_get_error(s_)),
              Step::Failed;
-    phase_ = Phase::Send;
+    exec_pending_ = rc == SSH_AGAIN;
+    if (phase_ == Phase::Exec) phase_ = Phase::Send;
   }
   size_t budget = kPumpBudget;
   while (phase_ == Phase::Send) {
@@ -159,7 +162,7 @@ Step Stream::pump(std::string* err, bool* again) {
     budget -= std::min<size_t>(budget, static_cast<size_t>(n));
     if (budget == 0) return *again = true, Step::Pending;
   }
-  if (phase_ == Phase::Wait) return finish(err);
+  if (phase_ == Phase::Wait) return exec_pending_ ? Step::Pending : finish(err);
   return phase_ == Phase::Done ? Step::Done : Step::Pending;
 }
 

@@ -66,6 +66,7 @@ class Stream {
   std::string command_, errout_, out_;
   Phase phase_ = Phase::Open;
   bool eof_sent_ = false;
+  bool exec_pending_ = false;  // the exec request's reply has not come yet
   std::vector<char> buf_;
 };
 

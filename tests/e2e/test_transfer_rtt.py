@@ -1,7 +1,7 @@
 """E2E: put/get over a long round trip (issue 22) — the real dust binary reaching each host through the
 delay proxy (tests/testbed/delay_proxy.py, RTT 200 ms), asserting the mechanisms by counting, never by
-timing: a plain put or get opens no SFTP subsystem (whose blocking calls made every node wait for every
-node's round trips; each host's sshd logs every subsystem request), an upload keeps a whole channel
+timing: a plain put or get opens no SFTP channel (whose blocking calls made every node wait for every
+node's round trips; each host's SFTP server is a wrapper that counts its starts), an upload keeps a whole channel
 window in flight (not one SFTP write), and a download keeps more bytes in flight than libssh's own
 receive window could (its window is grown with the measured round trip)."""
 import hashlib
@@ -17,6 +17,7 @@ RTT_MS = 200
 LIBSSH_WINDOW = 1_280_000  # libssh 0.10's channel receive window (WINDOWBASE)
 SFTP_WRITE = 255 * 1024  # what one sftp_write kept in flight
 SIZE = 24_000_000
+SFTP_SERVER = "/usr/lib/openssh/sftp-server"
 
 
 def sha(path):
@@ -37,9 +38,18 @@ class TransferOverDistance(testbed.SandboxTestCase):
         # One proxy per host on this namespace's loopback; an ssh config whose first block sends each
         # host's connections there.
         cls.proxies = {}
+        cls.counts = {}
         lines = []
         for name in cls.NODES:
             h = cls.sandbox.host(name)
+            # Each SFTP channel the node serves adds a line to its count file (sshd logs subsystem
+            # requests only at VERBOSE).
+            cls.counts[name] = os.path.join(cls.sandbox.dir, f"sftp-count-{name}")
+            wrapper = cls.counts[name] + ".sh"
+            with open(wrapper, "w") as f:
+                f.write(f"#!/bin/sh\necho sftp >> '{cls.counts[name]}'\nexec {SFTP_SERVER}\n")
+            os.chmod(wrapper, 0o755)
+            h.use_sftp(wrapper)
             p = DelayProxy(22, RTT_MS, listen_host="127.0.0.1", upstream_host=h.ip).start()
             cls.proxies[name] = p
             lines += [f"Host {h.ip}", "    HostName 127.0.0.1", f"    Port {p.port}"]
@@ -51,6 +61,8 @@ class TransferOverDistance(testbed.SandboxTestCase):
     def tearDownClass(cls):
         for p in cls.proxies.values():
             p.stop()
+        for name in cls.NODES:
+            cls.sandbox.host(name).use_sftp(None)
         super().tearDownClass()
 
     def setUp(self):
@@ -61,7 +73,15 @@ class TransferOverDistance(testbed.SandboxTestCase):
             p.reset_stats()
 
     def sftp_requests(self):
-        return {n: self.sandbox.host(n).log().count("subsystem request for sftp") for n in self.NODES}
+        """SFTP channels each node served so far."""
+        out = {}
+        for n, path in self.counts.items():
+            try:
+                with open(path) as f:
+                    out[n] = f.read().count("sftp")
+            except FileNotFoundError:
+                out[n] = 0
+        return out
 
     def stats(self):
         return {n: p.stats() for n, p in self.proxies.items()}
@@ -117,6 +137,28 @@ class TransferOverDistance(testbed.SandboxTestCase):
             self.assertEqual(s["connections"], 1, node)
             # More bytes held on the path at once than libssh's own window would ever let through.
             self.assertGreater(s["max_in_flight_down"], 2 * LIBSSH_WINDOW, f"{node}: {s}")
+
+    def test_get_of_a_glob_lists_over_sftp_and_reads_large_files_on_exec_channels(self):
+        d = os.path.join(self.tmp, "remote")
+        os.makedirs(d)
+        big, small = os.path.join(d, "a.dat"), os.path.join(d, "b.dat")
+        with open(big, "wb") as f:
+            f.write(os.urandom(3_000_000))
+        with open(small, "wb") as f:
+            f.write(b"small\n")
+        os.chmod(big, 0o600)
+        out = os.path.join(self.tmp, "out")
+        before = self.sftp_requests()
+        r = self.dust("-F", self.config, "get", "worker[0-1]", os.path.join(d, "*.dat"), out, timeout=120)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        for node in self.NODES:
+            self.assertIn(f"[{node}] get 2 files → {os.path.join(out, node)} (3.0 MB, ", r.out)
+            self.assertEqual(sha(os.path.join(out, node, "a.dat")), sha(big))
+            self.assertEqual(stat.S_IMODE(os.stat(os.path.join(out, node, "a.dat")).st_mode), 0o600)
+            with open(os.path.join(out, node, "b.dat"), "rb") as f:
+                self.assertEqual(f.read(), b"small\n")
+        # One SFTP channel per node, for the listing (and the small file).
+        self.assertEqual(self.sftp_requests(), {n: before[n] + 1 for n in self.NODES})
 
     def test_get_failures_name_node_and_path_and_leave_nothing(self):
         out = os.path.join(self.tmp, "out")
