@@ -235,10 +235,11 @@ TEST(ReceiveWindow, GrowsWithTheRoundTripOnlyOnFarPaths) {
   using std::chrono::milliseconds;
   EXPECT_EQ(receive_window(milliseconds(0), 10), 0u);
   EXPECT_EQ(receive_window(milliseconds(5), 10), 0u);  // libssh's own window carries 256 MB/s
-  EXPECT_EQ(receive_window(milliseconds(200), 10), 12800000u);
-  EXPECT_EQ(receive_window(milliseconds(2000), 10), kWindowMax);
-  // Many nodes share a total: 1,000 far nodes get no more than libssh's own.
-  EXPECT_EQ(receive_window(milliseconds(200), 1000), 0u);
+  EXPECT_EQ(receive_window(milliseconds(200), 2), 12800000u);
+  EXPECT_EQ(receive_window(milliseconds(2000), 2), kWindowMax);
+  // The nodes share a total: 10 far nodes get 6.7 MB each, 100 no more than libssh's own.
+  EXPECT_EQ(receive_window(milliseconds(200), 10), (64u << 20) / 10);
+  EXPECT_EQ(receive_window(milliseconds(200), 100), 0u);
 }
 
 // The batch's remote command (batch.h), fed the tar make_batch_tar writes.
