@@ -7,8 +7,11 @@ receive window could (its window is grown with the measured round trip)."""
 import hashlib
 import os
 import shutil
+import signal
 import stat
+import subprocess
 import tempfile
+import time
 
 import testbed
 from testbed.delay_proxy import DelayProxy
@@ -159,6 +162,30 @@ class TransferOverDistance(testbed.SandboxTestCase):
                 self.assertEqual(f.read(), b"small\n")
         # One SFTP channel per node, for the listing (and the small file).
         self.assertEqual(self.sftp_requests(), {n: before[n] + 1 for n in self.NODES})
+
+    def test_ctrl_c_mid_get_leaves_no_partial_file(self):
+        src = os.path.join(self.tmp, "huge.dat")
+        with open(src, "wb") as f:
+            f.truncate(2_000_000_000)  # sparse: cheap to make, as costly as any other bytes to send
+        out = os.path.join(self.tmp, "out")
+        p = subprocess.Popen([testbed.dust_bin(), "-F", self.config, "get", "worker[0-1]", src, out],
+                             env=self.sandbox.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        part = [os.path.join(out, n, "huge.dat.dust-part") for n in self.NODES]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if all(os.path.exists(x) and os.path.getsize(x) > 5_000_000 for x in part):
+                break
+            time.sleep(0.05)
+        else:
+            p.kill()
+            self.fail("the download never started: " + p.communicate()[1])
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 1, err)
+        for node in self.NODES:
+            self.assertIn(f"[{node}] get failed: interrupted", err)
+            self.assertEqual(os.listdir(os.path.join(out, node)), [])
 
     def test_get_failures_name_node_and_path_and_leave_nothing(self):
         out = os.path.join(self.tmp, "out")
