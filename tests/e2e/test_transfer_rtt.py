@@ -163,6 +163,23 @@ class TransferOverDistance(testbed.SandboxTestCase):
         # One SFTP channel per node, for the listing (and the small file).
         self.assertEqual(self.sftp_requests(), {n: before[n] + 1 for n in self.NODES})
 
+    def test_an_empty_file_goes_both_ways(self):
+        src = os.path.join(self.tmp, "empty")
+        open(src, "w").close()
+        os.chmod(src, 0o751)
+        dst = os.path.join(self.tmp, "dst")
+        os.makedirs(dst)
+        r = self.dust("-F", self.config, "put", "worker0", src, os.path.join(dst, "e2"), timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertEqual(os.listdir(dst), ["e2"])
+        self.assertEqual(stat.S_IMODE(os.stat(os.path.join(dst, "e2")).st_mode), 0o751)
+        out = os.path.join(self.tmp, "out")
+        r = self.dust("-F", self.config, "get", "worker0", os.path.join(dst, "e2"), out, timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        got = os.path.join(out, "worker0", "e2")
+        self.assertEqual(os.path.getsize(got), 0)
+        self.assertEqual(stat.S_IMODE(os.stat(got).st_mode), 0o751)
+
     def test_ctrl_c_mid_get_leaves_no_partial_file(self):
         src = os.path.join(self.tmp, "huge.dat")
         with open(src, "wb") as f:
