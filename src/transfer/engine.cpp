@@ -10,6 +10,7 @@
 #include "transfer/format.h"
 #include "util/error.h"
 #include "util/interrupt.h"
+#include "util/log.h"
 
 namespace dust::transfer {
 
@@ -43,7 +44,9 @@ class Driver : private ssh::Observer {
         continue;
       }
       t.session = s;
+      trace(t, "session ready");
       t.link = std::make_unique<Link>(s->handle());
+      t.peers = tasks_.size();
       t.phase = NodeTask::Phase::Opening;
       s->set_io_hook([this, i] { pump(i); });
       arm_tick(i);
@@ -79,6 +82,7 @@ class Driver : private ssh::Observer {
     // The session is gone and libssh freed our channel with it: never touch it again.
     if (t.link) t.link->abandon();
     if (t.stream) t.stream->abandon();
+    if (t.fetch) t.fetch->abandon();
     if (!finished(t))
       fail(t, message.find("connection lost") == 0 ? message : "connection lost: " + message,
            false);
@@ -158,12 +162,21 @@ class Driver : private ssh::Observer {
     if (t.session && !t.session->ended()) t.session->set_io_hook(nullptr);
     if (t.link && !alive(t)) {
       if (t.stream) t.stream->abandon();
+      if (t.fetch) t.fetch->abandon();
       t.link->abandon();
     }
     t.up.reset();
     t.stream.reset();
+    t.fetch.reset();
     t.down.reset();
     t.link.reset();
+  }
+
+  // --loglevel debug: each node's steps, in ms since the transfer began (where the round trips go).
+  void trace(const NodeTask& t, const std::string& what) const {
+    if (log::level() < log::Level::Debug) return;
+    log::debug("transfer {} +{:.0f} ms: {}", t.ep.node_label,
+               std::chrono::duration<double, std::milli>(Clock::now() - started_).count(), what);
   }
 
   void arm_tick(size_t i) {
@@ -200,6 +213,11 @@ class Driver : private ssh::Observer {
     for (;;) {
       if (finished(t)) return;
       if (!alive(t)) return fail(t, "connection lost", false);
+      if (t.phase == NodeTask::Phase::Opening && !job_.needs_sftp()) {
+        t.phase = NodeTask::Phase::Planning;  // exec channels only: nothing to open or wait for
+        t.started = Clock::now();
+        continue;
+      }
       if (t.phase == NodeTask::Phase::Opening) {
         std::string err;
         auto r = t.link->open_step(&err);
@@ -215,12 +233,14 @@ class Driver : private ssh::Observer {
         if (t.plan_more) return next_turn(i);
         t.phase = NodeTask::Phase::Working;
         for (const auto& it : t.items) t.total_bytes += it.size;
+        trace(t, fmt::format("planned {} item(s)", t.items.size()));
         continue;
       }
       if (!t.item_open) {
         if (t.next >= t.items.size()) return succeed(t);
         if (!job_.begin_item(t)) return fail(t, t.error);
         t.item_open = true;
+        trace(t, "item " + t.items[t.next].dst + " begins");
       }
       // An upload chunk waits a round trip with the session blocking: one chunk per node per turn,
       // turns queued in order, so every node progresses. Socket activity and ticks leave it alone.
@@ -234,6 +254,12 @@ class Driver : private ssh::Observer {
         st = t.stream->pump(&err, &again);
       else if (t.down)
         st = t.down->pump(&err, &again);
+      else if (t.fetch)
+        st = t.fetch->pump(&err, &again);
+      if (t.fetch && t.fetch->has_header() && t.items[t.next].size == 0 && t.fetch->size()) {
+        t.items[t.next].size = t.fetch->size();  // known once its header came: the progress total
+        t.total_bytes += t.fetch->size();
+      }
       if (st == Step::Failed) return fail(t, err.empty() ? t.link->last_error() : err);
       if (st == Step::Pending) {
         if (again) next_turn(i);
@@ -242,15 +268,21 @@ class Driver : private ssh::Observer {
       uint64_t moved = t.up       ? t.up->acked()
                        : t.stream ? t.stream->sent()
                        : t.down   ? t.down->received()
+                       : t.fetch  ? t.fetch->received()
                                   : 0;
+      if (t.fetch)
+        trace(t, fmt::format("read window {} (channel opened in {:.1f} ms)", t.fetch->window(),
+                             t.fetch->rtt().count() * 1e3));
       if (!job_.finish_item(t)) return fail(t, t.error);
       t.item_open = false;
+      trace(t, "item " + t.items[t.next].dst + " done");
       const Item& done = t.items[t.next];
       t.done_bytes += done.batch.empty() ? moved : done.size;  // a batch's tar has headers too
       t.files += done.batch.empty() ? !done.dir : done.batch.size();
       t.up.reset();
       t.stream.reset();
       t.down.reset();
+      t.fetch.reset();
       ++t.next;
     }
   }
@@ -269,6 +301,7 @@ class Driver : private ssh::Observer {
     if (t.up) b += t.up->acked();
     if (t.stream && t.item_open) b += std::min(t.stream->sent(), t.items[t.next].size);
     if (t.down) b += t.down->received();
+    if (t.fetch) b += t.fetch->received();
     return b;
   }
 

@@ -11,6 +11,7 @@
 
 #include "ssh/pool.h"
 #include "transfer/batch.h"
+#include "transfer/fetch.h"
 #include "transfer/link.h"
 #include "transfer/pipe.h"
 #include "transfer/stream.h"
@@ -26,6 +27,10 @@ struct Item {
   // put: small files of one directory sent together (batch.h); dst is the directory, size theirs.
   std::vector<BatchFile> batch;
   uint32_t dir_mode = 0;  // put batch: it also creates its directory (batch_command)
+  // put: one remote command does the whole file (put_command) in this remote directory ("": the
+  // login directory); get: the file comes on an exec channel (fetch.h), its size and mode with it.
+  bool direct = false;
+  std::string direct_dir;
 };
 
 struct NodeTask {
@@ -50,7 +55,9 @@ struct NodeTask {
   // The item being moved.
   std::unique_ptr<Upload> up;
   std::unique_ptr<Download> down;
-  std::unique_ptr<Stream> stream;  // put of a large file: bytes on an exec channel (stream.h)
+  std::unique_ptr<Stream> stream;  // put: bytes on an exec channel (stream.h)
+  std::unique_ptr<Fetch> fetch;    // get of one plain file: bytes on an exec channel (fetch.h)
+  size_t peers = 1;                // nodes in this transfer (bounds the receive windows)
   int fd = -1;
   sftp_file remote = nullptr;
   std::string tmp;  // temporary name (remote for put, local for get) renamed when complete
@@ -69,6 +76,9 @@ class Job {
  public:
   virtual ~Job() = default;
   virtual const char* verb() const = 0;
+  // Whether the nodes need an SFTP channel. Without one, plan/begin_item/finish_item must not
+  // touch n.link->sftp() (null): everything goes through exec channels, no blocking round trip.
+  virtual bool needs_sftp() const { return true; }
   // The SFTP channel is up: decide this node's items (a few libssh sftp round trips). false +
   // n.error. Setting n.plan_more asks for another call on a later turn of the event loop, so a long
   // plan (a remote tree) never holds up the loop: Ctrl-C, the other nodes, the server's clients.

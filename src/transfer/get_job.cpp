@@ -113,8 +113,27 @@ bool GetJob::finish_plan(NodeTask& n) {
   return mkdirs(n.summary, &n.error);
 }
 
+bool GetJob::needs_sftp() const { return recursive_ || has_glob(base_name(remote_)); }
+
+bool GetJob::plan_direct(NodeTask& n) {
+  // What the path is (a file, a directory, missing) the remote reader says (fetch_command); the
+  // local directory is made when the item begins, so a failure leaves none behind.
+  std::string node = node_dir_name(n.ep.node_label, n.ep.key);
+  std::string base = suffix_ ? local_dir_ : join(local_dir_, node);
+  n.summary = base;
+  std::string local =
+      suffix_ ? join(base, base_name(remote_) + "." + node) : join(base, base_name(remote_));
+  Item it{remote_, local, 0, 0644, false};
+  it.direct = true;
+  n.items.push_back(std::move(it));
+  if (!force_ && exists(local))
+    return n.error = fmt::format("{} exists (use -f to overwrite)", local), false;
+  return true;
+}
+
 bool GetJob::plan(NodeTask& n) {
   using namespace std::chrono_literals;
+  if (!needs_sftp()) return plan_direct(n);
   auto it = walks_.find(&n);
   if (it == walks_.end()) {
     auto walk = std::make_unique<RemoteWalk>(*n.link);
@@ -140,6 +159,20 @@ void GetJob::release(NodeTask& n, bool connection_alive) {
 bool GetJob::begin_item(NodeTask& n) {
   const Item& it = n.items[n.next];
   if (it.dir) return mkdirs(it.dst, &n.error);
+  if (it.direct || it.size >= kStreamMin) {
+    // No SFTP open/close (each a blocking round trip that every node would wait for), and a
+    // receive window grown with the round trip. The local directory and file are made once the
+    // node said the path is a readable file.
+    auto open_local = [&n, dst = it.dst](std::string* err) {
+      if (!mkdirs(n.summary, err)) return -1;
+      n.tmp = dst + ".dust-part";
+      n.fd = open(n.tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      if (n.fd < 0) *err = fmt::format("{}: {}", n.tmp, std::strerror(errno)), n.tmp.clear();
+      return n.fd;
+    };
+    n.fetch = std::make_unique<Fetch>(n.link->session(), it.src, open_local, n.peers);
+    return true;
+  }
   n.remote = sftp_open(n.link->sftp(), it.src.c_str(), O_RDONLY, 0);
   if (!n.remote) return n.error = fmt::format("{}: {}", it.src, n.link->last_error()), false;
   n.tmp = it.dst + ".dust-part";
@@ -159,10 +192,17 @@ bool GetJob::finish_item(NodeTask& n) {
     chmod(it.dst.c_str(), it.mode | 0700);  // we may still need to write into it
     return true;
   }
-  uint64_t size = n.down->size();
-  sftp_close(n.remote);
-  n.remote = nullptr;
-  bool ok = ftruncate(n.fd, static_cast<off_t>(size)) == 0 && fchmod(n.fd, it.mode) == 0;
+  uint64_t size = 0;
+  uint32_t mode = it.mode;
+  if (n.fetch) {
+    size = n.fetch->received();
+    mode = n.items[n.next].mode = n.fetch->mode();
+  } else {
+    size = n.down->size();
+    sftp_close(n.remote);
+    n.remote = nullptr;
+  }
+  bool ok = ftruncate(n.fd, static_cast<off_t>(size)) == 0 && fchmod(n.fd, mode) == 0;
   if (close(n.fd) != 0) ok = false;
   n.fd = -1;
   if (!ok) return n.error = fmt::format("{}: {}", n.tmp, std::strerror(errno)), false;
@@ -176,6 +216,13 @@ bool GetJob::finish_item(NodeTask& n) {
 
 void GetJob::abort_item(NodeTask& n, bool connection_alive) {
   n.down.reset();
+  if (n.fetch) {
+    if (connection_alive)
+      n.fetch->cancel();
+    else
+      n.fetch->abandon();
+    n.fetch.reset();
+  }
   if (n.fd >= 0) close(n.fd), n.fd = -1;
   if (!n.tmp.empty()) unlink(n.tmp.c_str()), n.tmp.clear();
   if (connection_alive && n.remote)

@@ -22,6 +22,8 @@ class GetJob : public Job {
         force_(force),
         suffix_(suffix) {}
   const char* verb() const override { return "get"; }
+  // One plain path (no glob, no -r): it comes on an exec channel (fetch.h), no SFTP at all.
+  bool needs_sftp() const override;
   bool plan(NodeTask& n) override;
   bool begin_item(NodeTask& n) override;
   bool finish_item(NodeTask& n) override;
@@ -32,6 +34,7 @@ class GetJob : public Job {
  private:
   bool start(NodeTask& n, RemoteWalk& walk);
   bool finish_plan(NodeTask& n);
+  bool plan_direct(NodeTask& n);
   std::map<const NodeTask*, std::unique_ptr<RemoteWalk>> walks_;  // the nodes still planning
   std::string remote_;
   std::string local_dir_;

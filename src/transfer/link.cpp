@@ -47,6 +47,14 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
+Link::Link(ssh_session s) : ssh_(s) {
+  // Each SFTP upload chunk waits for its reply, and a get's window adjusts are short packets: with
+  // Nagle on (libssh's default), a short segment can wait for a delayed ACK (~40 ms each). The
+  // shell gains from it too.
+  if (int one = 1, fd = ssh_ ? ssh_get_fd(ssh_) : -1; fd >= 0)
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 Link::~Link() {
   if (sftp_)
     sftp_free(sftp_);  // sends EOF and frees the channel
@@ -93,10 +101,6 @@ Link::Open Link::open_step(std::string* err) {
         if (sftp_init(sftp_) != SSH_OK)
           return *err = fmt::format("sftp start failed: {}", ssh_get_error(ssh_)), Open::Failed;
         step_ = 4;
-        // Each upload chunk waits for its reply: with Nagle on (libssh's default), a chunk's short
-        // last segment can wait for a delayed ACK (~40 ms per chunk). The shell gains from it too.
-        if (int one = 1, fd = ssh_get_fd(ssh_); fd >= 0)
-          setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         return Open::Ready;
       default:
         return sftp_ ? Open::Ready : Open::Failed;

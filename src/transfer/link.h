@@ -11,7 +11,7 @@ namespace dust::transfer {
 
 class Link {
  public:
-  explicit Link(ssh_session s) : ssh_(s) {}
+  explicit Link(ssh_session s);  // sets TCP_NODELAY on the session's socket
   ~Link();
   Link(const Link&) = delete;
   Link& operator=(const Link&) = delete;

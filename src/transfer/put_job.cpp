@@ -86,7 +86,30 @@ std::vector<LocalEntry> expand_local(const std::vector<std::string>& args, bool 
   return out;
 }
 
+PutJob::PutJob(std::vector<LocalEntry> files, std::string remote_dir)
+    : files_(std::move(files)), remote_dir_(std::move(remote_dir)) {
+  for (const auto& f : files_) sftp_ = sftp_ || f.dir;
+}
+
+bool PutJob::plan_direct(NodeTask& n) {
+  // The remote command finds the target itself (put_command): nothing to ask beforehand.
+  std::string dir = remote_dir_;
+  if (dir == "~")
+    dir.clear();  // the command starts in the login directory and names it
+  else if (dir.rfind("~/", 0) == 0)
+    dir = dir.substr(2);
+  n.summary = dir;
+  for (const auto& f : files_) {
+    Item it{f.path, dir.empty() ? f.rel : join(dir, f.rel), f.size, f.mode, false};
+    it.direct = true;
+    it.direct_dir = dir;
+    n.items.push_back(std::move(it));
+  }
+  return true;
+}
+
 bool PutJob::plan(NodeTask& n) {
+  if (!sftp_) return plan_direct(n);
   sftp_session s = n.link->sftp();
   std::string dir = remote_dir_;
   if (dir.empty() || dir == "~") {
@@ -97,20 +120,16 @@ bool PutJob::plan(NodeTask& n) {
   } else if (dir.rfind("~/", 0) == 0) {
     dir = dir.substr(2);  // the sftp server starts in the home directory
   }
-  // One file may get another name, as with cp: `put a.txt /tmp/b.txt` (a path that is no directory,
-  // in a directory that exists). A trailing '/' always means a directory.
-  bool one_file = files_.size() == 1 && !files_[0].dir && dir.back() != '/';
+  // A tree (-r): the destination must be a directory. (One file may get another name, as with cp:
+  // put_command decides that on the node.)
   sftp_attributes a = sftp_stat(s, dir.c_str());
   if (!a) {
     std::string why = n.link->last_error();
-    if (one_file && why == "no such file or directory") return plan_rename(n, dir);
     if (why == "no such file or directory") why = "no such directory";
     return n.error = fmt::format("{}: {}", dir, why), false;
   }
   bool is_dir = a->type == SSH_FILEXFER_TYPE_DIRECTORY;
-  bool is_file = a->type == SSH_FILEXFER_TYPE_REGULAR;
   sftp_attributes_free(a);
-  if (!is_dir && one_file && is_file) return plan_rename(n, dir);
   if (!is_dir) return n.error = fmt::format("{}: not a directory", dir), false;
   n.summary = dir;
   for (const auto& f : files_) {
@@ -142,25 +161,14 @@ bool PutJob::plan(NodeTask& n) {
         continue;
       }
     }
-    n.items.push_back({f.path, dst, f.size, f.mode, f.dir});
+    Item it{f.path, dst, f.size, f.mode, f.dir};
+    if (!f.dir && f.size >= kStreamMin) {
+      // Large: one remote command creates, fills, checks, chmods and renames it (no SFTP call).
+      it.direct = true;
+      it.direct_dir = parent_of(dst);
+    }
+    n.items.push_back(std::move(it));
   }
-  return true;
-}
-
-bool PutJob::plan_rename(NodeTask& n, const std::string& to) {
-  std::string parent = parent_of(to);
-  sftp_attributes a = sftp_stat(n.link->sftp(), parent.c_str());
-  bool is_dir = a && a->type == SSH_FILEXFER_TYPE_DIRECTORY;
-  std::string why = a ? "not a directory" : n.link->last_error();
-  if (a) sftp_attributes_free(a);
-  if (!is_dir) {
-    if (why == "no such file or directory")
-      return n.error = fmt::format("{}: no such directory ({} does not exist)", to, parent), false;
-    return n.error = fmt::format("{}: {}", parent, why), false;
-  }
-  const LocalEntry& f = files_[0];
-  n.summary = parent;
-  n.items.push_back({f.path, to, f.size, f.mode, false});
   return true;
 }
 
@@ -187,6 +195,16 @@ bool PutJob::begin_item(NodeTask& n) {
                                         batch_command(it.dst, stage, it.batch, it.dir_mode));
     return true;  // the remote command creates and removes its staging directory itself
   }
+  if (it.direct) {
+    n.fd = open(it.src.c_str(), O_RDONLY | O_CLOEXEC);
+    if (n.fd < 0) return n.error = fmt::format("{}: {}", it.src, std::strerror(errno)), false;
+    // The remote command creates its temporary file and removes it on any failure (put_command).
+    n.stream = std::make_unique<Stream>(
+        n.link->session(), n.fd, it.size,
+        put_command(it.direct_dir, base_name(it.dst), it.size, it.mode, files_.size() == 1,
+                    fmt::format("{}-{}", getpid(), ++counter_)));
+    return true;
+  }
   n.tmp =
       fmt::format("{}/.{}.dust-{}-{}", parent_of(it.dst), base_name(it.dst), getpid(), ++counter_);
   n.fd = open(it.src.c_str(), O_RDONLY | O_CLOEXEC);
@@ -198,23 +216,7 @@ bool PutJob::begin_item(NodeTask& n) {
     n.tmp.clear();  // not ours: O_EXCL failed, or nothing was created
     return false;
   }
-  if (it.size < kStreamMin) {
-    n.up = std::make_unique<Upload>(*n.link, n.fd, it.size, n.remote);
-    return true;
-  }
-  // Large: the temporary file exists (created exclusively, 0600); its bytes go on a stream.
-  int rc = sftp_close(n.remote);
-  n.remote = nullptr;
-  if (rc != 0) {
-    // Not an open item yet (abort_item will not run): undo what this call did.
-    n.error = fmt::format("{}: {}", it.dst, n.link->last_error());
-    close(n.fd), n.fd = -1;
-    sftp_unlink(n.link->sftp(), n.tmp.c_str());
-    n.tmp.clear();
-    return false;
-  }
-  n.stream =
-      std::make_unique<Stream>(n.link->session(), n.fd, it.size, stream_command(n.tmp, it.size));
+  n.up = std::make_unique<Upload>(*n.link, n.fd, it.size, n.remote);
   return true;
 }
 
@@ -225,7 +227,17 @@ bool PutJob::finish_item(NodeTask& n) {
     return true;
   }
   close(n.fd), n.fd = -1;
-  if (!it.batch.empty()) return true;            // the remote command moved them into place
+  if (!it.batch.empty()) return true;  // the remote command moved them into place
+  if (it.direct) {
+    // It printed the target it chose (the one file's new name, the login directory's path).
+    std::string out = n.stream ? n.stream->output() : "";
+    if (!out.empty() && out.back() == '\n') out.pop_back();
+    if (!out.empty() && out.find('\n') == std::string::npos) {
+      n.items[n.next].dst = out;
+      if (n.summary.empty() || n.items.size() == 1) n.summary = parent_of(out);
+    }
+    return true;
+  }
   int rc = n.remote ? sftp_close(n.remote) : 0;  // a stream's file was closed by its writer
   n.remote = nullptr;
   if (rc != 0)

@@ -22,9 +22,10 @@ std::vector<LocalEntry> expand_local(const std::vector<std::string>& args, bool 
 
 class PutJob : public Job {
  public:
-  PutJob(std::vector<LocalEntry> files, std::string remote_dir)
-      : files_(std::move(files)), remote_dir_(std::move(remote_dir)) {}
+  PutJob(std::vector<LocalEntry> files, std::string remote_dir);
   const char* verb() const override { return "put"; }
+  // Files only (no -r tree): each is one remote command, no SFTP at all.
+  bool needs_sftp() const override { return sftp_; }
   bool plan(NodeTask& n) override;
   bool begin_item(NodeTask& n) override;
   bool finish_item(NodeTask& n) override;
@@ -33,9 +34,10 @@ class PutJob : public Job {
 
  private:
   bool rename_into_place(NodeTask& n, const std::string& from, const std::string& to);
-  bool plan_rename(NodeTask& n, const std::string& to);  // the one file, put as `to`
+  bool plan_direct(NodeTask& n);
   std::vector<LocalEntry> files_;
   std::string remote_dir_;
+  bool sftp_ = false;
   unsigned counter_ = 0;
 };
 

@@ -14,12 +14,40 @@
 
 namespace dust::transfer {
 
-std::string stream_command(const std::string& tmp, uint64_t size) {
-  // rm before the message: when the connection is gone, writing to stderr may end the shell.
+std::string put_command(const std::string& dir, const std::string& name, uint64_t size,
+                        uint32_t mode, bool one_file, const std::string& tag) {
+  // $1 dir, $2 name, $3 size, $4 mode (octal), $5 one file (1/0), $6 tag. Every message goes after
+  // the rm: when the connection is gone, writing to stderr may end the shell.
   static const char* script =
-      "cat >> \"$1\"; s=$(wc -c < \"$1\"); [ $s -eq \"$2\" ] 2>/dev/null && exit 0; "
-      "rm -f \"$1\"; echo \"only $s of $2 bytes arrived\" >&2; exit 1";
-  return fmt::format("sh -c {} sh {} {}", shell_quote(script), shell_quote(tmp), size);
+      "d=$1; z=$3; tag=$6; "
+      "if [ -z \"$d\" ]; then d=$(pwd -P) || exit 1; fi; "
+      "case $d in */) t=$d$2; s=1;; *) t=$d/$2; s=0;; esac; "
+      "if [ ! -d \"$d\" ]; then "
+      "if [ \"$5\" = 1 ] && [ $s = 0 ] && { [ -f \"$d\" ] || [ ! -e \"$d\" ]; }; then "
+      "case $d in */*) p=${d%/*}; p=${p:-/};; *) p=.;; esac; "
+      "if [ ! -d \"$p\" ]; then "
+      "if [ -e \"$p\" ]; then echo \"$p: not a directory\" >&2; "
+      "else echo \"$d: no such directory ($p does not exist)\" >&2; fi; exit 1; fi; "
+      "t=$d; "
+      "elif [ -e \"$d\" ]; then echo \"$d: not a directory\" >&2; exit 1; "
+      "else echo \"$d: no such directory\" >&2; exit 1; fi; fi; "
+      "if [ -d \"$t\" ]; then echo \"$t: is a directory\" >&2; exit 1; fi; "
+      "b=${t##*/}; "
+      "case $t in */*) q=${t%/*}; f=$q/.$b.dust-$tag; q=${q:-/};; *) q=.; f=.$b.dust-$tag;; esac; "
+      // noclobber: the shell creates the file with O_EXCL; umask 077: mode 600 until complete.
+      "if ! e=$( (umask 077; set -C; : > \"$f\") 2>&1); then "
+      "if [ -w \"$q\" ]; then e=${e##*: }; else e='permission denied'; fi; "
+      "echo \"$q: $e\" >&2; exit 1; fi; "
+      "cat >> \"$f\"; n=$(wc -c < \"$f\"); "
+      "if [ $n -eq \"$z\" ] 2>/dev/null; then :; else rm -f -- \"$f\"; "
+      "echo \"only $n of $z bytes arrived\" >&2; exit 1; fi; "
+      "if ! e=$(chmod -- \"$4\" \"$f\" 2>&1); then rm -f -- \"$f\"; "
+      "echo \"$t: chmod failed: ${e##*: }\" >&2; exit 1; fi; "
+      "if ! e=$(mv -f -- \"$f\" \"$t\" 2>&1); then rm -f -- \"$f\"; "
+      "echo \"$t: rename failed: ${e##*: }\" >&2; exit 1; fi; "
+      "printf '%s\\n' \"$t\"";
+  return fmt::format("sh -c {} sh {} {} {} {:o} {} {}", shell_quote(script), shell_quote(dir),
+                     shell_quote(name), size, mode, one_file ? 1 : 0, shell_quote(tag));
 }
 
 Stream::Stream(ssh_session s, int fd, uint64_t size, std::string command)
@@ -36,7 +64,8 @@ void Stream::drain() {
     for (;;) {
       int n = ssh_channel_read_nonblocking(ch_, b, sizeof b, stream);
       if (n <= 0) break;
-      if (stream == 1 && errout_.size() < 4096) errout_.append(b, n);
+      std::string& keep = stream == 1 ? errout_ : out_;
+      if (keep.size() < 4096) keep.append(b, std::min<size_t>(n, 4096 - keep.size()));
     }
 }
 
@@ -72,13 +101,16 @@ Step Stream::pump(std::string* err, bool* again) {
       return *err = fmt::format("cannot open a channel: {}", ssh_get_error(s_)), Step::Failed;
     phase_ = Phase::Exec;
   }
-  if (phase_ == Phase::Exec) {
+  if (phase_ == Phase::Exec || exec_pending_) {
+    // The bytes follow the exec request without waiting for its reply (as OpenSSH's client does):
+    // the server takes messages in order, so the command is running when they arrive. The reply
+    // is collected on later calls; a refusal fails the upload (the server dropped the bytes).
     int rc = ssh_channel_request_exec(ch_, command_.c_str());
-    if (rc == SSH_AGAIN) return Step::Pending;
-    if (rc != SSH_OK)
+    if (rc != SSH_OK && rc != SSH_AGAIN)
       return *err = fmt::format("cannot run the remote writer: {}", ssh_get_error(s_)),
              Step::Failed;
-    phase_ = Phase::Send;
+    exec_pending_ = rc == SSH_AGAIN;
+    if (phase_ == Phase::Exec) phase_ = Phase::Send;
   }
   size_t budget = kPumpBudget;
   while (phase_ == Phase::Send) {
@@ -130,7 +162,7 @@ Step Stream::pump(std::string* err, bool* again) {
     budget -= std::min<size_t>(budget, static_cast<size_t>(n));
     if (budget == 0) return *again = true, Step::Pending;
   }
-  if (phase_ == Phase::Wait) return finish(err);
+  if (phase_ == Phase::Wait) return exec_pending_ ? Step::Pending : finish(err);
   return phase_ == Phase::Done ? Step::Done : Step::Pending;
 }
 

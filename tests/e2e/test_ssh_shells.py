@@ -93,6 +93,33 @@ class LoginShells(testbed.SandboxTestCase):
     def test_zsh_long_lines_and_incomplete_commands(self):
         self.long_lines_and_incomplete_commands("zsh")
 
+    def put_and_get(self, shell):
+        """put/get run one `sh -c` command per file through the login shell (issue 22): a name with a
+        command substitution and spaces goes to the login directory and back, nothing else left there."""
+        user, home, cfg = self.users[shell]
+        name = "odd $(id) `id` x.dat"
+        src = os.path.join(self.sandbox.dir, f"src-{shell}")
+        os.makedirs(src, exist_ok=True)
+        data = os.urandom(1_500_000)
+        with open(os.path.join(src, name), "wb") as f:
+            f.write(data)
+        before = set(os.listdir(home))
+        r = self.dust("-F", cfg, "put", "worker0", f"'{os.path.join(src, name)}'", timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertIn(f"→ {os.path.realpath(home)}/{name} (1.5 MB, ", r.out)
+        self.assertEqual(set(os.listdir(home)) - before, {name})
+        out = os.path.join(self.sandbox.dir, f"got-{shell}")
+        r = self.dust("-F", cfg, "get", "worker0", f"'{name}'", out, timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        with open(os.path.join(out, "worker0", name), "rb") as f:
+            self.assertEqual(f.read(), data)
+
+    def test_dash_put_and_get(self):
+        self.put_and_get("dash")
+
+    def test_zsh_put_and_get(self):
+        self.put_and_get("zsh")
+
     def test_zsh_raw_mode_and_back(self):
         user, home, cfg = self.users["zsh"]
         c = self.spawn("-F", cfg, timeout=20)

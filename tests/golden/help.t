@@ -25,7 +25,7 @@ dust commands (help CMD for details):
   put [-r] <target> <local...> [remote dir | remote path]
                                        upload files to nodes in parallel over ssh (atomic: temp name, then rename)
   get [-r] [-f] [-s] <target> <remote path or glob> [local dir]
-                                       download a file from each node in parallel over SFTP to <dir>/<node>/<file>
+                                       download a file from each node in parallel over ssh to <dir>/<node>/<file>
   @[target] [command]                  run a command in each node's persistent shell; one node and no command: raw shell
   @@[target] command                   run a command like @, output gathered: identical nodes print once
   output [gather|live|diff on|diff off]

@@ -138,6 +138,8 @@ class DelayProxy:
             self._stats.connections += 1
         try:
             await asyncio.gather(self._pipe(c_reader, s_writer, True), self._pipe(s_reader, c_writer, False))
+        except asyncio.CancelledError:
+            pass  # stop(): ends normally, so asyncio's server callback logs no traceback for it
         finally:
             for w in (c_writer, s_writer):
                 try:

@@ -1,4 +1,4 @@
-// get [-r] [-f] [-s] <target> <remote path or glob> [local dir] — parallel SFTP download, one copy
+// get [-r] [-f] [-s] <target> <remote path or glob> [local dir] — parallel download, one copy
 // per node at <dir>/<node>/<file> (-s: <dir>/<file>.<node>); an existing local file is kept unless
 // -f.
 #include <fmt/format.h>
@@ -30,7 +30,7 @@ void register_get(CommandTable& t) {
       {.name = "get",
        .aliases = {},
        .usage = kUsage,
-       .summary = "download a file from each node in parallel over SFTP to <dir>/<node>/<file>",
+       .summary = "download a file from each node in parallel over ssh to <dir>/<node>/<file>",
        .help =
            "A glob in the last path component is matched on each node. Directories need -r. An "
            "existing local file is never replaced without -f. The local directory defaults to '.'.",

@@ -1,5 +1,5 @@
 // put [-r] <target> <local...> [remote dir] (also the seed's `put data.dat worker* /opt/data`) —
-// parallel SFTP upload over each node's persistent session, atomic per file (temp + rename).
+// parallel upload over each node's persistent session, atomic per file (temp + rename).
 #include <sys/stat.h>
 
 #include "shell/command_table.h"

@@ -1,0 +1,220 @@
+"""E2E: put/get over a long round trip (issue 22) — the real dust binary reaching each host through the
+delay proxy (tests/testbed/delay_proxy.py, RTT 200 ms), asserting the mechanisms by counting, never by
+timing: a plain put or get opens no SFTP channel (whose blocking calls made every node wait for every
+node's round trips; each host's SFTP server is a wrapper that counts its starts), an upload keeps a whole channel
+window in flight (not one SFTP write), and a download keeps more bytes in flight than libssh's own
+receive window could (its window is grown with the measured round trip)."""
+import hashlib
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import tempfile
+import time
+
+import testbed
+from testbed.delay_proxy import DelayProxy
+
+RTT_MS = 200
+LIBSSH_WINDOW = 1_280_000  # libssh 0.10's channel receive window (WINDOWBASE)
+SFTP_WRITE = 255 * 1024  # what one sftp_write kept in flight
+SIZE = 24_000_000
+SFTP_SERVER = "/usr/lib/openssh/sftp-server"
+
+
+def sha(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for b in iter(lambda: f.read(1 << 20), b""):
+            h.update(b)
+    return h.hexdigest()
+
+
+class TransferOverDistance(testbed.SandboxTestCase):
+    HOSTS = 3  # master, worker0..1
+    NODES = ("worker0", "worker1")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # One proxy per host on this namespace's loopback; an ssh config whose first block sends each
+        # host's connections there.
+        cls.proxies = {}
+        cls.counts = {}
+        lines = []
+        for name in cls.NODES:
+            h = cls.sandbox.host(name)
+            # Each SFTP channel the node serves adds a line to its count file (sshd logs subsystem
+            # requests only at VERBOSE).
+            cls.counts[name] = os.path.join(cls.sandbox.dir, f"sftp-count-{name}")
+            wrapper = cls.counts[name] + ".sh"
+            with open(wrapper, "w") as f:
+                f.write(f"#!/bin/sh\necho sftp >> '{cls.counts[name]}'\nexec {SFTP_SERVER}\n")
+            os.chmod(wrapper, 0o755)
+            h.use_sftp(wrapper)
+            p = DelayProxy(22, RTT_MS, listen_host="127.0.0.1", upstream_host=h.ip).start()
+            cls.proxies[name] = p
+            lines += [f"Host {h.ip}", "    HostName 127.0.0.1", f"    Port {p.port}"]
+        cls.config = os.path.join(cls.sandbox.dir, "delayed_ssh_config")
+        with open(cls.sandbox.ssh_config) as src, open(cls.config, "w") as dst:
+            dst.write("\n".join(lines) + "\n" + src.read())
+
+    @classmethod
+    def tearDownClass(cls):
+        for p in cls.proxies.values():
+            p.stop()
+        for name in cls.NODES:
+            cls.sandbox.host(name).use_sftp(None)
+        super().tearDownClass()
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="dust-xfer-rtt-")
+        os.chmod(self.tmp, 0o755)
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        for p in self.proxies.values():
+            p.reset_stats()
+
+    def sftp_requests(self):
+        """SFTP channels each node served so far."""
+        out = {}
+        for n, path in self.counts.items():
+            try:
+                with open(path) as f:
+                    out[n] = f.read().count("sftp")
+            except FileNotFoundError:
+                out[n] = 0
+        return out
+
+    def stats(self):
+        return {n: p.stats() for n, p in self.proxies.items()}
+
+    def test_put_of_a_file_takes_no_sftp_round_trip_and_keeps_a_window_in_flight(self):
+        src = os.path.join(self.tmp, "big.dat")
+        with open(src, "wb") as f:
+            f.write(os.urandom(SIZE))
+        os.chmod(src, 0o640)
+        dst = os.path.join(self.tmp, "dst")
+        os.makedirs(dst)
+        before = self.sftp_requests()
+        r = self.dust("-F", self.config, "put", "worker[0-1]", src, dst, timeout=120)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        for node in self.NODES:
+            self.assertRegex(r.out, rf"\[{node}\] put {src} → {dst}/big.dat \(24\.0 MB, ")
+        self.assertEqual(sha(os.path.join(dst, "big.dat")), sha(src))
+        self.assertEqual(stat.S_IMODE(os.stat(os.path.join(dst, "big.dat")).st_mode), 0o640)
+        self.assertEqual(os.listdir(dst), ["big.dat"])
+        self.assertEqual(self.sftp_requests(), before, "no SFTP subsystem: no blocking round trip")
+        for node, s in self.stats().items():
+            self.assertEqual(s["connections"], 1, node)
+            # OpenSSH's 2 MB session window in flight at once, not one 255 KiB write per round trip.
+            self.assertGreater(s["max_in_flight_up"], 4 * SFTP_WRITE, f"{node}: {s}")
+
+    def test_put_of_a_file_into_the_login_directory_names_it(self):
+        src = os.path.join(self.tmp, "small.txt")
+        with open(src, "w") as f:
+            f.write("hello\n")
+        before = self.sftp_requests()
+        r = self.dust("-F", self.config, "put", "worker0", src, timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertRegex(r.out, rf"\[worker0\] put {src} → /\S*/small\.txt \(6 B, ")
+        self.assertEqual(self.sftp_requests(), before)
+
+    def test_get_of_a_file_takes_no_sftp_round_trip_and_grows_the_window(self):
+        src = os.path.join(self.tmp, "remote.dat")
+        with open(src, "wb") as f:
+            f.write(os.urandom(SIZE))
+        os.chmod(src, 0o604)
+        out = os.path.join(self.tmp, "out")
+        before = self.sftp_requests()
+        r = self.dust("-F", self.config, "get", "worker[0-1]", src, out, timeout=120)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        for node in self.NODES:
+            got = os.path.join(out, node, "remote.dat")
+            self.assertRegex(r.out, rf"\[{node}\] get {src} → {got} \(24\.0 MB, ")
+            self.assertEqual(sha(got), sha(src))
+            self.assertEqual(stat.S_IMODE(os.stat(got).st_mode), 0o604)
+            self.assertEqual(sorted(os.listdir(os.path.join(out, node))), ["remote.dat"])
+        self.assertEqual(self.sftp_requests(), before, "no SFTP subsystem: no blocking round trip")
+        for node, s in self.stats().items():
+            self.assertEqual(s["connections"], 1, node)
+            # More bytes held on the path at once than libssh's own window would ever let through.
+            self.assertGreater(s["max_in_flight_down"], 2 * LIBSSH_WINDOW, f"{node}: {s}")
+
+    def test_get_of_a_glob_lists_over_sftp_and_reads_large_files_on_exec_channels(self):
+        d = os.path.join(self.tmp, "remote")
+        os.makedirs(d)
+        big, small = os.path.join(d, "a.dat"), os.path.join(d, "b.dat")
+        with open(big, "wb") as f:
+            f.write(os.urandom(3_000_000))
+        with open(small, "wb") as f:
+            f.write(b"small\n")
+        os.chmod(big, 0o600)
+        out = os.path.join(self.tmp, "out")
+        before = self.sftp_requests()
+        r = self.dust("-F", self.config, "get", "worker[0-1]", os.path.join(d, "*.dat"), out, timeout=120)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        for node in self.NODES:
+            self.assertIn(f"[{node}] get 2 files → {os.path.join(out, node)} (3.0 MB, ", r.out)
+            self.assertEqual(sha(os.path.join(out, node, "a.dat")), sha(big))
+            self.assertEqual(stat.S_IMODE(os.stat(os.path.join(out, node, "a.dat")).st_mode), 0o600)
+            with open(os.path.join(out, node, "b.dat"), "rb") as f:
+                self.assertEqual(f.read(), b"small\n")
+        # One SFTP channel per node, for the listing (and the small file).
+        self.assertEqual(self.sftp_requests(), {n: before[n] + 1 for n in self.NODES})
+
+    def test_an_empty_file_goes_both_ways(self):
+        src = os.path.join(self.tmp, "empty")
+        open(src, "w").close()
+        os.chmod(src, 0o751)
+        dst = os.path.join(self.tmp, "dst")
+        os.makedirs(dst)
+        r = self.dust("-F", self.config, "put", "worker0", src, os.path.join(dst, "e2"), timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertEqual(os.listdir(dst), ["e2"])
+        self.assertEqual(stat.S_IMODE(os.stat(os.path.join(dst, "e2")).st_mode), 0o751)
+        out = os.path.join(self.tmp, "out")
+        r = self.dust("-F", self.config, "get", "worker0", os.path.join(dst, "e2"), out, timeout=60)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        got = os.path.join(out, "worker0", "e2")
+        self.assertEqual(os.path.getsize(got), 0)
+        self.assertEqual(stat.S_IMODE(os.stat(got).st_mode), 0o751)
+
+    def test_ctrl_c_mid_get_leaves_no_partial_file(self):
+        src = os.path.join(self.tmp, "huge.dat")
+        with open(src, "wb") as f:
+            f.truncate(2_000_000_000)  # sparse: cheap to make, as costly as any other bytes to send
+        out = os.path.join(self.tmp, "out")
+        p = subprocess.Popen([testbed.dust_bin(), "-F", self.config, "get", "worker[0-1]", src, out],
+                             env=self.sandbox.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        part = [os.path.join(out, n, "huge.dat.dust-part") for n in self.NODES]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if all(os.path.exists(x) and os.path.getsize(x) > 5_000_000 for x in part):
+                break
+            time.sleep(0.05)
+        else:
+            p.kill()
+            self.fail("the download never started: " + p.communicate()[1])
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 1, err)
+        for node in self.NODES:
+            self.assertIn(f"[{node}] get failed: interrupted", err)
+            self.assertEqual(os.listdir(os.path.join(out, node)), [])
+
+    def test_get_failures_name_node_and_path_and_leave_nothing(self):
+        out = os.path.join(self.tmp, "out")
+        missing = os.path.join(self.tmp, "no-such-file")
+        r = self.dust("-F", self.config, "get", "worker[0-1]", missing, out, timeout=60)
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        for node in self.NODES:
+            self.assertIn(f"[{node}] get failed: {missing}: no such file or directory", r.err)
+        r = self.dust("-F", self.config, "get", "worker0", self.tmp, out, timeout=60)
+        self.assertIn(f"[worker0] get failed: {self.tmp}: is a directory (use -r)", r.err)
+        self.assertFalse(os.path.exists(out), "no local directory for a get that failed")
+
+
+if __name__ == "__main__":
+    testbed.main()
