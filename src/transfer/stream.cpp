@@ -102,9 +102,11 @@ Step Stream::pump(std::string* err, bool* again) {
     phase_ = Phase::Exec;
   }
   if (phase_ == Phase::Exec || exec_pending_) {
-    // The bytes follow the exec request without waiting for its reply (as OpenSSH's client does):
-    // the server takes messages in order, so the command is running when they arrive. The reply
-    // is collected on later calls; a refusal fails the upload (the server dropped the bytes).
+    // The bytes are handed on without waiting for the exec request's reply: the server takes
+    // messages in order, so the command is running when they arrive. (OpenSSH's sshd opens a
+    // session channel's window only once its command starts, so in practice the first bytes leave
+    // with that reply; a server with an open window gets them a round trip sooner.) The reply is
+    // collected on later calls; a refusal fails the upload (the server dropped the bytes).
     int rc = ssh_channel_request_exec(ch_, command_.c_str());
     if (rc != SSH_OK && rc != SSH_AGAIN)
       return *err = fmt::format("cannot run the remote writer: {}", ssh_get_error(s_)),
