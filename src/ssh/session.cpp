@@ -274,6 +274,12 @@ void Session::arm_idle_timer() {
     // hold the rest of the line although last_data_ is old.
     step();
     if (ended() || idle_timer_ || !output_.has_partial()) return;  // (re)armed by what arrived
+    if (paused_) {
+      // Its client is behind, so dust stopped reading: the rest of the line may be waiting unread
+      // in the socket, and the node is not quiet. Shown now, one line would reach the file as two.
+      idle_timer_ = loop_.after(idle, [this] { idle_timer_ = 0, arm_idle_timer(); });
+      return;
+    }
     auto quiet = Clock::now() - last_data_;
     if (quiet >= idle)
       flush_partial();
