@@ -1,5 +1,5 @@
 // The value parsers of the ssh_config resolver (readconf.c and misc.c): flags, times, numbers,
-// host names, ProxyJump hops and ssh:// URIs, ~ and %-token expansion. Internal to ssh_config.cpp.
+// host names, ProxyJump hops and ssh:// URIs, ~ and %-token expansion. Internal to the resolver.
 #pragma once
 #include <optional>
 #include <string>
