@@ -1,7 +1,6 @@
 """E2E: parallel put/get over SFTP on each node's persistent session (issue 5) — the real dust binary
 against moto + one sshd per host. The hosts share this machine's filesystem, so every test works in its
 own directory; OpenSSH (`sandbox.ssh_argv`) is the reference client that checks what arrived."""
-import hashlib
 import os
 import shutil
 import signal
@@ -11,14 +10,6 @@ import tempfile
 import time
 
 import testbed
-
-
-def sha(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for b in iter(lambda: f.read(1 << 20), b""):
-            h.update(b)
-    return h.hexdigest()
 
 
 class Transfer(testbed.SandboxTestCase):
@@ -55,7 +46,7 @@ class Transfer(testbed.SandboxTestCase):
         for node in ("worker0", "worker1", "worker2"):
             self.assertRegex(r.out, rf"\[{node}\] put {src} → {dst}/data.dat \(3\.0 MB, [\d.]+ [KMG]?B/s\)")
         final = os.path.join(dst, "data.dat")
-        self.assertEqual(self.remote_sha("worker1", final), sha(src))
+        self.assertEqual(self.remote_sha("worker1", final), testbed.sha256_of(src))
         self.assertEqual(stat.S_IMODE(os.stat(final).st_mode), 0o640)
         self.assertEqual(os.listdir(dst), ["data.dat"], "temporary names are renamed or removed")
 
@@ -78,7 +69,7 @@ class Transfer(testbed.SandboxTestCase):
         r = self.dust("put", "worker2", src)
         self.assertEqual(r.rc, 0, r.out + r.err)
         self.assertIn(f"→ {home}/{name}", r.out)
-        self.assertEqual(self.remote_sha("worker2", f"{home}/{name}"), sha(src))
+        self.assertEqual(self.remote_sha("worker2", f"{home}/{name}"), testbed.sha256_of(src))
 
     def test_local_globs_and_recursive_directories(self):
         src = self.mkdir("src")
@@ -99,7 +90,7 @@ class Transfer(testbed.SandboxTestCase):
         r = self.dust("put", "-r", "worker0", os.path.join(src, "tree"), dst)
         self.assertEqual(r.rc, 0, r.out + r.err)
         x = os.path.join(dst, "tree", "sub", "deeper", "x.sh")
-        self.assertEqual(sha(x), sha(os.path.join(tree, "x.sh")))
+        self.assertEqual(testbed.sha256_of(x), testbed.sha256_of(os.path.join(tree, "x.sh")))
         self.assertEqual(stat.S_IMODE(os.stat(x).st_mode), 0o755)
         self.assertEqual(stat.S_IMODE(os.stat(os.path.join(dst, "tree", "sub")).st_mode), 0o750)
 
@@ -205,7 +196,7 @@ class Transfer(testbed.SandboxTestCase):
         self.assertRegex(err, r"\[worker1\] put failed: .*connection lost")
         for node in ("worker0", "worker2"):
             self.assertRegex(out, rf"\[{node}\] put {src} → {dst}/big.dat \(400\.0 MB, ")
-        self.assertEqual(sha(os.path.join(dst, "big.dat")), sha(src))
+        self.assertEqual(testbed.sha256_of(os.path.join(dst, "big.dat")), testbed.sha256_of(src))
         # worker1's writer saw its input end short and removed its file itself.
         deadline = time.monotonic() + 10
         while os.listdir(dst) != ["big.dat"] and time.monotonic() < deadline:
@@ -225,7 +216,7 @@ class Transfer(testbed.SandboxTestCase):
         for local, rel, mode in ((big, "sub/big.bin", 0o751), (small, "small.txt", 0o604),
                                  (edge, "edge.bin", 0o600)):
             remote = os.path.join(dst, "tree", rel)
-            self.assertEqual(self.remote_sha("worker2", remote), sha(local), rel)
+            self.assertEqual(self.remote_sha("worker2", remote), testbed.sha256_of(local), rel)
             self.assertEqual(stat.S_IMODE(os.stat(remote).st_mode), mode, rel)
         for d in (os.path.join(dst, "tree"), os.path.join(dst, "tree", "sub")):
             self.assertFalse([n for n in os.listdir(d) if ".dust-" in n], os.listdir(d))
@@ -302,7 +293,7 @@ class Transfer(testbed.SandboxTestCase):
         for node in ("worker0", "worker1", "worker2"):
             got = os.path.join(local, node, "app.log")
             self.assertIn(f"[{node}] get {src} → {got} (1.2 MB,", r.out)
-            self.assertEqual(sha(got), sha(src))
+            self.assertEqual(testbed.sha256_of(got), testbed.sha256_of(src))
             self.assertEqual(stat.S_IMODE(os.stat(got).st_mode), 0o604)
         # Never overwrite without -f: the local file stays as it was.
         self.write(os.path.join(local, "worker1", "app.log"), b"mine\n")
@@ -313,7 +304,7 @@ class Transfer(testbed.SandboxTestCase):
             self.assertEqual(f.read(), b"mine\n")
         r = self.dust("get", "-f", "worker1", src, local)
         self.assertEqual(r.rc, 0, r.out + r.err)
-        self.assertEqual(sha(os.path.join(local, "worker1", "app.log")), sha(src))
+        self.assertEqual(testbed.sha256_of(os.path.join(local, "worker1", "app.log")), testbed.sha256_of(src))
         self.assertEqual(sorted(os.listdir(os.path.join(local, "worker1"))), ["app.log"], "no .part left")
 
     def test_get_suffix_layout_names_copies_file_dot_node(self):
@@ -325,7 +316,7 @@ class Transfer(testbed.SandboxTestCase):
         r = self.dust("get", "-s", "worker[0-1]", src, local)
         self.assertEqual(r.rc, 0, r.out + r.err)
         self.assertEqual(sorted(os.listdir(local)), ["app.log.worker0", "app.log.worker1"])
-        self.assertEqual(sha(os.path.join(local, "app.log.worker1")), sha(src))
+        self.assertEqual(testbed.sha256_of(os.path.join(local, "app.log.worker1")), testbed.sha256_of(src))
         r = self.dust("get", "-s", "-r", "master", os.path.join(remote, "conf"), local)
         self.assertEqual(r.rc, 0, r.out + r.err)
         self.assertEqual(os.listdir(os.path.join(local, "conf.master")), ["a.ini"])
@@ -349,7 +340,7 @@ class Transfer(testbed.SandboxTestCase):
         r = self.dust("get", "-r", "master", os.path.join(remote, "tree"), local)
         self.assertEqual(r.rc, 0, r.out + r.err)
         got = os.path.join(local, "master", "tree", "sub", "deep.bin")
-        self.assertEqual(sha(got), sha(os.path.join(tree, "deep.bin")))
+        self.assertEqual(testbed.sha256_of(got), testbed.sha256_of(os.path.join(tree, "deep.bin")))
         self.assertEqual(stat.S_IMODE(os.stat(got).st_mode), 0o700)
         r = self.dust("get", "worker0", os.path.join(remote, "nothing-here"), local)
         self.assertEqual(r.rc, 1)
@@ -365,7 +356,7 @@ class Transfer(testbed.SandboxTestCase):
         r = self.dust(input=script)
         self.assertEqual(r.rc, 0, r.out + r.err)
         self.assertIn("[worker0] /tmp", r.out, "the shell session (cwd) survived the transfers")
-        self.assertEqual(sha(os.path.join(local, "worker0", "round.bin")), sha(src))
+        self.assertEqual(testbed.sha256_of(os.path.join(local, "worker0", "round.bin")), testbed.sha256_of(src))
 
 
 if __name__ == "__main__":

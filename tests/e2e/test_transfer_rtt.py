@@ -4,7 +4,6 @@ timing: a plain put or get opens no SFTP channel (whose blocking calls made ever
 node's round trips; each host's SFTP server is a wrapper that counts its starts), an upload keeps a whole channel
 window in flight (not one SFTP write), and a download keeps more bytes in flight than libssh's own
 receive window could (its window is grown with the measured round trip)."""
-import hashlib
 import os
 import shutil
 import signal
@@ -21,14 +20,6 @@ LIBSSH_WINDOW = 1_280_000  # libssh 0.10's channel receive window (WINDOWBASE)
 SFTP_WRITE = 255 * 1024  # what one sftp_write kept in flight
 SIZE = 24_000_000
 SFTP_SERVER = "/usr/lib/openssh/sftp-server"
-
-
-def sha(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for b in iter(lambda: f.read(1 << 20), b""):
-            h.update(b)
-    return h.hexdigest()
 
 
 class TransferOverDistance(testbed.SandboxTestCase):
@@ -101,7 +92,7 @@ class TransferOverDistance(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 0, r.out + r.err)
         for node in self.NODES:
             self.assertRegex(r.out, rf"\[{node}\] put {src} → {dst}/big.dat \(24\.0 MB, ")
-        self.assertEqual(sha(os.path.join(dst, "big.dat")), sha(src))
+        self.assertEqual(testbed.sha256_of(os.path.join(dst, "big.dat")), testbed.sha256_of(src))
         self.assertEqual(stat.S_IMODE(os.stat(os.path.join(dst, "big.dat")).st_mode), 0o640)
         self.assertEqual(os.listdir(dst), ["big.dat"])
         self.assertEqual(self.sftp_requests(), before, "no SFTP subsystem: no blocking round trip")
@@ -132,7 +123,7 @@ class TransferOverDistance(testbed.SandboxTestCase):
         for node in self.NODES:
             got = os.path.join(out, node, "remote.dat")
             self.assertRegex(r.out, rf"\[{node}\] get {src} → {got} \(24\.0 MB, ")
-            self.assertEqual(sha(got), sha(src))
+            self.assertEqual(testbed.sha256_of(got), testbed.sha256_of(src))
             self.assertEqual(stat.S_IMODE(os.stat(got).st_mode), 0o604)
             self.assertEqual(sorted(os.listdir(os.path.join(out, node))), ["remote.dat"])
         self.assertEqual(self.sftp_requests(), before, "no SFTP subsystem: no blocking round trip")
@@ -156,7 +147,7 @@ class TransferOverDistance(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 0, r.out + r.err)
         for node in self.NODES:
             self.assertIn(f"[{node}] get 2 files → {os.path.join(out, node)} (3.0 MB, ", r.out)
-            self.assertEqual(sha(os.path.join(out, node, "a.dat")), sha(big))
+            self.assertEqual(testbed.sha256_of(os.path.join(out, node, "a.dat")), testbed.sha256_of(big))
             self.assertEqual(stat.S_IMODE(os.stat(os.path.join(out, node, "a.dat")).st_mode), 0o600)
             with open(os.path.join(out, node, "b.dat"), "rb") as f:
                 self.assertEqual(f.read(), b"small\n")

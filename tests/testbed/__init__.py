@@ -12,7 +12,7 @@ Typical e2e test module:
 from .isolation import isolate, current_ns
 from .sandbox import Sandbox
 from .seed import SEED, Row, STACK
-from .harness import run_dust, spawn_dust, dust_bin, SandboxTestCase, Result, main
+from .harness import run_dust, spawn_dust, dust_bin, sha256_of, SandboxTestCase, Result, main
 
 __all__ = ["isolate", "current_ns", "Sandbox", "SEED", "Row", "STACK", "run_dust", "spawn_dust", "dust_bin",
            "SandboxTestCase", "Result", "main"]

@@ -1,4 +1,5 @@
 """Helpers for e2e test authors: run dust one-shot/scripted, spawn it on a pty, and a sandbox-per-module TestCase."""
+import hashlib
 import os
 import subprocess
 import sys
@@ -11,6 +12,15 @@ from .sandbox import Sandbox
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 Result = namedtuple("Result", "rc out err")
+
+
+def sha256_of(path):
+    """The SHA-256 of a file's bytes (hex), read in 1 MiB pieces: a transfer's copy is the same file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for b in iter(lambda: f.read(1 << 20), b""):
+            h.update(b)
+    return h.hexdigest()
 
 
 def dust_bin():
