@@ -10,7 +10,8 @@ struct Config {
   std::string region;                 // fallback region when the AWS chain gives none
   std::string ssh_user = "ec2-user";  // default ssh user (after cluster file and ~/.ssh/config)
   std::string ssh_address = "";       // public|private|dns; "" = public else private
-  std::string strict_host_key = "accept-new";  // accept-new|yes|no
+  // accept-new|yes|no|ask; "" (unset): the ssh config's StrictHostKeyChecking, else OpenSSH's ask.
+  std::string strict_host_key;
   int connect_timeout_s = 10;
   int command_timeout_s = 0;  // one-shot/script mode; 0 = none
   int fanout = 64;

@@ -30,7 +30,7 @@ ssh::Pool& Sessions::pool() {
     o.ssh_config = c.ssh_config;
     o.default_user = c.ssh_user;
     o.address = c.ssh_address;
-    o.strict_host_key = c.strict_host_key == "accept-new" ? "" : c.strict_host_key;
+    o.strict_host_key = c.strict_host_key;
     o.key_files = c.keys;
     o.summarise_floods = ctx_.interactive();  // one-shot and script mode print every line
     sudo_ = std::make_unique<SudoPrompts>(ctx_, PasswordPrompts(c.password_prompts));

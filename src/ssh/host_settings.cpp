@@ -46,7 +46,8 @@ HostSettings host_settings(const Endpoint& ep, const Options& opt) {
     if (!e) throw Error("ssh config: ProxyCommand " + c.proxy_command + ": " + err);
     s.proxy_command = *e;
   }
-  // config.yaml's explicit yes/no wins over the ssh config (it is the user's dust policy).
+  // config.yaml's policy, when it sets one, wins over the ssh config (it is the user's dust
+  // policy).
   std::string strict = cfg::lower(opt.strict_host_key);
   s.strict = strict == "yes" || strict == "true"                      ? "true"
              : strict == "no" || strict == "false" || strict == "off" ? "false"

@@ -57,6 +57,17 @@ TEST(HostSettings, DustPrecedenceOverTheResolvedConfig) {
 
   o.strict_host_key = "no";  // config.yaml's explicit policy wins
   EXPECT_EQ(host_settings(ep, o).strict, "false");
+  o.strict_host_key = "accept-new";  // accept-new too (it was taken for "unset" and lost)
+  EXPECT_EQ(host_settings(ep, o).strict, "accept-new");
+}
+
+TEST(HostSettings, UnsetPolicyIsOpenSshsAsk) {
+  TempConfig cfg("Host *\n  User u\n");
+  Options o;  // no config.yaml policy, none in the ssh config: ssh -G says ask
+  o.ssh_config = cfg.path;
+  Endpoint ep;
+  ep.host = "h";
+  EXPECT_EQ(host_settings(ep, o).strict, "ask");
 }
 
 TEST(HostSettings, IdentitiesOnlyKeepsSshsDefaultListAndNoAgent) {

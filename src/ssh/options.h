@@ -14,7 +14,7 @@ struct Options {
   std::string ssh_config;  // -F file; empty = ~/.ssh/config
   std::string default_user = "ec2-user";
   std::string address = "";  // default address kind: public|private|dns ("" = public else private)
-  std::string strict_host_key;  // "" = from ssh config, else accept-new; "yes" refuses unknown keys
+  std::string strict_host_key;  // config.yaml's policy; "" = the ssh config's (else OpenSSH's ask)
   std::map<std::string, std::string> key_files;  // EC2 KeyName → key file (config.yaml)
   std::string term;                              // TERM for the pty; empty = $TERM, else xterm
   // Interactive shell only (summarise_floods): output that a node produces faster than this is
