@@ -418,6 +418,9 @@ class DemoSignals(unittest.TestCase):
         w.sendline("@worker0 pwd")
         w.expect_exact("[worker0] /tmp")  # the session the first window left in /tmp
         w.expect(PROMPT)
+        w.sendline("!command -v dust")  # dust is on the sandbox's PATH (`!dust start-server`)
+        w.expect(r"\S*/bin/dust\r\n")
+        w.expect(PROMPT)
         w.sendline("exit")
         c.expect_exact("sandbox torn down")
         self.assertNotIn("died", c.before)

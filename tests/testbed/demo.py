@@ -81,6 +81,8 @@ def main():
     with open(os.path.join(bindir, "ssh"), "w") as f:
         f.write(SSH_WRAPPER)
     os.chmod(os.path.join(bindir, "ssh"), 0o755)
+    # `dust` on the sandbox's PATH: `!dust start-server` at the prompt, or a shell in dust-window's env.
+    os.symlink(os.path.abspath(opts.dust), os.path.join(bindir, "dust"))
     spec = os.path.join(sb.home, "demo1.yaml")
     with open(spec, "w") as f:
         f.write(SPEC.format(region=sb.moto.region, vpc=sb.vpc, subnet=sb.subnet, image=seed.IMAGE,
