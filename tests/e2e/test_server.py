@@ -301,6 +301,29 @@ class Server(testbed.SandboxTestCase):
         r = self.dust("@worker0", "pwd")
         self.assertEqual(r.out, "[worker0] /usr\n", r.err)
 
+    def test_a_one_shot_that_goes_away_takes_its_command_with_it(self):
+        # Its output pipe closed (`dust @n yes | head -1`) or SIGTERM: the command is interrupted, so the
+        # node is free for the next client at once and nobody else sees its output.
+        self.assertEqual(self.dust("start-server").rc, 0)
+        cmd = f"{testbed.harness.dust_bin()} @worker0 yes | head -1"
+        r = subprocess.run(["sh", "-c", cmd], env=self.sandbox.env(), capture_output=True, text=True,
+                           timeout=30, start_new_session=True)
+        self.assertEqual(r.stdout, "[worker0] y\n", r.stderr)
+        p = subprocess.Popen([testbed.harness.dust_bin(), "@master", "sleep 30; echo survivor"],
+                             env=self.sandbox.env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, start_new_session=True)
+        time.sleep(1.5)
+        p.terminate()
+        p.wait(timeout=10)
+        for node in ("worker0", "master"):
+            deadline = time.monotonic() + 10
+            while True:
+                r = self.dust(f"@{node}", "echo free")
+                if r.rc == 0 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            self.assertEqual(r.out, f"[{node}] free\n", r.err)
+
     def test_killed_server_is_reported_and_the_next_dust_starts_afresh(self):
         c = self.attach()
         pid = self.server_pid()

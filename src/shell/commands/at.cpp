@@ -83,6 +83,13 @@ int wait_for(Context& ctx, const ssh::Job& job) {
       },
       std::chrono::milliseconds(100));
   ctx.out().set_status("");
+  if (ctx.attachments() && ctx.attachments()->abandoned() && !ctx.interactive() && !job.done()) {
+    // A one-shot's dust went away (its output pipe closed, a SIGTERM): the command was that
+    // process's, as an ssh command is; interrupted, as ssh's would be by the hangup, instead of
+    // running on in the shared sessions where it would refuse and flood other clients. (An
+    // interactive client that detaches leaves its command running on purpose.)
+    ctx.sessions().pool().interrupt(job);
+  }
   if (seen >= 2) {
     // Say what became of the nodes that had not finished.
     std::vector<std::string> running;
