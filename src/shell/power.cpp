@@ -124,6 +124,8 @@ int wait_for_ssh(Context& ctx, const std::vector<std::string>& ids) {
 bool applies(PowerAction action, const Node& n) {
   if (n.id.empty() || n.state == "terminated") return false;
   if (action == PowerAction::Start) return n.state == "stopped";
+  // Stopping one already stopped (or stopping) would only lengthen the list asked about.
+  if (action == PowerAction::Stop) return n.state == "running" || n.state == "pending";
   return true;
 }
 
@@ -138,9 +140,10 @@ int change_power(Context& ctx, Args& a, PowerAction action) {
   for (const Node* n : a.nodes)
     if (applies(action, *n)) nodes.push_back(n);
   if (nodes.empty()) {
-    if (action == PowerAction::Start && !a.nodes.empty()) {
-      ctx.out().out(a.target.empty() ? "no stopped nodes to start\n"
-                                     : fmt::format("no stopped node matches '{}'\n", a.target));
+    if (action != PowerAction::Terminate && !a.nodes.empty()) {
+      const char* state = action == PowerAction::Start ? "stopped" : "running";
+      ctx.out().out(a.target.empty() ? fmt::format("no {} nodes to {}\n", state, verb(action))
+                                     : fmt::format("no {} node matches '{}'\n", state, a.target));
       return 0;
     }
     ctx.out().err(a.target.empty() ? fmt::format("no nodes in {}\n", ctx.region())

@@ -11,6 +11,21 @@ $ show worker2
 Name         Instance     State        ID                   ext_IP          int_IP
 
 worker2      t2.micro     running      i-00000000000000003                  10.231.5.14
+$ stop
+< n
+Name                      Instance     State        ID                   ext_IP          int_IP
+
+master                    t2.small     running      i-00000000000000000                  10.231.5.11
+worker0                   t2.micro     running      i-00000000000000001                  10.231.5.12
+worker1                   t2.micro     running      i-00000000000000002                  10.231.5.13
+worker2                   t2.micro     running      i-00000000000000003                  10.231.5.14
+web(i-00000000000000004)  t2.micro     running      i-00000000000000004                  10.231.5.15
+                          t2.micro     running      i-00000000000000007                  10.231.5.18
+stop 6 nodes: i-00000000000000007,master,web(i-00000000000000004),worker[0-2]. Continue [y/N] n
+cancelled, nothing changed
+[exit 1]
+$ stop db
+no running node matches 'db'
 $ terminate db
 < n
 Name         Instance     State        ID                   ext_IP          int_IP
@@ -35,8 +50,7 @@ Name         Instance     State        ID                   ext_IP          int_
 
 db           t2.medium    terminated   i-00000000000000006                  10.231.5.17
 $ stop --yes db
-no nodes match 'db'
-[exit 1]
+no running node matches 'db'
 $ start nosuch[
 start: bad target 'nosuch[': unclosed '[' in 'nosuch['
 usage: start [--wait] [-y] [target]
