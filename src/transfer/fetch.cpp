@@ -131,6 +131,8 @@ Step Fetch::finish(std::string* err) {
   if (ssh_get_status(s_) & (SSH_CLOSED | SSH_CLOSED_ERROR))
     return *err = "connection lost", Step::Failed;
   if (status < 0 && !closed) return Step::Pending;
+  // sshd may send the exit status before the last of stderr (the message saying why).
+  if (!closed && !ssh_channel_is_eof(ch_)) return Step::Pending;
   phase_ = Phase::Done;
   if (status == 0 && header_done_) return Step::Done;
   std::string e;

@@ -77,7 +77,9 @@ Step Stream::finish(std::string* err) {
   if (ssh_get_status(s_) & (SSH_CLOSED | SSH_CLOSED_ERROR))
     return *err = "connection lost", Step::Failed;
   if (status < 0 && !closed) return Step::Pending;
-  if (status == 0 && !closed && !ssh_channel_is_eof(ch_)) return Step::Pending;  // stderr to come
+  // sshd may send the exit status before the last of stderr (the message saying why): wait for the
+  // end of the output whatever the status.
+  if (!closed && !ssh_channel_is_eof(ch_)) return Step::Pending;
   phase_ = Phase::Done;
   if (status == 0 && sent_ == size_) return Step::Done;
   // The remote's stderr on one line (e.g. "cat: write error: No space left on device; only …").
