@@ -127,8 +127,8 @@ class Driver : private ssh::Observer {
     clear_line();
     Transferred r;
     r.text = result_line(job_.verb(), job_.describe(t), t.done_bytes, t.seconds);
-    for (const auto& it : t.items) r.files += it.batch.empty() ? !it.dir : it.batch.size();
-    if (t.items.size() == 1 && !t.items[0].dir && t.items[0].batch.empty())
+    for (const auto& it : t.items) r.files += it.file_count();
+    if (t.items.size() == 1 && !t.items[0].dir && t.items[0].batch.empty() && !t.items[0].tree)
       r.source = t.items[0].src, r.destination = t.items[0].dst;
     else
       r.destination = t.summary;
@@ -278,7 +278,7 @@ class Driver : private ssh::Observer {
       trace(t, "item " + t.items[t.next].dst + " done");
       const Item& done = t.items[t.next];
       t.done_bytes += done.batch.empty() ? moved : done.size;  // a batch's tar has headers too
-      t.files += done.batch.empty() ? !done.dir : done.batch.size();
+      t.files += done.file_count();
       t.up.reset();
       t.stream.reset();
       t.down.reset();

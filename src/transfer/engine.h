@@ -31,6 +31,11 @@ struct Item {
   // login directory); get: the file comes on an exec channel (fetch.h), its size and mode with it.
   bool direct = false;
   std::string direct_dir;
+  // get -r: the whole remote tree `src` on one channel into `dst` (tree_fetch.h); tree_files is
+  // what it held, once extracted.
+  bool tree = false;
+  size_t tree_files = 0;
+  size_t file_count() const { return tree ? tree_files : batch.empty() ? !dir : batch.size(); }
 };
 
 struct NodeTask {

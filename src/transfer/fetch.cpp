@@ -80,6 +80,14 @@ Fetch::Fetch(ssh_session s, const std::string& path, Opener open_local, size_t p
       open_local_(std::move(open_local)),
       peers_(peers) {}
 
+Fetch::Fetch(ssh_session s, const std::string& path, std::string command, Opener open_local,
+             size_t peers)
+    : s_(s),
+      path_(path),
+      command_(std::move(command)),
+      open_local_(std::move(open_local)),
+      peers_(peers) {}
+
 Fetch::~Fetch() {
   if (ch_) ssh_channel_free(ch_);
 }
@@ -110,6 +118,7 @@ bool Fetch::take(const char* p, size_t n, std::string* err) {
     if (sp == std::string::npos || !parse_ls_mode(header_.substr(0, sp), &mode))
       return *err = "the remote reader sent an unexpected header", false;
     mode_ = mode;
+    dir_ = header_[0] == 'd';
     size_ = std::strtoull(header_.c_str() + sp + 1, nullptr, 10);
     header_done_ = true;
     if ((fd_ = open_local_(err)) < 0) return false;
@@ -134,7 +143,8 @@ Step Fetch::finish(std::string* err) {
   // sshd may send the exit status before the last of stderr (the message saying why).
   if (!closed && !ssh_channel_is_eof(ch_)) return Step::Pending;
   phase_ = Phase::Done;
-  if (status == 0 && header_done_) return Step::Done;
+  status_ = status;
+  if (header_done_ && (status == 0 || dir_)) return Step::Done;
   std::string e;
   for (char c : errout_) e += c == '\n' || c == '\r' ? '\n' : c;
   while (!e.empty() && e.back() == '\n') e.pop_back();

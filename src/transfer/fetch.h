@@ -44,6 +44,11 @@ class Fetch {
   // returns -1 with *err set when it cannot.
   using Opener = std::function<int(std::string* err)>;
   Fetch(ssh_session s, const std::string& path, Opener open_local, size_t peers);
+  // The same with another remote command speaking the same protocol (tree_command): a directory's
+  // header ("drwx…") may be followed by a non-zero exit status, which is then no failure:
+  // exit_status() and errors() say what the remote side could not send.
+  Fetch(ssh_session s, const std::string& path, std::string command, Opener open_local,
+        size_t peers);
   ~Fetch();
   Fetch(const Fetch&) = delete;
   Fetch& operator=(const Fetch&) = delete;
@@ -56,7 +61,10 @@ class Fetch {
   bool has_header() const { return header_done_; }
   uint64_t size() const { return size_; }  // from the header (what `ls` said)
   uint32_t mode() const { return mode_; }
-  uint32_t window() const { return window_; }  // 0: libssh's own
+  bool is_dir() const { return dir_; }  // the header was a directory's
+  int exit_status() const { return status_; }
+  const std::string& errors() const { return errout_; }  // the remote stderr (at most 4 KiB)
+  uint32_t window() const { return window_; }            // 0: libssh's own
   std::chrono::duration<double> rtt() const { return rtt_; }
 
   // Stops early on a live connection: closes the channel (the remote `cat` ends on SIGPIPE).
@@ -77,6 +85,8 @@ class Fetch {
   size_t peers_;
   Phase phase_ = Phase::Open;
   bool header_done_ = false;
+  bool dir_ = false;
+  int status_ = -1;
   uint64_t size_ = 0, received_ = 0;
   uint32_t mode_ = 0644, window_ = 0;
   std::chrono::steady_clock::time_point asked_{};

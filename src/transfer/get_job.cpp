@@ -14,6 +14,8 @@
 
 #include "transfer/format.h"
 #include "transfer/remote_name.h"
+#include "transfer/tree_fetch.h"
+#include "util/sanitise.h"
 
 namespace dust::transfer {
 namespace {
@@ -113,7 +115,7 @@ bool GetJob::finish_plan(NodeTask& n) {
   return mkdirs(n.summary, &n.error);
 }
 
-bool GetJob::needs_sftp() const { return recursive_ || has_glob(base_name(remote_)); }
+bool GetJob::needs_sftp() const { return has_glob(base_name(remote_)); }
 
 bool GetJob::plan_direct(NodeTask& n) {
   // What the path is (a file, a directory, missing) the remote reader says (fetch_command); the
@@ -121,10 +123,18 @@ bool GetJob::plan_direct(NodeTask& n) {
   std::string node = node_dir_name(n.ep.node_label, n.ep.key);
   std::string base = suffix_ ? local_dir_ : join(local_dir_, node);
   n.summary = base;
-  std::string local =
-      suffix_ ? join(base, base_name(remote_) + "." + node) : join(base, base_name(remote_));
+  std::string name = base_name(remote_);
+  std::string local = suffix_ ? join(base, name + "." + node) : join(base, name);
   Item it{remote_, local, 0, 0644, false};
   it.direct = true;
+  if (recursive_) {
+    // A tree merges into what is there (each file is checked once its name came); the copy of
+    // "/" or "." is the node's folder itself.
+    it.tree = true;
+    if (!unsafe_name_reason(name).empty()) it.dst = base;
+    n.items.push_back(std::move(it));
+    return true;
+  }
   n.items.push_back(std::move(it));
   if (!force_ && exists(local))
     return n.error = fmt::format("{} exists (use -f to overwrite)", local), false;
@@ -162,15 +172,21 @@ bool GetJob::begin_item(NodeTask& n) {
   if (it.direct || it.size >= kStreamMin) {
     // No SFTP open/close (each a blocking round trip that every node would wait for), and a
     // receive window grown with the round trip. The local directory and file are made once the
-    // node said the path is a readable file.
-    auto open_local = [&n, dst = it.dst](std::string* err) {
+    // node said the path is a readable file. A tree's stream goes to a spool file in the node's
+    // folder, extracted once it is whole (finish_tree).
+    auto open_local = [&n, dst = it.dst, tag = ++counter_](std::string* err) {
       if (!mkdirs(n.summary, err)) return -1;
-      n.tmp = dst + ".dust-part";
-      n.fd = open(n.tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      bool tree = n.fetch && n.fetch->is_dir();
+      n.tmp = tree ? join(n.summary, fmt::format(".dust-tree-{}-{}", getpid(), tag))
+                   : dst + ".dust-part";
+      n.fd = open(n.tmp.c_str(),
+                  O_RDWR | O_CREAT | (tree ? O_EXCL : O_TRUNC) | O_NOFOLLOW | O_CLOEXEC, 0600);
       if (n.fd < 0) *err = fmt::format("{}: {}", n.tmp, std::strerror(errno)), n.tmp.clear();
       return n.fd;
     };
-    n.fetch = std::make_unique<Fetch>(n.link->session(), it.src, open_local, n.peers);
+    n.fetch = it.tree ? std::make_unique<Fetch>(n.link->session(), it.src, tree_command(it.src),
+                                                open_local, n.peers)
+                      : std::make_unique<Fetch>(n.link->session(), it.src, open_local, n.peers);
     return true;
   }
   n.remote = sftp_open(n.link->sftp(), it.src.c_str(), O_RDONLY, 0);
@@ -186,8 +202,42 @@ bool GetJob::begin_item(NodeTask& n) {
   return true;
 }
 
+bool GetJob::finish_tree(NodeTask& n) {
+  Item& it = n.items[n.next];
+  TreeResult res;
+  std::string err;
+  bool ok = extract_tree(n.fd, it.dst, n.fetch->mode(), force_, RemoteWalk::kMaxDepth, &res,
+                         &n.skipped, &err);
+  close(n.fd), n.fd = -1;
+  unlink(n.tmp.c_str()), n.tmp.clear();
+  it.tree_files = res.files;
+  if (!ok) return n.error = err, false;
+  // What find or tar could not read (an unreadable directory, a symlink loop, a dangling link):
+  // the rest came; the node fails naming these.
+  // First: they are the likelier news (a directory not readable) than a name refused.
+  if (int st = n.fetch->exit_status(); st != 0) {
+    std::vector<std::string> remote;
+    std::string line;
+    for (char c : n.fetch->errors() + "\n") {
+      if (c != '\n') {
+        line += c;
+        continue;
+      }
+      if (!line.empty() && line.rfind("tar: Exiting with failure status", 0) != 0)
+        remote.push_back(util::escape_controls(line));
+      line.clear();
+    }
+    if (remote.empty())
+      remote.push_back(
+          fmt::format("{}: the remote reader failed (exit status {})", quote_name(it.src), st));
+    n.skipped.insert(n.skipped.begin(), remote.begin(), remote.end());
+  }
+  return true;
+}
+
 bool GetJob::finish_item(NodeTask& n) {
   const Item& it = n.items[n.next];
+  if (it.tree && n.fetch && n.fetch->is_dir()) return finish_tree(n);
   if (it.dir) {
     chmod(it.dst.c_str(), it.mode | 0700);  // we may still need to write into it
     return true;
@@ -234,8 +284,9 @@ void GetJob::abort_item(NodeTask& n, bool connection_alive) {
 
 std::string GetJob::describe(const NodeTask& n) const {
   size_t files = 0;
-  for (const auto& it : n.items) files += !it.dir;
-  if (n.items.size() == 1) return fmt::format("{} → {}", n.items[0].src, n.items[0].dst);
+  for (const auto& it : n.items) files += it.file_count();
+  if (n.items.size() == 1 && !n.items[0].tree)
+    return fmt::format("{} → {}", n.items[0].src, n.items[0].dst);
   return fmt::format("{} file{} → {}", files, files == 1 ? "" : "s", n.summary);
 }
 

@@ -22,7 +22,8 @@ class GetJob : public Job {
         force_(force),
         suffix_(suffix) {}
   const char* verb() const override { return "get"; }
-  // One plain path (no glob, no -r): it comes on an exec channel (fetch.h), no SFTP at all.
+  // A path without a glob comes on an exec channel, no SFTP at all: a file as it is (fetch.h), a
+  // tree (-r) as one tar stream (tree_fetch.h). A glob is listed over SFTP.
   bool needs_sftp() const override;
   bool plan(NodeTask& n) override;
   bool begin_item(NodeTask& n) override;
@@ -35,6 +36,8 @@ class GetJob : public Job {
   bool start(NodeTask& n, RemoteWalk& walk);
   bool finish_plan(NodeTask& n);
   bool plan_direct(NodeTask& n);
+  bool finish_tree(NodeTask& n);
+  unsigned counter_ = 0;
   std::map<const NodeTask*, std::unique_ptr<RemoteWalk>> walks_;  // the nodes still planning
   std::string remote_;
   std::string local_dir_;

@@ -292,7 +292,7 @@ void PutJob::abort_item(NodeTask& n, bool connection_alive) {
 
 std::string PutJob::describe(const NodeTask& n) const {
   size_t files = 0;
-  for (const auto& it : n.items) files += it.batch.empty() ? !it.dir : it.batch.size();
+  for (const auto& it : n.items) files += it.file_count();
   if (n.items.size() == 1) return fmt::format("{} → {}", n.items[0].src, n.items[0].dst);
   return fmt::format("{} file{} → {}", files, files == 1 ? "" : "s", n.summary);
 }
