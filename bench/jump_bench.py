@@ -3,6 +3,7 @@ the jump host, a direct-tcpip channel per node) against pdsh and clush with `ssh
 processes makes its own connection and handshake to the jump host), fan-out 64 for every tool.
 
     python3 bench/jump_bench.py [--hosts 100,500] [--runs 3] [--dust build/dust]
+    python3 bench/jump_bench.py --rtt 50 --hosts 100    # the jump host 50 ms away: warm only
 
 The hosts are 127.0.0.x on one sshd (bench/hosts.py) inside an isolated network namespace; the jump host is
 one more address (127.0.3.250) of the same sshd, so it costs the same as a node. dust finds the nodes through
@@ -82,7 +83,15 @@ def bench(n, args, work):
             key = f.readline().split(None, 1)[1]
         with open(fleet.known_hosts, "a") as f:
             f.write(f"[{JUMP}]:{fleet.port} {key}")
-        jump = f"{fleetmod.USER}@{JUMP}:{fleet.port}"
+        proxy = None
+        if args.rtt:
+            # Only the jump host is far: dust → delay proxy → jump host → nodes (next to it).
+            from latency_bench import Proxy
+            proxy = Proxy(fleet.port)
+            proxy.start(args.rtt)
+            with open(fleet.known_hosts, "a") as f:
+                f.write(f"[{JUMP}]:{proxy.port} {key}")
+        jump = f"{fleetmod.USER}@{JUMP}:{proxy.port if proxy else fleet.port}"
         dust_home = os.path.join(fleet.home, ".dustcluster")
         dust_config(dust_home, f"  proxy_jump: '{jump}'\n")
         env = fleet.env(**moto.env(), DUST_HOME=dust_home)
@@ -99,6 +108,9 @@ def bench(n, args, work):
         dust_config(direct_home)
         warm_jump = warm(args.dust, env)
         warm_direct = warm(args.dust, fleet.env(**moto.env(), DUST_HOME=direct_home))
+        if proxy:
+            proxy.stop()
+            return None, (warm_jump, warm_direct)
         rows = {k: [] for k in tools}
         for _ in range(args.runs):
             for k, (argv, e) in tools.items():
@@ -120,6 +132,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hosts", default="100,500", help="comma-separated host counts")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rtt", type=float, default=0,
+                    help="put the jump host this many ms away (delay proxy) and measure warm only")
     ap.add_argument("--dust", default=testbed.dust_bin())
     args = ap.parse_args()
     args.dust = os.path.abspath(args.dust)
@@ -132,6 +146,12 @@ def main():
         for n in counts:
             t = time.monotonic()
             med, (warm_jump, warm_direct) = bench(n, args, work)
+            if args.rtt:
+                r = args.rtt / 1000
+                print(f"\n== {n} hosts behind one jump host {args.rtt:.0f} ms away (the nodes next to it)")
+                print(f"  warm @* true through the jump host: {warm_jump * 1000:.1f} ms = {warm_jump / r:.2f} RTT "
+                      f"(goal ≤ 2.1 RTT: {met(warm_jump <= 2.1 * r)}); direct, no delay: {warm_direct * 1000:.1f} ms")
+                continue
             best = min(v[0] for k, v in med.items() if k != "dust")
             print(f"\n== {n} hosts behind one jump host ({time.monotonic() - t:.0f} s incl. setup; "
                   f"load {os.getloadavg()[0]:.2f})")

@@ -17,6 +17,9 @@ Per RTT, all in the same run, every time also in round trips (time / RTT):
            `ssh host 'cat > f' < file` / `ssh host cat f > file` on the same hosts.
   tree     put -r / get -r of 2,000 × 4 KiB files × 10 hosts against 10 parallel `tar c | ssh host tar x`
            (and `ssh host tar c | tar x`).
+  fanout   (not by default; --only fanout --many 500) cold `@bench* true` on the --many hosts at fan-out
+           64, 128 and 256 against pdsh at the same fan-out, and against its floor: waves of one host's
+           cold login, or dust's CPU over the machine's CPUs.
 --quick: RTTs 0 and 50, the 100-host warm case with 30 hosts, trees of 500 files.
 Goals (issue 22) printed met/MISSED: put/get ≥ 0.9 × the wire at RTT > 0 and ≥ 1.0 × on loopback, ≥ 1.2 ×
 the best peer; put -r / get -r within 1.5 × tar | ssh at RTT 50; warm ≤ 1.1 RTT.
@@ -37,7 +40,7 @@ import testbed  # noqa: E402
 from testbed import procs  # noqa: E402
 from testbed.moto import Moto, free_port  # noqa: E402
 import hosts as fleetmod  # noqa: E402
-from common import STAMP, met, parallel, stamps, timed  # noqa: E402
+from common import STAMP, measured, met, parallel, settle, stamps, timed  # noqa: E402
 
 MB = 1_000_000
 
@@ -117,12 +120,14 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--mb", type=int, default=20)
     ap.add_argument("--xfer-hosts", type=int, default=10)
-    ap.add_argument("--only", default="warm,cold,xfer,tree", help="which cases")
+    ap.add_argument("--only", default="warm,cold,xfer,tree", help="which cases (also: fanout)")
+    ap.add_argument("--many", type=int, default=None,
+                    help="hosts for the many-host cases (warm, fanout); default 100, --quick 30")
     ap.add_argument("--dust", default=testbed.dust_bin())
     args = ap.parse_args()
     args.dust = os.path.abspath(args.dust)
     rtts = [float(x) for x in (args.rtts or ("0,50" if args.quick else "0,20,50,200")).split(",")]
-    many = 30 if args.quick else 100
+    many = args.many or (30 if args.quick else 100)
     files = 500 if args.quick else 2000
     only = set(args.only.split(","))
     testbed.isolate()
@@ -139,8 +144,10 @@ def main():
         fleet.route_through(proxy.port)
         dust_home = os.path.join(fleet.home, ".dustcluster")
         os.makedirs(dust_home, exist_ok=True)
-        with open(os.path.join(dust_home, "config.yaml"), "w") as f:
-            f.write("ssh:\n  fanout: 64\n  connect_timeout: 60\n")
+        def set_fanout(n):
+            with open(os.path.join(dust_home, "config.yaml"), "w") as f:
+                f.write(f"ssh:\n  fanout: {n}\n  connect_timeout: 60\n")
+        set_fanout(64)
         env = fleet.env(**moto.env(), DUST_HOME=dust_home)
         nx = args.xfer_hosts
         xhosts = addrs[:nx]
@@ -195,6 +202,32 @@ def main():
                       f"dust/ssh {d1 / s1:.2f}")
                 print(f"  cold 10 hosts: dust {d10:6.3f} s {rt(d10)}; pdsh {pd:6.3f} s; clush {cl:6.3f} s; "
                       f"dust/pdsh {d10 / pd:.2f}, dust/clush {d10 / cl:.2f}", flush=True)
+            if "fanout" in only:
+                # Item 5: cold on every host against the fan-out. The floor for a fan-out f is
+                # ceil(hosts / f) waves of one host's cold login (round trips) or the CPU all the logins
+                # need spread over the machine's CPUs, whichever is larger.
+                one = timed([args.dust, "@bench0000", "true"], env, "dust cold 1").wall
+                hf = os.path.join(work, "hosts-many")
+                with open(hf, "w") as f:
+                    f.writelines(a + "\n" for a in addrs)
+                for fo in (64, 128, 256):
+                    set_fanout(fo)
+                    busy = []
+                    settle()
+                    d_wall, d_cpu, _, _ = measured([args.dust, "@bench*", "true"], env, f"dust cold {many}",
+                                                   busy=busy)
+                    pd = timed(["pdsh", "-R", "ssh", "-l", fleetmod.USER, "-f", str(fo), "-w", "^" + hf, "true"],
+                               fleet.env(PDSH_SSH_ARGS=f"-F {fleet.ssh_config} -x %h"), "pdsh")
+                    waves = -(-many // fo) * one
+                    machine = busy[0] / (os.cpu_count() or 1)
+                    line = (f"  cold {many} hosts, fan-out {fo:3}: dust {d_wall:6.2f} s {rt(d_wall)} "
+                            f"(dust cpu {d_cpu:5.2f} s, machine busy {busy[0]:5.1f} cpu-s = {machine:5.2f} s of "
+                            f"{os.cpu_count()} CPUs); pdsh {pd.wall:6.2f} s; dust/pdsh {d_wall / pd.wall:.2f}; "
+                            f"round-trip floor {-(-many // fo)} waves × {one:.2f} s = {waves:.2f} s; "
+                            f"limited by {'CPU (sshd + dust)' if machine >= waves else 'round trips'}")
+                    print(line, flush=True)
+                    summary.append(f"RTT {rtt:.0f}: {line.strip()}")
+                set_fanout(64)
             if "xfer" in only:
                 res = {}
                 res["put dust"] = timed([args.dust, "put", "bench000?", src, "xfer"], env, "dust put").wall

@@ -18,6 +18,12 @@
 namespace dust::transfer {
 namespace {
 
+// libarchive's message for the last error, which may be NULL.
+const char* why(archive* a) {
+  const char* e = archive_error_string(a);
+  return e ? e : "unknown error";
+}
+
 bool add(archive* a, const std::string& name, const std::string& src, uint64_t size, uint32_t mode,
          std::string* err) {
   archive_entry* e = archive_entry_new();
@@ -28,7 +34,7 @@ bool add(archive* a, const std::string& name, const std::string& src, uint64_t s
   archive_entry_set_mtime(e, time(nullptr), 0);
   bool ok = archive_write_header(a, e) == ARCHIVE_OK;
   archive_entry_free(e);
-  if (!ok) return *err = fmt::format("{}: {}", src, archive_error_string(a)), false;
+  if (!ok) return *err = fmt::format("{}: {}", src, why(a)), false;
   if (src.empty()) return true;
   int fd = open(src.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return *err = fmt::format("{}: {}", src, std::strerror(errno)), false;
@@ -43,7 +49,7 @@ bool add(archive* a, const std::string& name, const std::string& src, uint64_t s
       return false;
     }
     if (archive_write_data(a, buf, static_cast<size_t>(n)) != n) {
-      *err = fmt::format("{}: {}", src, archive_error_string(a));
+      *err = fmt::format("{}: {}", src, why(a));
       close(fd);
       return false;
     }
@@ -62,12 +68,11 @@ int make_batch_tar(const std::vector<BatchFile>& files, uint64_t* size, std::str
   archive_write_set_format_pax_restricted(a);   // ustar unless a name needs more
   archive_write_set_bytes_in_last_block(a, 1);  // no padding to 10 KiB: fewer bytes per batch
   bool ok = archive_write_open_fd(a, fd) == ARCHIVE_OK;
-  if (!ok) *err = fmt::format("tar: {}", archive_error_string(a));
+  if (!ok) *err = fmt::format("tar: {}", why(a));
   for (size_t i = 0; ok && i < files.size(); ++i)
     ok = add(a, files[i].name, files[i].src, files[i].size, files[i].mode, err);
   if (ok) ok = add(a, kBatchEnd, "", 0, 0600, err);
-  if (ok && archive_write_close(a) != ARCHIVE_OK)
-    ok = false, *err = fmt::format("tar: {}", archive_error_string(a));
+  if (ok && archive_write_close(a) != ARCHIVE_OK) ok = false, *err = fmt::format("tar: {}", why(a));
   archive_write_free(a);
   struct stat st {};
   if (ok && fstat(fd, &st) != 0) ok = false, *err = std::strerror(errno);

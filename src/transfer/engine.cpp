@@ -168,7 +168,6 @@ class Driver : private ssh::Observer {
     t.up.reset();
     t.stream.reset();
     t.fetch.reset();
-    t.down.reset();
     t.link.reset();
   }
 
@@ -252,8 +251,6 @@ class Driver : private ssh::Observer {
         st = t.up->pump(&err, &again);
       else if (t.stream)
         st = t.stream->pump(&err, &again);
-      else if (t.down)
-        st = t.down->pump(&err, &again);
       else if (t.fetch)
         st = t.fetch->pump(&err, &again);
       if (t.fetch && t.fetch->has_header() && t.items[t.next].size == 0 && t.fetch->size()) {
@@ -267,7 +264,6 @@ class Driver : private ssh::Observer {
       }
       uint64_t moved = t.up       ? t.up->acked()
                        : t.stream ? t.stream->sent()
-                       : t.down   ? t.down->received()
                        : t.fetch  ? t.fetch->received()
                                   : 0;
       if (t.fetch)
@@ -281,7 +277,6 @@ class Driver : private ssh::Observer {
       t.files += done.file_count();
       t.up.reset();
       t.stream.reset();
-      t.down.reset();
       t.fetch.reset();
       ++t.next;
     }
@@ -300,7 +295,6 @@ class Driver : private ssh::Observer {
     uint64_t b = t.done_bytes;
     if (t.up) b += t.up->acked();
     if (t.stream && t.item_open) b += std::min(t.stream->sent(), t.items[t.next].size);
-    if (t.down) b += t.down->received();
     if (t.fetch) b += t.fetch->received();
     return b;
   }

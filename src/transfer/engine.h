@@ -59,7 +59,6 @@ struct NodeTask {
   bool item_open = false;  // items[next] is being moved
   // The item being moved.
   std::unique_ptr<Upload> up;
-  std::unique_ptr<Download> down;
   std::unique_ptr<Stream> stream;  // put: bytes on an exec channel (stream.h)
   std::unique_ptr<Fetch> fetch;    // get of one plain file: bytes on an exec channel (fetch.h)
   size_t peers = 1;                // nodes in this transfer (bounds the receive windows)

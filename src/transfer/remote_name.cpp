@@ -3,8 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <set>
-
 namespace dust::transfer {
 
 std::string unsafe_name_reason(std::string_view name) {
@@ -51,31 +49,6 @@ std::string quote_name(std::string_view name) {
     }
   }
   return q + "\"";
-}
-
-CheckedListing check_listing(const std::vector<std::string>& names) {
-  CheckedListing out;
-  std::set<std::string_view> seen;
-  for (size_t i = 0; i < names.size(); ++i) {
-    const std::string& n = names[i];
-    if (n == "." || n == "..") continue;
-    std::string why = unsafe_name_reason(n);
-    if (why.empty() && !seen.insert(n).second) why = "listed twice";
-    if (why.empty())
-      out.accepted.push_back(i);
-    else
-      out.refused.push_back(fmt::format("{}: {}", quote_name(n), why));
-  }
-  return out;
-}
-
-bool leads_back(std::string_view target, const std::vector<std::string>& branch) {
-  if (target == "/") return true;
-  for (std::string_view a : branch)
-    if (a == target || (a.size() > target.size() && a.substr(0, target.size()) == target &&
-                        a[target.size()] == '/'))
-      return true;
-  return false;
 }
 
 }  // namespace dust::transfer

@@ -37,25 +37,5 @@ TEST(RemoteName, QuotedForMessages) {
   EXPECT_EQ(quote_name("wörker"), "\"wörker\"");
 }
 
-TEST(RemoteName, ListingKeepsSafeNamesOnce) {
-  auto c = check_listing({".", "..", "ok", "../../x", "a/b", "", "ok", "/etc/x", "z"});
-  EXPECT_EQ(c.accepted, (std::vector<size_t>{2, 8}));
-  ASSERT_EQ(c.refused.size(), 5u);
-  EXPECT_EQ(c.refused[0], "\"../../x\": not one path component (it has a '/')");
-  EXPECT_EQ(c.refused[2], "\"\": an empty name");
-  EXPECT_EQ(c.refused[3], "\"ok\": listed twice");
-}
-
-TEST(RemoteName, LoopsOnRealPaths) {
-  std::vector<std::string> branch{"/srv/d/sub", "/srv/d"};
-  EXPECT_TRUE(leads_back("/srv/d", branch));      // ln -s .. (from sub)
-  EXPECT_TRUE(leads_back("/srv/d/sub", branch));  // ln -s .
-  EXPECT_TRUE(leads_back("/srv", branch));        // an ancestor of the whole walk
-  EXPECT_TRUE(leads_back("/", branch));
-  EXPECT_FALSE(leads_back("/srv/d/other", branch));  // a sibling: copied (again), as cp -rL does
-  EXPECT_FALSE(leads_back("/srv/dd", branch));       // a prefix of the text only
-  EXPECT_FALSE(leads_back("/srv/d/sub/deeper", branch));
-}
-
 }  // namespace
 }  // namespace dust::transfer

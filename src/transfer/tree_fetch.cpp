@@ -19,35 +19,78 @@
 
 namespace dust::transfer {
 
+namespace {
+// The tail both forms share: the names on stdin of `{ …; } | tar` (NUL-separated, "./"-relative),
+// tar to fd 4 (the channel), the statuses of the list's maker and of tar through fd 3 ("f0", "t0").
+// --no-recursion must come before -T (GNU tar applies it to the names after it).
+constexpr const char* kTarTail =
+    "| LC_ALL=C tar -c -f - --format=gnu --no-recursion --hard-dereference -h --null -T - "
+    ">&4 3>&-; echo \"t$?\"; } 3>&1 ); "
+    "case $s in f0*t0) exit 0;; esac; exit 1";
+}  // namespace
+
 std::string tree_command(const std::string& path) {
-  // A file: fetch_command's script. A directory: its mode, then find | tar from inside it. The
-  // statuses of find and tar come back through fd 3 ("f0" then "t0"); tar writes to fd 4, the
-  // channel. --no-recursion must come before -T (GNU tar applies it to the names after it).
-  static const char* script =
-      "f=$1; "
-      "if [ ! -e \"$f\" ]; then "
-      "case $(LC_ALL=C ls -d -- \"$f\" 2>&1 >/dev/null) in "
-      "*ermission*) echo 'permission denied' >&2;; *) echo 'no such file or directory' >&2;; esac; "
-      "exit 1; fi; "
-      "if [ ! -d \"$f\" ]; then "
-      "if [ ! -f \"$f\" ]; then echo 'not a regular file' >&2; exit 1; fi; "
-      "if [ ! -r \"$f\" ]; then echo 'permission denied' >&2; exit 1; fi; "
-      "l=$(LC_ALL=C ls -lnLd -- \"$f\") || exit 1; "
-      "set -f; set -- $l; printf '%s %s\\n' \"$1\" \"$5\"; exec cat -- \"$f\"; fi; "
-      "cd -- \"$f\" 2>/dev/null || { echo 'permission denied' >&2; exit 1; }; "
-      "l=$(LC_ALL=C ls -lnLd .) || exit 1; "
-      "set -f; set -- $l; printf '%s 0\\n' \"$1\"; "
-      "exec 4>&1; "
-      "s=$( { { LC_ALL=C find -L . -mindepth 1 -print0; echo \"f$?\" >&3; } | "
-      "LC_ALL=C tar -c -f - --format=gnu --no-recursion --hard-dereference -h --null -T - "
-      ">&4 3>&-; echo \"t$?\"; } 3>&1 ); "
-      "case $s in f0*t0) exit 0;; esac; exit 1";
+  // A file: fetch_command's script. A directory: its mode, then find | tar from inside it.
+  std::string script =
+      std::string(
+          "f=$1; "
+          "if [ ! -e \"$f\" ]; then "
+          "case $(LC_ALL=C ls -d -- \"$f\" 2>&1 >/dev/null) in "
+          "*ermission*) echo 'permission denied' >&2;; "
+          "*) echo 'no such file or directory' >&2;; esac; "
+          "exit 1; fi; "
+          "if [ ! -d \"$f\" ]; then "
+          "if [ ! -f \"$f\" ]; then echo 'not a regular file' >&2; exit 1; fi; "
+          "if [ ! -r \"$f\" ]; then echo 'permission denied' >&2; exit 1; fi; "
+          "l=$(LC_ALL=C ls -lnLd -- \"$f\") || exit 1; "
+          "set -f; set -- $l; printf '%s %s\\n' \"$1\" \"$5\"; "
+          "exec cat -- \"$f\"; fi; "
+          "cd -- \"$f\" 2>/dev/null || { echo 'permission denied' >&2; exit 1; }; "
+          "l=$(LC_ALL=C ls -lnLd .) || exit 1; "
+          "set -f; set -- $l; printf '%s 0\\n' \"$1\"; "
+          "exec 4>&1; "
+          "s=$( { { LC_ALL=C find -L . -mindepth 1 -print0; echo \"f$?\" >&3; } ") +
+      kTarTail;
   return fmt::format("sh -c {} sh {}", shell_quote(script), shell_quote(path));
+}
+
+std::string glob_command(const std::string& dir, const std::string& pattern, bool recursive) {
+  // The node's sh expands the pattern (unquoted, IFS empty: no word splitting, no command
+  // substitution) as "./<pattern>", so a match never starts with '-' and its leading dot stays
+  // unmatched unless the pattern has one (as fnmatch's FNM_PERIOD). A directory is walked with -r,
+  // else named and left out (as cp). The header is a directory's, mode 0: nothing to set.
+  std::string script =
+      std::string(
+          "d=$1; p=$2; r=$3; "
+          "if [ ! -d \"$d\" ]; then "
+          "case $(LC_ALL=C ls -d -- \"$d\" 2>&1 >/dev/null) in "
+          "*ermission*) echo 'permission denied' >&2;; '') echo 'not a directory' >&2;; "
+          "*) echo 'no such directory' >&2;; esac; exit 1; fi; "
+          "cd -- \"$d\" 2>/dev/null || { echo 'permission denied' >&2; exit 1; }; "
+          "IFS=; set -- ./$p; "
+          "if [ $# -eq 1 ] && [ ! -e \"$1\" ] && [ ! -L \"$1\" ]; then "
+          "echo 'no match' >&2; exit 1; fi; "
+          "printf 'd--------- 0\\n'; "
+          "exec 4>&1; "
+          "s=$( { { e=0; for f; do "
+          "if [ -d \"$f\" ]; then "
+          "if [ -n \"$r\" ]; then LC_ALL=C find -L \"$f\" -print0 || e=1; "
+          "else printf '%s: is a directory (use -r), not copied\\n' \"$f\" >&2; e=1; fi; "
+          "else printf '%s\\0' \"$f\"; fi; done; echo \"f$e\" >&3; } ") +
+      kTarTail;
+  return fmt::format("sh -c {} sh {} {} {}", shell_quote(script), shell_quote(dir),
+                     shell_quote(pattern), recursive ? "r" : "''");
 }
 
 namespace {
 
 using Archive = std::unique_ptr<archive, int (*)(archive*)>;
+
+// libarchive's message for the last error; it has none for some malformed streams (NULL).
+std::string stream_error(archive* a) {
+  const char* e = archive_error_string(a);
+  return fmt::format("the tree's stream: {}", e ? e : "malformed");
+}
 
 Archive open_spool(int fd, std::string* err) {
   Archive a(archive_read_new(), archive_read_free);
@@ -58,7 +101,7 @@ Archive open_spool(int fd, std::string* err) {
     return Archive(nullptr, archive_read_free);
   }
   if (archive_read_open_fd(a.get(), fd, 256 * 1024) != ARCHIVE_OK) {
-    *err = fmt::format("the tree's stream: {}", archive_error_string(a.get()));
+    *err = stream_error(a.get());
     return Archive(nullptr, archive_read_free);
   }
   return a;
@@ -68,25 +111,28 @@ std::string join(const std::string& a, const std::string& b) {
   return a.empty() ? b : a.back() == '/' ? a + b : a + "/" + b;
 }
 
-// "./a/b/" → "a/b" with each component checked; "" + *why when it is refused. The top is level 0:
-// a directory at level `max_depth` or deeper is refused, and so is a file below it (OpenSSH sftp's
-// MAX_DIR_DEPTH, counted as RemoteWalk counted it).
-std::string relative_name(const std::string& raw, bool dir, int max_depth, std::string* why) {
+// "./a/b/" → "a/b" with each component checked, then the first given `suffix`; "" + *why when it
+// is refused. The top is level 0: a directory at level `max_depth` or deeper is refused, and so is
+// a file below it (OpenSSH sftp's MAX_DIR_DEPTH).
+std::string relative_name(const std::string& raw, bool dir, const TreeOptions& opt,
+                          std::string* why) {
   std::string s = raw;
   if (s.rfind("./", 0) != 0) return *why = "refused the name: not below the directory", "";
   s = s.substr(2);
   if (!s.empty() && s.back() == '/') s.pop_back();  // tar marks directories with a trailing '/'
-  int depth = 1;  // components
+  int depth = 1;                                    // components
   for (size_t from = 0;; ++depth) {
     size_t slash = s.find('/', from);
-    std::string part = s.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
+    std::string part =
+        s.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
     if (std::string r = unsafe_name_reason(part); !r.empty())
       return *why = "refused the name: " + r, "";
     if (slash == std::string::npos) break;
     from = slash + 1;
   }
-  if (depth > max_depth || (dir && depth == max_depth))
-    return *why = fmt::format("more than {} directory levels, not copied", max_depth), "";
+  if (depth > opt.max_depth || (dir && depth == opt.max_depth))
+    return *why = fmt::format("more than {} directory levels, not copied", opt.max_depth), "";
+  if (!opt.suffix.empty()) s.insert(std::min(s.find('/'), s.size()), opt.suffix);
   return s;
 }
 
@@ -96,7 +142,7 @@ struct Entry {
 };
 
 // Pass 1: every header, no data. Entries in stream order.
-bool list(int spool, const std::string& top, bool force, int max_depth, std::vector<Entry>* out,
+bool list(int spool, const std::string& top, const TreeOptions& opt, std::vector<Entry>* out,
           std::vector<std::string>* skipped, std::string* err) {
   Archive a = open_spool(spool, err);
   if (!a) return false;
@@ -110,13 +156,12 @@ bool list(int spool, const std::string& top, bool force, int max_depth, std::vec
     std::string why;
     mode_t type = archive_entry_filetype(e);
     bool dir = type == AE_IFDIR;
-    std::string rel = relative_name(raw, dir, max_depth, &why);
+    std::string rel = relative_name(raw, dir, opt, &why);
     if (!cut.empty() && raw.rfind(cut, 0) == 0) {
       rel.clear();
     } else if (rel.empty()) {
       skipped->push_back(fmt::format("{}: {}", quote_name(raw), why));
-      if (dir && why.find("levels") != std::string::npos)
-        cut = raw.back() == '/' ? raw : raw + "/";
+      if (dir && why.find("levels") != std::string::npos) cut = raw.back() == '/' ? raw : raw + "/";
     } else if (type == AE_IFLNK || archive_entry_hardlink(e)) {
       skipped->push_back(fmt::format("{}: a link, not copied", quote_name(rel)));
       rel.clear();
@@ -126,18 +171,16 @@ bool list(int spool, const std::string& top, bool force, int max_depth, std::vec
     } else if (!seen.insert(rel).second) {
       skipped->push_back(fmt::format("{}: listed twice", quote_name(rel)));
       rel.clear();
-    } else if (!dir && !force) {
+    } else if (!dir && !opt.force) {
       struct stat st {};
       std::string dst = join(top, rel);
       if (lstat(dst.c_str(), &st) == 0)
         return *err = fmt::format("{} exists (use -f to overwrite)", dst), false;
     }
     out->push_back({rel, dir});
-    if (archive_read_data_skip(a.get()) != ARCHIVE_OK)
-      return *err = fmt::format("the tree's stream: {}", archive_error_string(a.get())), false;
+    if (archive_read_data_skip(a.get()) != ARCHIVE_OK) return *err = stream_error(a.get()), false;
   }
-  if (rc != ARCHIVE_EOF)
-    return *err = fmt::format("the tree's stream: {}", archive_error_string(a.get())), false;
+  if (rc != ARCHIVE_EOF) return *err = stream_error(a.get()), false;
   return true;
 }
 
@@ -169,8 +212,7 @@ bool write_file(archive* a, archive_entry* e, const std::string& dst, uint64_t* 
     }
     *bytes += size;
   }
-  if (ok && rc != ARCHIVE_EOF)
-    ok = false, *err = fmt::format("the tree's stream: {}", archive_error_string(a));
+  if (ok && rc != ARCHIVE_EOF) ok = false, *err = stream_error(a);
   off_t length = static_cast<off_t>(archive_entry_size(e));
   if (ok && (ftruncate(fd, length) != 0 || fchmod(fd, archive_entry_perm(e) & 07777) != 0))
     ok = false, *err = fmt::format("{}: {}", part, std::strerror(errno));
@@ -183,20 +225,21 @@ bool write_file(archive* a, archive_entry* e, const std::string& dst, uint64_t* 
 
 }  // namespace
 
-bool extract_tree(int spool, const std::string& top, uint32_t top_mode, bool force, int max_depth,
-                  TreeResult* result, std::vector<std::string>* skipped, std::string* err) {
+bool extract_tree(int spool, const std::string& top, const TreeOptions& opt, TreeResult* result,
+                  std::vector<std::string>* skipped, std::string* err) {
   std::vector<Entry> entries;
-  if (!list(spool, top, force, max_depth, &entries, skipped, err)) return false;
+  if (!list(spool, top, opt, &entries, skipped, err)) return false;
   Archive a = open_spool(spool, err);
   if (!a) return false;
   if (!make_dir(top, err)) return false;
-  std::vector<std::pair<std::string, uint32_t>> dir_modes{{top, top_mode & 07777}};
+  std::vector<std::pair<std::string, uint32_t>> dir_modes;
+  if (opt.top_mode) dir_modes.emplace_back(top, opt.top_mode & 07777);
   archive_entry* e = nullptr;
   bool ok = true;
   for (const Entry& want : entries) {
     int rc = archive_read_next_header(a.get(), &e);
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-      ok = false, *err = fmt::format("the tree's stream: {}", archive_error_string(a.get()));
+      ok = false, *err = stream_error(a.get());
       break;
     }
     if (want.rel.empty()) continue;

@@ -21,6 +21,22 @@ namespace dust::transfer {
 // Needs GNU find and GNU tar on the node (every EC2 Linux image has them).
 std::string tree_command(const std::string& path);
 
+// The remote side of a glob: the matches of `pattern` (one path component with glob characters,
+// expanded by the node's sh) in the directory `dir`, as a tar whose names are "./<match>…"; a
+// directory among them is walked with `recursive` (find -L), else named on stderr and left out.
+// Header "d--------- 0". Errors: "no such directory", "permission denied", "no match".
+std::string glob_command(const std::string& dir, const std::string& pattern, bool recursive);
+
+// OpenSSH sftp's MAX_DIR_DEPTH: the top directory is level 0.
+constexpr int kMaxTreeDepth = 64;
+
+struct TreeOptions {
+  uint32_t top_mode = 0;  // given to `top` at the end; 0: leave its mode alone (the node's folder)
+  bool force = false;     // replace existing local files
+  int max_depth = kMaxTreeDepth;
+  std::string suffix;  // appended to each name's first component (get -s: "a.log" → "a.log.web")
+};
+
 struct TreeResult {
   size_t files = 0;  // regular files written
   size_t dirs = 0;   // directories made (or found)
@@ -28,15 +44,15 @@ struct TreeResult {
 };
 
 // Extracts the tar in `spool` (an fd of the complete stream, read from offset 0) below the local
-// directory `top` (made, mode 0700 while filling; `top_mode` at the end). First it reads every
+// directory `top` (made, mode 0700 while filling; opt.top_mode at the end). First it reads every
 // header: a name that is not "./" followed by safe components (remote_name.h), a directory
-// `max_depth` levels deep or deeper (the top is level 0) or a file below one, a type other than a directory or a regular file, or listed twice is left out with a
-// line in `skipped`; without `force`, a file that exists locally fails the whole tree before
-// anything is written (as a plain get). Then it writes: directories made as they come (a local
-// non-directory in the way fails), each file into "<dst>.dust-part" then renamed, modes set,
-// directories' own modes last (with the owner's rwx, as before). false + *err: nothing more is
-// written (files already renamed stay).
-bool extract_tree(int spool, const std::string& top, uint32_t top_mode, bool force, int max_depth,
-                  TreeResult* result, std::vector<std::string>* skipped, std::string* err);
+// opt.max_depth levels deep or deeper or a file below one, a type other than a directory or a
+// regular file, or listed twice is left out with a line in `skipped`; without opt.force, a file
+// that exists locally fails the whole tree before anything is written (as a plain get). Then it
+// writes: directories made as they come (a local non-directory in the way fails), each file into
+// "<dst>.dust-part" then renamed, modes set, directories' own modes last (with the owner's rwx, as
+// before). false + *err: nothing more is written (files already renamed stay).
+bool extract_tree(int spool, const std::string& top, const TreeOptions& opt, TreeResult* result,
+                  std::vector<std::string>* skipped, std::string* err);
 
 }  // namespace dust::transfer

@@ -68,9 +68,8 @@ class TreeFetch : public ::testing::Test {
       archive_entry_set_perm(e, h.type == AE_IFDIR ? 0755 : 0640);
       if (h.type == AE_IFLNK) archive_entry_set_symlink(e, h.link.c_str());
       if (h.type == AE_IFREG && !h.link.empty()) archive_entry_set_hardlink(e, h.link.c_str());
-      archive_entry_set_size(e, h.type == AE_IFREG && h.link.empty()
-                                    ? static_cast<la_int64_t>(h.data.size())
-                                    : 0);
+      archive_entry_set_size(
+          e, h.type == AE_IFREG && h.link.empty() ? static_cast<la_int64_t>(h.data.size()) : 0);
       archive_write_header(a, e);
       if (!h.data.empty() && h.link.empty()) archive_write_data(a, h.data.data(), h.data.size());
       archive_entry_free(e);
@@ -87,7 +86,7 @@ class TreeFetch : public ::testing::Test {
     result_ = {};
     skipped_.clear();
     err_.clear();
-    bool ok = extract_tree(fd, top_, 0750, force, 64, &result_, &skipped_, &err_);
+    bool ok = extract_tree(fd, top_, TreeOptions{0750, force}, &result_, &skipped_, &err_);
     close(fd);
     return ok;
   }
@@ -229,8 +228,9 @@ TEST_F(TreeFetch, TheRemoteCommandSendsTheTreeFollowingLinksAndSkippingLoops) {
   fs::create_symlink("a/b/f", src + "/via-link");       // followed: a file
   fs::create_symlink("nowhere", src + "/dangling");
   std::string header = dir_ + "/header", spool = dir_ + "/spool", err = dir_ + "/err";
-  std::string cmd = tree_command(src) + " 2>" + shell_quote(err) + " | (IFS= read -r h; echo \"$h\" > " +
-                    shell_quote(header) + "; cat > " + shell_quote(spool) + ")";
+  std::string cmd = tree_command(src) + " 2>" + shell_quote(err) +
+                    " | (IFS= read -r h; echo \"$h\" > " + shell_quote(header) + "; cat > " +
+                    shell_quote(spool) + ")";
   int rc = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(rc));
   EXPECT_EQ(slurp(header).substr(0, 1), "d");
@@ -251,7 +251,8 @@ TEST_F(TreeFetch, TheRemoteCommandSendsAFileAloneAndRefusesWhatIsMissing) {
   std::ofstream(dir_ + "/plain") << "just a file";
   std::string out = dir_ + "/out.txt", err = dir_ + "/err";
   int rc = std::system(
-      (tree_command(dir_ + "/plain") + " > " + shell_quote(out) + " 2>" + shell_quote(err)).c_str());
+      (tree_command(dir_ + "/plain") + " > " + shell_quote(out) + " 2>" + shell_quote(err))
+          .c_str());
   EXPECT_EQ(WEXITSTATUS(rc), 0);
   std::string got = slurp(out);
   EXPECT_EQ(got.substr(0, 1), "-");
@@ -259,6 +260,74 @@ TEST_F(TreeFetch, TheRemoteCommandSendsAFileAloneAndRefusesWhatIsMissing) {
   rc = std::system((tree_command(dir_ + "/missing") + " 2>" + shell_quote(err)).c_str());
   EXPECT_EQ(WEXITSTATUS(rc), 1);
   EXPECT_EQ(slurp(err), "no such file or directory\n");
+}
+
+// glob_command on this machine's sh, find and tar: the node expands the pattern itself.
+class GlobCommand : public TreeFetch {
+ protected:
+  // Runs the command; returns its exit status, fills header_, err_out_ and the extracted tree.
+  int run(const std::string& cmd) {
+    std::string header = dir_ + "/header", spool = dir_ + "/spool", err = dir_ + "/err",
+                status = dir_ + "/status";
+    std::string line = "{ " + cmd + " 2>" + shell_quote(err) + "; echo $? > " +
+                       shell_quote(status) + "; } | (IFS= read -r h; echo \"$h\" > " +
+                       shell_quote(header) + "; cat > " + shell_quote(spool) + ")";
+    std::system(line.c_str());
+    header_ = slurp(header);
+    err_out_ = slurp(err);
+    int fd = open(spool.c_str(), O_RDONLY);
+    if (fd >= 0 && fs::file_size(spool) > 0) extract(fd);
+    return std::atoi(slurp(status).c_str());
+  }
+  void SetUp() override {
+    TreeFetch::SetUp();
+    src_ = dir_ + "/logs dir";
+    fs::create_directories(src_ + "/sub.log");
+    for (const char* n : {"a.log", "b c.log", ".hidden.log", "c.txt", "sub.log/inner"})
+      std::ofstream(src_ + "/" + n) << n;
+  }
+  std::string src_, header_, err_out_;
+};
+
+TEST_F(GlobCommand, MatchesComeAloneAndADirectoryIsNamedWithoutR) {
+  int rc = run(glob_command(src_, "*.log", false));
+  EXPECT_NE(rc, 0);
+  EXPECT_EQ(header_.substr(0, 1), "d");
+  EXPECT_EQ(err_out_, "./sub.log: is a directory (use -r), not copied\n");
+  EXPECT_EQ(slurp(top_ + "/a.log"), "a.log");
+  EXPECT_EQ(slurp(top_ + "/b c.log"), "b c.log");
+  EXPECT_FALSE(fs::exists(top_ + "/.hidden.log"));  // as fnmatch's FNM_PERIOD
+  EXPECT_FALSE(fs::exists(top_ + "/c.txt"));
+  EXPECT_FALSE(fs::exists(top_ + "/sub.log"));
+}
+
+TEST_F(GlobCommand, WithRADirectoryMatchedComesWhole) {
+  EXPECT_EQ(run(glob_command(src_, "*.log", true)), 0) << err_out_;
+  EXPECT_EQ(slurp(top_ + "/sub.log/inner"), "sub.log/inner");
+  EXPECT_EQ(result_.files, 3u);
+}
+
+TEST_F(GlobCommand, TheSuffixGoesOnTheFirstComponent) {
+  EXPECT_EQ(run(glob_command(src_, "*.log", true)), 0) << err_out_;
+  fs::remove_all(top_);
+  TreeOptions opt;
+  opt.suffix = ".web";
+  int fd = open((dir_ + "/spool").c_str(), O_RDONLY);
+  ASSERT_TRUE(extract_tree(fd, top_, opt, &result_, &skipped_, &err_)) << err_;
+  close(fd);
+  EXPECT_EQ(slurp(top_ + "/a.log.web"), "a.log");
+  EXPECT_EQ(slurp(top_ + "/sub.log.web/inner"), "sub.log/inner");
+}
+
+TEST_F(GlobCommand, NoMatchAMissingDirectoryAndNoCommandSubstitution) {
+  EXPECT_EQ(run(glob_command(src_, "*.none", false)), 1);
+  EXPECT_EQ(err_out_, "no match\n");
+  EXPECT_EQ(run(glob_command(dir_ + "/missing", "*.log", false)), 1);
+  EXPECT_EQ(err_out_, "no such directory\n");
+  std::string pwned = dir_ + "/pwned";
+  EXPECT_EQ(run(glob_command(src_, "$(touch " + pwned + ")*", false)), 1);
+  EXPECT_EQ(err_out_, "no match\n");
+  EXPECT_FALSE(fs::exists(pwned));
 }
 
 }  // namespace

@@ -1,14 +1,13 @@
-"""E2E: names and trees from outside never become paths or code (issue 20, items 1, 4, 8) — the real dust
-binary against a hostile SFTP server (tests/testbed/hostile_sftp.py as master's `Subsystem sftp`: traversal
-names, an endless tree, a symlink loop; a directory reached through a glob is walked over SFTP, as
-`get -r` of a plain path is one tar stream instead, see test_hostile_tree) and moto instances with hostile Name tags (the per-node `get`
+"""E2E: text and names from outside never reach the terminal raw nor become paths or code (issue 20, items
+1, 4) — the real dust binary against a hostile SFTP server (tests/testbed/hostile_sftp.py as master's
+`Subsystem sftp`: escape sequences in its error text, which `put -r` shows; get uses no SFTP, see
+test_hostile_tree for a hostile node's tar stream) and moto instances with hostile Name tags (the per-node `get`
 folder, the Ansible inventory, read back by ansible-inventory itself)."""
 import json
 import os
 import shutil
 import subprocess
 import tempfile
-import time
 
 import testbed
 
@@ -46,64 +45,21 @@ class HostileSftp(testbed.SandboxTestCase):
                  if not (p == folder or p.startswith(folder + "/") or folder.startswith(p + "/"))]
         self.assertEqual(stray, [], "written outside the destination")
 
-    # -- item 1: traversal in names the server lists ------------------------------------------------
-    def test_traversal_names_are_refused_each_named_and_nothing_lands_outside(self):
-        r = self.dust("get", "-r", "master", "/tra[v]", self.out)
+    # -- item 1: what a hostile SFTP server says never reaches the terminal raw ---------------------
+    def test_put_tree_never_shows_a_hostile_servers_error_text(self):
+        tree = os.path.join(self.tmp, "tree")
+        os.makedirs(os.path.join(tree, "sub"))
+        with open(os.path.join(tree, "sub", "c"), "w") as f:
+            f.write("c")
+        # A directory of no files of its own is made over SFTP (a batch's command makes its own).
+        r = self.dust("put", "-r", "master", tree, "/esc")
         self.assertEqual(r.rc, 1, r.out + r.err)
-        line = [l for l in r.err.splitlines() if l.startswith("[master] get failed:")]
+        line = [l for l in r.err.splitlines() if l.startswith("[master] put failed:")]
         self.assertEqual(len(line), 1, r.err)
-        for name, why in (('"../../../../x"', "not one path component"), ('"a/b"', "not one path component"),
-                          ('"/abs"', "not one path component"), ('""', "an empty name"),
-                          ('"sub/../../y"', "not one path component")):
-            self.assertIn(f'"/trav": refused the name {name}: {why}', line[0])
-        self.assertIn("5 entries not copied", line[0])
-        with open(os.path.join(self.out, "master", "trav", "ok.txt"), "rb") as f:
-            self.assertEqual(f.read(), b"hostile\n")
-        self.assertOnlyBelow("a/b/c/d/out/master/trav")
-        self.assertEqual(files_under(os.path.join(self.out, "master")), ["trav", "trav/ok.txt"])
-
-    def test_glob_matches_are_checked_too(self):
-        r = self.dust("get", "master", "/trav/*", self.out)  # fnmatch's '*' matches a '/'
-        self.assertEqual(r.rc, 1, r.out + r.err)
-        self.assertIn('"/trav": refused the name "a/b": not one path component', r.err)
-        self.assertIn('refused the name "sub/../../y"', r.err)
-        self.assertOnlyBelow("a/b/c/d/out/master")
-        self.assertEqual(files_under(os.path.join(self.out, "master")), ["ok.txt"])
-
-    # -- item 8: endless trees, loops, Ctrl-C -------------------------------------------------------
-    def test_endless_tree_stops_at_64_levels_as_openssh_sftp(self):
-        t = time.monotonic()
-        r = self.dust("get", "-r", "master", "/endles[s]", self.out, timeout=120)
-        self.assertEqual(r.rc, 1, r.out + r.err[-2000:])  # no crash (was SIGSEGV: recursion on the depth)
-        self.assertIn("more than 64 directory levels, not copied", r.err)
-        self.assertLess(time.monotonic() - t, 60)
-        got = files_under(os.path.join(self.out, "master"))
-        # Levels 0..63 copied, each with its file: /endless/f, /endless/d/f, ... 63 d's deep.
-        self.assertEqual(sum(1 for p in got if p.endswith("/f")), 64)
-        self.assertIn("endless/" + "d/" * 63 + "f", got)
-        self.assertNotIn("endless/" + "d/" * 64 + "f", got)
-
-    def test_symlink_loop_is_not_followed(self):
-        r = self.dust("get", "-r", "master", "/loo[p]", self.out, timeout=60)
-        self.assertEqual(r.rc, 1, r.out + r.err[-2000:])
-        self.assertIn('"/loop/loop": a symlink loop (it leads back to "/loop"), not followed', r.err)
-        self.assertIn('"/loop/up": a symlink loop (it leads back to "/"), not followed', r.err)
-        self.assertEqual(files_under(os.path.join(self.out, "master")), ["loop", "loop/f"])
-
-    def test_ctrl_c_stops_a_long_walk_within_a_second(self):
-        child = self.spawn(timeout=20)  # interactive: the walk runs in the dust server
-        child.expect(r"dust:us-east-1\$ ")
-        child.sendline(f"get -r master '/slo[w]' {self.out}")
-        time.sleep(2.0)  # a few directories into a walk of 64 x 0.1 s (and more)
-        child.sendintr()
-        t = time.monotonic()
-        child.expect(r"\[master\] get failed: interrupted")
-        self.assertLess(time.monotonic() - t, 1.0)
-        child.expect(r"dust:us-east-1\$ ")
-        child.sendline("show master")  # the server goes on
-        child.expect(r"master\s+t2\.small\s+running")
-        child.expect(r"dust:us-east-1\$ ")
-        self.assertFalse(any(p.endswith(".dust-part") for p in files_under(self.tmp)))
+        # The status code speaks (SSH_FX_PERMISSION_DENIED), not the server's text.
+        self.assertEqual(line[0], "[master] put failed: /esc/tree: permission denied")
+        self.assertNotIn("\x1b", r.out + r.err)
+        self.assertNotIn("\x07", r.out + r.err)
 
     # -- item 1: hostile Name tags and the per-node folder -----------------------------------------
     def retag(self, name):

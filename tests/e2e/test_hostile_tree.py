@@ -160,5 +160,32 @@ class HostileTree(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 0, r.out + r.err)
 
 
+    def test_a_glob_is_a_tar_stream_too_and_checked_the_same(self):
+        open(os.path.join(self.remote, "trav", "x.log"), "w").close()  # something for the node's sh to match
+        r = self.dust("get", "master", os.path.join(self.remote, "trav", "*.log"), self.out)
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn('"../../../../x": refused the name: not below the directory', r.err)
+        self.assertEqual(files_under(os.path.join(self.out, "master")), ["ln", "ln/evil", "ok.txt"])
+        self.assertOnlyBelow("a/b/c/d/out/master")
+
+    def test_an_honest_glob_names_a_directory_without_r_and_copies_the_rest(self):
+        src = os.path.join(self.remote, "logs")
+        os.makedirs(os.path.join(src, "old.log"))
+        for n in ("a.log", "b.log", "c.txt", "old.log/x"):
+            with open(os.path.join(src, n), "w") as f:
+                f.write(n)
+        r = self.dust("get", "worker0", os.path.join(src, "*.log"), self.out)
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn("./old.log: is a directory (use -r), not copied", r.err)
+        self.assertIn("copied: 2 files →", r.err)
+        self.assertEqual(files_under(os.path.join(self.out, "worker0")), ["a.log", "b.log"])
+        r = self.dust("get", "-r", "-s", "worker0", os.path.join(src, "*.log"), self.out)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertIn("3 files →", r.out)
+        for n in ("a.log.worker0", "b.log.worker0", "old.log.worker0/x"):
+            with open(os.path.join(self.out, n)) as f:
+                self.assertEqual(f.read(), n.replace(".worker0", ""))
+
+
 if __name__ == "__main__":
     testbed.main()

@@ -132,7 +132,7 @@ class TransferOverDistance(testbed.SandboxTestCase):
             # More bytes held on the path at once than libssh's own window would ever let through.
             self.assertGreater(s["max_in_flight_down"], 2 * LIBSSH_WINDOW, f"{node}: {s}")
 
-    def test_get_of_a_glob_lists_over_sftp_and_reads_large_files_on_exec_channels(self):
+    def test_get_of_a_glob_or_a_tree_is_one_stream_with_no_sftp_and_a_window_in_flight(self):
         d = os.path.join(self.tmp, "remote")
         os.makedirs(d)
         big, small = os.path.join(d, "a.dat"), os.path.join(d, "b.dat")
@@ -151,8 +151,17 @@ class TransferOverDistance(testbed.SandboxTestCase):
             self.assertEqual(stat.S_IMODE(os.stat(os.path.join(out, node, "a.dat")).st_mode), 0o600)
             with open(os.path.join(out, node, "b.dat"), "rb") as f:
                 self.assertEqual(f.read(), b"small\n")
-        # One SFTP channel per node, for the listing (and the small file).
-        self.assertEqual(self.sftp_requests(), {n: before[n] + 1 for n in self.NODES})
+        # The node's sh expands the glob and its tar sends the matches: no SFTP channel, and more bytes
+        # on the path at once than libssh's own window would let through.
+        self.assertEqual(self.sftp_requests(), before)
+        for node, s in self.stats().items():
+            self.assertGreater(s["max_in_flight_down"], 2 * LIBSSH_WINDOW, f"{node}: {s}")
+        r = self.dust("-F", self.config, "get", "-r", "worker[0-1]", d, out, timeout=120)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        for node in self.NODES:
+            self.assertIn(f"[{node}] get 2 files → {os.path.join(out, node)} (3.0 MB, ", r.out)
+            self.assertEqual(testbed.sha256_of(os.path.join(out, node, "remote", "a.dat")), testbed.sha256_of(big))
+        self.assertEqual(self.sftp_requests(), before)
 
     def test_an_empty_file_goes_both_ways(self):
         src = os.path.join(self.tmp, "empty")

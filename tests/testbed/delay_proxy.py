@@ -127,11 +127,15 @@ class DelayProxy:
     async def _serve(self, c_reader, c_writer):
         sock = c_writer.get_extra_info("socket")
         host = self.upstream_host or sock.getsockname()[0]
-        try:
-            s_reader, s_writer = await asyncio.open_connection(host, self.upstream_port)
-        except OSError:
-            c_writer.close()
-            return
+        for attempt in range(5):  # a busy sshd (hundreds of logins at once) may refuse for a moment
+            try:
+                s_reader, s_writer = await asyncio.open_connection(host, self.upstream_port)
+                break
+            except OSError:
+                if attempt == 4:
+                    c_writer.close()
+                    return
+                await asyncio.sleep(0.05 * (attempt + 1))
         for w in (c_writer, s_writer):
             w.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self._stats.lock:

@@ -1,26 +1,22 @@
 """A hostile SFTP v3 server for the e2e suite: sshd runs it as `Subsystem sftp` (SshHost.use_sftp) and it
 speaks the protocol on stdin/stdout (4-byte length, 1-byte type, big-endian fields: struct.pack), serving a
-made-up tree that does what an attacker's server would:
+made-up tree whose answers carry what an attacker's server would put in them:
 
-  /trav      lists "../../../../x", "a/b", "/abs", "" and "sub/../../y" besides a real "ok.txt"
-  /endless   every directory holds a directory "d" and a file "f": an endless tree
-  /slow      the same, each listing answered after SLOW_S seconds (a long walk to interrupt)
-  /loop      "f", "loop" (a symlink to /loop itself) and "up" (a symlink to / above it)
-  /esc       names with escape sequences; opening a file there fails with escapes in the STATUS text
+  /esc       names with escape sequences; opening a file or making a directory there fails with escape
+             sequences in the STATUS text (what `put -r` shows: it makes directories over SFTP)
 
-Every file holds FILE_DATA. Anything else gets SSH_FX_NO_SUCH_FILE or SSH_FX_OP_UNSUPPORTED.
+`get` uses no SFTP (a tar stream on an exec channel: tests/e2e/test_hostile_tree.py plays a hostile node's
+tar). Anything else gets SSH_FX_NO_SUCH_FILE or SSH_FX_OP_UNSUPPORTED.
 """
 import os
 import stat
 import struct
 import sys
-import time
 
 FILE_DATA = b"hostile\n"
-SLOW_S = 0.1
 
 INIT, VERSION, OPEN, CLOSE, READ = 1, 2, 3, 4, 5
-LSTAT, FSTAT, OPENDIR, READDIR = 7, 8, 11, 12
+LSTAT, FSTAT, OPENDIR, READDIR, MKDIR = 7, 8, 11, 12, 14
 REALPATH, STAT = 16, 17
 STATUS, HANDLE, DATA, NAME, ATTRS = 101, 102, 103, 104, 105
 OK, EOF, NO_SUCH_FILE, PERMISSION_DENIED, OP_UNSUPPORTED = 0, 1, 2, 3, 8
@@ -29,7 +25,7 @@ ATTR_SIZE, ATTR_PERMISSIONS = 0x1, 0x4
 ESC_NAMES = ["\x1b]0;pwned\x07title", "\x1b[31mred\x1b[0m", "bell\x07\x07"]
 ESC_ERROR = "\x1b[2J\x1b[Hdenied \x1b]0;pwned\x07"
 
-DIR, FILE, LINK = "dir", "file", "link"
+DIR, FILE = "dir", "file"
 
 
 def u32(n):
@@ -43,13 +39,13 @@ def string(b):
 
 
 def attrs(kind):
-    mode = {DIR: stat.S_IFDIR | 0o755, FILE: stat.S_IFREG | 0o644, LINK: stat.S_IFLNK | 0o777}[kind]
+    mode = {DIR: stat.S_IFDIR | 0o755, FILE: stat.S_IFREG | 0o644}[kind]
     size = len(FILE_DATA) if kind == FILE else 0
     return u32(ATTR_SIZE | ATTR_PERMISSIONS) + struct.pack(">Q", size) + u32(mode)
 
 
 def norm(path):
-    """The server's view of a path: absolute, '.' and '..' resolved lexically, symlinks resolved."""
+    """The server's view of a path: absolute, '.' and '..' resolved lexically."""
     parts = []
     for p in path.split("/"):
         if p in ("", "."):
@@ -58,42 +54,28 @@ def norm(path):
             parts and parts.pop()
             continue
         parts.append(p)
-        if parts[:1] == ["loop"] and parts[-1] == "loop" and len(parts) > 1:
-            parts.pop()       # /loop/loop -> /loop
-        elif parts[:1] == ["loop"] and parts[-1] == "up" and len(parts) > 1:
-            parts = []        # /loop/up -> /
     return "/" + "/".join(parts)
 
 
 def listing(path):
-    """[(name, kind)] of a directory (kind as lstat sees it), or None if `path` is not one."""
+    """[(name, kind)] of a directory, or None if `path` is not one."""
     p = norm(path)
-    top = p.split("/")[1] if p != "/" else ""
     if p == "/":
-        return [(".", DIR), ("..", DIR), ("trav", DIR), ("endless", DIR), ("slow", DIR), ("loop", DIR),
-                ("esc", DIR)]
-    if p == "/trav":
-        return [(".", DIR), ("..", DIR), ("ok.txt", FILE), ("../../../../x", FILE), ("a/b", FILE),
-                ("/abs", FILE), ("", FILE), ("sub/../../y", DIR)]
-    if top in ("endless", "slow") and all(c == "d" for c in p.split("/")[2:]):
-        return [(".", DIR), ("..", DIR), ("d", DIR), ("f", FILE)]
-    if p == "/loop":
-        return [(".", DIR), ("..", DIR), ("f", FILE), ("loop", LINK), ("up", LINK)]
+        return [(".", DIR), ("..", DIR), ("esc", DIR)]
     if p == "/esc":
         return [(".", DIR), ("..", DIR)] + [(n, FILE) for n in ESC_NAMES]
     return None
 
 
-def kind_of(path, follow):
-    """What `path` is (following a final symlink if `follow`), or None."""
+def kind_of(path):
+    """What `path` is, or None."""
     raw = path.rstrip("/") or "/"
     parent, _, name = raw.rpartition("/")
-    if listing(raw) is not None and not (not follow and name in ("loop", "up") and norm(parent) == "/loop"):
+    if listing(raw) is not None:
         return DIR
-    entries = listing(parent or "/") or []
-    for n, k in entries:
+    for n, k in listing(parent or "/") or []:
         if n == name:
-            return DIR if (k == LINK and follow) else k
+            return k
     return None
 
 
@@ -147,7 +129,7 @@ class Server:
             return self.send(NAME, u32(rid) + u32(1) + string(norm(path)) + string(norm(path)) + attrs(DIR))
         if kind in (STAT, LSTAT):
             path, _ = text()
-            k = kind_of(path, follow=kind == STAT)
+            k = kind_of(path)
             if k is None:
                 return self.status(rid, NO_SUCH_FILE, "No such file")
             return self.send(ATTRS, u32(rid) + attrs(k))
@@ -165,19 +147,19 @@ class Server:
             _, path, entries = obj
             if not entries:
                 return self.status(rid, EOF, "")
-            if norm(path).startswith("/slow"):
-                time.sleep(SLOW_S)
             self.handles[h.encode()] = ("dir", path, [])
             out = u32(rid) + u32(len(entries))
             for name, k in entries:
-                longname = f"{ {DIR: 'd', LINK: 'l'}.get(k, '-') }rw-r--r--    1 root     root    0 Jan  1 00:00 {name}"
+                longname = f"{'d' if k == DIR else '-'}rw-r--r--    1 root     root    0 Jan  1 00:00 {name}"
                 out += string(name) + string(longname) + attrs(k)
             return self.send(NAME, out)
-        if kind == OPEN:
+        if kind in (OPEN, MKDIR):
             path, _ = text()
             if norm(path).startswith("/esc"):
                 return self.status(rid, PERMISSION_DENIED, ESC_ERROR)
-            if kind_of(path, follow=True) != FILE:
+            if kind == MKDIR:
+                return self.status(rid, PERMISSION_DENIED, "read-only")
+            if kind_of(path) != FILE:
                 return self.status(rid, NO_SUCH_FILE, "No such file")
             return self.send(HANDLE, u32(rid) + string(self.handle(("file", path))))
         if kind == FSTAT:
