@@ -1,5 +1,5 @@
-// Fuzzes get -r's extraction of a node's tar stream (transfer/tree_fetch extract_tree): any bytes are
-// extracted below one temporary directory or refused, never a crash, a hang or a file written
+// Fuzzes get -r's extraction of a node's tar stream (transfer/tree_fetch extract_tree): any bytes
+// are extracted below one temporary directory or refused, never a crash, a hang or a file written
 // outside it (checked: the directory's parent holds nothing else afterwards).
 #include <sys/mman.h>
 #include <unistd.h>
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "transfer/tree_extract.h"
 #include "transfer/tree_fetch.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

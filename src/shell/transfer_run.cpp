@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "shell/attachments.h"
 #include "shell/context.h"
 #include "shell/json_lines.h"
 #include "shell/sessions.h"
@@ -40,6 +41,11 @@ int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer
       ctx.out().err(sessions.format().notice(ep.key, sessions.label(ep), shown));
   };
   opt.progress_out = [&](const std::string& s) { ctx.out().err(s); };
+  // A one-shot that the session server runs takes its transfer with it when it goes away (killed,
+  // its terminal closed), as it takes its commands (at.cpp): an interactive client's line runs on.
+  opt.stop = [&ctx] {
+    return !ctx.interactive() && ctx.attachments() && ctx.attachments()->abandoned();
+  };
   auto eps = sessions.endpoints(running);
   if (auto* tap = sessions.tap()) {
     std::vector<std::string> labels;

@@ -52,8 +52,9 @@ class Driver : private ssh::Observer {
       arm_tick(i);
       pump(i);
     }
-    pool_.loop().run_until([&] { return all_done() || interrupt::pending(); }, 100ms);
-    if (interrupt::pending()) {
+    auto stopped = [&] { return interrupt::pending() || (opt_.stop && opt_.stop()); };
+    pool_.loop().run_until([&] { return all_done() || stopped(); }, 100ms);
+    if (stopped()) {
       for (auto& t : tasks_)
         if (!finished(t)) fail(t, "interrupted");
     }
@@ -273,7 +274,8 @@ class Driver : private ssh::Observer {
       t.item_open = false;
       trace(t, "item " + t.items[t.next].dst + " done");
       const Item& done = t.items[t.next];
-      t.done_bytes += done.batch.empty() ? moved : done.size;  // a batch's tar has headers too
+      // A batch's tar and a tree's stream have headers too: their files' bytes count.
+      t.done_bytes += done.batch.empty() && !done.tree ? moved : done.size;
       t.files += done.file_count();
       t.up.reset();
       t.stream.reset();
@@ -304,15 +306,18 @@ class Driver : private ssh::Observer {
       progress_timer_ = 0;
       uint64_t done = 0, total = 0;
       size_t finished_nodes = 0;
+      bool known = true;  // a tree's stream says no size beforehand
       for (const auto& t : tasks_) {
         done += moved(t);
         total += t.total_bytes;
         if (finished(t)) ++finished_nodes;
+        for (const auto& it : t.items) known = known && !it.tree;
       }
       double secs = std::chrono::duration<double>(Clock::now() - started_).count();
-      opt_.progress_out(fmt::format("\r\x1b[K{} {} / {}  {}  {}/{} nodes done", job_.verb(),
-                                    human_bytes(done), human_bytes(total), human_rate(done, secs),
-                                    finished_nodes, tasks_.size()));
+      std::string amount =
+          known ? fmt::format("{} / {}", human_bytes(done), human_bytes(total)) : human_bytes(done);
+      opt_.progress_out(fmt::format("\r\x1b[K{} {}  {}  {}/{} nodes done", job_.verb(), amount,
+                                    human_rate(done, secs), finished_nodes, tasks_.size()));
       shown_ = true;
       arm_progress();
     });

@@ -117,6 +117,9 @@ struct RunOptions {
   std::function<void(const ssh::Endpoint&, const Transferred&)> node_ok;
   std::function<void(const ssh::Endpoint&, const std::string&)> node_failed;
   std::function<void(const std::string&)> progress_out;  // the progress line and its erasure
+  // Polled while the transfer runs: true stops it as Ctrl-C does (a one-shot's dust went away while
+  // the session server ran its line: nobody waits for the files any more).
+  std::function<bool()> stop;
 };
 
 // Returns the number of nodes that failed. Watches its nodes' events on the pool while it runs (a

@@ -122,6 +122,7 @@ bool Fetch::take(const char* p, size_t n, std::string* err) {
     size_ = std::strtoull(header_.c_str() + sp + 1, nullptr, 10);
     header_done_ = true;
     if ((fd_ = open_local_(err)) < 0) return false;
+    if (check_ && !check_(0, err)) return false;
   }
   for (size_t done = 0; done < n;) {
     ssize_t w = pwrite(fd_, p + done, n - done, static_cast<off_t>(received_ + done));
@@ -130,6 +131,10 @@ bool Fetch::take(const char* p, size_t n, std::string* err) {
     done += static_cast<size_t>(w);
   }
   received_ += n;
+  if (check_ && received_ - checked_at_ >= kCheckEvery) {
+    checked_at_ = received_;
+    if (!check_(received_, err)) return false;
+  }
   return true;
 }
 
@@ -217,6 +222,10 @@ Step Fetch::pump(std::string* err, bool* again) {
 
 void Fetch::cancel() {
   if (!ch_ || phase_ == Phase::Done) return;
+  // A remote reader that writes nothing (a find walking a large tree) would never meet the SIGPIPE
+  // of the closed channel: sshd passes TERM on to it.
+  if (phase_ == Phase::Receive || phase_ == Phase::Wait)
+    ssh_channel_request_send_signal(ch_, "TERM");
   if (phase_ != Phase::Open) ssh_channel_close(ch_);
   phase_ = Phase::Done;
 }

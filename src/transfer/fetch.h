@@ -67,6 +67,12 @@ class Fetch {
   uint32_t window() const { return window_; }            // 0: libssh's own
   std::chrono::duration<double> rtt() const { return rtt_; }
 
+  // Called with the bytes received so far about every kCheckEvery bytes (and with 0 once the local
+  // file is open): false + *err stops the fetch (the local disk nearly full).
+  using Check = std::function<bool(uint64_t received, std::string* err)>;
+  static constexpr uint64_t kCheckEvery = 64u << 20;
+  void set_check(Check c) { check_ = std::move(c); }
+
   // Stops early on a live connection: closes the channel (the remote `cat` ends on SIGPIPE).
   void cancel();
   // The session died: libssh freed the channel with it; never touch it again.
@@ -81,6 +87,8 @@ class Fetch {
   ssh_channel ch_ = nullptr;
   std::string path_, command_, header_, errout_;
   Opener open_local_;
+  Check check_;
+  uint64_t checked_at_ = 0;
   int fd_ = -1;
   size_t peers_;
   Phase phase_ = Phase::Open;

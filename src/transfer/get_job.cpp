@@ -4,15 +4,19 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 
 #include "transfer/format.h"
 #include "transfer/remote_name.h"
+#include "transfer/tree_extract.h"
 #include "transfer/tree_fetch.h"
+#include "util/interrupt.h"
 #include "util/sanitise.h"
 
 namespace dust::transfer {
@@ -56,6 +60,20 @@ std::pair<std::string, std::string> split_glob(const std::string& remote) {
   return {slash == 0 ? "/" : r.substr(0, slash), r.substr(slash + 1)};
 }
 
+// What a node sends may be endless (a hostile node, `get -r node /`): the local file system keeps
+// at least 1 GiB and 5% free, else the fetch stops.
+bool room_left(int fd, uint64_t received, std::string* err) {
+  struct statvfs v {};
+  if (fstatvfs(fd, &v) != 0) return true;
+  uint64_t free = static_cast<uint64_t>(v.f_bavail) * v.f_frsize;
+  uint64_t keep =
+      std::max<uint64_t>(1ull << 30, static_cast<uint64_t>(v.f_blocks) * v.f_frsize / 20);
+  if (free >= keep) return true;
+  *err = fmt::format("the local disk is nearly full ({} free) after {} from the node: stopped",
+                     human_bytes(free), human_bytes(received));
+  return false;
+}
+
 }  // namespace
 
 bool GetJob::plan(NodeTask& n) {
@@ -74,9 +92,14 @@ bool GetJob::plan(NodeTask& n) {
     it.dst = base;
   } else if (recursive_) {
     // A tree merges into what is there (each file is checked once its name came); the copy of
-    // "/" or "." is the node's folder itself.
+    // "/" or "." is the node's folder itself, which -s (every node in one folder) cannot name.
     it.tree = true;
-    if (!unsafe_name_reason(name).empty()) it.dst = base;
+    if (!unsafe_name_reason(name).empty()) {
+      if (suffix_)
+        return n.error = fmt::format("{}: -s needs a remote path that ends in a name", remote_),
+               false;
+      it.dst = base;
+    }
   } else if (!force_ && exists(local)) {
     return n.error = fmt::format("{} exists (use -f to overwrite)", local), false;
   }
@@ -90,13 +113,18 @@ bool GetJob::begin_item(NodeTask& n) {
   // node's), and a receive window grown with the round trip. The local folder and file are made
   // once the node said the path is a readable file; a tree's stream goes to a spool file in the
   // node's folder, extracted once it is whole (finish_tree).
-  auto open_local = [&n, dst = it.dst, tag = ++counter_](std::string* err) {
+  auto open_local = [&n, dst = it.dst](std::string* err) {
     if (!mkdirs(n.summary, err)) return -1;
-    bool tree = n.fetch && n.fetch->is_dir();
-    n.tmp =
-        tree ? join(n.summary, fmt::format(".dust-tree-{}-{}", getpid(), tag)) : dst + ".dust-part";
-    n.fd = open(n.tmp.c_str(),
-                O_RDWR | O_CREAT | (tree ? O_EXCL : O_TRUNC) | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (n.fetch && n.fetch->is_dir()) {
+      // The spool has no name: nothing of it is left however dust ends (SIGKILL included), and no
+      // name in the tree can meet it.
+      n.fd = open(n.summary.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+      if (n.fd < 0)
+        *err = fmt::format("{}: cannot make a spool: {}", n.summary, std::strerror(errno));
+      return n.fd;
+    }
+    n.tmp = dst + ".dust-part";
+    n.fd = open(n.tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (n.fd < 0) *err = fmt::format("{}: {}", n.tmp, std::strerror(errno)), n.tmp.clear();
     return n.fd;
   };
@@ -110,6 +138,8 @@ bool GetJob::begin_item(NodeTask& n) {
     command = tree_command(it.src);
   }
   n.fetch = std::make_unique<Fetch>(n.link->session(), it.src, command, open_local, n.peers);
+  n.fetch->set_check(
+      [&n](uint64_t received, std::string* err) { return room_left(n.fd, received, err); });
   return true;
 }
 
@@ -117,16 +147,24 @@ bool GetJob::finish_tree(NodeTask& n) {
   Item& it = n.items[n.next];
   bool glob = has_glob(base_name(it.src));
   TreeOptions opt;
-  opt.top_mode = glob ? 0 : n.fetch->mode();
+  // The node's folder (a glob's matches, the copy of "/" or ".") keeps its own mode.
+  opt.top_mode = glob || it.dst == n.summary ? 0 : n.fetch->mode();
   opt.force = force_;
   if (glob && suffix_) opt.suffix = "." + node_dir_name(n.ep.node_label, n.ep.key);
+  opt.cancelled = [] { return interrupt::pending(); };
   TreeResult res;
   std::string err;
   bool ok = extract_tree(n.fd, it.dst, opt, &res, &n.skipped, &err);
   close(n.fd), n.fd = -1;
-  unlink(n.tmp.c_str()), n.tmp.clear();
   it.tree_files = res.files;
-  if (!ok) return n.error = err, false;
+  it.size = res.bytes;  // the files' bytes, not the stream's
+  if (!ok) {
+    // A node that could not make the stream (no GNU tar) says why on stderr: that is the news.
+    std::string remote = util::escape_controls(n.fetch->errors());
+    if (n.fetch->exit_status() != 0 && !remote.empty() && !res.files && !res.dirs)
+      err = fmt::format("{}: {}", quote_name(it.src), remote.substr(0, 500));
+    return n.error = err, false;
+  }
   // What find or tar could not read (an unreadable directory, a symlink loop, a dangling link, a
   // directory matched without -r): the rest came; the node fails naming these, first: they are
   // the likelier news than a name refused.
@@ -153,9 +191,11 @@ bool GetJob::finish_tree(NodeTask& n) {
 bool GetJob::finish_item(NodeTask& n) {
   const Item& it = n.items[n.next];
   if (it.tree && n.fetch->is_dir()) return finish_tree(n);
+  if (it.tree) n.items[n.next].tree_files = 1;  // get -r of a file: that file
   uint64_t size = n.fetch->received();
   uint32_t mode = n.items[n.next].mode = n.fetch->mode();
-  bool ok = ftruncate(n.fd, static_cast<off_t>(size)) == 0 && fchmod(n.fd, mode) == 0;
+  // rwx only: a node's setuid, setgid or sticky bit never lands here (as OpenSSH's sftp).
+  bool ok = ftruncate(n.fd, static_cast<off_t>(size)) == 0 && fchmod(n.fd, mode & 0777) == 0;
   if (close(n.fd) != 0) ok = false;
   n.fd = -1;
   if (!ok) return n.error = fmt::format("{}: {}", n.tmp, std::strerror(errno)), false;

@@ -32,7 +32,6 @@ class GetJob : public Job {
   std::string remote_;
   std::string local_dir_;
   bool recursive_, force_, suffix_;
-  unsigned counter_ = 0;
 };
 
 }  // namespace dust::transfer

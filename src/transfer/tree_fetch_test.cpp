@@ -18,9 +18,11 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "transfer/link.h"
+#include "transfer/tree_extract.h"
 
 namespace dust::transfer {
 namespace {
@@ -260,6 +262,78 @@ TEST_F(TreeFetch, TheRemoteCommandSendsAFileAloneAndRefusesWhatIsMissing) {
   rc = std::system((tree_command(dir_ + "/missing") + " 2>" + shell_quote(err)).c_str());
   EXPECT_EQ(WEXITSTATUS(rc), 1);
   EXPECT_EQ(slurp(err), "no such file or directory\n");
+}
+
+TEST_F(TreeFetch, ANodesSetuidSetgidAndStickyBitsNeverLand) {
+  int fd = memfd_create("t", MFD_CLOEXEC);
+  archive* a = archive_write_new();
+  archive_write_set_format_gnutar(a);
+  archive_write_open_fd(a, fd);
+  for (auto [name, type, perm] :
+       {std::tuple{"./ww/", AE_IFDIR, 07777}, {"./ww/suid", AE_IFREG, 06777}}) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name);
+    archive_entry_set_filetype(e, type);
+    archive_entry_set_perm(e, perm);
+    archive_entry_set_size(e, 0);
+    archive_write_header(a, e);
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  ASSERT_TRUE(extract(fd)) << err_;
+  EXPECT_EQ(static_cast<int>(fs::status(top_ + "/ww/suid").permissions()), 0777);
+  EXPECT_EQ(static_cast<int>(fs::status(top_ + "/ww").permissions()), 0777);
+}
+
+TEST_F(TreeFetch, ASymlinkBelowTheTopIsNeverFollowedAndNothingIsWritten) {
+  // Another local user planted ww/x -> a directory of the person's (a folder left writable).
+  fs::create_directories(top_ + "/ww");
+  fs::create_directories(dir_ + "/private");
+  fs::create_directory_symlink(dir_ + "/private", top_ + "/ww/x");
+  int fd = archive_of({{"./first", AE_IFREG, "1"}, {"./ww/x/evil", AE_IFREG, "planted"}});
+  EXPECT_FALSE(extract(fd, true));
+  EXPECT_EQ(err_, top_ + "/ww/x: a symbolic link in the way (not followed)");
+  EXPECT_FALSE(fs::exists(dir_ + "/private/evil"));
+  EXPECT_FALSE(fs::exists(top_ + "/first"));  // checked before anything was written
+  // A directory entry over the link: the same.
+  EXPECT_FALSE(extract(archive_of({{"./ww/x/", AE_IFDIR}})));
+  EXPECT_EQ(err_, top_ + "/ww/x: a symbolic link in the way (not followed)");
+}
+
+TEST_F(TreeFetch, WhatIsInTheWayFailsBeforeAnythingIsWritten) {
+  fs::create_directories(top_ + "/d");
+  std::ofstream(top_ + "/f") << "mine";
+  std::ofstream(top_ + "/g.dust-part") << "mine too";
+  auto first = Hostile{"./first", AE_IFREG, "1"};
+  EXPECT_FALSE(extract(archive_of({first, {"./d", AE_IFREG, "over a directory"}}), true));
+  EXPECT_EQ(err_, top_ + "/d: is a directory");
+  EXPECT_FALSE(extract(archive_of({first, {"./f/", AE_IFDIR}}), true));
+  EXPECT_EQ(err_, top_ + "/f: exists and is not a directory");
+  EXPECT_FALSE(extract(archive_of({first, {"./g", AE_IFREG, "new"}}), true));
+  EXPECT_EQ(err_, top_ + "/g.dust-part exists (a cut transfer leaves one: remove it)");
+  EXPECT_EQ(slurp(top_ + "/g.dust-part"), "mine too");
+  EXPECT_FALSE(fs::exists(top_ + "/first"));
+}
+
+TEST_F(TreeFetch, ACancelStopsTheExtraction) {
+  int fd = archive_of({{"./a", AE_IFREG, "1"}, {"./b", AE_IFREG, "2"}});
+  TreeOptions opt;
+  opt.cancelled = [] { return true; };
+  EXPECT_FALSE(extract_tree(fd, top_, opt, &result_, &skipped_, &err_));
+  close(fd);
+  EXPECT_EQ(err_, "interrupted");
+  EXPECT_FALSE(fs::exists(top_ + "/a"));
+}
+
+TEST_F(TreeFetch, AHugeNameIsRefusedShortAndLeftOutNamesAreCapped) {
+  std::vector<Hostile> entries{{"./" + std::string(100000, 'n'), AE_IFREG, "x"}};
+  for (int i = 0; i < 150; ++i) entries.push_back({"../x" + std::to_string(i), AE_IFREG, "x"});
+  ASSERT_TRUE(extract(archive_of(entries))) << err_;
+  ASSERT_EQ(skipped_.size(), kMaxSkippedNamed + 1);
+  EXPECT_LT(skipped_[0].size(), 400u);
+  EXPECT_NE(skipped_[0].find("longer than 4096 bytes"), std::string::npos);
+  EXPECT_EQ(skipped_.back(), "and 51 more left out");
 }
 
 // glob_command on this machine's sh, find and tar: the node expands the pattern itself.

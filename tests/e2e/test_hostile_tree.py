@@ -6,6 +6,8 @@ real trees: a symlink loop is skipped by find (named), a tree deeper than 64 lev
 and the transfer needs no SFTP channel."""
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
 import time
 
@@ -185,6 +187,41 @@ class HostileTree(testbed.SandboxTestCase):
         for n in ("a.log.worker0", "b.log.worker0", "old.log.worker0/x"):
             with open(os.path.join(self.out, n)) as f:
                 self.assertEqual(f.read(), n.replace(".worker0", ""))
+
+
+    def endless_one_shot_then_sigterm(self):
+        """A one-shot `get -r` of an endless stream, SIGTERMed after 2 s; returns its exit status."""
+        p = subprocess.Popen([testbed.harness.dust_bin(), "get", "-r", "master", os.path.join(self.remote, "slow"),
+                              self.out], env=self.sandbox.env(), stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(2.0)
+        p.send_signal(signal.SIGTERM)
+        return p.wait(timeout=10)
+
+    def test_a_one_shot_that_goes_away_takes_its_transfer_with_it_and_leaves_no_spool(self):
+        for server in (False, True):
+            with self.subTest(server=server):
+                if server:
+                    self.addCleanup(self.sandbox.stop_dust_server)
+                    self.assertEqual(self.dust("start-server").rc, 0)
+                self.endless_one_shot_then_sigterm()
+                # Through a server the line ran there: it stops too, so the next client is served at once.
+                t = time.monotonic()
+                r = self.dust("@worker0", "echo", "served", timeout=20)
+                self.assertEqual(r.rc, 0, r.out + r.err)
+                self.assertIn("served", r.out)
+                self.assertNotIn("waiting for another dust client", r.err)
+                self.assertLess(time.monotonic() - t, 5)
+                # The spool had no name: nothing of it is left, with or without a server.
+                self.assertEqual([p for p in files_under(self.out) if ".dust-" in p], [])
+                if server:
+                    self.sandbox.stop_dust_server()
+
+    def test_suffix_layout_refuses_a_path_without_a_name(self):
+        r = self.dust("get", "-r", "-s", "worker0", os.path.join(self.remote, "trav") + "/.", self.out)
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn("-s needs a remote path that ends in a name", r.err)
+        self.assertEqual(files_under(self.out), [])
 
 
 if __name__ == "__main__":
