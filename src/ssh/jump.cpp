@@ -286,7 +286,33 @@ void JumpHost::pump() {
     if (failed_) return;
     advance(*t);
   }
+  if (!failed_) ask_nodelay();
   if (!failed_) ssh_blocking_flush(ssh_, 0);
+}
+
+void JumpHost::ask_nodelay() {
+  if (nodelay_ == NoDelay::Done || via_) return;  // a later hop's sshd does not write to dust
+  if (!nodelay_ch_ && !(nodelay_ch_ = ssh_channel_new(ssh_))) {
+    nodelay_ = NoDelay::Done;
+    return;
+  }
+  int rc = SSH_OK;
+  if (nodelay_ == NoDelay::Open && (rc = ssh_channel_open_session(nodelay_ch_)) == SSH_OK)
+    nodelay_ = NoDelay::Pty;
+  if (nodelay_ == NoDelay::Pty && rc == SSH_OK &&
+      (rc = ssh_channel_request_pty_size(nodelay_ch_, "dumb", 80, 24)) == SSH_OK)
+    nodelay_ = NoDelay::Exec;
+  // `cat` waits for input that never comes; it ends with the connection.
+  if (nodelay_ == NoDelay::Exec && rc == SSH_OK &&
+      (rc = ssh_channel_request_exec(nodelay_ch_, "exec cat")) == SSH_OK) {
+    nodelay_ = NoDelay::Done;
+    debug(fmt::format("jump host {}: a pty session asks its sshd for no-Nagle", name_));
+  }
+  if (rc == SSH_ERROR) {
+    debug(fmt::format("jump host {}: no pty session ({}): its sshd keeps Nagle", name_,
+                      ssh_get_error(ssh_)));
+    nodelay_ = NoDelay::Done;
+  }
 }
 
 void JumpHost::open_channel(Tunnel& t) {

@@ -99,6 +99,7 @@ class JumpHost {
   void debug(std::string msg);  // logged on the main thread  // on_error on its owner's loop
   void update_watch();
   void arm_keepalive();
+  void ask_nodelay();
   void fail(const std::string& msg);
   static int on_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_stderr, void* t);
   static void on_eof(ssh_session, ssh_channel, void* t);
@@ -119,6 +120,12 @@ class JumpHost {
   int fd_ = -1;
   EventLoop::TimerId deadline_ = 0, tick_ = 0, keepalive_ = 0;
   std::vector<std::shared_ptr<Tunnel>> tunnels_;
+  // A session channel with a pty, opened once the jump host is ready, only so that its sshd turns
+  // Nagle off for the whole connection (it does so when it starts a command on a pty): otherwise
+  // each node's reply waits in sshd's socket for dust's ACK of the one before, a round trip more
+  // over a real network. Refused (PermitTTY no, a forced command) it changes nothing.
+  enum class NoDelay { Open, Pty, Exec, Done } nodelay_ = NoDelay::Open;
+  ssh_channel nodelay_ch_ = nullptr;
 };
 
 // The jump sessions of a pool, by chain, on their I/O thread (started on first use). A failed one

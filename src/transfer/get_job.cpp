@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -119,6 +120,12 @@ bool GetJob::begin_item(NodeTask& n) {
       // The spool has no name: nothing of it is left however dust ends (SIGKILL included), and no
       // name in the tree can meet it.
       n.fd = open(n.summary.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+      if (n.fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+        // A file system without O_TMPFILE: a hidden name, gone as soon as it is open.
+        std::string name = join(n.summary, ".dust-spool-XXXXXX");
+        n.fd = mkostemp(name.data(), O_CLOEXEC);
+        if (n.fd >= 0) unlink(name.c_str());
+      }
       if (n.fd < 0)
         *err = fmt::format("{}: cannot make a spool: {}", n.summary, std::strerror(errno));
       return n.fd;

@@ -133,7 +133,8 @@ std::string relative_name(const std::string& raw, bool dir, const TreeOptions& o
   int depth = 1;                                    // components
   for (size_t from = 0;; ++depth) {
     size_t slash = s.find('/', from);
-    std::string part = s.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
+    std::string part =
+        s.substr(from, slash == std::string::npos ? std::string::npos : slash - from);
     if (std::string r = unsafe_name_reason(part); !r.empty())
       return *why = "refused the name: " + r, "";
     if (slash == std::string::npos) break;
@@ -218,8 +219,7 @@ bool list(int spool, Below& below, const std::string& top, const TreeOptions& op
       rel.clear();
     } else if (rel.empty()) {
       skipped.add(fmt::format("{}: {}", shown(raw), why));
-      if (dir && why.find("levels") != std::string::npos)
-        cut = raw.back() == '/' ? raw : raw + "/";
+      if (dir && why.find("levels") != std::string::npos) cut = raw.back() == '/' ? raw : raw + "/";
     } else if (type == AE_IFLNK || archive_entry_hardlink(e)) {
       skipped.add(fmt::format("{}: a link, not copied", shown(rel)));
       rel.clear();

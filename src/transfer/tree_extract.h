@@ -1,9 +1,9 @@
-// The local side of get -r and globs: a node's tar stream (tree_fetch.h), spooled whole, extracted by
-// dust itself with libarchive. The node chooses every byte of it (PRODUCT.md §10), so: every name
-// is checked (remote_name.h) before it becomes a local path; nothing but directories and regular
-// files is written (no link, no device); below the destination no symlink is ever followed (each
-// directory is opened with O_NOFOLLOW from the one above, so a link planted in a folder other local
-// users can write cannot redirect a file); modes keep only the rwx bits (no setuid, setgid or
+// The local side of get -r and globs: a node's tar stream (tree_fetch.h), spooled whole, extracted
+// by dust itself with libarchive. The node chooses every byte of it (PRODUCT.md §10), so: every
+// name is checked (remote_name.h) before it becomes a local path; nothing but directories and
+// regular files is written (no link, no device); below the destination no symlink is ever followed
+// (each directory is opened with O_NOFOLLOW from the one above, so a link planted in a folder other
+// local users can write cannot redirect a file); modes keep only the rwx bits (no setuid, setgid or
 // sticky bit from a node), as OpenSSH's sftp; every file goes to "<name>.dust-part" (made
 // exclusively) and is renamed into place.
 #pragma once
@@ -37,8 +37,8 @@ struct TreeResult {
 };
 
 // Extracts the tar in `spool` (an fd of the complete stream, read from offset 0) below the local
-// directory `top` (made when missing; the caller's path, so a link there is the person's own). First
-// it reads every header: a name that is not "./" followed by safe components, a directory
+// directory `top` (made when missing; the caller's path, so a link there is the person's own).
+// First it reads every header: a name that is not "./" followed by safe components, a directory
 // opt.max_depth levels deep or deeper or what is below one, a type other than a directory or a
 // regular file, or a name listed twice is left out with a line in `skipped`; and anything in the
 // way fails the whole tree before anything is written: a file that exists locally (unless

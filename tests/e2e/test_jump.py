@@ -75,6 +75,7 @@ class Jump(testbed.SandboxTestCase):
 
     def test_workers_through_one_connection_to_the_jump_host(self):
         before = self.master.accepted_from(self.client_ip)
+        log_at = self.master.log_size()
         seen = [h.accepted_from(self.master.ip) for h in self.hidden]
         r = self.jdust("@worker0,worker1", "hostname; echo $SSH_CONNECTION")
         self.assertEqual(r.rc, 0, r.out + r.err)
@@ -86,6 +87,10 @@ class Jump(testbed.SandboxTestCase):
             self.assertEqual(h.accepted_from(self.master.ip), n + 1)
         # One login at the jump host for both nodes (OpenSSH's `ssh -W` per node would make two).
         self.assertEqual(self.master.accepted_from(self.client_ip) - before, 1, self.master.log()[-2000:])
+        # On that connection, one command on a pty: sshd then turns Nagle off for the whole connection,
+        # so the nodes' replies do not wait for dust's ACKs (a round trip each over a real network).
+        self.assertEqual(len(self.master.log_lines_since(log_at, "Starting session: command on pts")), 1,
+                         self.master.log()[-2000:])
 
     def test_bastion_config_with_a_negated_pattern(self):
         # Issue 21: the commonest bastion setup, `Host 10.* !<jump>` + `ProxyJump <jump>`: every
