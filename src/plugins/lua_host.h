@@ -26,7 +26,7 @@ void open_api(lua_State* L);
 
 // Adds dust.run (lua_run.cpp): a line through the persistent ssh sessions, waiting for every node.
 void open_run(lua_State* L);
-// Adds dust.put and dust.get (lua_transfer.cpp): parallel SFTP over the same sessions.
+// Adds dust.put and dust.get (lua_transfer.cpp): parallel transfers over the same sessions.
 void open_transfer(lua_State* L);
 
 // The live context, or a Lua error naming `fn` when no handler is running (e.g. at load time).

@@ -1,4 +1,4 @@
-// dust.put / dust.get for drop-in commands: the same parallel SFTP transfers as `put` and `get`,
+// dust.put / dust.get for drop-in commands: the same parallel transfers as `put` and `get`,
 // over each node's persistent session. Per-node result lines are printed as those commands print
 // them; the call returns the number of nodes that failed (0 = all succeeded).
 

@@ -20,7 +20,7 @@ int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer
   std::vector<Outcome> outcomes;  // put/get become the last command (:failed, :ok)
   TransferJson json(ctx);         // --json (one-shot, script): stdout is JSON lines (json_lines.h)
   const bool as_json = command && ctx.json() && !ctx.interactive();
-  // Result lines quote remote file names and SFTP servers' error strings: shown escaped
+  // Result lines quote remote file names and the nodes' error text: shown escaped
   // (util/sanitise.h) everywhere but JSON, which nlohmann escapes exactly.
   opt.node_ok = [&](const ssh::Endpoint& ep, const transfer::Transferred& r) {
     outcomes.push_back({ep.key, ep.node_label, true, ""});

@@ -2,9 +2,10 @@
 // chain prefix: `a`, then `a,b` through it), and for each node behind it a direct-tcpip channel on
 // that session whose bytes are pumped to and from a socketpair; the node's own libssh session runs
 // over the other end (SSH_OPTIONS_FD). The jump sessions live on one I/O thread of their own (one
-// for all jump hosts, its own EventLoop): the nodes' SFTP makes blocking libssh calls, which would
-// otherwise wait for bytes that only the same loop could pump. The socketpairs are the only thing
-// the two threads share, besides requests in and errors out (posted, handled on the main loop).
+// for all jump hosts, its own EventLoop): some node calls block (a connect, a transfer's cleanup
+// after a cancel), which would otherwise wait for bytes that only the same loop could pump. The
+// socketpairs are the only thing the two threads share, besides requests in and errors out (posted,
+// handled on the main loop).
 #pragma once
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>

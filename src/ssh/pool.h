@@ -132,12 +132,12 @@ class Pool : private SessionObserver {
   // is never asked for nor sent a secret.
   bool host_key_changed(const Endpoint& node) const;
 
-  // For raw mode and SFTP: the node's session, connecting it first if needed (runs the loop until
-  // ready or failed). nullptr with *err set on failure. A session whose command still runs is
+  // For raw mode and transfers: the node's session, connecting it first if needed (runs the loop
+  // until ready or failed). nullptr with *err set on failure. A session whose command still runs is
   // refused, unless busy_ok (raw mode attaches to the running command).
   Session* ready_session(const Endpoint& ep, std::string* err, bool busy_ok = false);
   // Starts connecting every node without a usable session (bounded handshakes) and returns at once,
-  // so that ready_session() on many nodes waits for the slowest instead of their sum (SFTP).
+  // so that ready_session() on many nodes waits for the slowest instead of their sum (transfers).
   void connect(const std::vector<Endpoint>& nodes);
   EventLoop& loop() { return loop_; }
   const Options& options() const { return opt_; }

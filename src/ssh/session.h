@@ -87,7 +87,7 @@ class Session {
   void interrupt();  // Ctrl-C on the pty: SIGINT to the foreground command
   void close();      // polite close, no callbacks
 
-  // SFTP (src/transfer) rides on this connection: the libssh handle, and a hook run after every
+  // Transfers (src/transfer) ride on this connection: the libssh handle, and a hook run after every
   // step (socket activity) so that its own channel advances in the same loop; poke() runs a step
   // now.
   ssh_session handle() const { return ssh_; }

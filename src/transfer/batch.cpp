@@ -106,4 +106,22 @@ std::string batch_command(const std::string& dir, const std::string& stage,
   return cmd;
 }
 
+std::string dir_command(const std::string& root, const std::string& dir, uint32_t mode) {
+  static const char* script =
+      "r=$1; d=$2; m=$3; "
+      "if [ -n \"$r\" ] && [ ! -d \"$r\" ]; then "
+      "if [ -e \"$r\" ]; then echo \"$r: not a directory\" >&2; "
+      "else echo \"$r: no such directory\" >&2; fi; exit 1; fi; "
+      "if [ ! -d \"$d\" ]; then "
+      "if [ -e \"$d\" ] || [ -L \"$d\" ]; then echo \"$d: exists and is not a directory\" >&2; "
+      "exit 1; fi; "
+      // Another upload may make `d` at the same moment: that is no error (SFTP mkdir's "exists").
+      "e=$(mkdir -m 700 -- \"$d\" 2>&1) || [ -d \"$d\" ] || { "
+      "case $e in *ermission*) e='permission denied';; *) e=${e##*: };; esac; "
+      "echo \"$d: $e\" >&2; exit 1; }; fi; "
+      "chmod \"$m\" -- \"$d\"";
+  return fmt::format("sh -c {} sh {} {} {:o}", shell_quote(script), shell_quote(root),
+                     shell_quote(dir), mode);
+}
+
 }  // namespace dust::transfer

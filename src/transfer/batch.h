@@ -34,6 +34,12 @@ int make_batch_tar(const std::vector<BatchFile>& files, uint64_t* size, std::str
 std::string batch_command(const std::string& dir, const std::string& stage,
                           const std::vector<BatchFile>& files, uint32_t dir_mode = 0);
 
+// A directory of a tree put that no batch makes (it holds no small files of its own): checks that
+// the destination `root` is a directory ("" is the login directory: no check; "<root>: no such
+// directory", "<root>: not a directory"), makes `dir` when missing (mode 700), then gives it
+// `mode`. One exec channel, as a batch: no SFTP round trip that would hold up the other nodes.
+std::string dir_command(const std::string& root, const std::string& dir, uint32_t mode);
+
 inline constexpr const char* kBatchEnd = ".dust-batch-end";
 
 }  // namespace dust::transfer

@@ -47,7 +47,8 @@ class Driver : private ssh::Observer {
       trace(t, "session ready");
       t.link = std::make_unique<Link>(s->handle());
       t.peers = tasks_.size();
-      t.phase = NodeTask::Phase::Opening;
+      t.phase = NodeTask::Phase::Planning;
+      t.started = Clock::now();
       s->set_io_hook([this, i] { pump(i); });
       arm_tick(i);
       pump(i);
@@ -154,10 +155,6 @@ class Driver : private ssh::Observer {
   }
 
   void release(NodeTask& t) {
-    try {
-      job_.release(t, alive(t));
-    } catch (...) {
-    }
     if (t.tick) pool_.loop().cancel(t.tick), t.tick = 0;
     if (t.turn) pool_.loop().cancel(t.turn), t.turn = 0;
     if (t.session && !t.session->ended()) t.session->set_io_hook(nullptr);
@@ -166,7 +163,6 @@ class Driver : private ssh::Observer {
       if (t.fetch) t.fetch->abandon();
       t.link->abandon();
     }
-    t.up.reset();
     t.stream.reset();
     t.fetch.reset();
     t.link.reset();
@@ -213,24 +209,8 @@ class Driver : private ssh::Observer {
     for (;;) {
       if (finished(t)) return;
       if (!alive(t)) return fail(t, "connection lost", false);
-      if (t.phase == NodeTask::Phase::Opening && !job_.needs_sftp()) {
-        t.phase = NodeTask::Phase::Planning;  // exec channels only: nothing to open or wait for
-        t.started = Clock::now();
-        continue;
-      }
-      if (t.phase == NodeTask::Phase::Opening) {
-        std::string err;
-        auto r = t.link->open_step(&err);
-        if (r == Link::Open::Pending) return;
-        if (r == Link::Open::Failed) return fail(t, err);
-        t.phase = NodeTask::Phase::Planning;
-        t.started = Clock::now();
-        continue;
-      }
       if (t.phase == NodeTask::Phase::Planning) {
-        t.plan_more = false;
         if (!job_.plan(t)) return fail(t, t.error);
-        if (t.plan_more) return next_turn(i);
         t.phase = NodeTask::Phase::Working;
         for (const auto& it : t.items) t.total_bytes += it.size;
         trace(t, fmt::format("planned {} item(s)", t.items.size()));
@@ -242,15 +222,10 @@ class Driver : private ssh::Observer {
         t.item_open = true;
         trace(t, "item " + t.items[t.next].dst + " begins");
       }
-      // An upload chunk waits a round trip with the session blocking: one chunk per node per turn,
-      // turns queued in order, so every node progresses. Socket activity and ticks leave it alone.
-      if (t.up && t.turn) return;
       Step st = Step::Done;
       bool again = false;
       std::string err;
-      if (t.up)
-        st = t.up->pump(&err, &again);
-      else if (t.stream)
+      if (t.stream)
         st = t.stream->pump(&err, &again);
       else if (t.fetch)
         st = t.fetch->pump(&err, &again);
@@ -258,15 +233,12 @@ class Driver : private ssh::Observer {
         t.items[t.next].size = t.fetch->size();  // known once its header came: the progress total
         t.total_bytes += t.fetch->size();
       }
-      if (st == Step::Failed) return fail(t, err.empty() ? t.link->last_error() : err);
+      if (st == Step::Failed) return fail(t, err.empty() ? "the transfer failed" : err);
       if (st == Step::Pending) {
         if (again) next_turn(i);
         return;
       }
-      uint64_t moved = t.up       ? t.up->acked()
-                       : t.stream ? t.stream->sent()
-                       : t.fetch  ? t.fetch->received()
-                                  : 0;
+      uint64_t moved = t.stream ? t.stream->sent() : t.fetch ? t.fetch->received() : 0;
       if (t.fetch)
         trace(t, fmt::format("read window {} (channel opened in {:.1f} ms)", t.fetch->window(),
                              t.fetch->rtt().count() * 1e3));
@@ -277,7 +249,6 @@ class Driver : private ssh::Observer {
       // A batch's tar and a tree's stream have headers too: their files' bytes count.
       t.done_bytes += done.batch.empty() && !done.tree ? moved : done.size;
       t.files += done.file_count();
-      t.up.reset();
       t.stream.reset();
       t.fetch.reset();
       ++t.next;
@@ -295,7 +266,6 @@ class Driver : private ssh::Observer {
 
   uint64_t moved(const NodeTask& t) const {
     uint64_t b = t.done_bytes;
-    if (t.up) b += t.up->acked();
     if (t.stream && t.item_open) b += std::min(t.stream->sent(), t.items[t.next].size);
     if (t.fetch) b += t.fetch->received();
     return b;

@@ -1,7 +1,6 @@
-// Runs one put or get on many nodes at once: connects them through the pool, opens an SFTP channel
-// on each node's persistent session, and pumps every node's transfer from the shared event loop
-// (session socket activity + a short tick), with a progress line on a terminal and a result per
-// node.
+// Runs one put or get on many nodes at once: connects them through the pool and pumps every node's
+// transfer, exec channels on its persistent session (no SFTP), from the shared event loop (session
+// socket activity + a short tick), with a progress line on a terminal and a result per node.
 #pragma once
 #include <chrono>
 #include <functional>
@@ -42,36 +41,25 @@ struct NodeTask {
   ssh::Endpoint ep;
   ssh::Session* session = nullptr;
   std::unique_ptr<Link> link;
-  enum class Phase {
-    Connecting,
-    Opening,
-    Planning,
-    Working,
-    Done,
-    Failed
-  } phase = Phase::Connecting;
+  enum class Phase { Connecting, Planning, Working, Done, Failed } phase = Phase::Connecting;
   std::vector<Item> items;
-  bool plan_more = false;  // plan() wants another turn (get -r walks a directory per turn)
-  // Entries the plan left out (a refused remote name, a symlink loop, too deep): once the rest is
-  // moved, the node fails naming them.
+  // Entries left out (a refused remote name, a symlink loop, too deep): once the rest is moved,
+  // the node fails naming them.
   std::vector<std::string> skipped;
   size_t next = 0;         // next item to start
   bool item_open = false;  // items[next] is being moved
   // The item being moved.
-  std::unique_ptr<Upload> up;
-  std::unique_ptr<Stream> stream;  // put: bytes on an exec channel (stream.h)
-  std::unique_ptr<Fetch> fetch;    // get of one plain file: bytes on an exec channel (fetch.h)
+  std::unique_ptr<Stream> stream;  // put: a command on an exec channel, bytes in (stream.h)
+  std::unique_ptr<Fetch> fetch;    // get: a command on an exec channel, bytes out (fetch.h)
   size_t peers = 1;                // nodes in this transfer (bounds the receive windows)
   int fd = -1;
-  sftp_file remote = nullptr;
-  std::string tmp;  // temporary name (remote for put, local for get) renamed when complete
+  std::string tmp;  // get: the local temporary name, renamed when complete
   uint64_t done_bytes = 0, total_bytes = 0, files = 0;
   std::chrono::steady_clock::time_point started;
   double seconds = 0;
   std::string error, summary;
   EventLoop::TimerId tick = 0;
-  EventLoop::TimerId turn =
-      0;  // this node's next turn is queued (an upload chunk, a download batch)
+  EventLoop::TimerId turn = 0;  // this node's next turn is queued (its pump used its budget)
   bool pumping = false;
 };
 
@@ -80,14 +68,10 @@ class Job {
  public:
   virtual ~Job() = default;
   virtual const char* verb() const = 0;
-  // Whether the nodes need an SFTP channel. Without one, plan/begin_item/finish_item must not
-  // touch n.link->sftp() (null): everything goes through exec channels, no blocking round trip.
-  virtual bool needs_sftp() const { return true; }
-  // The SFTP channel is up: decide this node's items (a few libssh sftp round trips). false +
-  // n.error. Setting n.plan_more asks for another call on a later turn of the event loop, so a long
-  // plan (a remote tree) never holds up the loop: Ctrl-C, the other nodes, the server's clients.
+  // The node's session is up: decide its items, without asking the node (its commands check their
+  // targets themselves). false + n.error.
   virtual bool plan(NodeTask& n) = 0;
-  // Opens items[n.next] (creates dirs, opens files, sets n.up / n.down). false + n.error.
+  // Starts items[n.next] (opens the local file, sets n.stream / n.fetch). false + n.error.
   virtual bool begin_item(NodeTask& n) = 0;
   // The open item's bytes are all moved: close, set mode, rename into place. false + n.error.
   virtual bool finish_item(NodeTask& n) = 0;
@@ -95,9 +79,6 @@ class Job {
   virtual void abort_item(NodeTask& n, bool connection_alive) = 0;
   // "data.dat → /opt/data/data.dat" or "3 files → /opt/data".
   virtual std::string describe(const NodeTask& n) const = 0;
-  // The transfer is over for this node (done, failed, interrupted), before its channel goes: drop
-  // what plan kept (open remote handles).
-  virtual void release(NodeTask& /*n*/, bool /*connection_alive*/) {}
 };
 
 // What one node's transfer did, as data (JSON lines) and as its result line.

@@ -16,7 +16,7 @@ namespace dust::transfer {
 using Clock = std::chrono::steady_clock;
 
 std::string fetch_command(const std::string& path) {
-  // sftp_stat follows symlinks; so do test -d/-f and ls -L.
+  // Symlinks are followed, as cp and OpenSSH's sftp do: test -d/-f and ls -L.
   static const char* script =
       "f=$1; "
       "if [ -d \"$f\" ]; then echo 'is a directory (use -r)' >&2; exit 1; fi; "

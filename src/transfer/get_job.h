@@ -20,7 +20,6 @@ class GetJob : public Job {
         force_(force),
         suffix_(suffix) {}
   const char* verb() const override { return "get"; }
-  bool needs_sftp() const override { return false; }
   bool plan(NodeTask& n) override;
   bool begin_item(NodeTask& n) override;
   bool finish_item(NodeTask& n) override;

@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "transfer/batch.h"
+#include "transfer/stream.h"
 #include "util/error.h"
 
 namespace dust::transfer {
@@ -87,56 +89,37 @@ std::vector<LocalEntry> expand_local(const std::vector<std::string>& args, bool 
 }
 
 PutJob::PutJob(std::vector<LocalEntry> files, std::string remote_dir)
-    : files_(std::move(files)), remote_dir_(std::move(remote_dir)) {
-  for (const auto& f : files_) sftp_ = sftp_ || f.dir;
-}
-
-bool PutJob::plan_direct(NodeTask& n) {
-  // The remote command finds the target itself (put_command): nothing to ask beforehand.
-  std::string dir = remote_dir_;
-  if (dir == "~")
-    dir.clear();  // the command starts in the login directory and names it
-  else if (dir.rfind("~/", 0) == 0)
-    dir = dir.substr(2);
-  n.summary = dir;
-  for (const auto& f : files_) {
-    Item it{f.path, dir.empty() ? f.rel : join(dir, f.rel), f.size, f.mode, false};
-    it.direct = true;
-    it.direct_dir = dir;
-    n.items.push_back(std::move(it));
-  }
-  return true;
-}
+    : files_(std::move(files)), remote_dir_(std::move(remote_dir)) {}
 
 bool PutJob::plan(NodeTask& n) {
-  if (!sftp_) return plan_direct(n);
-  sftp_session s = n.link->sftp();
+  // Every remote command finds or checks its target itself: nothing to ask beforehand, no SFTP
+  // (its calls each block the loop for a round trip, so every node would wait for every node's).
   std::string dir = remote_dir_;
-  if (dir.empty() || dir == "~") {
-    char* home = sftp_canonicalize_path(s, ".");
-    if (!home) return n.error = "cannot find the remote home: " + n.link->last_error(), false;
-    dir = home;
-    ssh_string_free_char(home);
-  } else if (dir.rfind("~/", 0) == 0) {
-    dir = dir.substr(2);  // the sftp server starts in the home directory
+  if (dir == "~")
+    dir.clear();  // the commands start in the login directory
+  else if (dir.rfind("~/", 0) == 0)
+    dir = dir.substr(2);
+  n.summary = dir.empty() ? "~" : dir;
+  bool tree = false;
+  for (const auto& f : files_) tree = tree || f.dir;
+  if (!tree) {
+    // Files only: each is one remote command (put_command), which may also rename one file as cp.
+    for (const auto& f : files_) {
+      Item it{f.path, dir.empty() ? f.rel : join(dir, f.rel), f.size, f.mode, false};
+      it.direct = true;
+      it.direct_dir = dir;
+      n.items.push_back(std::move(it));
+    }
+    return true;
   }
-  // A tree (-r): the destination must be a directory. (One file may get another name, as with cp:
-  // put_command decides that on the node.)
-  sftp_attributes a = sftp_stat(s, dir.c_str());
-  if (!a) {
-    std::string why = n.link->last_error();
-    if (why == "no such file or directory") why = "no such directory";
-    return n.error = fmt::format("{}: {}", dir, why), false;
-  }
-  bool is_dir = a->type == SSH_FILEXFER_TYPE_DIRECTORY;
-  sftp_attributes_free(a);
-  if (!is_dir) return n.error = fmt::format("{}: not a directory", dir), false;
-  n.summary = dir;
+  // A tree (-r): the destination must be a directory; the first command of each top-level entry
+  // checks it (dir_command, put_command), so the top-level directories are never folded into a
+  // batch below.
   for (const auto& f : files_) {
     std::string dst = join(dir, f.rel);
-    // Consecutive small files of one directory join a batch (one tar stream, batch.h); a lone one
-    // stays a plain item (SFTP is cheaper than a remote tar for one file).
-    if (!f.dir && f.size < kStreamMin && f.rel.find('/') != std::string::npos) {
+    bool top_level = f.rel.find('/') == std::string::npos;
+    // Consecutive small files of one directory join a batch (one tar stream, batch.h).
+    if (!f.dir && f.size < kStreamMin && !top_level) {
       std::string parent = parent_of(dst), name = base_name(dst);
       Item* last = n.items.empty() ? nullptr : &n.items.back();
       bool joins = last && !last->dir &&
@@ -148,7 +131,8 @@ bool PutJob::plan(NodeTask& n) {
         b.batch.push_back({last->src, base_name(last->dst), last->size, last->mode});
         *last = std::move(b);
         // The directory's own item just before it: the batch's remote command makes it instead.
-        if (n.items.size() >= 2 && n.items[n.items.size() - 2].dir &&
+        bool top_dir = parent_of(parent) == (dir.empty() ? "." : dir);
+        if (!top_dir && n.items.size() >= 2 && n.items[n.items.size() - 2].dir &&
             n.items[n.items.size() - 2].dst == parent) {
           last->dir_mode = n.items[n.items.size() - 2].mode;
           n.items.erase(n.items.end() - 2);
@@ -162,8 +146,8 @@ bool PutJob::plan(NodeTask& n) {
       }
     }
     Item it{f.path, dst, f.size, f.mode, f.dir};
-    if (!f.dir && f.size >= kStreamMin) {
-      // Large: one remote command creates, fills, checks, chmods and renames it (no SFTP call).
+    if (!f.dir) {
+      // One remote command creates, fills, checks, chmods and renames it.
       it.direct = true;
       it.direct_dir = parent_of(dst);
     }
@@ -174,15 +158,11 @@ bool PutJob::plan(NodeTask& n) {
 
 bool PutJob::begin_item(NodeTask& n) {
   const Item& it = n.items[n.next];
-  sftp_session s = n.link->sftp();
+  std::string root = remote_dir_ == "~" ? "" : n.summary;
   if (it.dir) {
-    if (sftp_mkdir(s, it.dst.c_str(), it.mode | 0700) != 0) {
-      std::string why = n.link->last_error();
-      sftp_attributes a = sftp_stat(s, it.dst.c_str());
-      bool exists = a && a->type == SSH_FILEXFER_TYPE_DIRECTORY;
-      if (a) sftp_attributes_free(a);
-      if (!exists) return n.error = fmt::format("{}: {}", it.dst, why), false;
-    }
+    // No bytes: the command makes the directory and sets its mode.
+    n.stream =
+        std::make_unique<Stream>(n.link->session(), -1, 0, dir_command(root, it.dst, it.mode));
     return true;
   }
   if (!it.batch.empty()) {
@@ -195,99 +175,41 @@ bool PutJob::begin_item(NodeTask& n) {
                                         batch_command(it.dst, stage, it.batch, it.dir_mode));
     return true;  // the remote command creates and removes its staging directory itself
   }
-  if (it.direct) {
-    n.fd = open(it.src.c_str(), O_RDONLY | O_CLOEXEC);
-    if (n.fd < 0) return n.error = fmt::format("{}: {}", it.src, std::strerror(errno)), false;
-    // The remote command creates its temporary file and removes it on any failure (put_command).
-    n.stream = std::make_unique<Stream>(
-        n.link->session(), n.fd, it.size,
-        put_command(it.direct_dir, base_name(it.dst), it.size, it.mode, files_.size() == 1,
-                    fmt::format("{}-{}", getpid(), ++counter_)));
-    return true;
-  }
-  n.tmp =
-      fmt::format("{}/.{}.dust-{}-{}", parent_of(it.dst), base_name(it.dst), getpid(), ++counter_);
   n.fd = open(it.src.c_str(), O_RDONLY | O_CLOEXEC);
   if (n.fd < 0) return n.error = fmt::format("{}: {}", it.src, std::strerror(errno)), false;
-  n.remote = sftp_open(s, n.tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (!n.remote) {
-    n.error = fmt::format("{}: {}", parent_of(it.dst), n.link->last_error());
-    close(n.fd), n.fd = -1;
-    n.tmp.clear();  // not ours: O_EXCL failed, or nothing was created
-    return false;
-  }
-  n.up = std::make_unique<Upload>(*n.link, n.fd, it.size, n.remote);
+  // The remote command creates its temporary file and removes it on any failure (put_command).
+  n.stream = std::make_unique<Stream>(
+      n.link->session(), n.fd, it.size,
+      put_command(it.direct_dir, base_name(it.dst), it.size, it.mode, files_.size() == 1,
+                  fmt::format("{}-{}", getpid(), ++counter_)));
   return true;
 }
 
 bool PutJob::finish_item(NodeTask& n) {
   const Item& it = n.items[n.next];
-  if (it.dir) {
-    sftp_chmod(n.link->sftp(), it.dst.c_str(), it.mode);
-    return true;
+  if (n.fd >= 0) close(n.fd), n.fd = -1;
+  if (it.dir || !it.batch.empty()) return true;  // the remote command did it all
+  // It printed the target it chose (the one file's new name, the login directory's path).
+  std::string out = n.stream ? n.stream->output() : "";
+  if (!out.empty() && out.back() == '\n') out.pop_back();
+  if (!out.empty() && out.find('\n') == std::string::npos) {
+    n.items[n.next].dst = out;
+    if (n.summary == "~" || n.items.size() == 1) n.summary = parent_of(out);
   }
-  close(n.fd), n.fd = -1;
-  if (!it.batch.empty()) return true;  // the remote command moved them into place
-  if (it.direct) {
-    // It printed the target it chose (the one file's new name, the login directory's path).
-    std::string out = n.stream ? n.stream->output() : "";
-    if (!out.empty() && out.back() == '\n') out.pop_back();
-    if (!out.empty() && out.find('\n') == std::string::npos) {
-      n.items[n.next].dst = out;
-      if (n.summary.empty() || n.items.size() == 1) n.summary = parent_of(out);
-    }
-    return true;
-  }
-  int rc = n.remote ? sftp_close(n.remote) : 0;  // a stream's file was closed by its writer
-  n.remote = nullptr;
-  if (rc != 0)
-    return n.error = fmt::format("{}: close failed: {}", it.dst, n.link->last_error()), false;
-  // The server's umask applied at open; the local mode is what the user expects to find.
-  if (sftp_chmod(n.link->sftp(), n.tmp.c_str(), it.mode) != 0)
-    return n.error = fmt::format("{}: chmod failed: {}", it.dst, n.link->last_error()), false;
-  if (!rename_into_place(n, n.tmp, it.dst)) return false;
-  n.tmp.clear();
   return true;
-}
-
-bool PutJob::rename_into_place(NodeTask& n, const std::string& from, const std::string& to) {
-  Link& l = *n.link;
-  // SFTP v3 RENAME: atomic, but OpenSSH refuses it when the target exists (it links, then unlinks).
-  if (sftp_rename(l.sftp(), from.c_str(), to.c_str()) == 0) return true;
-  std::string why = l.last_error();
-  sftp_attributes a = sftp_lstat(l.sftp(), to.c_str());
-  if (!a) return n.error = fmt::format("{}: rename failed: {}", to, why), false;
-  bool is_dir = a->type == SSH_FILEXFER_TYPE_DIRECTORY;
-  sftp_attributes_free(a);
-  if (is_dir) return n.error = fmt::format("{}: is a directory", to), false;
-  // Replacing an existing file: rename(2) through mv on an exec channel of the same session keeps
-  // the replace atomic (readers see the old file or the new one, never none), which unlink + RENAME
-  // would not.
-  std::string err;
-  if (l.exec(fmt::format("mv -f -- {} {}", shell_quote(from), shell_quote(to)), &err)) return true;
-  return n.error = fmt::format("{}: rename failed: {}", to, err), false;
 }
 
 void PutJob::abort_item(NodeTask& n, bool connection_alive) {
   if (n.fd >= 0) close(n.fd), n.fd = -1;
-  n.up.reset();  // sftp_write waits for its reply: nothing of ours is left in flight
   if (n.stream) {
-    // The remote writer removes a short file itself; wait for it, so the unlink below comes last.
+    // The remote writer removes a short file (or its staging directory) itself; waiting for it
+    // means nothing of ours is left being written once this returns.
     if (connection_alive)
       n.stream->cancel(3000);
     else
       n.stream->abandon();
     n.stream.reset();
   }
-  if (connection_alive) {
-    if (n.remote) sftp_close(n.remote);
-    if (!n.tmp.empty()) sftp_unlink(n.link->sftp(), n.tmp.c_str());
-  } else {
-    forget_remote(
-        n.remote);  // libssh keeps an open file's memory until sftp_close, even past the session
-  }
-  n.remote = nullptr;
-  n.tmp.clear();
 }
 
 std::string PutJob::describe(const NodeTask& n) const {

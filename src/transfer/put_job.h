@@ -24,8 +24,6 @@ class PutJob : public Job {
  public:
   PutJob(std::vector<LocalEntry> files, std::string remote_dir);
   const char* verb() const override { return "put"; }
-  // Files only (no -r tree): each is one remote command, no SFTP at all.
-  bool needs_sftp() const override { return sftp_; }
   bool plan(NodeTask& n) override;
   bool begin_item(NodeTask& n) override;
   bool finish_item(NodeTask& n) override;
@@ -33,11 +31,8 @@ class PutJob : public Job {
   std::string describe(const NodeTask& n) const override;
 
  private:
-  bool rename_into_place(NodeTask& n, const std::string& from, const std::string& to);
-  bool plan_direct(NodeTask& n);
   std::vector<LocalEntry> files_;
   std::string remote_dir_;
-  bool sftp_ = false;
   unsigned counter_ = 0;
 };
 

@@ -16,7 +16,7 @@
 namespace dust::transfer {
 
 // A put of files (no -r) streams every file. In a tree (-r), files at least this large are
-// streamed; smaller ones go in tar batches (batch.h) or, alone, through sftp_write.
+// streamed; smaller ones go in tar batches (batch.h) or, alone, streamed as well.
 constexpr uint64_t kStreamMin = 1u << 20;
 // Bytes handed to libssh per write, and at most this much waits in its socket buffer per node
 // (memory stays small with many nodes; the kernel socket buffer keeps the link busy).

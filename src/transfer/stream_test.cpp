@@ -15,6 +15,7 @@
 
 #include "transfer/batch.h"
 #include "transfer/fetch.h"
+#include "transfer/link.h"
 
 namespace dust::transfer {
 namespace {

@@ -216,5 +216,34 @@ class TransferOverDistance(testbed.SandboxTestCase):
         self.assertFalse(os.path.exists(out), "no local directory for a get that failed")
 
 
+    def test_put_of_a_tree_opens_no_sftp_channel(self):
+        # A directory of no files of its own, a lone small file, a batch of small ones, a large one.
+        src = os.path.join(self.tmp, "tree")
+        for d in ("empty/inner", "one", "many"):
+            os.makedirs(os.path.join(src, d))
+        files = {"one/lone.txt": b"lone\n", "many/a": b"a" * 100, "many/b": b"b" * 200,
+                 "big.bin": os.urandom(1_500_000)}
+        for name, data in files.items():
+            with open(os.path.join(src, name), "wb") as f:
+                f.write(data)
+        os.chmod(os.path.join(src, "empty"), 0o750)
+        before = self.sftp_requests()
+        for node in self.NODES:
+            dst = os.path.join(self.tmp, f"dst-{node}")
+            os.makedirs(dst)
+            r = self.dust("-F", self.config, "put", "-r", node, src, dst, timeout=120)
+            self.assertEqual(r.rc, 0, r.out + r.err)
+            self.assertIn(f"[{node}] put 4 files → {dst}", r.out)
+            for name, data in files.items():
+                with open(os.path.join(dst, "tree", name), "rb") as f:
+                    self.assertEqual(f.read(), data, name)
+            self.assertTrue(os.path.isdir(os.path.join(dst, "tree", "empty", "inner")))
+            self.assertEqual(stat.S_IMODE(os.stat(os.path.join(dst, "tree", "empty")).st_mode), 0o750)
+        self.assertEqual(self.sftp_requests(), before)
+        r = self.dust("-F", self.config, "put", "-r", "worker0", src, os.path.join(self.tmp, "nowhere"), timeout=60)
+        self.assertEqual(r.rc, 1)
+        self.assertIn(f"{os.path.join(self.tmp, 'nowhere')}: no such directory", r.err)
+
+
 if __name__ == "__main__":
     testbed.main()

@@ -186,7 +186,7 @@ class SshHost:
         self.start()
 
     def use_sftp(self, command=None):
-        """Restart sshd with `command` as its SFTP subsystem (e.g. the hostile server, hostile_sftp.py);
+        """Restart sshd with `command` as its SFTP subsystem (e.g. a wrapper that counts SFTP sessions);
         None puts internal-sftp back. Open sessions keep the subsystem they started with."""
         self.sftp = command or "internal-sftp"
         self.restart()
