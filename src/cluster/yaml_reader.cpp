@@ -32,17 +32,33 @@ std::string located(const std::string& file, const YAML::Mark& mark, const std::
   return out + msg;
 }
 
+namespace {
+
+[[noreturn]] void refuse_byte(std::string_view text, size_t bad, const std::string& file,
+                              const char* what) {
+  YAML::Mark at;
+  at.pos = static_cast<int>(bad);
+  at.line = static_cast<int>(std::count(text.begin(), text.begin() + bad, '\n'));
+  throw Error(located(file, at, "",
+                      fmt::format(fmt::runtime(what), static_cast<unsigned char>(text[bad]))));
+}
+
+}  // namespace
+
 YAML::Node load_yaml(std::string_view text, const std::string& file) {
   // yaml-cpp reads any bytes but writes invalid UTF-8 back as U+FFFD: refuse it here, before a
   // value read from the file could be saved changed (cluster files are rewritten by `assign`).
-  if (size_t bad = util::first_invalid_utf8(text); bad != std::string_view::npos) {
-    YAML::Mark at;
-    at.pos = static_cast<int>(bad);
-    at.line = static_cast<int>(std::count(text.begin(), text.begin() + bad, '\n'));
-    throw Error(located(file, at, "",
-                        fmt::format("not valid UTF-8 (byte 0x{:02x}); save the file as UTF-8",
-                                    static_cast<unsigned char>(text[bad]))));
-  }
+  if (size_t bad = util::first_invalid_utf8(text); bad != std::string_view::npos)
+    refuse_byte(text, bad, file, "not valid UTF-8 (byte 0x{:02x}); save the file as UTF-8");
+  // A YAML stream holds no raw control bytes but tab and line ends; yaml-cpp reads a NUL followed
+  // by '_' as the escape for U+00A0 and yields a lone 0xa0 byte (found by fuzz/cluster_file).
+  auto control = [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
+  };
+  if (auto it = std::find_if(text.begin(), text.end(), control); it != text.end())
+    refuse_byte(text, static_cast<size_t>(it - text.begin()), file,
+                "contains a control character (0x{:02x}); YAML files are text");
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
