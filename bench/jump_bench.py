@@ -36,7 +36,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import testbed  # noqa: E402
 from testbed.moto import Moto  # noqa: E402
 import hosts as fleetmod  # noqa: E402
-from common import FANOUT, STAMP, dust_config, load_average, measured, met, stamps  # noqa: E402
+from common import FANOUT, STAMP, STAMP_TAIL, dust_config, load_average, measured, met, stamp_cost, stamps  # noqa: E402
 
 JUMP = "127.0.3.250"
 
@@ -63,13 +63,16 @@ class JumpConnections:
 
 
 def warm(dust, env, runs=5):
-    """Median wall time of `@* true` over open sessions, from the stamps around each in one script."""
+    """Median wall time of `@* true` over open sessions, from the stamps around each in one script, less a
+    stamp's own cost measured at the script's end."""
     script = STAMP + "\n" + "".join(f"@* true\n{STAMP}\n" for _ in range(runs + 1))
+    script += "".join(f"{STAMP}\n" for _ in range(STAMP_TAIL - 1))
     p = subprocess.run([dust], env=env, input=script.encode(), capture_output=True)
     st = stamps(p.stdout.decode(errors="replace"))
-    if p.returncode != 0 or len(st) != runs + 2:
+    if p.returncode != 0 or len(st) != runs + 1 + STAMP_TAIL:
         raise SystemExit(f"dust warm script failed: {p.stderr.decode(errors='replace')[-1500:]}")
-    return statistics.median(b - a for a, b in zip(st[1:], st[2:]))  # the first @* logs in
+    cost = stamp_cost(st[runs + 1:])
+    return statistics.median(b - a - cost for a, b in zip(st[1:runs + 2], st[2:runs + 2]))  # the first logs in
 
 
 def bench(n, args, work):

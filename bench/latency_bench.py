@@ -9,8 +9,8 @@ chunk RTT/2 per direction. The ssh config and known_hosts every client reads (du
 the proxy's port, so nothing reaches sshd directly. dust finds the hosts through moto (no delay there).
 
 Per RTT, all in the same run, every time also in round trips (time / RTT):
-  warm     `@bench… true` over sessions already open (script mode, wall-clock stamps around it), 2 and 100
-           hosts; floor 1 RTT.
+  warm     `@bench… true` over sessions already open (script mode, wall-clock stamps around it, less a
+           stamp's own cost measured in the same script), 2 and 100 hosts; floor 1 RTT.
   cold     one process logging in and running `true`: dust on 1 host against `ssh host true`; dust on 10
            hosts against pdsh and clush.
   put/get  one 20 MB file × 10 hosts: dust against clush --copy/--rcopy and against the wire, 10 parallel
@@ -40,7 +40,7 @@ import testbed  # noqa: E402
 from testbed import procs  # noqa: E402
 from testbed.moto import Moto, free_port  # noqa: E402
 import hosts as fleetmod  # noqa: E402
-from common import STAMP, measured, met, parallel, settle, stamps, timed  # noqa: E402
+from common import STAMP, STAMP_TAIL, measured, met, parallel, settle, stamp_cost, stamps, timed  # noqa: E402
 
 MB = 1_000_000
 
@@ -48,15 +48,17 @@ MB = 1_000_000
 class Proxy:
     """The delay proxy as a process of its own (its CPU is not this one's), restarted per RTT."""
 
-    def __init__(self, upstream_port):
+    def __init__(self, upstream_port, workers=1):
         self.upstream = upstream_port
+        self.workers = workers
         self.port = free_port()
         self.proc = None
 
     def start(self, rtt_ms):
         self.stop()
         self.proc = procs.start([sys.executable, "-m", "testbed.delay_proxy", "--listen-port", str(self.port),
-                                 "--upstream-port", str(self.upstream), "--rtt-ms", str(rtt_ms)],
+                                 "--upstream-port", str(self.upstream), "--rtt-ms", str(rtt_ms),
+                                 "--workers", str(self.workers)],
                                 env=dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(HERE), "tests")))
         import socket
 
@@ -75,12 +77,13 @@ class Proxy:
 
 
 def warm(dust, env, target):
-    script = "\n".join([STAMP, f"@{target} true", STAMP, f"@{target} true", STAMP]) + "\n"
+    """The second `@target true` of a script (the first logs in), the stamps' own cost subtracted."""
+    script = "\n".join([STAMP, f"@{target} true", STAMP, f"@{target} true"] + [STAMP] * STAMP_TAIL) + "\n"
     p = subprocess.run([dust], env=env, input=script.encode(), capture_output=True)
     st = stamps(p.stdout.decode(errors="replace"))
-    if p.returncode != 0 or len(st) != 3:
+    if p.returncode != 0 or len(st) != 2 + STAMP_TAIL:
         raise SystemExit(f"dust warm script failed: {p.stderr.decode(errors='replace')[-1500:]}")
-    return st[2] - st[1]
+    return st[2] - st[1] - stamp_cost(st[2:])
 
 
 def warm_one_shot(dust, env, target, runs=3):

@@ -160,6 +160,7 @@ void SudoPrompts::send(ssh::Pool& pool, Node& n) {
 
 void SudoPrompts::forget(const std::string& key) {
   nodes_.erase(key);
+  if (secret_.empty()) return;  // no answer held: nothing to scan for (500 nodes end per command)
   // The request the answer was for is over on every node: the answer goes.
   for (const auto& [k, n] : nodes_)
     if (n.request == secret_request_) return;

@@ -1,10 +1,13 @@
-// One poll(2) loop for the whole program: the REPL's stdin, every ssh session's socket and all
-// timers. Components register fds and timers; nobody else blocks (mosh-style single select loop).
+// One loop for the whole program: the REPL's stdin, every ssh session's socket and all timers.
+// Components register fds and timers; nobody else blocks (mosh-style single loop). epoll(7) keeps
+// a turn's cost proportional to the fds that are ready, not to all watched (500 sessions: a turn
+// that polled every socket for each reply made a warm `@* cmd` quadratic in the node count).
 #pragma once
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 namespace dust {
@@ -15,7 +18,13 @@ class EventLoop {
   using FdCallback = std::function<void(short revents)>;
   using TimerId = uint64_t;
 
-  // Watch fd for `events` (POLLIN/POLLOUT); replaces an earlier watch of the same fd.
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Watch fd for `events` (POLLIN/POLLOUT); replaces an earlier watch of the same fd. An fd with no
+  // events is not watched at all (no POLLHUP either) until set_events gives it some.
   void watch(int fd, short events, FdCallback cb);
   void set_events(int fd, short events);  // change the mask of a watched fd
   void unwatch(int fd);
@@ -40,12 +49,21 @@ class EventLoop {
   void set_after_turn(std::function<void()> fn) { after_turn_ = std::move(fn); }
 
  private:
+  using Timers = std::multimap<Clock::time_point, std::pair<TimerId, std::function<void()>>>;
   struct Watch {
-    short events;
+    short events = 0;
     FdCallback cb;
+    bool in_epoll = false;  // registered with the kernel (events != 0 and epoll takes the fd)
   };
+  void apply(int fd, Watch& w);  // brings the kernel's interest in fd in line with w.events
+
+  int epfd_ = -1;
   std::unordered_map<int, Watch> fds_;
-  std::multimap<Clock::time_point, std::pair<TimerId, std::function<void()>>> timers_;
+  // Regular files and /dev/null (a script on stdin) cannot be epolled: like poll(2), they are
+  // always ready for what they are watched for.
+  std::set<int> always_ready_;
+  Timers timers_;
+  std::unordered_map<TimerId, Timers::iterator> timer_index_;  // cancel without a scan
   TimerId next_timer_ = 1;
   std::function<void()> after_turn_;
 };

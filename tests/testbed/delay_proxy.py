@@ -9,6 +9,7 @@ One listener serves many hosts: a connection to ADDRESS:listen_port is forwarded
 (the address the client dialled, e.g. each 127.0.0.x of a bench fleet on one sshd).
 
     python3 -m testbed.delay_proxy --listen-port 2222 --upstream-port 22 --rtt-ms 50 [--stats FILE]
+                                   [--workers N]  # N processes on the port (SO_REUSEPORT)
 
 As a module: `p = DelayProxy(upstream_port, rtt_ms); p.start()` (a thread of its own), `p.port`,
 `p.stats()`, `p.stop()`.
@@ -48,8 +49,11 @@ class _Stats:
 
 
 class DelayProxy:
-    def __init__(self, upstream_port, rtt_ms, listen_port=0, listen_host="0.0.0.0", upstream_host=None):
-        """upstream_host None: forward to the address the client connected to."""
+    def __init__(self, upstream_port, rtt_ms, listen_port=0, listen_host="0.0.0.0", upstream_host=None,
+                 reuse_port=False):
+        """upstream_host None: forward to the address the client connected to. reuse_port: several
+        processes listen on the same port (SO_REUSEPORT) and the kernel spreads connections among them."""
+        self.reuse_port = reuse_port
         self.upstream_port = upstream_port
         self.upstream_host = upstream_host
         self.delay = rtt_ms / 2000.0
@@ -153,7 +157,8 @@ class DelayProxy:
 
     async def _main(self):
         self._main_task = asyncio.current_task()
-        self._server = await asyncio.start_server(self._serve, self.listen_host, self.port, backlog=1024)
+        self._server = await asyncio.start_server(self._serve, self.listen_host, self.port, backlog=1024,
+                                                  reuse_port=self.reuse_port or None)
         self.port = self._server.sockets[0].getsockname()[1]
         self._ready.set()
         try:
@@ -202,19 +207,42 @@ def main():
     ap.add_argument("--upstream-port", type=int, required=True)
     ap.add_argument("--rtt-ms", type=float, required=True)
     ap.add_argument("--stats", help="file the counters are written to, every second and at exit (JSON)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="processes sharing the port (SO_REUSEPORT), so hundreds of connections are not "
+                         "carried by one CPU; the counters (--stats) need 1")
     args = ap.parse_args()
-    p = DelayProxy(args.upstream_port, args.rtt_ms, listen_port=args.listen_port)
+    if args.workers > 1 and args.stats:
+        ap.error("--stats counts one process: use --workers 1")
+    children = []
+    first = os.getpid()
+    for _ in range(args.workers - 1):  # forked before any thread starts
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            p = DelayProxy(args.upstream_port, args.rtt_ms, listen_port=args.listen_port, reuse_port=True)
+            p.start()
+            while os.getppid() == first:  # the first process ended: so does this one
+                time.sleep(0.5)
+            os._exit(0)
+        children.append(pid)
+    p = DelayProxy(args.upstream_port, args.rtt_ms, listen_port=args.listen_port,
+                   reuse_port=args.workers > 1)
     p.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    print(f"delay proxy :{p.port} → :{args.upstream_port}, RTT {args.rtt_ms} ms", flush=True)
+    print(f"delay proxy :{p.port} → :{args.upstream_port}, RTT {args.rtt_ms} ms"
+          + (f", {args.workers} processes" if args.workers > 1 else ""), flush=True)
     while not stop.wait(1):
         if args.stats:
             _write(args.stats, p.stats())
     if args.stats:
         _write(args.stats, p.stats())
     p.stop()
+    for pid in children:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
 
 
 def _write(path, stats):
