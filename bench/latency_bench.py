@@ -188,8 +188,11 @@ def main():
                           + (f"  (goal ≤ 1.1 RTT: {met(w <= 1.1 * r_s)})" if r_s else ""),
                           flush=True)
                 w = warm_one_shot(args.dust, env, "bench[0000-0001]")
+                start = min(timed([args.dust, "--version"], env, "dust --version").wall for _ in range(3))
                 print(f"  warm one-shot through the server, 2 hosts  {w * 1000:8.1f} ms {rt(w)}"
-                      + (f"  (goal ≤ 1.1 RTT: {met(w <= 1.1 * r_s)})" if r_s else ""), flush=True)
+                      + (f"  (goal ≤ 1.1 RTT: {met(w <= 1.1 * r_s)})" if r_s else "")
+                      + f"; of which starting a process (`dust --version` from here) {start * 1000:.1f} ms",
+                      flush=True)
             if "cold" in only:
                 d1 = timed([args.dust, "@bench0000", "true"], env, "dust cold 1").wall
                 s1 = timed(fleet.ssh_argv(addrs[0], "true"), env, "ssh true").wall
