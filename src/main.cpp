@@ -184,19 +184,8 @@ int main(int argc, char** argv) {
   std::string line;  // one-shot
   if (mode == shell::Mode::OneShot) {
     // One word is a whole line, exactly as typed at the prompt (`dust 'help show'`,
-    // `dust 'echo $((1+1))'`). Several words were split by the shell: one with a blank in it stays
-    // one word (quoted for the table's parser), unless the line goes to a node or the local shell
-    // as typed (@, !) or the word carries quotes of its own (a target such as tags="a b":c).
-    if (words.size() == 1) {
-      line = words[0];
-    } else {
-      bool as_typed = words[0][0] == '@' || words[0][0] == '!';
-      for (const auto& w : words) {
-        bool quote = !as_typed && w.find_first_of(" \t") != std::string::npos &&
-                     w.find_first_of("'\"\\") == std::string::npos;
-        line += (line.empty() ? "" : " ") + (quote ? "'" + w + "'" : w);
-      }
-    }
+    // `dust 'echo $((1+1))'`); several keep their word boundaries (shell::one_shot_line).
+    line = shell::one_shot_line(words);
   }
   // A running server holds the sessions: every mode uses it; interactive dust starts one.
   if (config.server_enabled) {

@@ -142,6 +142,36 @@ std::vector<Word> split_words(const std::string& line) {
   return out;
 }
 
+std::string one_shot_line(const std::vector<std::string>& args) {
+  if (args.size() == 1) return args[0];
+  bool as_typed = !args.empty() && !args[0].empty() && (args[0][0] == '@' || args[0][0] == '!');
+  std::string line;
+  for (const auto& w : args) {
+    std::string word = w;
+    if (!as_typed) {
+      bool one_word = false;
+      try {
+        auto split = split_words(w);
+        one_word = split.size() == 1;
+      } catch (const UsageError&) {
+      }
+      if (w.empty()) {
+        word = "''";
+      } else if (!one_word && w.find_first_of("'\"\\") == std::string::npos) {
+        word = "'" + w + "'";  // blanks only: quoted, as the target language reads quotes too
+      } else if (!one_word) {
+        word.clear();  // a lone quote or a backslash with blanks: each escaped
+        for (char c : w) {
+          if (c == ' ' || c == '\t' || c == '\'' || c == '"' || c == '\\') word += '\\';
+          word += c;
+        }
+      }
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  return line;
+}
+
 size_t first_word_end(const std::string& line) {
   char quote = 0;
   for (size_t i = 0; i < line.size(); ++i) {

@@ -45,6 +45,28 @@ TEST(SplitWords, UnclosedQuoteIsAUsageError) {
   EXPECT_THROW(split_words("\"abc"), UsageError);
 }
 
+// A one-shot's arguments keep their boundaries through the line the server gets (found by a
+// hostile review: `dust get -r web "" dir` lost the empty word, a name with a quote was refused).
+TEST(OneShotLine, EveryArgumentStaysOneWord) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"get", "-r", "web", "", "dir"},
+           {"get", "web", "it's.txt", "."},
+           {"get", "web", "my file.txt", "."},
+           {"put", "web", R"(a "b" c)", R"(back\slash x)", "/tmp/"},
+           {"get", "web", "\"", "'"},
+       })
+    EXPECT_EQ(texts(one_shot_line(args)), args) << one_shot_line(args);
+}
+
+TEST(OneShotLine, QuotesOfItsOwnAndLinesAsTyped) {
+  // A word that reads as one word with quotes of its own is the person's quoting (targets).
+  EXPECT_EQ(one_shot_line({"show", R"(tags="a b":c)"}), R"(show tags="a b":c)");
+  // A line for nodes or the local shell is joined with blanks, as ssh joins its arguments.
+  EXPECT_EQ(one_shot_line({"@web", "echo", "a b", ""}), "@web echo a b ");
+  EXPECT_EQ(one_shot_line({"!ls", "-l"}), "!ls -l");
+  EXPECT_EQ(one_shot_line({"help show"}), "help show");  // one argument: a line as typed
+}
+
 TEST(FirstWordEnd, BlanksInsideQuotesDoNotEndTheWord) {
   EXPECT_EQ(first_word_end("'my node' uptime"), 9u);
   EXPECT_EQ(first_word_end(R"(tags="a b":c ls)"), 12u);
