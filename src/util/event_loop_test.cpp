@@ -92,7 +92,7 @@ TEST(EventLoop, WatchAgainAfterCloseAndReuseOfTheNumber) {
   {
     Pair p;
     loop.watch(p.fd[0], POLLIN, [&](short) { calls += 100; });
-  }  // closed without unwatch: the kernel forgets it
+  }        // closed without unwatch: the kernel forgets it
   Pair q;  // likely the same numbers
   loop.watch(q.fd[0], POLLIN, [&](short) { ++calls; });
   ASSERT_EQ(write(q.fd[1], "x", 1), 1);

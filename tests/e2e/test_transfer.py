@@ -307,6 +307,20 @@ class Transfer(testbed.SandboxTestCase):
         self.assertEqual(testbed.sha256_of(os.path.join(local, "worker1", "app.log")), testbed.sha256_of(src))
         self.assertEqual(sorted(os.listdir(os.path.join(local, "worker1"))), ["app.log"], "no .part left")
 
+    def test_one_shot_arguments_keep_their_words(self):
+        # A name with a quote and a blank, given as one argument, is one path (it was "unclosed quote").
+        remote = self.mkdir("remote")
+        src = self.write(os.path.join(remote, "it's a.log"), b"quoted\n")
+        local = self.mkdir("local")
+        r = self.dust("get", "worker0", src, local)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        with open(os.path.join(local, "worker0", "it's a.log"), "rb") as f:
+            self.assertEqual(f.read(), b"quoted\n")
+        # An empty argument stays one: the path is empty, not the local directory after it.
+        r = self.dust("get", "worker0", "", local)
+        self.assertNotEqual(r.rc, 0, r.out + r.err)
+        self.assertNotIn(f"get {local}", r.out + r.err)
+
     def test_get_suffix_layout_names_copies_file_dot_node(self):
         remote = self.mkdir("remote")
         src = self.write(os.path.join(remote, "app.log"), os.urandom(50_000))
