@@ -12,7 +12,8 @@ Per RTT, all in the same run, every time also in round trips (time / RTT):
   warm     `@bench… true` over sessions already open (script mode, wall-clock stamps around it, less a
            stamp's own cost measured in the same script), 2 and 100 hosts; floor 1 RTT.
   cold     one process logging in and running `true`: dust on 1 host against `ssh host true`; dust on 10
-           hosts against pdsh and clush.
+           hosts against pdsh and clush; dust on 1 host with EC2 (moto) behind the same delay, without and
+           with its node cache (logins start while EC2 answers).
   put/get  one 20 MB file × 10 hosts: dust against clush --copy/--rcopy and against the wire, 10 parallel
            `ssh host 'cat > f' < file` / `ssh host cat f > file` on the same hosts.
   tree     put -r / get -r of 2,000 × 4 KiB files × 10 hosts against 10 parallel `tar c | ssh host tar x`
@@ -136,7 +137,7 @@ def main():
     testbed.isolate()
     work = tempfile.mkdtemp(prefix="dust-latency-bench-")
     os.chmod(work, 0o755)
-    moto = fleet = proxy = None
+    moto = fleet = proxy = ec2_proxy = None
     print(f"{os.cpu_count()} CPUs; load {os.getloadavg()[0]:.2f}; RTTs {rtts} ms; {args.xfer_hosts} × {args.mb} MB; "
           f"trees of {files} × 4 KiB; warm on 2 and {many} hosts", flush=True)
     try:
@@ -144,6 +145,7 @@ def main():
         addrs = fleetmod.seed_moto(moto.client("ec2"), many)  # bench0000…
         fleet = fleetmod.LoopbackFleet(addrs, own_homes=True)
         proxy = Proxy(fleet.port)
+        ec2_proxy = Proxy(moto.port)  # EC2 as far away as the nodes (the cold case's second figure)
         fleet.route_through(proxy.port)
         dust_home = os.path.join(fleet.home, ".dustcluster")
         os.makedirs(dust_home, exist_ok=True)
@@ -175,6 +177,7 @@ def main():
         summary = []
         for rtt in rtts:
             proxy.start(rtt)
+            ec2_proxy.start(rtt)
             r_s = rtt / 1000 if rtt else None
 
             def rt(sec):
@@ -208,6 +211,17 @@ def main():
                       f"dust/ssh {d1 / s1:.2f}")
                 print(f"  cold 10 hosts: dust {d10:6.3f} s {rt(d10)}; pdsh {pd:6.3f} s; clush {cl:6.3f} s; "
                       f"dust/pdsh {d10 / pd:.2f}, dust/clush {d10 / cl:.2f}", flush=True)
+                # EC2 behind the same delay (plain HTTP to moto: one round trip per call; AWS's TLS adds
+                # one or two): without the node cache dust asks EC2 first, then logs in; with it, the
+                # logins of the nodes the cache names start at once and EC2 confirms them meanwhile.
+                far = dict(env, AWS_ENDPOINT_URL=f"http://127.0.0.1:{ec2_proxy.port}")
+                shutil.rmtree(os.path.join(dust_home, "cache"), ignore_errors=True)
+                nc = timed([args.dust, "@bench0000", "true"], far, "dust cold, EC2 far, no cache").wall
+                wc = min(timed([args.dust, "@bench0000", "true"], far, "dust cold, EC2 far, cache").wall
+                         for _ in range(2))
+                print(f"  cold 1 host, EC2 as far: dust without the node cache {nc:6.3f} s {rt(nc)}; with it "
+                      f"{wc:6.3f} s {rt(wc)}; ssh host true {s1:6.3f} s {rt(s1)}; dust/ssh {wc / s1:.2f}",
+                      flush=True)
             if "fanout" in only:
                 # Item 5: cold on every host against the fan-out. The floor for a fan-out f is
                 # ceil(hosts / f) waves of one host's cold login (round trips) or the CPU all the logins
@@ -307,6 +321,8 @@ def main():
     finally:
         if proxy:
             proxy.stop()
+        if ec2_proxy:
+            ec2_proxy.stop()
         if fleet:
             for a in fleet.addresses:
                 shutil.rmtree(os.path.join(fleet.home_of(a), "xfer"), ignore_errors=True)

@@ -1,16 +1,22 @@
 // Context: working set, caches, clients.
 #include "shell/context.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <exception>
+#include <thread>
 
 #include "cloud/cloudformation.h"
 #include "cloud/ec2.h"
 #include "cluster/resolve.h"
 #include "select/target.h"
+#include "shell/node_cache.h"
 #include "shell/node_table.h"
 #include "shell/result_sets.h"
 #include "shell/sessions.h"
@@ -157,7 +163,86 @@ const Nodes& Context::region_nodes() {
   auto it = cache_.find(key(region()));
   if (it != cache_.end()) return it->second;
   Nodes fetched = ec2().describe_instances();
+  save_node_cache(node_cache_path(env().identity_key(), region()), fetched);
   return cache_[key(region())] = std::move(fetched);
+}
+
+namespace {
+// How old a cached answer may be and still be worth a guess (confirmed before use in any case).
+constexpr auto kNodeCacheAge = std::chrono::hours(24 * 7);
+
+std::vector<const Node*> running_only(const std::vector<const Node*>& nodes) {
+  std::vector<const Node*> out;
+  for (const Node* n : nodes)
+    if (n->state == "running") out.push_back(n);
+  return out;
+}
+}  // namespace
+
+void Context::fetch_nodes_overlapped(select::Target& target) {
+  const std::string k = key(region());
+  if (cache_.count(k)) return;
+  const std::string path = node_cache_path(env().identity_key(), region());
+  std::optional<Nodes> cached = load_node_cache(path, kNodeCacheAge);
+  if (!cached) return;  // nothing to guess from: nodes() asks EC2 as always
+  std::vector<ssh::Endpoint> guessed;
+  cache_[k] = std::move(*cached);
+  working_.reset();
+  try {
+    guessed = sessions().endpoints(running_only(select(target)));
+  } catch (const Error&) {
+    // The cached nodes do not satisfy the target: the fresh answer will say how it stands.
+  }
+  invalidate();
+  if (guessed.empty()) return;
+  log::debug("connecting to {} node{} of the cached EC2 answer while EC2 answers", guessed.size(),
+             guessed.size() == 1 ? "" : "s");
+  ssh::Pool& pool = sessions().pool();
+  pool.prepare(guessed);
+
+  // DescribeInstances on a thread (the client is made here, on this one); the loop drives the
+  // connections meanwhile and wakes on the pipe the thread writes once done.
+  cloud::Ec2Api& api = ec2();
+  int wake[2];
+  if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+    pool.confirm({});
+    return;
+  }
+  std::optional<Nodes> fresh;
+  std::exception_ptr failed;
+  std::vector<std::string> logged;
+  std::thread asker([&] {
+    log::Capture capture(&logged);
+    try {
+      fresh = api.describe_instances();
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    char c = 0;
+    (void)!::write(wake[1], &c, 1);
+  });
+  bool answered = false;
+  loop_.watch(wake[0], POLLIN, [&](short) { answered = true; });
+  loop_.run_until([&] { return answered; }, std::chrono::milliseconds(100));
+  asker.join();
+  loop_.unwatch(wake[0]);
+  close(wake[0]);
+  close(wake[1]);
+  log::replay(logged);
+  if (failed) {
+    pool.confirm({});
+    std::rethrow_exception(failed);
+  }
+  save_node_cache(path, *fresh);
+  cache_[k] = std::move(*fresh);
+  working_.reset();
+  std::vector<ssh::Endpoint> confirmed;
+  try {
+    confirmed = sessions().endpoints(running_only(select(target)));
+  } catch (const Error&) {
+    // The dispatcher selects again and says what is wrong.
+  }
+  pool.confirm(confirmed);
 }
 
 const Nodes& Context::nodes() {

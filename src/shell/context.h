@@ -95,7 +95,13 @@ class Context {
   // Region view: the region's instances, each with Node::cluster set when a cluster file of this
   // region claims it. Cluster view: the cluster's nodes (absent ones included).
   const Nodes& nodes();
-  void invalidate();        // drop this region's cache (after mutations, refresh)
+  void invalidate();  // drop this region's cache (after mutations, refresh)
+  // Before a command that connects to what `target` selects (the dispatcher): when this region's
+  // nodes are not known yet and the disk cache (node_cache.h) knows nodes the target selects, EC2
+  // is asked on a thread while the loop connects to those, held at the key exchange; the fresh
+  // answer then confirms or closes each (Pool::prepare/confirm) and becomes nodes(), as if fetched
+  // in place. A cold one-shot's logins thus overlap its DescribeInstances round trips.
+  void fetch_nodes_overlapped(select::Target& target);
   bool have_nodes() const;  // cache present (for completion without API calls)
   // Changes each time the working set is rebuilt (use, refresh, after mutations): whoever derives
   // something from nodes() (node labels) knows when to derive it again.

@@ -98,6 +98,7 @@ int run_command(Context& ctx, const Command& c, const std::string& rest) {
         throw UsageError(fmt::format("bad target '{}': {}", target, err));
       args.target = target;
       if (c.refetch) ctx.invalidate();
+      if (c.running_only) ctx.fetch_nodes_overlapped(*parsed);  // logins overlap EC2's answer
       args.hold(c.running_only ? ctx.select_running(*parsed) : ctx.select(*parsed));
       args.parsed = std::move(parsed);
       if (c.acts && !confirm_ambiguous(ctx, args)) {

@@ -4,8 +4,10 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <utility>
 
+#include "util/log.h"
 #include "util/sanitise.h"
 
 namespace dust::ssh {
@@ -270,6 +272,44 @@ void Pool::connect(const std::vector<Endpoint>& nodes) {
   }
 }
 
+void Pool::prepare(const std::vector<Endpoint>& nodes) {
+  for (const auto& ep : nodes) {
+    if (entries_.count(ep.key)) continue;
+    Entry& e = entry_for(ep);
+    e.session->set_held(true);
+    begin_connect(e);
+  }
+}
+
+namespace {
+bool same_endpoint(const Endpoint& a, const Endpoint& b) {
+  return a.host == b.host && a.port == b.port && a.user == b.user && a.keyfile == b.keyfile &&
+         a.key_name == b.key_name && a.proxy_jump == b.proxy_jump &&
+         a.default_jump == b.default_jump && a.node_label == b.node_label;
+}
+}  // namespace
+
+void Pool::confirm(const std::vector<Endpoint>& fresh) {
+  std::unordered_map<std::string, const Endpoint*> by_key;
+  for (const auto& ep : fresh) by_key[ep.key] = &ep;
+  std::vector<std::string> gone;
+  for (auto& [key, e] : entries_) {
+    if (!e.session || !e.session->held()) continue;
+    auto it = by_key.find(key);
+    if (it != by_key.end() && same_endpoint(*it->second, e.session->endpoint())) {
+      log::debug("ssh {}: confirmed by EC2, connecting on", e.session->endpoint().node_label);
+      e.session->set_held(false);
+    } else {
+      log::debug("ssh {}: not confirmed by EC2 (gone, moved or not selected): closed",
+                 e.session->endpoint().node_label);
+      e.session->close();
+      gone.push_back(key);
+    }
+  }
+  for (const auto& key : gone) entries_.erase(key);  // their queue places are skipped
+  start_queued();
+}
+
 void Pool::on_ready(Session& s) {
   Entry* e = find(s);
   if (!e) return;
@@ -324,6 +364,11 @@ void Pool::on_closed(Session& s, const std::string& error) {
   Entry* e = find(s);
   if (!e) return;
   drop_pending(*e);
+  if (s.held()) {
+    // Speculative (prepare): a node the cache knew may be gone; confirm() decides, quietly.
+    log::debug("ssh {}: speculative connection failed: {}", s.endpoint().node_label, error);
+    return start_queued();
+  }
   if (error.empty())
     emit({NodeEvent::Kind::Notice, s.endpoint(), "session closed"});
   else

@@ -139,6 +139,12 @@ class Pool : private SessionObserver {
   // Starts connecting every node without a usable session (bounded handshakes) and returns at once,
   // so that ready_session() on many nodes waits for the slowest instead of their sum (transfers).
   void connect(const std::vector<Endpoint>& nodes);
+  // Speculative connections (Context::fetch_nodes_overlapped): nodes as a cached EC2 answer knows
+  // them start connecting held (Session::set_held) while the fresh answer is on its way; nodes
+  // with a session already are left alone. confirm() then releases each held session whose node
+  // the fresh answer selects at the same endpoint, and closes the others without a word.
+  void prepare(const std::vector<Endpoint>& nodes);
+  void confirm(const std::vector<Endpoint>& fresh);
   EventLoop& loop() { return loop_; }
   const Options& options() const { return opt_; }
 

@@ -80,7 +80,7 @@ void Session::step() {
   update_watch();
   // libssh may read a reply into its own buffers during a call that still returns SSH_AGAIN; the
   // socket then stays quiet, so handshakes are also re-driven by a short tick.
-  if (state_ < State::Setup && !tick_timer_)
+  if (state_ < State::Setup && !tick_timer_ && !(held_ && key_exchanged_))
     tick_timer_ = loop_.after(10ms, [this] { tick_timer_ = 0, step(); });
 }
 

@@ -75,6 +75,12 @@ class Session {
   // ProxyJump runs OpenSSH's `ssh -W`.
   void set_jumps(Jumps* jumps) { jumps_ = jumps; }
   void start();  // Idle/Closed/Failed → Connecting
+  // Held: the connection goes as far as the key exchange and waits there, before the host key is
+  // checked or anything is sent in the encrypted session (a node known only from a cached EC2
+  // answer, being confirmed by a fresh one). Released, it goes on; a held session that fails says
+  // nothing to its observer's users (Pool keeps it quiet).
+  void set_held(bool on);
+  bool held() const { return held_; }
   // Writes `line` + "\n" to the shell: a new command when Ready (→ Busy), input to the running
   // program when Busy. Returns false if the session is not usable.
   bool send_line(const std::string& line);
@@ -160,8 +166,10 @@ class Session {
   bool in_step_ = false;
   bool pump_scheduled_ = false;
   bool raw_entering_ = false;
-  std::string raw_held_;     // keys typed while raw mode was being entered
-  bool raw_busy_ = false;    // raw mode attached while a command runs (its end not yet seen)
+  bool held_ = false;           // set_held
+  bool key_exchanged_ = false;  // ssh_connect completed (the host key not yet checked)
+  std::string raw_held_;        // keys typed while raw mode was being entered
+  bool raw_busy_ = false;       // raw mode attached while a command runs (its end not yet seen)
   bool cancelling_ = false;  // an incomplete command was cancelled with ^C: its prompt is expected
   int line_breaks_ = 0;      // in the running command: continuation prompts (PS2) that are expected
   std::string strict_;       // StrictHostKeyChecking in effect

@@ -34,6 +34,7 @@ void Session::start() {
   raw_busy_ = cancelling_ = false;
   outq_.clear();
   raw_entering_ = false;
+  key_exchanged_ = false;
   raw_held_.clear();
   raw_sink_ = nullptr;
   ssh_ = ssh_new();
@@ -70,9 +71,21 @@ void Session::start() {
   step();
 }
 
+void Session::set_held(bool on) {
+  if (held_ == on) return;
+  held_ = on;
+  if (!on && state_ == State::Connecting) step();
+}
+
 void Session::on_connect_deadline() {
   deadline_timer_ = 0;
   if (!handshaking() || state_ >= State::Channel) return;
+  if (held_ && key_exchanged_) {
+    // It answered and waits for its confirmation, which is EC2's call to make, not the node's.
+    deadline_timer_ =
+        loop_.after(std::chrono::seconds(connect_timeout_s_), [this] { on_connect_deadline(); });
+    return;
+  }
   bool answered = ssh_get_serverbanner(ssh_) != nullptr;
   if (answered && !deadline_extended_) {
     // The server is alive (its banner came), only slow: a loaded machine, or hundreds of handshakes
@@ -96,15 +109,19 @@ bool Session::step_handshake() {
     int rc = SSH_OK;
     switch (state_) {
       case State::Connecting:
-        rc = ssh_connect(ssh_);
-        if (fd_ < 0 && ssh_get_fd(ssh_) >= 0) {
-          fd_ = ssh_get_fd(ssh_);
-          loop_.watch(fd_, POLLIN | POLLOUT, [this](short) { step(); });
+        if (!key_exchanged_) {
+          rc = ssh_connect(ssh_);
+          if (fd_ < 0 && ssh_get_fd(ssh_) >= 0) {
+            fd_ = ssh_get_fd(ssh_);
+            loop_.watch(fd_, POLLIN | POLLOUT, [this](short) { step(); });
+          }
+          if (rc == SSH_AGAIN) return true;
+          if (rc != SSH_OK)
+            return fail(fmt::format("cannot connect to {}: {}", connect_to_, ssh_get_error(ssh_))),
+                   false;
+          key_exchanged_ = true;
         }
-        if (rc == SSH_AGAIN) return true;
-        if (rc != SSH_OK)
-          return fail(fmt::format("cannot connect to {}: {}", connect_to_, ssh_get_error(ssh_))),
-                 false;
+        if (held_) return true;  // set_held(false) goes on from here
         if (!check_host_key()) return false;
         state_ = State::Auth;
         break;

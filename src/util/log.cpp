@@ -42,10 +42,30 @@ bool parse_level(const std::string& s, Level* out) {
 
 void set_writer(std::function<void(const std::string&)> w) { g_writer = std::move(w); }
 
+namespace {
+thread_local std::vector<std::string>* t_capture = nullptr;
+}  // namespace
+
+Capture::Capture(std::vector<std::string>* into) : previous_(t_capture) { t_capture = into; }
+Capture::~Capture() { t_capture = previous_; }
+
+void replay(const std::vector<std::string>& lines) {
+  for (const auto& line : lines) {
+    if (g_writer) {
+      g_writer(line);
+    } else {
+      fputs(line.c_str(), stderr);
+      fflush(stderr);
+    }
+  }
+}
+
 void write(Level l, const std::string& msg) {
   const char* tag = l == Level::Error ? "error: " : l == Level::Warn ? "warning: " : "";
   std::string line = fmt::format("dust:{} | {}{}\n", stamp(), tag, msg);
-  if (g_writer) {
+  if (t_capture) {
+    t_capture->push_back(std::move(line));
+  } else if (g_writer) {
     g_writer(line);
   } else {
     fputs(line.c_str(), stderr);

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace dust::log {
 
@@ -18,6 +19,20 @@ bool parse_level(const std::string& s, Level* out);
 void set_writer(std::function<void(const std::string&)> w);
 
 void write(Level l, const std::string& msg);
+
+// While a Capture lives, lines logged on its thread are kept in *into instead of written: a worker
+// thread's logs, which the thread that owns the output replays (the writer is not thread-safe).
+class Capture {
+ public:
+  explicit Capture(std::vector<std::string>* into);
+  ~Capture();
+  Capture(const Capture&) = delete;
+  Capture& operator=(const Capture&) = delete;
+
+ private:
+  std::vector<std::string>* previous_;
+};
+void replay(const std::vector<std::string>& lines);
 
 template <typename... A>
 void info(fmt::format_string<A...> f, A&&... a) {
