@@ -307,8 +307,18 @@ void Session::flush_writes() {
 
 void Session::update_watch() {
   if (fd_ < 0 || !ssh_) return;
-  short ev = paused_ && state_ >= State::Setup ? 0 : POLLIN;
-  if (ssh_get_poll_flags(ssh_) & SSH_WRITE_PENDING) ev |= POLLOUT;
+  bool held_back = paused_ && state_ >= State::Setup;
+  short ev = held_back ? 0 : POLLIN;
+  bool write_pending = (ssh_get_poll_flags(ssh_) & SSH_WRITE_PENDING) != 0;
+  if (held_back && write_pending && outq_.empty()) {
+    // libssh clears its wish to write only in its own poll, which runs when the channel is read: a
+    // paused session never runs it, and watching the always-writable socket for that stale wish
+    // spun the loop at 100% CPU. Whatever libssh really still holds is flushed a few times a
+    // second.
+    write_pending = false;
+    if (!flush_timer_) flush_timer_ = loop_.after(200ms, [this] { flush_timer_ = 0, step(); });
+  }
+  if (write_pending) ev |= POLLOUT;
   if (state_ == State::Connecting && !ssh_is_connected(ssh_)) ev |= POLLOUT;
   loop_.set_events(fd_, ev);
 }
@@ -424,7 +434,7 @@ void Session::fail(const std::string& msg) {
 
 void Session::teardown() {
   for (auto* t : {&deadline_timer_, &idle_timer_, &keepalive_timer_, &tick_timer_, &setup_timer_,
-                  &close_timer_})
+                  &close_timer_, &flush_timer_})
     if (*t) loop_.cancel(*t), *t = 0;
   pump_scheduled_ = false;
   if (fd_ >= 0) loop_.unwatch(fd_), fd_ = -1;

@@ -185,6 +185,7 @@ class Session {
   EventLoop::TimerId tick_timer_ = 0;
   EventLoop::TimerId setup_timer_ = 0;
   EventLoop::TimerId close_timer_ = 0;  // end of file seen; waiting for the exit status
+  EventLoop::TimerId flush_timer_ = 0;  // paused: retries what libssh may still hold to write
   std::function<void()> setup_check_;
   int setup_attempts_ = 0;
   int stale_setups_ = 0;  // setup lines sent again that may still run (their markers are skipped)

@@ -324,6 +324,37 @@ class Server(testbed.SandboxTestCase):
                 time.sleep(0.2)
             self.assertEqual(r.out, f"[{node}] free\n", r.err)
 
+    def test_a_paused_one_shot_costs_the_server_no_cpu_and_loses_nothing(self):
+        # A one-shot whose reader stops (a full pipe): its node is not read until it reads again. The
+        # server waited on the session's always-writable socket for a stale libssh wish to write and spun
+        # at 100% CPU meanwhile (found by a hostile review). Counted in CPU ticks, not in time.
+        self.assertEqual(self.dust("start-server").rc, 0)
+        pid = self.server_pid()
+        r, w = os.pipe()
+        p = subprocess.Popen([testbed.harness.dust_bin(), "@worker0", "yes | head -c 5M"],
+                             env=self.sandbox.env(), stdin=subprocess.DEVNULL, stdout=w,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+        os.close(w)
+        try:
+            time.sleep(2)  # the pipe and the windows fill; the node is paused
+
+            def ticks():
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                return int(fields[11]) + int(fields[12])  # utime + stime
+            before = ticks()
+            time.sleep(2)
+            used = ticks() - before
+            self.assertLess(used, 40, f"the server used {used} ticks of CPU in 2 s while its client was paused")
+            with os.fdopen(r, "rb") as f:
+                data = f.read()
+            self.assertEqual(p.wait(timeout=30), 0)
+            self.assertEqual(data.count(b"[worker0] y\n"), 5 * 1024 * 1024 // 2)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
     def test_killed_server_is_reported_and_the_next_dust_starts_afresh(self):
         c = self.attach()
         pid = self.server_pid()
