@@ -29,8 +29,8 @@ Node sample(const std::string& name, const std::string& id) {
 }
 
 struct TempDir {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("dust-node-cache-" + std::to_string(getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("dust-node-cache-" + std::to_string(getpid()));
   TempDir() { std::filesystem::create_directories(dir / "cache"); }
   ~TempDir() { std::filesystem::remove_all(dir); }
 };

@@ -74,7 +74,10 @@ void Session::start() {
 void Session::set_held(bool on) {
   if (held_ == on) return;
   held_ = on;
-  if (!on && state_ == State::Connecting) step();
+  // Released: it goes on at the loop's next turn, not inside this call, so that what happens next
+  // (a changed host key, say) reaches the job its command is about to be given (Pool::run).
+  if (!on && state_ == State::Connecting && !tick_timer_)
+    tick_timer_ = loop_.after(0ms, [this] { tick_timer_ = 0, step(); });
 }
 
 void Session::on_connect_deadline() {
