@@ -118,7 +118,9 @@ int execute_line(Context& ctx, const std::string& raw_line) {
   if (line.empty() || line[0] == '#') return 0;
   auto& table = CommandTable::instance();
   try {
-    if (line[0] == '!') return ctx.client().run_local(line.substr(1));
+    // What nodes printed before is written first: the local command writes to the same stdout
+    // directly, and would overtake node lines still queued (script mode, stdout a file or pipe).
+    if (line[0] == '!') return ctx.out().flush(), ctx.client().run_local(line.substr(1));
     if (line[0] == '?') return run_command(ctx, *table.find("help"), trim(line.substr(1)));
     if (line.rfind("@@", 0) == 0 && table.find("@@"))  // gathered (or live): commands/atat.cpp
       return run_command(ctx, *table.find("@@"), line.substr(2));
@@ -140,6 +142,7 @@ int execute_line(Context& ctx, const std::string& raw_line) {
       }
     }
     log::debug("{}: not a dust command, running it in the local shell", word);
+    ctx.out().flush();
     return ctx.client().run_local(line);
   } catch (const Error& e) {
     ctx.out().err(fmt::format("error: {}\n", e.what()));

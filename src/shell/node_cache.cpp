@@ -29,8 +29,9 @@ constexpr int kVersion = 1;
   X(name)                                                                                       \
   X(id)                                                                                         \
   X(state)                                                                                      \
-  X(instance_type) X(image) X(key_name) X(public_ip) X(private_ip) X(public_dns) X(private_dns) \
-      X(vpc) X(subnet) X(az) X(launch_time)
+  X(instance_type)                                                                              \
+  X(image) X(key_name) X(public_ip) X(private_ip) X(public_dns) X(private_dns) X(vpc) X(subnet) \
+      X(az) X(launch_time)
 
 }  // namespace
 

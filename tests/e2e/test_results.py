@@ -77,6 +77,18 @@ class Results(testbed.SandboxTestCase):
         self.assertIn("none has run yet", r.err)
         self.assertNotIn("ran", r.out)
 
+    def test_script_mode_keeps_node_and_local_output_in_line_order(self):
+        # A local command writes to stdout itself: node lines still queued in dust went after it when
+        # stdout was a pipe (found by a hostile review: up to 103 of 375 lines out of place).
+        lines, expected = [], []
+        for i in range(40):
+            node = f"worker{i % 3}"
+            lines += [f"@{node} echo line{i}", f"!echo loc{i}"]
+            expected += [f"[{node}] line{i}", f"loc{i}"]
+        r = self.dust(input="\n".join(lines) + "\n")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(r.out.splitlines(), expected)
+
     def test_script_mode_retargets_failed_and_ok_and_show_names_why(self):
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
             f.write("payload\n")
