@@ -1,4 +1,5 @@
 // dust entry point: argv → Context → REPL, script or one-shot.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -24,6 +25,11 @@
 
 int main(int argc, char** argv) {
   using namespace dust;
+  // A closed stdin, stdout or stderr (`dust 0<&-`) is /dev/null, so that no file dust opens (the
+  // interrupt pipe, a socket) takes its number and is read or written as if it were one.
+  for (int fd = 0; fd <= 2; ++fd)
+    if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+      return 125;
   CLI::App app{
       "dust — an ssh cluster shell for EC2.\n"
       "  dust              interactive shell (stdin a terminal)\n"

@@ -25,13 +25,14 @@ using nlohmann::json;
 constexpr int kVersion = 1;
 
 // The EC2 fields of a node, by name: what DescribeInstances said (cluster files apply on top).
-#define DUST_NODE_FIELDS(X)                                                                     \
-  X(name)                                                                                       \
-  X(id)                                                                                         \
-  X(state)                                                                                      \
-  X(instance_type)                                                                              \
-  X(image) X(key_name) X(public_ip) X(private_ip) X(public_dns) X(private_dns) X(vpc) X(subnet) \
-      X(az) X(launch_time)
+#define DUST_NODE_FIELDS(X)                                                                  \
+  X(name)                                                                                    \
+  X(id)                                                                                      \
+  X(state)                                                                                   \
+  X(instance_type)                                                                           \
+  X(image)                                                                                   \
+  X(key_name) X(public_ip) X(private_ip) X(public_dns) X(private_dns) X(vpc) X(subnet) X(az) \
+      X(launch_time)
 
 }  // namespace
 
