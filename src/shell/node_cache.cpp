@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "cloud/sigv4.h"
 #include "util/atomic_file.h"
@@ -25,14 +26,22 @@ using nlohmann::json;
 constexpr int kVersion = 1;
 
 // The EC2 fields of a node, by name: what DescribeInstances said (cluster files apply on top).
-#define DUST_NODE_FIELDS(X)                                                                  \
-  X(name)                                                                                    \
-  X(id)                                                                                      \
-  X(state)                                                                                   \
-  X(instance_type)                                                                           \
-  X(image)                                                                                   \
-  X(key_name) X(public_ip) X(private_ip) X(public_dns) X(private_dns) X(vpc) X(subnet) X(az) \
-      X(launch_time)
+const std::pair<const char*, std::string Node::*> kFields[] = {
+    {"name", &Node::name},
+    {"id", &Node::id},
+    {"state", &Node::state},
+    {"instance_type", &Node::instance_type},
+    {"image", &Node::image},
+    {"key_name", &Node::key_name},
+    {"public_ip", &Node::public_ip},
+    {"private_ip", &Node::private_ip},
+    {"public_dns", &Node::public_dns},
+    {"private_dns", &Node::private_dns},
+    {"vpc", &Node::vpc},
+    {"subnet", &Node::subnet},
+    {"az", &Node::az},
+    {"launch_time", &Node::launch_time},
+};
 
 }  // namespace
 
@@ -45,9 +54,7 @@ std::string node_cache_json(const Nodes& nodes) {
   json list = json::array();
   for (const Node& n : nodes) {
     json o;
-#define X(f) o[#f] = n.f;
-    DUST_NODE_FIELDS(X)
-#undef X
+    for (const auto& [field, member] : kFields) o[field] = n.*member;
     o["groups"] = n.groups;
     json tags = json::array();
     for (const auto& [k, v] : n.tags) tags.push_back(json::array({k, v}));
@@ -67,9 +74,7 @@ Nodes parse_node_cache(const std::string& text) {
     if (doc.at("version") != json(kVersion)) throw Error("another version");
     for (const json& o : doc.at("nodes")) {
       Node n;
-#define X(f) n.f = o.at(#f).get<std::string>();
-      DUST_NODE_FIELDS(X)
-#undef X
+      for (const auto& [field, member] : kFields) n.*member = o.at(field).get<std::string>();
       n.groups = o.at("groups").get<std::vector<std::string>>();
       for (const json& t : o.at("tags"))
         n.tags.emplace_back(t.at(0).get<std::string>(), t.at(1).get<std::string>());
