@@ -400,6 +400,10 @@ class Server(testbed.SandboxTestCase):
         r = self.dust("kill-server")
         self.assertEqual(r.rc, 0, r.err)
         self.assertIn("was ended", r.err)
+        # Its clients are let go first, then the process ends (sessions closed, threads joined).
+        deadline = time.monotonic() + 5
+        while self.server_pid() is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
         self.assertIsNone(self.server_pid())
 
     def test_two_starts_at_once_make_one_server(self):
