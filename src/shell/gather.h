@@ -55,11 +55,12 @@ struct AtHooks {
   std::function<int(const ssh::Job&)> summarise;  // failed nodes → stderr; the exit status
 };
 
-// Runs `command` on `eps`, gathered and/or as JSON lines (ctx.json() outside the interactive
+// Runs the line(s) on `eps`, gathered and/or as JSON lines (ctx.json() outside the interactive
 // shell). Gathered, it waits for every node (ssh.command_timeout applies); Ctrl-C prints what was
 // gathered so far and names the nodes still running, whose commands go on (their later output
 // streams as background output). Returns the exit status as `@` does (130 after Ctrl-C).
-int run_observed(Context& ctx, const std::vector<ssh::Endpoint>& eps, const std::string& command,
-                 bool gather, const AtHooks& hooks);
+// `lines`: one for every node, or one per node (Sessions::run).
+int run_observed(Context& ctx, const std::vector<ssh::Endpoint>& eps,
+                 const std::vector<std::string>& lines, bool gather, const AtHooks& hooks);
 
 }  // namespace dust::shell

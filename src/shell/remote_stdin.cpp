@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "transfer/link.h"
+
 namespace dust::shell {
 namespace {
 
@@ -47,6 +49,13 @@ std::string feed_stdin(const std::string& command, const std::string& data,
          base64_lines(data) + eof + "\n{ " + command +
          "\n} < \"$__dust_in\"; __dust_rc=$?; rm -f \"$__dust_in\"; unset __dust_in; "
          "(exit $__dust_rc)\n}";
+}
+
+std::string feed_stdin_file(const std::string& command, const std::string& path) {
+  // The redirection opens the file before the group runs, so the `rm` inside it leaves the command
+  // its open stdin and no file behind, even when the command is interrupted.
+  return "{ rm -f -- " + transfer::shell_quote(path) + "; " + command + "\n} < " +
+         transfer::shell_quote(path);
 }
 
 }  // namespace dust::shell

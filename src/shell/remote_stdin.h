@@ -11,10 +11,18 @@ namespace dust::shell {
 
 // The most stdin a one-shot passes on (larger data: `put` it).
 constexpr size_t kMaxStdin = 8u << 20;
+// Up to this much travels in the line itself (feed_stdin: no round trip added). More goes first
+// to a temporary file on each node over an exec channel (transfer/stdin_job.h, feed_stdin_file):
+// the shell reads a here-document through its parser (zsh a byte at a time: ~5 s per MB).
+constexpr size_t kInlineStdin = 64u << 10;
 
 // The line to send instead of `command` so that it reads `data` and then end of file. `nonce`
 // makes the here-document's terminator unique (hex, from the caller).
 std::string feed_stdin(const std::string& command, const std::string& data,
                        const std::string& nonce);
+
+// The line to send instead of `command` so that it reads the node's file `path` (already there:
+// StdinJob) and then end of file. The file is removed as the command starts.
+std::string feed_stdin_file(const std::string& command, const std::string& path);
 
 }  // namespace dust::shell

@@ -68,5 +68,18 @@ TEST(RemoteStdin, TheCommandRunsInTheCurrentShellAndMayEndInAComment) {
   EXPECT_EQ(run_sh(feed_stdin("X=kept", "", "01") + "; echo $X", &st), "kept\nstatus=0\n");
 }
 
+TEST(RemoteStdin, FromAFileTheCommandReadsItInTheCurrentShellAndNoFileIsLeft) {
+  char path[] = "/tmp/dust-stdin-file-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_EQ(write(fd, "a\nb\n", 4), 4);
+  close(fd);
+  int st;
+  std::string line = feed_stdin_file("cd /tmp; wc -l; (exit 4) # a comment", path);
+  EXPECT_EQ(run_sh(line + "; echo \"rc=$?\"; pwd; [ -e " + path + " ] || echo gone", &st),
+            "2\nrc=4\n/tmp\ngone\nstatus=0\n");
+  // A name the shell would split or expand stays one word.
+  EXPECT_NE(feed_stdin_file("cat", "/tmp/a b$(x)").find("'/tmp/a b$(x)'"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace dust::shell

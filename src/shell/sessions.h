@@ -46,6 +46,12 @@ class Sessions : private ssh::Sink {
   // a line sent to a node that shows a prompt for a secret (typing_secret()).
   enum class Record { Line, Secret };
   std::shared_ptr<ssh::Job> run(const std::vector<ssh::Endpoint>& nodes, const std::string& line,
+                                ssh::Send mode = ssh::Send::Always, Record record = Record::Line) {
+    return run(nodes, std::vector<std::string>{line}, mode, record);
+  }
+  // The same with a line of its own for each node (Pool::run).
+  std::shared_ptr<ssh::Job> run(const std::vector<ssh::Endpoint>& nodes,
+                                const std::vector<std::string>& lines,
                                 ssh::Send mode = ssh::Send::Always, Record record = Record::Line);
   // The next run() is recorded (transcripts) as `line` rather than as what it sends: a one-shot's
   // command as typed, not wrapped with its stdin (remote_stdin.h).

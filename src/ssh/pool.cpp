@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <unordered_map>
 #include <utility>
 
@@ -141,13 +142,16 @@ void Pool::backlog(const std::string& key, bool on) {
   if (it != entries_.end() && it->second.session) it->second.session->set_backlogged(on);
 }
 
-std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes, const std::string& line,
-                               Send mode, bool summarise) {
+std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes,
+                               const std::vector<std::string>& lines, Send mode, bool summarise) {
+  if (lines.size() != 1 && lines.size() != nodes.size())
+    throw std::logic_error("Pool::run: one line, or one per node");
   auto job = std::make_shared<Job>();
   job->results_.resize(nodes.size());
   job->remaining_ = nodes.size();
   for (size_t i = 0; i < nodes.size(); ++i) {
     job->results_[i].node = nodes[i].node_label;
+    const std::string& line = lines.size() == 1 ? lines[0] : lines[i];
     Entry& e = entry_for(nodes[i]);
     Session& s = *e.session;
     if (s.state() == Session::State::Raw) {

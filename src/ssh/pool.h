@@ -111,7 +111,13 @@ class Pool : private SessionObserver {
   // (Send::IdleOnly). Nodes without a session are connected first.
   // `summarise`: floods are summarised (an interactive client) rather than shown whole.
   std::shared_ptr<Job> run(const std::vector<Endpoint>& nodes, const std::string& line,
-                           Send mode = Send::Always, bool summarise = false);
+                           Send mode = Send::Always, bool summarise = false) {
+    return run(nodes, std::vector<std::string>{line}, mode, summarise);
+  }
+  // The same with a line of its own for each node (lines[i] goes to nodes[i]; one line: to all).
+  std::shared_ptr<Job> run(const std::vector<Endpoint>& nodes,
+                           const std::vector<std::string>& lines, Send mode = Send::Always,
+                           bool summarise = false);
   // Whoever shows the node's output cannot take more yet (or can again): Session::set_backlogged.
   // Nodes without a session are ignored.
   void backlog(const std::string& key, bool on);

@@ -31,10 +31,16 @@ std::string shell_setup_line(const std::string& nonce, int attempt) {
   // a longer command arrived cut; the shells (no line editor here) split lines themselves, and a
   // full pty input queue just makes sshd wait (ssh flow control). ISIG stays: ^C still interrupts.
   // PS2 is a marker too (kContinuationStatus): dust learns that a line was an incomplete command.
+  // No history, as `ssh host cmd` keeps none: bash appends every line of a multi-line command to
+  // its history entry (a one-shot's stdin here-document made that quadratic: 1 MB took 35 s), and
+  // the stdin it carries must not land in ~/.bash_history when the shell exits. Each tried in a
+  // subshell first: an error in `set` or `unset` (dash has no such option; a readonly HISTFILE)
+  // would abort the rest of the line in dash and zsh.
   std::string tail = nonce.substr(1);
   return fmt::format(
       " stty -echo -opost -icanon min 1 time 0 2>/dev/null; set +o emacs +o vi 2>/dev/null;"
-      " unset PROMPT_COMMAND 2>/dev/null;"
+      " unset PROMPT_COMMAND 2>/dev/null; (unset HISTFILE) 2>/dev/null && unset HISTFILE;"
+      " (set +o history) 2>/dev/null && set +o history;"
       " [ -n \"$ZSH_VERSION\" ] && eval 'setopt PROMPT_SUBST NO_PROMPT_SP NO_PROMPT_CR NO_ZLE;"
       " precmd_functions=(); preexec_functions=(); unset RPROMPT RPS1' 2>/dev/null;"
       " PS2=\"$(printf '\\036'){0}:$([ -n \"$ZSH_VERSION\" ] && echo {1} || echo {2}):\";"

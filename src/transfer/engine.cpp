@@ -36,6 +36,12 @@ class Driver : private ssh::Observer {
     for (size_t i = 0; i < tasks_.size(); ++i) {
       NodeTask& t = tasks_[i];
       if (t.phase != NodeTask::Phase::Connecting) continue;  // failed while we waited for another
+      // Its connection failed while we waited for another: asking for the session again would
+      // start a new attempt, one more connect timeout per unreachable node.
+      if (connect_errors_.count(i)) {
+        fail(t, connect_errors_[i]);
+        continue;
+      }
       std::string err;
       ssh::Session* s = pool_.ready_session(t.ep, &err);
       if (t.phase != NodeTask::Phase::Connecting) continue;
@@ -115,6 +121,8 @@ class Driver : private ssh::Observer {
       }
       t.item_open = false;
     }
+    if (t.phase == NodeTask::Phase::Connecting && opt_.node_unreachable)
+      opt_.node_unreachable(t.ep);
     t.phase = NodeTask::Phase::Failed;
     t.error = why;
     t.seconds = seconds_since(t);

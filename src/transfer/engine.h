@@ -98,6 +98,8 @@ struct RunOptions {
   std::function<void(const ssh::Endpoint&, const Transferred&)> node_ok;
   std::function<void(const ssh::Endpoint&, const std::string&)> node_failed;
   std::function<void(const std::string&)> progress_out;  // the progress line and its erasure
+  // Also called (before node_failed) for a node that failed before its session was up.
+  std::function<void(const ssh::Endpoint&)> node_unreachable;
   // Polled while the transfer runs: true stops it as Ctrl-C does (a one-shot's dust went away while
   // the session server ran its line: nobody waits for the files any more).
   std::function<bool()> stop;

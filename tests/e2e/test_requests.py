@@ -106,6 +106,34 @@ class Requests(testbed.SandboxTestCase):
             self.assertEqual(r.rc, 0, how)
         self.both_ways(check)
 
+    def test_large_stdin_reaches_every_node_whole_and_leaves_no_file(self):
+        """Past the here-document's 64 KiB, stdin goes first to a temporary file on each node (an exec
+        channel, as put): 8 MiB (the most a one-shot takes) arrive whole on two nodes, the command runs
+        in the persistent shell (its `cd` still counts), its status is the command's, and no file is
+        left in the node's temp dir. Before, bash read the here-document quadratically: 2 MB never ended."""
+        import hashlib
+        tmp = subprocess.run(["sh", "-c", "echo ${TMPDIR:-/tmp}"], capture_output=True, text=True).stdout.strip()
+        def stdin_files():
+            return {f for f in os.listdir(tmp) if f.startswith("tmp.")}
+
+        def check(how):
+            data = os.urandom(8 << 20)
+            before = stdin_files()
+            p = subprocess.run([testbed.harness.dust_bin(), "@master,worker0", "cd /etc; md5sum; pwd; (exit 3)"], input=data,
+                               capture_output=True, env=self.sandbox.env(), timeout=120, start_new_session=True)
+            out = p.stdout.decode()
+            digest = hashlib.md5(data).hexdigest()
+            for node in ("master", "worker0"):
+                self.assertIn(f"[{node}] {digest}  -\n", out, f"{how}: {p.stderr!r}")
+                self.assertIn(f"[{node}] /etc\n", out, how)
+            self.assertEqual(p.returncode, 3, f"{how}: {p.stderr!r}")
+            self.assertEqual(stdin_files() - before, set(), f"{how}: a stdin file was left behind")
+            # The shell is whole afterwards; through the server it is the same shell (cd counted).
+            r = self.dust("@worker0", "pwd")
+            served = self.sandbox.dust_server_pid() is not None
+            self.assertEqual((r.rc, r.out), (0, f"[worker0] {'/etc' if served else '/root'}\n"), how)
+        self.both_ways(check)
+
     # -- output -----------------------------------------------------------------------------------
     def test_a_flood_to_a_file_keeps_every_line(self):
         def check(how):

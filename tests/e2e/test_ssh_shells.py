@@ -120,6 +120,31 @@ class LoginShells(testbed.SandboxTestCase):
     def test_zsh_put_and_get(self):
         self.put_and_get("zsh")
 
+    def stdin_whole(self, shell):
+        """A one-shot's stdin past the here-document's 64 KiB goes to a file over an exec channel: zsh
+        reads a here-document a byte at a time (about 5 s per MB), so 8 MiB took about a minute."""
+        import hashlib
+        cfg = self.users[shell][2] if shell in self.users else self.sandbox.ssh_config
+        data = os.urandom(8 << 20)
+        p = subprocess.run([testbed.harness.dust_bin(), "-F", cfg, "@worker0", "md5sum"], input=data,
+                           capture_output=True, env=self.sandbox.env(), timeout=30, start_new_session=True)
+        self.assertEqual(p.stdout.decode(), f"[worker0] {hashlib.md5(data).hexdigest()}  -\n", p.stderr)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_zsh_large_stdin(self):
+        self.stdin_whole("zsh")
+
+    def test_dash_large_stdin(self):
+        self.stdin_whole("dash")
+
+    def test_bash_keeps_no_history(self):
+        """Like `ssh host cmd`, dust's shells keep no history: bash appended each line of a here-document
+        to its history entry (quadratic: 1 MB of one-shot stdin took 35 s) and would have written the
+        stdin it carried to ~/.bash_history when the shell ended."""
+        r = self.dust("@worker0", "echo $0; set -o | grep '^history'; echo \"[$HISTFILE]\"")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertRegex(r.out, r"\[worker0\] -?bash\n\[worker0\] history\s+off\n\[worker0\] \[\]\n")
+
     def test_zsh_raw_mode_and_back(self):
         user, home, cfg = self.users["zsh"]
         c = self.spawn("-F", cfg, timeout=20)

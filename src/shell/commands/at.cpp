@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <openssl/rand.h>
 #include <poll.h>
 #include <readline/readline.h>
 #include <unistd.h>
@@ -16,8 +15,8 @@
 #include "shell/commands/commands.h"
 #include "shell/context.h"
 #include "shell/gather.h"
-#include "shell/remote_stdin.h"
 #include "shell/sessions.h"
+#include "shell/stdin_delivery.h"
 #include "ssh/raw_attach.h"
 #include "util/error.h"
 #include "util/fold.h"
@@ -25,12 +24,6 @@
 
 namespace dust::shell {
 namespace {
-
-std::string random_nonce() {
-  unsigned char b[8];
-  if (RAND_bytes(b, sizeof b) != 1) throw Error("no randomness for the stdin here-document");
-  return fmt::format("{:02x}", fmt::join(b, ""));
-}
 
 // One-shot/script mode: the same folded line as the interactive shell, and the exit status: a
 // node's own status when all failures agree, 255 when a node could not be reached (as ssh), else 1.
@@ -166,15 +159,23 @@ int run_at(Context& ctx, Args& a, bool gather) {
   }
 
   // A one-shot's stdin is its command's (remote_stdin.h): data then end of file, as clush does.
+  // A node it could not reach is left out and said so; the exit status then says it too.
+  StdinLines in{{command}};
   if (ctx.mode() == Mode::OneShot)
-    if (std::optional<std::string> in = ctx.client().stdin_data()) {
+    if (std::optional<std::string> data = ctx.client().stdin_data()) {
+      in = stdin_lines(ctx, eps, command, *data);
+      if (in.interrupted) return 130;
+      if (eps.empty()) return in.unreachable ? 255 : 1;
       sessions.record_next_as(command);
-      command = feed_stdin(command, *in, random_nonce());
     }
+  // A node that could not be reached makes it 255, as ssh does (summarise).
+  auto with_undelivered = [&](int rc) {
+    return in.unreachable ? 255 : in.undelivered && rc == 0 ? 1 : rc;
+  };
   if (gather || (ctx.json() && !ctx.interactive()))  // `@@`, `output gather`, --json: gather.h
-    return run_observed(ctx, eps, command, gather,
-                        {[&](const ssh::Job& j) { return wait_for(ctx, j); },
-                         [&](const ssh::Job& j) { return summarise(ctx, j); }});
+    return with_undelivered(run_observed(ctx, eps, in.lines, gather,
+                                         {[&](const ssh::Job& j) { return wait_for(ctx, j); },
+                                          [&](const ssh::Job& j) { return summarise(ctx, j); }}));
   // A node still running the last command gets this line as its input (how `@node Y` answers a
   // prompt): said once per line, so a command meant for the shell is not silently typed into it.
   std::vector<std::string> busy = sessions.busy_nodes(), taking;
@@ -185,11 +186,11 @@ int run_at(Context& ctx, Args& a, bool gather) {
     ctx.out().err(fmt::format(
         "{}: still running a command; this line is its input (`intr {}` interrupts it)\n",
         fold_names(taking), taking.size() == 1 ? taking[0] : fold_names(taking)));
-  auto job = sessions.run(eps, command);
+  auto job = sessions.run(eps, in.lines);
   // Interactive: a folded summary line prints when it has ended everywhere (if anything failed).
   sessions.track(job, eps, ctx.interactive());
   if (ctx.interactive()) return 0;  // output streams in while the user types
-  return wait_for(ctx, *job);
+  return with_undelivered(wait_for(ctx, *job));
 }
 
 void register_at(CommandTable& t) {
