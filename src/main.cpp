@@ -19,6 +19,7 @@
 #include "shell/repl.h"
 #include "shell/transcript.h"
 #include "util/error.h"
+#include "util/fd_io.h"
 #include "util/interrupt.h"
 #include "util/log.h"
 #include "util/paths.h"
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
   app.add_flag("-y,--yes", yes, "answer yes to confirmations");
   app.add_flag("--json", json, "machine-readable output (JSON lines)");
   app.add_flag("--nostdin", nostdin,
-               "a one-shot @ command does not pass dust's stdin on to the nodes' commands");
+               "a one-shot @ command does not pass dust's stdin on: its nodes' commands read end "
+               "of file (as ssh -n)");
   app.add_flag("--version", version, "print the version and exit");
   app.add_option("-F", ssh_config, "ssh config file to use instead of ~/.ssh/config")
       ->type_name("FILE");
@@ -202,14 +204,14 @@ int main(int argc, char** argv) {
             : server::connect_server(&err);
     if (fd >= 0) {
       if (mode == shell::Mode::Interactive) return server::run_attached(fd, asked);
-      return server::run_through(fd,
-                                 mode == shell::Mode::OneShot ? std::optional(line) : std::nullopt,
-                                 json, yes, nostdin, asked);
+      return util::exit_status_with_stdout(
+          server::run_through(fd, mode == shell::Mode::OneShot ? std::optional(line) : std::nullopt,
+                              json, yes, nostdin, asked));
     }
     if (!err.empty()) std::fprintf(stderr, "dust: %s; running without a server\n", err.c_str());
   }
   shell::Context ctx(config, mode, yes, json);
-  ctx.own_client().allow_stdin(mode == shell::Mode::OneShot && !nostdin);
+  if (mode == shell::Mode::OneShot) ctx.own_client().one_shot_stdin(!nostdin);
   if (!log_dir.empty() || !config.log_dir.empty()) {
     try {
       shell::set_log_dir(ctx, log_dir.empty() ? config.log_dir : log_dir);
@@ -220,11 +222,11 @@ int main(int argc, char** argv) {
   }
   switch (mode) {
     case shell::Mode::OneShot:
-      return shell::run_one_shot(ctx, line);
+      return util::exit_status_with_stdout(shell::run_one_shot(ctx, line));
     case shell::Mode::Interactive:
       return shell::run_repl(ctx);
     case shell::Mode::Script:
-      return shell::run_script(ctx);
+      return util::exit_status_with_stdout(shell::run_script(ctx));
   }
   return 0;
 }

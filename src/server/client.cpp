@@ -366,7 +366,7 @@ int await_done(ClientLink& link, Done* done) {
     while (auto f = link.next()) {
       switch (f->type) {
         case Type::Out:
-          write_all(STDOUT_FILENO, f->payload);
+          (void)util::write_stdout(f->payload);
           break;
         case Type::Err:
           write_all(STDERR_FILENO, f->payload);
@@ -426,11 +426,11 @@ int run_through(int fd, const std::optional<std::string>& line, bool json, bool 
   std::string text;
   while (line ? text.empty() : read_script_line(&text)) {
     if (line) text = *line;
-    if (line && !nostdin && text.find_first_not_of(" \t") != std::string::npos &&
+    if (line && text.find_first_not_of(" \t") != std::string::npos &&
         text[text.find_first_not_of(" \t")] == '@') {
-      std::optional<std::string> in;
+      std::optional<std::string> in;  // --nostdin: end of file at once, as `ssh -n`
       try {
-        in = shell::read_all_stdin();
+        in = nostdin ? std::optional<std::string>("") : shell::read_all_stdin();
       } catch (const Error& e) {
         write_all(STDERR_FILENO, fmt::format("dust: {}\n", e.what()));
         return 2;

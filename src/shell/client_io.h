@@ -36,7 +36,8 @@ class ClientIo {
   // Its terminal for raw mode (`@node`).
   virtual ssh::RawTerminal& raw_terminal() = 0;
   // A one-shot's stdin, for its nodes (remote_stdin.h): nullopt when it has none to give (a
-  // terminal, --nostdin, interactive or script mode). Throws dust::Error when it is too large.
+  // terminal, interactive or script mode); "" (end of file at once) with --nostdin, as `ssh -n`.
+  // Throws dust::Error when it is too large.
   virtual std::optional<std::string> stdin_data() = 0;
 };
 
@@ -56,11 +57,12 @@ class LocalClientIo : public ClientIo {
   const std::string& previous_cwd() const override { return previous_cwd_; }
   ssh::RawTerminal& raw_terminal() override { return raw_; }
   std::optional<std::string> stdin_data() override;
-  // A one-shot without --nostdin: its stdin (when not a terminal) is read on first use.
-  void allow_stdin(bool on) { stdin_allowed_ = on; }
+  // A one-shot: its stdin (when not a terminal) is read on first use; with --nostdin (`forward`
+  // false) its nodes' commands get end of file instead.
+  void one_shot_stdin(bool forward) { stdin_use_ = forward ? StdinUse::Forward : StdinUse::Eof; }
 
  private:
-  bool stdin_allowed_ = false;
+  enum class StdinUse { None, Forward, Eof } stdin_use_ = StdinUse::None;
   std::optional<std::string> stdin_;
   Environment env_;
   std::string cwd_, previous_cwd_;

@@ -88,7 +88,8 @@ std::optional<std::string> ask_on_terminal(const std::string& question, bool sec
 }
 
 std::optional<std::string> LocalClientIo::stdin_data() {
-  if (!stdin_allowed_) return std::nullopt;
+  if (stdin_use_ == StdinUse::None) return std::nullopt;
+  if (stdin_use_ == StdinUse::Eof) return std::string();
   if (!stdin_) stdin_ = read_all_stdin().value_or(std::string());
   if (isatty(STDIN_FILENO)) return std::nullopt;
   return stdin_;

@@ -81,7 +81,12 @@ void Printer::emit(int fd, std::string_view text) {
     fflush(rl_outstream ? rl_outstream : stdout);
   }
   fflush(stdout);
-  (void)util::write_all(fd, text);  // a closed pipe: the output is dropped rather than crash
+  // Output that cannot be written is dropped here; a lost stdout makes the exit status say so
+  // (util::exit_status_with_stdout).
+  if (fd == STDOUT_FILENO)
+    (void)util::write_stdout(text);
+  else
+    (void)util::write_all(fd, text);
   if (prompt_visible_) rl_forced_update_display();
 }
 

@@ -5,6 +5,8 @@
 #include <fmt/ranges.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+
 #include "shell/attachments.h"
 #include "shell/context.h"
 #include "shell/remote_stdin.h"
@@ -26,12 +28,29 @@ std::string random_nonce() {
 }  // namespace
 
 StdinLines stdin_lines(Context& ctx, std::vector<ssh::Endpoint>& eps, const std::string& command,
-                       const std::string& data) {
+                       const std::string& data, const std::vector<std::string>& busy) {
+  auto is_busy = [&](const ssh::Endpoint& ep) {
+    return std::find(busy.begin(), busy.end(), ep.node_label) != busy.end();
+  };
   StdinLines out;
-  if (data.size() <= kInlineStdin) {
-    out.lines.push_back(feed_stdin(command, data, random_nonce()));
+  size_t idle = 0;
+  for (const auto& ep : eps) idle += !is_busy(ep);
+  if (idle == 0) {
+    out.lines.push_back(command);
     return out;
   }
+  if (data.size() <= kInlineStdin) {
+    std::string line = feed_stdin(command, data, random_nonce());
+    if (idle == eps.size()) {
+      out.lines.push_back(std::move(line));
+      return out;
+    }
+    for (const auto& ep : eps) out.lines.push_back(is_busy(ep) ? command : line);
+    return out;
+  }
+  std::vector<ssh::Endpoint> targets;
+  for (const auto& ep : eps)
+    if (!is_busy(ep)) targets.push_back(ep);
   Sessions& sessions = ctx.sessions();
   transfer::StdinJob job(data);
   transfer::RunOptions opt;
@@ -44,20 +63,22 @@ StdinLines stdin_lines(Context& ctx, std::vector<ssh::Endpoint>& eps, const std:
   opt.progress_out = [&](const std::string& s) { ctx.out().err(s); };
   // Through the session server: its client went away, nobody waits for the command any more.
   opt.stop = [&ctx] { return ctx.attachments() && ctx.attachments()->abandoned(); };
-  transfer::run(sessions.pool(), eps, job, opt);
+  transfer::run(sessions.pool(), targets, job, opt);
   sessions.flush_notices();
   out.interrupted = interrupt::pending() || (opt.stop && opt.stop());
-  std::vector<ssh::Endpoint> delivered;
+  std::vector<ssh::Endpoint> kept;
   for (auto& ep : eps) {
-    auto at = job.paths().find(ep.key);
-    if (at == job.paths().end()) {
+    if (is_busy(ep)) {
+      out.lines.push_back(command);
+    } else if (auto at = job.paths().find(ep.key); at != job.paths().end()) {
+      out.lines.push_back(feed_stdin_file(command, at->second));
+    } else {
       ++out.undelivered;
       continue;
     }
-    out.lines.push_back(feed_stdin_file(command, at->second));
-    delivered.push_back(std::move(ep));
+    kept.push_back(std::move(ep));
   }
-  eps = std::move(delivered);
+  eps = std::move(kept);
   return out;
 }
 

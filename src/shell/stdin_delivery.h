@@ -19,8 +19,9 @@ struct StdinLines {
 
 // The line(s) to send instead of `command` so that each node's command reads `data`, then end of
 // file. Large data is delivered first; a node it could not reach is reported and removed from
-// `eps`.
+// `eps`. A node in `busy` (labels: its shell still runs a command) gets `command` as it is: the
+// line is that program's input (`dust @n Y` answers its question), not a new command.
 StdinLines stdin_lines(Context& ctx, std::vector<ssh::Endpoint>& eps, const std::string& command,
-                       const std::string& data);
+                       const std::string& data, const std::vector<std::string>& busy);
 
 }  // namespace dust::shell

@@ -87,7 +87,7 @@ void StdinJob::abort_item(NodeTask& n, bool connection_alive) {
 
 std::string StdinJob::describe(const NodeTask& n) const {
   return n.items.empty() || n.items[0].dst.empty() ? std::string("stdin")
-                                                    : "stdin → " + n.items[0].dst;
+                                                   : "stdin → " + n.items[0].dst;
 }
 
 }  // namespace dust::transfer

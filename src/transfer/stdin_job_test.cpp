@@ -18,14 +18,15 @@ struct Ran {
   int status = 0;
 };
 
-// Runs `command` with sh in a private TMPDIR, `input` on its stdin (via a file), stderr with stdout.
+// Runs `command` with sh in a private TMPDIR, `input` on its stdin (via a file), stderr with
+// stdout.
 Ran run_sh(const std::string& command, const std::string& input, const std::string& tmpdir) {
   std::string in = tmpdir + ".input";  // beside the temp dir, not in it
   FILE* f = fopen(in.c_str(), "w");
   fwrite(input.data(), 1, input.size(), f);
   fclose(f);
-  std::string line = "TMPDIR=" + shell_quote(tmpdir) + " " + command + " < " + shell_quote(in) +
-                     " 2>&1";
+  std::string line =
+      "TMPDIR=" + shell_quote(tmpdir) + " " + command + " < " + shell_quote(in) + " 2>&1";
   FILE* r = popen(line.c_str(), "r");
   Ran ran;
   char buf[4096];
@@ -81,11 +82,11 @@ TEST(StdinPath, OnlyOnePlainAbsolutePath) {
   EXPECT_EQ(stdin_path("/tmp/tmp.AbC_12-x\n"), "/tmp/tmp.AbC_12-x");
   EXPECT_EQ(stdin_path("/tmp/tmp.x"), "/tmp/tmp.x");
   EXPECT_EQ(stdin_path(""), "");
-  EXPECT_EQ(stdin_path("tmp.x\n"), "");                   // relative
-  EXPECT_EQ(stdin_path("/tmp/a\n/tmp/b\n"), "");          // two lines
-  EXPECT_EQ(stdin_path("/tmp/a b\n"), "");                // a space
-  EXPECT_EQ(stdin_path("/tmp/$(reboot)\n"), "");          // shell syntax
-  EXPECT_EQ(stdin_path("/tmp/\x1b]0;x\x07\n"), "");       // a terminal escape
+  EXPECT_EQ(stdin_path("tmp.x\n"), "");                     // relative
+  EXPECT_EQ(stdin_path("/tmp/a\n/tmp/b\n"), "");            // two lines
+  EXPECT_EQ(stdin_path("/tmp/a b\n"), "");                  // a space
+  EXPECT_EQ(stdin_path("/tmp/$(reboot)\n"), "");            // shell syntax
+  EXPECT_EQ(stdin_path("/tmp/\x1b]0;x\x07\n"), "");         // a terminal escape
   EXPECT_EQ(stdin_path("/" + std::string(5000, 'a')), "");  // absurdly long
 }
 

@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
 
 namespace dust::util {
 
@@ -24,6 +27,30 @@ bool write_all(int fd, std::string_view bytes) {
     bytes.remove_prefix(static_cast<size_t>(n));
   }
   return true;
+}
+
+namespace {
+int g_stdout_error = 0;
+}  // namespace
+
+bool write_stdout(std::string_view bytes) {
+  if (write_all(STDOUT_FILENO, bytes)) return true;
+  if (!g_stdout_error) g_stdout_error = errno ? errno : EIO;
+  return false;
+}
+
+int stdout_error() {
+  if (!g_stdout_error && (std::fflush(stdout) != 0 || std::ferror(stdout)))
+    g_stdout_error = errno ? errno : EIO;
+  return g_stdout_error;
+}
+
+int exit_status_with_stdout(int status) {
+  int e = stdout_error();
+  if (!e) return status;
+  std::string msg = std::string("dust: cannot write to stdout: ") + std::strerror(e) + "\n";
+  (void)write_all(STDERR_FILENO, msg);
+  return status == 0 ? 1 : status;
 }
 
 }  // namespace dust::util

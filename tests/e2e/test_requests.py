@@ -102,6 +102,9 @@ class Requests(testbed.SandboxTestCase):
             self.assertIn(hashlib.md5(data).hexdigest().encode(), p.stdout, f"{how}: {p.stderr!r}")
             r = self.dust("--nostdin", "@worker0", "echo no-stdin-taken", input="ignored\n")
             self.assertEqual(r.out, "[worker0] no-stdin-taken\n", how)
+            # --nostdin: end of file, as `ssh -n` (before, `cat` waited on the pty for ever).
+            r = self.dust("--nostdin", "@worker0", "cat; echo eof-read", input="ignored\n", timeout=20)
+            self.assertEqual((r.rc, r.out), (0, "[worker0] eof-read\n"), f"{how}: {r.err}")
             r = self.dust("@worker0", "pwd")  # the shell is whole afterwards: nothing left in its input
             self.assertEqual(r.rc, 0, how)
         self.both_ways(check)
@@ -149,6 +152,22 @@ class Requests(testbed.SandboxTestCase):
                     last = line
                 self.assertEqual(n, 3000000, how)
                 self.assertEqual(last, b"[worker0] 3000000\n", how)
+        self.both_ways(check)
+
+    def test_output_lost_to_a_full_disk_is_an_error(self):
+        """Output that cannot be written (here /dev/full: ENOSPC) is said on stderr and the exit status
+        is not 0: before, `dust @n cmd > file` on a full disk ended in silent success."""
+        def check(how):
+            for args, script in ((["@worker0", "echo hi"], None), ([], "@worker0 echo hi\n")):
+                with open("/dev/full", "w") as full:
+                    p = subprocess.run([testbed.harness.dust_bin(), *args], input=script, stdout=full,
+                                       stderr=subprocess.PIPE, text=True, env=self.sandbox.env(), timeout=60)
+                self.assertEqual(p.returncode, 1, f"{how} {args}: {p.stderr}")
+                self.assertIn("dust: cannot write to stdout: No space left on device", p.stderr, how)
+            with open("/dev/full", "w") as full:  # a failing command keeps its own status
+                p = subprocess.run([testbed.harness.dust_bin(), "@worker0", "echo hi; exit 4"], stdout=full,
+                                   stderr=subprocess.PIPE, text=True, env=self.sandbox.env(), timeout=60)
+            self.assertEqual(p.returncode, 4, f"{how}: {p.stderr}")
         self.both_ways(check)
 
     # -- questions --------------------------------------------------------------------------------

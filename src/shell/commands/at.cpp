@@ -160,10 +160,16 @@ int run_at(Context& ctx, Args& a, bool gather) {
 
   // A one-shot's stdin is its command's (remote_stdin.h): data then end of file, as clush does.
   // A node it could not reach is left out and said so; the exit status then says it too.
+  // A node still running the last command gets this line as its input (how `@node Y` answers a
+  // prompt): said once per line, so a command meant for the shell is not silently typed into it.
+  std::vector<std::string> busy = sessions.busy_nodes(), taking;
+  for (const auto& ep : eps)
+    if (std::find(busy.begin(), busy.end(), ep.node_label) != busy.end())
+      taking.push_back(ep.node_label);
   StdinLines in{{command}};
   if (ctx.mode() == Mode::OneShot)
     if (std::optional<std::string> data = ctx.client().stdin_data()) {
-      in = stdin_lines(ctx, eps, command, *data);
+      in = stdin_lines(ctx, eps, command, *data, busy);
       if (in.interrupted) return 130;
       if (eps.empty()) return in.unreachable ? 255 : 1;
       sessions.record_next_as(command);
@@ -176,12 +182,6 @@ int run_at(Context& ctx, Args& a, bool gather) {
     return with_undelivered(run_observed(ctx, eps, in.lines, gather,
                                          {[&](const ssh::Job& j) { return wait_for(ctx, j); },
                                           [&](const ssh::Job& j) { return summarise(ctx, j); }}));
-  // A node still running the last command gets this line as its input (how `@node Y` answers a
-  // prompt): said once per line, so a command meant for the shell is not silently typed into it.
-  std::vector<std::string> busy = sessions.busy_nodes(), taking;
-  for (const auto& ep : eps)
-    if (std::find(busy.begin(), busy.end(), ep.node_label) != busy.end())
-      taking.push_back(ep.node_label);
   if (!taking.empty())
     ctx.out().err(fmt::format(
         "{}: still running a command; this line is its input (`intr {}` interrupts it)\n",
