@@ -56,6 +56,8 @@ class Sessions : private ssh::Sink {
   // The next run() is recorded (transcripts) as `line` rather than as what it sends: a one-shot's
   // command as typed, not wrapped with its stdin (remote_stdin.h).
   void record_next_as(std::string line) { record_as_ = std::move(line); }
+  // The next run()'s lines read no input from the pty (Pool::pipeline_next).
+  void pipeline_next() { pool().pipeline_next(); }
   [[nodiscard]] ssh::Pool::Subscription observe(const std::vector<ssh::Endpoint>& nodes,
                                                 ssh::Observer& o) {
     return pool().observe(nodes, o);

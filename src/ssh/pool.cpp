@@ -146,6 +146,7 @@ std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes,
                                const std::vector<std::string>& lines, Send mode, bool summarise) {
   if (lines.size() != 1 && lines.size() != nodes.size())
     throw std::logic_error("Pool::run: one line, or one per node");
+  const bool pipeline = std::exchange(pipeline_next_, false);
   auto job = std::make_shared<Job>();
   job->results_.resize(nodes.size());
   job->remaining_ = nodes.size();
@@ -174,6 +175,7 @@ std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes,
       s.send_line(line);
     } else {  // connecting, or earlier lines still wait: after them, in order
       e.pending.push_back(line);
+      if (pipeline && e.pending.size() == 1) s.pipeline(line);
       if (!s.usable() && !s.handshaking()) begin_connect(e);
     }
   }
@@ -201,6 +203,11 @@ bool Pool::interrupt(Entry& e) {
     return true;
   }
   if (e.pending.empty()) return false;
+  if (e.session->pipelined_in_flight()) {  // sent behind the setup line: it may run
+    e.session->interrupt();                // Ctrl-C once it is known to run
+    e.interrupt_pipelined = true;          // dropped if it did not (on_ready)
+    return true;
+  }
   // Still connecting: the line was never sent, and must not be once the shell is ready.
   drop_pending(e);
   if (e.job && !e.job->results_[e.index].finished)
@@ -320,8 +327,17 @@ void Pool::on_ready(Session& s) {
   // The command now; lines typed after it are its input, sent a moment later: a shell reading its
   // next command from a buffer that already holds them would run them as commands instead.
   if (e->pending.empty()) return start_queued();
-  s.send_line(e->pending.front());
-  e->pending.erase(e->pending.begin());
+  bool interrupted = std::exchange(e->interrupt_pipelined, false);
+  if (s.take_pipelined()) {
+    e->pending.erase(e->pending.begin());  // already running (Session::pipeline)
+  } else if (interrupted) {
+    drop_pending(*e);
+    if (e->job) e->job->finish(e->index, -1, "interrupted before it was sent");
+    return start_queued();
+  } else {
+    s.send_line(e->pending.front());
+    e->pending.erase(e->pending.begin());
+  }
   if (!e->pending.empty() && !e->input_timer) {
     std::string key = s.endpoint().key;
     e->input_timer =
@@ -342,6 +358,8 @@ void Pool::send_pending_input(const std::string& key) {
 
 void Pool::drop_pending(Entry& e) {
   e.pending.clear();
+  e.interrupt_pipelined = false;
+  if (e.session) e.session->drop_pipelined();
   if (e.input_timer) loop_.cancel(e.input_timer), e.input_timer = 0;
 }
 

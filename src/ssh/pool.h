@@ -118,6 +118,10 @@ class Pool : private SessionObserver {
   std::shared_ptr<Job> run(const std::vector<Endpoint>& nodes,
                            const std::vector<std::string>& lines, Send mode = Send::Always,
                            bool summarise = false);
+  // The next run()'s lines read no input from the pty (a one-shot's: stdin `</dev/null` or a
+  // file): where the shell is not set up yet, each rides right behind the setup line
+  // (Session::pipeline), one round trip sooner.
+  void pipeline_next() { pipeline_next_ = true; }
   // Whoever shows the node's output cannot take more yet (or can again): Session::set_backlogged.
   // Nodes without a session are ignored.
   void backlog(const std::string& key, bool on);
@@ -155,6 +159,7 @@ class Pool : private SessionObserver {
   const Options& options() const { return opt_; }
 
  private:
+  bool pipeline_next_ = false;
   struct Entry {
     std::unique_ptr<Session> session;
     std::shared_ptr<Job> job;
@@ -164,6 +169,9 @@ class Pool : private SessionObserver {
     std::vector<std::string> pending;
     uint64_t input_timer = 0;  // sends the input lines of `pending` a moment after the command
     bool queued = false;       // waiting for a handshake slot
+    // Ctrl-C came while the command rode behind the setup line (Session::pipeline): if it turns
+    // out not to have run, it is dropped instead of sent.
+    bool interrupt_pipelined = false;
   };
   Entry& entry_for(const Endpoint& ep);
   // Ctrl-C to the node's running command, or drops its line not yet sent (still connecting).

@@ -48,6 +48,12 @@ std::string shell_setup_line(const std::string& nonce, int attempt) {
       tail, kZshContinuationStatus, kContinuationStatus, kSetupStatusBase + std::min(attempt, 9));
 }
 
+std::string guarded_line(const std::string& nonce, const std::string& line) {
+  // `case` needs no command of its own (no `[`); the newline before `;;` lets the line end in a
+  // comment. Its status is the line's.
+  return fmt::format("case $PS1 in *{}*) {}\n;; esac", nonce.substr(1), line);
+}
+
 void PromptScanner::feed(std::string_view data, const OutFn& out, const DoneFn& done) {
   if (held_.empty()) return scan(data, out, done);
   std::string buf = std::move(held_);

@@ -32,6 +32,9 @@ inline bool is_continuation_status(int s) {
   return s == kContinuationStatus || s == kZshContinuationStatus;
 }
 std::string shell_setup_line(const std::string& nonce, int attempt = 0);
+// `line` as sent right behind the first setup line (Session::pipeline): it runs only where that
+// setup line ran (PS1 then holds the nonce), and is a no-op in a shell whose rc file ate it.
+std::string guarded_line(const std::string& nonce, const std::string& line);
 inline bool is_setup_status(int s) { return s >= kSetupStatusBase && s < kSetupStatusBase + 10; }
 
 class PromptScanner {

@@ -3,7 +3,10 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <vector>
 
 namespace dust::ssh {
@@ -51,6 +54,32 @@ TEST(PromptScanner, NonceShapeAndSetupLine) {
   EXPECT_LT(line.size(), 1024u);  // well within the canonical line limit it is sent under
   EXPECT_TRUE(is_continuation_status(998) && is_continuation_status(999) &&
               !is_continuation_status(255));
+}
+
+// Runs `script` with sh and returns what it printed.
+std::string sh(const std::string& script) {
+  std::string path = "/tmp/dust-guard-test-" + std::to_string(getpid());
+  FILE* f = fopen(path.c_str(), "w");
+  fputs(script.c_str(), f);
+  fclose(f);
+  FILE* r = popen(("sh " + path + " </dev/null 2>&1").c_str(), "r");
+  std::string out;
+  char buf[512];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, r)) > 0) out.append(buf, n);
+  pclose(r);
+  unlink(path.c_str());
+  return out;
+}
+
+TEST(PromptScanner, AGuardedLineRunsOnlyWhereTheSetupLineRan) {
+  // The setup line sets PS1 to the marker: the line runs, in this shell, with its own status.
+  std::string ps1 = "PS1=\"$(printf '\\036')" + N.substr(1) + ":\"'$?:'\n";
+  std::string line = guarded_line(N, "cd /tmp; X=set; (exit 3) # a comment");
+  EXPECT_EQ(sh(ps1 + line + "\necho \"$? $X $(pwd)\"\n"), "3 set /tmp\n");
+  // An rc file ate the setup line: PS1 is the user's, and the line does nothing.
+  EXPECT_EQ(sh("PS1='$ '\n" + line + "\necho \"$? [$X]\"\n"), "0 []\n");
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);  // one continuation prompt expected
 }
 
 TEST(PromptScanner, EveryChunkSplit) {

@@ -212,6 +212,18 @@ void Session::on_marker(int status) {
     state_ = State::Ready;
     used_ = true;
     if (deadline_timer_) loop_.cancel(deadline_timer_), deadline_timer_ = 0;
+    if (first_ == First::Sent) {
+      // The first setup line ran: so does the line right behind it. Another one ran first: that
+      // line was a no-op, and the pool sends it again now.
+      bool runs = status == kSetupStatusBase;
+      first_ = runs ? First::Running : First::None;
+      if (runs) {
+        state_ = State::Busy;
+        line_breaks_ = static_cast<int>(std::count(first_line_.begin(), first_line_.end(), '\n'));
+      }
+      first_line_.clear();
+      if (runs && std::exchange(interrupt_first_, false)) outq_ += '\x03';
+    }
     arm_keepalive();
     obs_.on_ready(*this);
   } else if (raw_entering_) {
@@ -355,9 +367,35 @@ bool Session::send_line(const std::string& line) {
   return true;
 }
 
+bool Session::pipeline(const std::string& line) {
+  if (state_ >= State::Setup || first_ != First::None) return false;
+  first_line_ = line;  // guarded when sent: the nonce is new for each connection
+  first_ = First::Queued;
+  return true;
+}
+
+void Session::drop_pipelined() {
+  if (first_ == First::Queued || first_ == First::Sent) first_ = First::None, first_line_.clear();
+  interrupt_first_ = false;
+}
+
+bool Session::take_pipelined() {
+  if (first_ != First::Running) return false;
+  first_ = First::None;
+  return true;
+}
+
 void Session::send_setup(bool first) {
   if (first) setup_attempts_ = 0;
   outq_ += shell_setup_line(scanner_.nonce(), setup_attempts_++);
+  if (first && first_ == First::Queued) {
+    first_line_ = guarded_line(scanner_.nonce(), first_line_);
+    outq_ += first_line_;
+    outq_ += '\n';
+    first_ = First::Sent;
+  } else if (first) {
+    first_ = First::None;  // back from raw mode: nothing rides along
+  }
   setup_sent_at_ = Clock::now();
   if (setup_timer_) return;
   // Resend while the shell stays quiet and unconfigured (its rc file may have eaten the line).
@@ -416,6 +454,7 @@ bool Session::send_secret(const std::string& secret) {
 }
 
 void Session::interrupt() {
+  if (first_ == First::Sent) interrupt_first_ = true;  // once it is known to run (on_marker)
   if (!ch_ || handshaking()) return;
   outq_ += '\x03';
   step();

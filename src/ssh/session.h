@@ -84,6 +84,17 @@ class Session {
   // Writes `line` + "\n" to the shell: a new command when Ready (→ Busy), input to the running
   // program when Busy. Returns false if the session is not usable.
   bool send_line(const std::string& line);
+  // The first command, sent right behind the setup line instead of after its marker: one round
+  // trip less for a cold command. Only for a line whose stdin is not the pty (a one-shot's, with
+  // `</dev/null` or a file): a setup line sent again (the first eaten by a slow rc file) arrives
+  // behind it and must not become its input. It runs only if the first setup line ran
+  // (guarded_line); the setup marker says which, and take_pipelined() tells the pool at
+  // on_ready. false: too late (the setup line went already) or a line is pipelined already.
+  bool pipeline(const std::string& line);
+  // At on_ready: true once if the pipelined line is running now (the pool must not send it).
+  bool take_pipelined();
+  bool pipelined_in_flight() const { return first_ == First::Sent; }  // sent, fate not yet known
+  void drop_pipelined();  // the pool dropped the line (interrupted, the session failed): forget it
   // A password for the running program (sudo): like input to a Busy session, but never logged or
   // kept — the copy queued here is wiped once written. The one path for secrets (sudo.h).
   bool send_secret(const std::string& secret);
@@ -172,7 +183,12 @@ class Session {
   bool raw_busy_ = false;       // raw mode attached while a command runs (its end not yet seen)
   bool cancelling_ = false;  // an incomplete command was cancelled with ^C: its prompt is expected
   int line_breaks_ = 0;      // in the running command: continuation prompts (PS2) that are expected
-  std::string strict_;       // StrictHostKeyChecking in effect
+  // pipeline(): the line, and where it is (queued until the setup line goes; sent behind it;
+  // running since the first setup line's marker came).
+  std::string first_line_;
+  enum class First { None, Queued, Sent, Running } first_ = First::None;
+  bool interrupt_first_ = false;  // interrupt() while it was sent but not yet known to run
+  std::string strict_;            // StrictHostKeyChecking in effect
   bool host_key_changed_ = false;
   std::vector<std::string> known_hosts_;  // UserKnownHostsFile list in effect
   std::string connect_to_;                // HostName[:Port] from the ssh config, for messages

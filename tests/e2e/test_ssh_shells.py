@@ -145,6 +145,22 @@ class LoginShells(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 0, r.err)
         self.assertRegex(r.out, r"\[worker0\] -?bash\n\[worker0\] history\s+off\n\[worker0\] \[\]\n")
 
+    def test_a_profile_that_eats_or_delays_the_setup_line(self):
+        """A one-shot's command rides right behind the shell's setup line (one round trip less), guarded
+        so that it runs only where that setup line ran. A login script that reads a line eats the setup
+        line: the command was a no-op, and runs (once) after the setup line sent again. A slow one: the
+        setup line is sent again behind the command, which runs once and does not read it."""
+        user, home, cfg = self.users["dash"]
+        profile = os.path.join(home, ".profile")
+        for body in ("read -r eaten\n", "sleep 1.5\n"):
+            with open(profile, "w") as f:
+                f.write(body)
+            try:
+                r = self.dust("-F", cfg, "@worker0", "echo ran-$((1+1)); cat; echo end", input="")
+                self.assertEqual((r.rc, r.out), (0, "[worker0] ran-2\n[worker0] end\n"), f"{body!r}: {r.err}")
+            finally:
+                os.unlink(profile)
+
     def test_zsh_raw_mode_and_back(self):
         user, home, cfg = self.users["zsh"]
         c = self.spawn("-F", cfg, timeout=20)

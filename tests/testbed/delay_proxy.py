@@ -36,16 +36,22 @@ class _Stats:
         self.max_down = 0  # server → client
         self.bytes_up = 0
         self.bytes_down = 0
+        # The longest chain of round trips on one connection: each client flight is one round deeper
+        # than the server's bytes delivered to the client before it; the server's bytes are as deep as
+        # the client flights that had reached the server when it sent them. A flight nobody waits for
+        # (a window adjust, the goodbye) adds no round to what the server sends after it.
+        self.rounds = 0
 
     def snapshot(self):
         with self.lock:
             return {"connections": self.connections, "max_in_flight_up": self.max_up,
                     "max_in_flight_down": self.max_down, "bytes_up": self.bytes_up,
-                    "bytes_down": self.bytes_down}
+                    "bytes_down": self.bytes_down, "rounds": self.rounds}
 
     def reset(self):
         with self.lock:
             self.connections = self.max_up = self.max_down = self.bytes_up = self.bytes_down = 0
+            self.rounds = 0
 
 
 class DelayProxy:
@@ -67,7 +73,10 @@ class DelayProxy:
         self._ready = threading.Event()
 
     # -- one direction -----------------------------------------------------------------------------
-    async def _pipe(self, reader, writer, up):
+    async def _pipe(self, reader, writer, up, chain):
+        """`chain` (shared by the connection's two pipes) counts its rounds (_Stats.rounds): "client" is
+        the deepest round delivered to the client, "flights" the client's flights as (time it reaches
+        the server, round)."""
         q = asyncio.Queue()
         held = [0]
         room = asyncio.Event()
@@ -79,7 +88,13 @@ class DelayProxy:
                     await room.wait()
                     data = await reader.read(CHUNK)
                     now = time.monotonic()
-                    await q.put((now + self.delay, data))
+                    with self._stats.lock:
+                        if up:
+                            depth = chain["client"] + 1
+                            chain["flights"].append((now + self.delay, depth))
+                        else:
+                            depth = max((d for at, d in chain["flights"] if at <= now), default=0)
+                    await q.put((now + self.delay, data, depth))
                     if not data:
                         return
                     held[0] += len(data)
@@ -93,12 +108,12 @@ class DelayProxy:
                     if held[0] >= HOLD_CAP:
                         room.clear()
             except (ConnectionError, OSError):
-                await q.put((time.monotonic() + self.delay, b""))
+                await q.put((time.monotonic() + self.delay, b"", 0))
 
         async def write_side():
             try:
                 while True:
-                    due, data = await q.get()
+                    due, data, depth = await q.get()
                     wait = due - time.monotonic()
                     if wait > 0:
                         await asyncio.sleep(wait)
@@ -109,13 +124,18 @@ class DelayProxy:
                     # Whatever else is already due goes in the same write.
                     parts = [data]
                     while not q.empty():
-                        d2, nxt = q._queue[0]  # noqa: SLF001 (peek; asyncio.Queue is a deque)
+                        d2, nxt, depth2 = q._queue[0]  # noqa: SLF001 (peek; asyncio.Queue is a deque)
                         if d2 > time.monotonic() or not nxt:
                             break
                         q.get_nowait()
                         parts.append(nxt)
+                        depth = max(depth, depth2)
                     blob = b"".join(parts)
                     writer.write(blob)
+                    if not up:
+                        with self._stats.lock:
+                            chain["client"] = max(chain["client"], depth)
+                            self._stats.rounds = max(self._stats.rounds, depth)
                     await writer.drain()
                     held[0] -= len(blob)
                     if held[0] < HOLD_CAP:
@@ -145,7 +165,9 @@ class DelayProxy:
         with self._stats.lock:
             self._stats.connections += 1
         try:
-            await asyncio.gather(self._pipe(c_reader, s_writer, True), self._pipe(s_reader, c_writer, False))
+            chain = {"client": 0, "flights": []}
+            await asyncio.gather(self._pipe(c_reader, s_writer, True, chain),
+                                 self._pipe(s_reader, c_writer, False, chain))
         except asyncio.CancelledError:
             pass  # stop(): ends normally, so asyncio's server callback logs no traceback for it
         finally:

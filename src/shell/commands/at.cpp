@@ -173,6 +173,7 @@ int run_at(Context& ctx, Args& a, bool gather) {
       if (in.interrupted) return 130;
       if (eps.empty()) return in.unreachable ? 255 : 1;
       sessions.record_next_as(command);
+      sessions.pipeline_next();  // stdin `</dev/null` or a file: the line may ride with the setup
     }
   // A node that could not be reached makes it 255, as ssh does (summarise).
   auto with_undelivered = [&](int rc) {

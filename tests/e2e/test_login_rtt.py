@@ -1,0 +1,57 @@
+"""E2E: a cold login + command in as few round trips as OpenSSH's `ssh host true` (issue 22 item 3),
+counted, not timed: each client reaches the host through the delay proxy (tests/testbed/delay_proxy.py),
+which measures the longest chain of round trips on the connection (a client flight is one round deeper
+than what was delivered to it before; the server's bytes are as deep as the flights it had received).
+dust's one-shot command rides right behind the shell's setup line (Session::pipeline) and its key is
+offered signed: 8 rounds, as `ssh host true`; before, dust took 9."""
+import os
+import subprocess
+
+import testbed
+from testbed.delay_proxy import DelayProxy
+
+RTT_MS = 100  # well above the hosts' own reaction time, so that flights do not blur
+
+
+class ColdRoundTrips(testbed.SandboxTestCase):
+    HOSTS = 2  # master, worker0
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        h = cls.sandbox.host("worker0")
+        cls.ip = h.ip
+        cls.proxy = DelayProxy(22, RTT_MS, listen_host="127.0.0.1", upstream_host=h.ip).start()
+        cls.config = os.path.join(cls.sandbox.dir, "delayed_ssh_config")
+        with open(cls.sandbox.ssh_config) as src, open(cls.config, "w") as dst:
+            dst.write(f"Host {h.ip}\n    HostName 127.0.0.1\n    Port {cls.proxy.port}\n" + src.read())
+        # Known host keys for both clients, so that neither records one during the count.
+        r = subprocess.run([testbed.harness.dust_bin(), "-F", cls.config, "@worker0", "true"],
+                           env=cls.sandbox.env(), capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proxy.stop()
+        super().tearDownClass()
+
+    def turns(self, argv, **kw):
+        self.proxy.reset_stats()
+        p = subprocess.run(argv, env=self.sandbox.env(), capture_output=True, text=True, timeout=60, **kw)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        s = self.proxy.stats()
+        self.assertEqual(s["connections"], 1, s)
+        return s["rounds"], p.stdout
+
+    def test_a_cold_command_takes_no_more_round_trips_than_ssh_host_true(self):
+        ssh, _ = self.turns(["ssh", "-F", self.config, self.ip, "true"], stdin=subprocess.DEVNULL)
+        for stdin in (subprocess.DEVNULL, None):  # </dev/null; a pipe's bytes (their here-document)
+            kw = {"stdin": stdin} if stdin is not None else {"input": "hi\n"}
+            dust, out = self.turns([testbed.harness.dust_bin(), "-F", self.config, "@worker0", "cat; true"], **kw)
+            self.assertEqual(out, "" if stdin is not None else "[worker0] hi\n")
+            self.assertLessEqual(dust, ssh, f"dust took {dust} round trips, ssh host true {ssh}")
+        # A terminal's stdin is the command's (the pty): that line waits for the setup line's marker.
+
+
+if __name__ == "__main__":
+    testbed.main()
