@@ -44,18 +44,21 @@ std::string feed_stdin(const std::string& command, const std::string& data,
              "} </dev/null";
     return "{ " + command + "\n} </dev/null";
   }
+  // The file is removed as soon as the command's stdin is open: nothing is left even when the
+  // command exits the shell or is interrupted.
   std::string eof = "DUST_STDIN_" + nonce;
   return "{ __dust_in=$(mktemp) && base64 -d > \"$__dust_in\" <<'" + eof + "'\n" +
-         base64_lines(data) + eof + "\n{ " + command +
-         "\n} < \"$__dust_in\"; __dust_rc=$?; rm -f \"$__dust_in\"; unset __dust_in; "
-         "(exit $__dust_rc)\n}";
+         base64_lines(data) + eof + "\n{ rm -f -- \"$__dust_in\"; unset __dust_in; " + command +
+         "\n} < \"$__dust_in\"\n}";
 }
 
 std::string feed_stdin_file(const std::string& command, const std::string& path) {
   // The redirection opens the file before the group runs, so the `rm` inside it leaves the command
-  // its open stdin and no file behind, even when the command is interrupted.
-  return "{ rm -f -- " + transfer::shell_quote(path) + "; " + command + "\n} < " +
-         transfer::shell_quote(path);
+  // its open stdin and no file behind, even when the command is interrupted or exits the shell.
+  // The file exists before this line is parsed: `eval` keeps a command that does not parse (an
+  // unbalanced quote, a stray `}`) from stopping the `rm` too; its error is the command's.
+  return "{ rm -f -- " + transfer::shell_quote(path) + "; eval " + transfer::shell_quote(command) +
+         "; } < " + transfer::shell_quote(path);
 }
 
 }  // namespace dust::shell

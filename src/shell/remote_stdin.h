@@ -22,7 +22,8 @@ std::string feed_stdin(const std::string& command, const std::string& data,
                        const std::string& nonce);
 
 // The line to send instead of `command` so that it reads the node's file `path` (already there:
-// StdinJob) and then end of file. The file is removed as the command starts.
+// StdinJob) and then end of file. The file is removed as the command starts, whatever the command
+// (it runs through `eval`: one that does not parse fails with the shell's syntax error).
 std::string feed_stdin_file(const std::string& command, const std::string& path);
 
 }  // namespace dust::shell

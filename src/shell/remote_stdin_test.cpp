@@ -1,6 +1,7 @@
 // feed_stdin: the line, run by a real /bin/sh here, gives the command its stdin and then EOF.
 #include "shell/remote_stdin.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -77,6 +78,16 @@ TEST(RemoteStdin, FromAFileTheCommandReadsItInTheCurrentShellAndNoFileIsLeft) {
   std::string line = feed_stdin_file("cd /tmp; wc -l; (exit 4) # a comment", path);
   EXPECT_EQ(run_sh(line + "; echo \"rc=$?\"; pwd; [ -e " + path + " ] || echo gone", &st),
             "2\nrc=4\n/tmp\ngone\nstatus=0\n");
+  // A command that does not parse (an unbalanced quote, a stray brace) fails with the shell's
+  // syntax error, and the file is gone all the same.
+  for (const char* bad : {"echo 'x", "wc -l; }"}) {
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    close(fd);
+    // (A script's shell stops at the error; an interactive one just ends the line there.)
+    std::string out = run_sh(feed_stdin_file(bad, path), &st);
+    EXPECT_EQ(out.find("status=0"), std::string::npos) << bad << ": " << out;
+    EXPECT_NE(access(path, F_OK), 0) << bad;
+  }
   // A name the shell would split or expand stays one word.
   EXPECT_NE(feed_stdin_file("cat", "/tmp/a b$(x)").find("'/tmp/a b$(x)'"), std::string::npos);
 }

@@ -96,6 +96,7 @@ std::shared_ptr<ssh::Job> Sessions::run(const std::vector<ssh::Endpoint>& nodes,
                                         const std::vector<std::string>& lines, ssh::Send mode,
                                         Record record) {
   std::optional<std::string> shown = std::exchange(record_as_, std::nullopt);
+  std::map<std::string, std::string> failing = std::exchange(failing_, {});
   std::vector<std::string> busy = pool().busy_nodes();  // (pool() creates sudo_)
   sudo_->begin(nodes, busy);
   if (typing_secret(nodes)) record = Record::Secret;
@@ -108,6 +109,7 @@ std::shared_ptr<ssh::Job> Sessions::run(const std::vector<ssh::Endpoint>& nodes,
   for (size_t i = 0; i < nodes.size(); ++i) {
     bool running = std::find(busy.begin(), busy.end(), nodes[i].node_label) != busy.end();
     if (running && mode == ssh::Send::IdleOnly) continue;  // not sent: the node reports busy
+    if (failing.count(nodes[i].key)) continue;             // not sent: the node ends with its error
     tap_->sent(nodes[i], labels[i],
                shown               ? *shown
                : lines.size() == 1 ? lines[0]

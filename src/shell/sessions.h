@@ -58,6 +58,11 @@ class Sessions : private ssh::Sink {
   void record_next_as(std::string line) { record_as_ = std::move(line); }
   // The next run()'s lines read no input from the pty (Pool::pipeline_next).
   void pipeline_next() { pool().pipeline_next(); }
+  // The next run() sends nothing to these nodes: each ends with its error (Pool::fail_next).
+  void fail_next(std::map<std::string, std::string> errors) {
+    failing_ = errors;
+    pool().fail_next(std::move(errors));
+  }
   [[nodiscard]] ssh::Pool::Subscription observe(const std::vector<ssh::Endpoint>& nodes,
                                                 ssh::Observer& o) {
     return pool().observe(nodes, o);
@@ -147,6 +152,7 @@ class Sessions : private ssh::Sink {
 
   Context& ctx_;
   std::optional<std::string> record_as_;
+  std::map<std::string, std::string> failing_;  // fail_next(): not sent, so not recorded as sent
   std::unique_ptr<Tap> tap_;  // before pool_: events of the pool's last moments still reach it
   std::unique_ptr<ssh::Pool> pool_;
   std::unique_ptr<SudoPrompts> sudo_;    // password prompts of the running command (sudo.h)

@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <set>
 
 #include "shell/attachments.h"
 #include "shell/context.h"
@@ -14,6 +15,7 @@
 #include "transfer/stdin_job.h"
 #include "util/error.h"
 #include "util/interrupt.h"
+#include "util/log.h"
 #include "util/sanitise.h"
 
 namespace dust::shell {
@@ -27,8 +29,9 @@ std::string random_nonce() {
 
 }  // namespace
 
-StdinLines stdin_lines(Context& ctx, std::vector<ssh::Endpoint>& eps, const std::string& command,
-                       const std::string& data, const std::vector<std::string>& busy) {
+StdinLines stdin_lines(Context& ctx, const std::vector<ssh::Endpoint>& eps,
+                       const std::string& command, const std::string& data,
+                       const std::vector<std::string>& busy) {
   auto is_busy = [&](const ssh::Endpoint& ep) {
     return std::find(busy.begin(), busy.end(), ep.node_label) != busy.end();
   };
@@ -53,32 +56,52 @@ StdinLines stdin_lines(Context& ctx, std::vector<ssh::Endpoint>& eps, const std:
     if (!is_busy(ep)) targets.push_back(ep);
   Sessions& sessions = ctx.sessions();
   transfer::StdinJob job(data);
+  std::set<std::string> unreachable;
   transfer::RunOptions opt;
   opt.progress = ctx.client().stderr_tty() && !ctx.json();
   opt.node_ok = [](const ssh::Endpoint&, const transfer::Transferred&) {};
+  // Said with the command's results (Sessions::fail_next). A connection that failed is said as
+  // the command would have said it ("cannot connect to …"), so that it folds with the others.
+  opt.node_unreachable = [&](const ssh::Endpoint& ep) { unreachable.insert(ep.key); };
   opt.node_failed = [&](const ssh::Endpoint& ep, const std::string& why) {
-    ctx.out().err(sessions.format().notice(ep.key, sessions.label(ep), util::escape_controls(why)));
+    std::string text = why;
+    const std::string verb = std::string(job.verb()) + " failed: ";
+    if (unreachable.count(ep.key) && text.rfind(verb, 0) == 0) text = text.substr(verb.size());
+    out.failed[ep.key] = text;
   };
-  opt.node_unreachable = [&](const ssh::Endpoint&) { ++out.unreachable; };
   opt.progress_out = [&](const std::string& s) { ctx.out().err(s); };
   // Through the session server: its client went away, nobody waits for the command any more.
   opt.stop = [&ctx] { return ctx.attachments() && ctx.attachments()->abandoned(); };
   transfer::run(sessions.pool(), targets, job, opt);
-  sessions.flush_notices();
-  out.interrupted = interrupt::pending() || (opt.stop && opt.stop());
-  std::vector<ssh::Endpoint> kept;
-  for (auto& ep : eps) {
-    if (is_busy(ep)) {
-      out.lines.push_back(command);
-    } else if (auto at = job.paths().find(ep.key); at != job.paths().end()) {
-      out.lines.push_back(feed_stdin_file(command, at->second));
-    } else {
-      ++out.undelivered;
-      continue;
-    }
-    kept.push_back(std::move(ep));
+  out.interrupted = interrupt::pending() || opt.stop();
+  // Where the command will not run, its file goes (a complete one stays otherwise).
+  std::map<std::string, std::string> cleanup;
+  for (const auto& [key, tag] : job.tags())
+    if (out.interrupted || !job.paths().count(key)) cleanup[key] = transfer::remove_command(tag);
+  if (!cleanup.empty()) {
+    std::vector<ssh::Endpoint> where;
+    for (const auto& ep : targets)
+      if (cleanup.count(ep.key) && !unreachable.count(ep.key)) where.push_back(ep);
+    transfer::CommandJob rm(std::move(cleanup));
+    transfer::RunOptions quiet;
+    quiet.node_ok = [](const ssh::Endpoint&, const transfer::Transferred&) {};
+    quiet.node_failed = [](const ssh::Endpoint& ep, const std::string& why) {
+      log::debug("stdin {}: {}", ep.node_label, why);
+    };
+    quiet.progress_out = [](const std::string&) {};
+    if (!where.empty()) transfer::run(sessions.pool(), where, rm, quiet);
   }
-  eps = std::move(kept);
+  sessions.flush_notices();
+  for (const auto& ep : eps) {
+    if (is_busy(ep))
+      out.lines.push_back(command);
+    else if (auto at = job.paths().find(ep.key); at != job.paths().end())
+      out.lines.push_back(feed_stdin_file(command, at->second));
+    else
+      out.lines.push_back({});  // not sent (out.failed says why)
+    if (!is_busy(ep) && !job.paths().count(ep.key) && !out.failed.count(ep.key))
+      out.failed[ep.key] = "stdin failed: not delivered";
+  }
   return out;
 }
 

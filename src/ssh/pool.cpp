@@ -147,12 +147,18 @@ std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes,
   if (lines.size() != 1 && lines.size() != nodes.size())
     throw std::logic_error("Pool::run: one line, or one per node");
   const bool pipeline = std::exchange(pipeline_next_, false);
+  const std::map<std::string, std::string> failing = std::exchange(fail_next_, {});
   auto job = std::make_shared<Job>();
   job->results_.resize(nodes.size());
   job->remaining_ = nodes.size();
   for (size_t i = 0; i < nodes.size(); ++i) {
     job->results_[i].node = nodes[i].node_label;
     const std::string& line = lines.size() == 1 ? lines[0] : lines[i];
+    if (auto f = failing.find(nodes[i].key); f != failing.end()) {
+      job->finish(i, -1, f->second);
+      emit({NodeEvent::Kind::Error, nodes[i], f->second});
+      continue;
+    }
     Entry& e = entry_for(nodes[i]);
     Session& s = *e.session;
     if (s.state() == Session::State::Raw) {

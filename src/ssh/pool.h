@@ -122,6 +122,9 @@ class Pool : private SessionObserver {
   // file): where the shell is not set up yet, each rides right behind the setup line
   // (Session::pipeline), one round trip sooner.
   void pipeline_next() { pipeline_next_ = true; }
+  // The next run() sends nothing to these nodes (Endpoint::key → why): each ends at once with that
+  // error, as a node that could not be reached does (a one-shot's stdin that did not reach it).
+  void fail_next(std::map<std::string, std::string> errors) { fail_next_ = std::move(errors); }
   // Whoever shows the node's output cannot take more yet (or can again): Session::set_backlogged.
   // Nodes without a session are ignored.
   void backlog(const std::string& key, bool on);
@@ -160,6 +163,7 @@ class Pool : private SessionObserver {
 
  private:
   bool pipeline_next_ = false;
+  std::map<std::string, std::string> fail_next_;
   struct Entry {
     std::unique_ptr<Session> session;
     std::shared_ptr<Job> job;

@@ -22,11 +22,12 @@ bool Session::enter_raw(std::function<void(std::string_view)> sink, int cols, in
 
 void Session::send_raw_enter() {
   raw_entering_ = true;
-  // Echo, output processing, canonical input and line editing back on, a readable prompt (PS2 too:
-  // line mode's is a marker); the printf'd marker tells where the shell's answer to this line ends
-  // and the user's session begins.
+  // Echo, output processing, canonical input, line editing and history back on (what a person
+  // types here is theirs to recall), a readable prompt (PS2 too: line mode's is a marker); the
+  // printf'd marker tells where the shell's answer to this line ends and the user's session begins.
   outq_ += fmt::format(
-      " stty echo opost icanon 2>/dev/null; set -o emacs 2>/dev/null; [ -n \"$ZSH_VERSION\" ] && "
+      " stty echo opost icanon 2>/dev/null; set -o emacs 2>/dev/null;"
+      " (set -o history) 2>/dev/null && set -o history; [ -n \"$ZSH_VERSION\" ] && "
       "setopt ZLE;"
       " PS2='> '; PS1='rawshell:{}:$PWD$ '; printf '\\036{}:0:'\n",
       ep_.node_label, scanner_.nonce().substr(1));

@@ -2,6 +2,8 @@
 #include "transfer/stdin_job.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <openssl/rand.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -14,23 +16,49 @@
 
 namespace dust::transfer {
 
-std::string stdin_command(uint64_t size) {
-  // $1 size. mktemp makes the file with mode 600 in the node's $TMPDIR (or /tmp).
+namespace {
+
+constexpr const char* kPathPrefix = "dust-stdin-file ";
+
+std::string random_tag() {
+  unsigned char b[8];
+  if (RAND_bytes(b, sizeof b) != 1) throw Error("no randomness for a temporary file name");
+  return fmt::format("{:02x}", fmt::join(b, ""));
+}
+
+}  // namespace
+
+std::string stdin_command(uint64_t size, const std::string& tag) {
+  // $1 size, $2 tag. noclobber: the shell creates the file with O_EXCL (never through a planted
+  // symlink); umask 077: mode 600.
   static const char* script =
-      "f=$(mktemp) || exit 1; "
+      "f=${TMPDIR:-/tmp}/dust-stdin-$2; "
+      "if ! e=$( (umask 077; set -C; : > \"$f\") 2>&1); then echo \"$f: ${e##*: }\" >&2; exit 1; "
+      "fi; "
       "cat >> \"$f\"; n=$(wc -c < \"$f\"); "
-      "if [ $n -eq \"$1\" ] 2>/dev/null; then printf '%s\\n' \"$f\"; else rm -f -- \"$f\"; "
-      "echo \"only $n of $1 bytes arrived\" >&2; exit 1; fi";
-  return fmt::format("sh -c {} sh {}", shell_quote(script), size);
+      "if [ $n -eq \"$1\" ] 2>/dev/null; then printf 'dust-stdin-file %s\\n' \"$f\"; "
+      "else rm -f -- \"$f\"; echo \"only $n of $1 bytes arrived\" >&2; exit 1; fi";
+  return fmt::format("sh -c {} sh {} {}", shell_quote(script), size, shell_quote(tag));
+}
+
+std::string remove_command(const std::string& tag) {
+  return fmt::format("sh -c {} sh {}", shell_quote("rm -f -- \"${TMPDIR:-/tmp}/dust-stdin-$1\""),
+                     shell_quote(tag));
 }
 
 std::string stdin_path(const std::string& printed) {
-  std::string p = printed;
-  if (!p.empty() && p.back() == '\n') p.pop_back();
-  if (p.empty() || p[0] != '/' || p.size() > 4096) return "";
-  for (unsigned char c : p)
-    if (!(std::isalnum(c) || c == '/' || c == '.' || c == '_' || c == '-')) return "";
-  return p;
+  std::string found;
+  for (size_t at = 0; at < printed.size();) {
+    size_t end = printed.find('\n', at);
+    if (end == std::string::npos) end = printed.size();
+    std::string line = printed.substr(at, end - at);
+    if (line.rfind(kPathPrefix, 0) == 0) found = line.substr(std::strlen(kPathPrefix));
+    at = end + 1;
+  }
+  if (found.empty() || found[0] != '/' || found.size() > 4096) return "";
+  for (unsigned char c : found)
+    if (c < 0x20 || c == 0x7f) return "";
+  return found;
 }
 
 StdinJob::StdinJob(const std::string& data) : size_(data.size()) {
@@ -62,7 +90,9 @@ bool StdinJob::plan(NodeTask& n) {
 
 bool StdinJob::begin_item(NodeTask& n) {
   // The stream reads the shared memfd at its own offsets (pread): n.fd stays unset.
-  n.stream = std::make_unique<Stream>(n.link->session(), fd_, size_, stdin_command(size_));
+  std::string tag = random_tag();
+  tags_[n.ep.key] = tag;
+  n.stream = std::make_unique<Stream>(n.link->session(), fd_, size_, stdin_command(size_, tag));
   return true;
 }
 
@@ -75,11 +105,11 @@ bool StdinJob::finish_item(NodeTask& n) {
 }
 
 void StdinJob::abort_item(NodeTask& n, bool connection_alive) {
-  // The remote command removes its file when fewer bytes came than it was told: waiting for it
-  // means nothing of ours is left being written once this returns.
+  // End of input, without waiting (a Ctrl-C must not wait for each node in turn): the writer
+  // removes a short file itself, and the caller removes a complete one (remove_command).
   if (!n.stream) return;
   if (connection_alive)
-    n.stream->cancel(3000);
+    n.stream->cancel(0);
   else
     n.stream->abandon();
   n.stream.reset();
@@ -88,6 +118,27 @@ void StdinJob::abort_item(NodeTask& n, bool connection_alive) {
 std::string StdinJob::describe(const NodeTask& n) const {
   return n.items.empty() || n.items[0].dst.empty() ? std::string("stdin")
                                                    : "stdin → " + n.items[0].dst;
+}
+
+bool CommandJob::plan(NodeTask& n) {
+  Item it{"", "", 0, 0, false};
+  it.direct = true;
+  n.items.push_back(std::move(it));
+  return commands_.count(n.ep.key) > 0 || (n.error = "nothing to run", false);
+}
+
+bool CommandJob::begin_item(NodeTask& n) {
+  n.stream = std::make_unique<Stream>(n.link->session(), -1, 0, commands_.at(n.ep.key));
+  return true;
+}
+
+void CommandJob::abort_item(NodeTask& n, bool connection_alive) {
+  if (!n.stream) return;
+  if (connection_alive)
+    n.stream->cancel(0);
+  else
+    n.stream->abandon();
+  n.stream.reset();
 }
 
 }  // namespace dust::transfer

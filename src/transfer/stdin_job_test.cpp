@@ -61,33 +61,51 @@ class StdinCommand : public ::testing::Test {
 
 TEST_F(StdinCommand, WritesAPrivateFileAndPrintsItsPath) {
   std::string data = std::string("a\0b\n", 4) + std::string(300000, 'x');
-  Ran r = run_sh(stdin_command(data.size()), data, dir_);
+  Ran r = run_sh(stdin_command(data.size(), "0a1b"), data, dir_);
   ASSERT_EQ(r.status, 0) << r.out;
-  std::string path = stdin_path(r.out);
-  ASSERT_EQ(path.rfind(dir_ + "/", 0), 0u) << r.out;
+  EXPECT_EQ(r.out, "dust-stdin-file " + dir_ + "/dust-stdin-0a1b\n");
+  std::string path = stdin_path("Welcome to the node\n" + r.out);  // an rc file's greeting first
+  ASSERT_EQ(path, dir_ + "/dust-stdin-0a1b");
   EXPECT_EQ(slurp(path), data);
   struct stat st {};
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // The clean-up finds it by its tag alone.
+  EXPECT_EQ(run_sh(remove_command("0a1b"), "", dir_).status, 0);
+  EXPECT_EQ(slurp(path), "(missing)");
 }
 
 TEST_F(StdinCommand, ShortDataLeavesNoFileAndSaysWhy) {
-  Ran r = run_sh(stdin_command(10), "12345", dir_);
+  Ran r = run_sh(stdin_command(10, "t"), "12345", dir_);
   EXPECT_NE(r.status, 0);
   EXPECT_EQ(r.out, "only 5 of 10 bytes arrived\n");
   EXPECT_EQ(run_sh("ls -A " + shell_quote(dir_), "", dir_).out, "");
 }
 
-TEST(StdinPath, OnlyOnePlainAbsolutePath) {
-  EXPECT_EQ(stdin_path("/tmp/tmp.AbC_12-x\n"), "/tmp/tmp.AbC_12-x");
-  EXPECT_EQ(stdin_path("/tmp/tmp.x"), "/tmp/tmp.x");
+TEST_F(StdinCommand, NeverWritesThroughAPlantedName) {
+  // Another user's symlink where the file would go: creation is exclusive, so it is refused and
+  // the symlink's target stays untouched.
+  std::string target = dir_ + ".target";
+  FILE* f = fopen(target.c_str(), "w");
+  fputs("theirs", f);
+  fclose(f);
+  ASSERT_EQ(symlink(target.c_str(), (dir_ + "/dust-stdin-t").c_str()), 0);
+  Ran r = run_sh(stdin_command(5, "t"), "12345", dir_);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.out.find(dir_ + "/dust-stdin-t: "), std::string::npos) << r.out;
+  EXPECT_EQ(slurp(target), "theirs");
+  unlink(target.c_str());
+}
+
+TEST(StdinPath, OnlyOneAbsolutePathWithoutControls) {
+  EXPECT_EQ(stdin_path("dust-stdin-file /tmp/dust-stdin-ab\n"), "/tmp/dust-stdin-ab");
+  EXPECT_EQ(stdin_path("dust-stdin-file /tmp/odd dir+x/dust-stdin-ab\n"),
+            "/tmp/odd dir+x/dust-stdin-ab");          // spaces and the like: quoted where used
+  EXPECT_EQ(stdin_path("/tmp/dust-stdin-ab\n"), "");  // no prefix: not ours
   EXPECT_EQ(stdin_path(""), "");
-  EXPECT_EQ(stdin_path("tmp.x\n"), "");                     // relative
-  EXPECT_EQ(stdin_path("/tmp/a\n/tmp/b\n"), "");            // two lines
-  EXPECT_EQ(stdin_path("/tmp/a b\n"), "");                  // a space
-  EXPECT_EQ(stdin_path("/tmp/$(reboot)\n"), "");            // shell syntax
-  EXPECT_EQ(stdin_path("/tmp/\x1b]0;x\x07\n"), "");         // a terminal escape
-  EXPECT_EQ(stdin_path("/" + std::string(5000, 'a')), "");  // absurdly long
+  EXPECT_EQ(stdin_path("dust-stdin-file tmp/x\n"), "");                     // relative
+  EXPECT_EQ(stdin_path("dust-stdin-file /tmp/\x1b]0;x\x07\n"), "");         // a terminal escape
+  EXPECT_EQ(stdin_path("dust-stdin-file /" + std::string(5000, 'a')), "");  // absurdly long
 }
 
 }  // namespace

@@ -117,7 +117,7 @@ class Requests(testbed.SandboxTestCase):
         import hashlib
         tmp = subprocess.run(["sh", "-c", "echo ${TMPDIR:-/tmp}"], capture_output=True, text=True).stdout.strip()
         def stdin_files():
-            return {f for f in os.listdir(tmp) if f.startswith("tmp.")}
+            return {f for f in os.listdir(tmp) if f.startswith(("tmp.", "dust-stdin-"))}
 
         def check(how):
             data = os.urandom(8 << 20)
@@ -135,6 +135,40 @@ class Requests(testbed.SandboxTestCase):
             r = self.dust("@worker0", "pwd")
             served = self.sandbox.dust_server_pid() is not None
             self.assertEqual((r.rc, r.out), (0, f"[worker0] {'/etc' if served else '/root'}\n"), how)
+            # Nothing is left either by a command that does not parse (the file exists before the line
+            # is read: it runs through eval) or that leaves the shell (the here-document's file too).
+            for size, cmd in ((120_000, "echo )"), (120_000, "wc -l; }"), (100, "wc -l; exit 3"),
+                              (120_000, "wc -l; exit 3")):
+                p = subprocess.run([testbed.harness.dust_bin(), "@worker0", cmd], input=b"x" * size,
+                                   capture_output=True, env=self.sandbox.env(), timeout=60)
+                self.assertNotEqual(p.returncode, 0, f"{how} {cmd!r}: {p.stdout!r}")
+                self.assertEqual(stdin_files() - before, set(), f"{how} {cmd!r}: a stdin file was left")
+        self.both_ways(check)
+
+    def test_large_stdin_a_node_it_cannot_reach_ends_as_any_unreachable_node(self):
+        """worker1 has no host: past 64 KiB its stdin cannot be delivered, and it is reported exactly as
+        a node the command could not reach (the folded `cannot connect` line, a JSON error record and
+        the summary's failed_nodes, exit 255), while worker0 runs the command."""
+        import hashlib
+        import json
+        data = os.urandom(100_000)
+        digest = hashlib.md5(data).hexdigest()
+
+        def check(how):
+            p = subprocess.run([testbed.harness.dust_bin(), "@worker[0-1]", "md5sum"], input=data,
+                               capture_output=True, env=self.sandbox.env(), timeout=120)
+            self.assertEqual(p.stdout.decode(), f"[worker0] {digest}  -\n", how)
+            self.assertEqual(p.returncode, 255, f"{how}: {p.stderr!r}")
+            self.assertRegex(p.stderr.decode(), r"cannot connect \(No route to host\): worker1\s+\(1 ok\)", how)
+            p = subprocess.run([testbed.harness.dust_bin(), "--json", "@worker[0-1]", "md5sum"], input=data,
+                               capture_output=True, env=self.sandbox.env(), timeout=120)
+            recs = [json.loads(l) for l in p.stdout.decode().splitlines()]
+            self.assertIn({"node": "worker0", "line": f"{digest}  -"}, recs, how)
+            w1 = [r for r in recs if r.get("node") == "worker1"]
+            self.assertEqual(len(w1), 1, f"{how}: {recs}")
+            self.assertIn("No route to host", w1[0].get("error", ""), how)
+            self.assertEqual(recs[-1], {"summary": {"ok": 1, "failed": 1, "failed_nodes": ["worker1"]}}, how)
+            self.assertEqual(p.returncode, 255, how)
         self.both_ways(check)
 
     # -- output -----------------------------------------------------------------------------------

@@ -120,6 +120,23 @@ class LineMode(testbed.SandboxTestCase):
         self.assertLess(time.monotonic() - t0, 5)
         self.assertEqual(p.returncode, 130, err)
 
+    def test_raw_mode_keeps_what_is_typed_in_history(self):
+        """Line mode keeps no history (as `ssh host cmd`); raw mode is a person's shell: the Up arrow
+        recalls what was typed there, never dust's own setup line."""
+        c = self.spawn(timeout=20)
+        c.expect(r"dust:\S*\$ ")
+        c.sendline("@worker1")
+        c.expect(r"rawshell:worker1:\S*\$ ")
+        c.send("echo mark-$((40+2))\r")
+        c.expect("mark-42\r\n")
+        c.expect(r"rawshell:worker1:\S*\$ ")
+        c.send("\x1b[A\r")  # Up, Enter
+        c.expect("mark-42\r\n")
+        c.expect(r"rawshell:worker1:\S*\$ ")
+        c.send("\x03\x03\x03")
+        c.expect("back in dust")
+        c.sendline("exit")
+
     def test_raw_mode_enter_resize_detach_and_state_kept(self):
         c = self.spawn(timeout=20)
         c.expect(r"dust:\S*\$ ")

@@ -204,6 +204,37 @@ class TransferOverDistance(testbed.SandboxTestCase):
             self.assertIn(f"[{node}] get failed: interrupted", err)
             self.assertEqual(os.listdir(os.path.join(out, node)), [])
 
+    def test_ctrl_c_while_a_large_stdin_travels_leaves_no_file(self):
+        """A one-shot's stdin past 64 KiB goes to a file on each node first (transfer/stdin_job.h).
+        Ctrl-C once the files exist: dust ends (130) at once, not a wait per node, the command runs
+        nowhere, and no copy of the stdin stays on a node, whether its writer had all the bytes
+        (removed by dust) or not (removed by the writer)."""
+        def files():
+            return [f for f in os.listdir("/tmp") if f.startswith("dust-stdin-")]
+        before = set(files())
+        p = subprocess.Popen([testbed.dust_bin(), "-F", self.config, "@worker[0-1]", "md5sum; echo ran"],
+                             env=self.sandbox.env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        p.stdin.write(os.urandom(8 << 20))
+        p.stdin.close()
+        p.stdin = None  # communicate() below must not flush it again
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(set(files()) - before) < 2:
+            time.sleep(0.02)
+        self.assertEqual(len(set(files()) - before), 2, "the two files never appeared")
+        p.send_signal(signal.SIGINT)
+        t0 = time.monotonic()
+        out, err = p.communicate(timeout=60)
+        self.assertLess(time.monotonic() - t0, 10, "Ctrl-C waited")
+        self.assertEqual(p.returncode, 130, err)
+        self.assertIn(b"interrupted while stdin was on its way: the command ran on no node", err)
+        self.assertNotIn(b"ran", out)
+        deadline = time.monotonic() + 10  # a writer still finishing removes its own short file
+        while time.monotonic() < deadline and set(files()) - before:
+            time.sleep(0.1)
+        self.assertEqual(set(files()) - before, set(), err)
+
     def test_get_failures_name_node_and_path_and_leave_nothing(self):
         out = os.path.join(self.tmp, "out")
         missing = os.path.join(self.tmp, "no-such-file")

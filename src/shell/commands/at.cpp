@@ -170,19 +170,18 @@ int run_at(Context& ctx, Args& a, bool gather) {
   if (ctx.mode() == Mode::OneShot)
     if (std::optional<std::string> data = ctx.client().stdin_data()) {
       in = stdin_lines(ctx, eps, command, *data, busy);
-      if (in.interrupted) return 130;
-      if (eps.empty()) return in.unreachable ? 255 : 1;
+      if (in.interrupted) {
+        ctx.out().err("interrupted while stdin was on its way: the command ran on no node\n");
+        return 130;
+      }
       sessions.record_next_as(command);
+      sessions.fail_next(in.failed);
       sessions.pipeline_next();  // stdin `</dev/null` or a file: the line may ride with the setup
     }
-  // A node that could not be reached makes it 255, as ssh does (summarise).
-  auto with_undelivered = [&](int rc) {
-    return in.unreachable ? 255 : in.undelivered && rc == 0 ? 1 : rc;
-  };
   if (gather || (ctx.json() && !ctx.interactive()))  // `@@`, `output gather`, --json: gather.h
-    return with_undelivered(run_observed(ctx, eps, in.lines, gather,
-                                         {[&](const ssh::Job& j) { return wait_for(ctx, j); },
-                                          [&](const ssh::Job& j) { return summarise(ctx, j); }}));
+    return run_observed(ctx, eps, in.lines, gather,
+                        {[&](const ssh::Job& j) { return wait_for(ctx, j); },
+                         [&](const ssh::Job& j) { return summarise(ctx, j); }});
   if (!taking.empty())
     ctx.out().err(fmt::format(
         "{}: still running a command; this line is its input (`intr {}` interrupts it)\n",
@@ -191,7 +190,7 @@ int run_at(Context& ctx, Args& a, bool gather) {
   // Interactive: a folded summary line prints when it has ended everywhere (if anything failed).
   sessions.track(job, eps, ctx.interactive());
   if (ctx.interactive()) return 0;  // output streams in while the user types
-  return with_undelivered(wait_for(ctx, *job));
+  return wait_for(ctx, *job);
 }
 
 void register_at(CommandTable& t) {
