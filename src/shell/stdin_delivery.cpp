@@ -1,10 +1,6 @@
 // stdin_lines (see stdin_delivery.h).
 #include "shell/stdin_delivery.h"
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <set>
 
@@ -13,21 +9,11 @@
 #include "shell/remote_stdin.h"
 #include "shell/sessions.h"
 #include "transfer/stdin_job.h"
-#include "util/error.h"
 #include "util/interrupt.h"
 #include "util/log.h"
-#include "util/sanitise.h"
+#include "util/random_hex.h"
 
 namespace dust::shell {
-namespace {
-
-std::string random_nonce() {
-  unsigned char b[8];
-  if (RAND_bytes(b, sizeof b) != 1) throw Error("no randomness for the stdin here-document");
-  return fmt::format("{:02x}", fmt::join(b, ""));
-}
-
-}  // namespace
 
 StdinLines stdin_lines(Context& ctx, const std::vector<ssh::Endpoint>& eps,
                        const std::string& command, const std::string& data,
@@ -43,7 +29,7 @@ StdinLines stdin_lines(Context& ctx, const std::vector<ssh::Endpoint>& eps,
     return out;
   }
   if (data.size() <= kInlineStdin) {
-    std::string line = feed_stdin(command, data, random_nonce());
+    std::string line = feed_stdin(command, data, util::random_hex(8, "the stdin here-document"));
     if (idle == eps.size()) {
       out.lines.push_back(std::move(line));
       return out;

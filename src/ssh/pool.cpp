@@ -209,9 +209,15 @@ bool Pool::interrupt(Entry& e) {
     return true;
   }
   if (e.pending.empty()) return false;
-  if (e.session->pipelined_in_flight()) {  // sent behind the setup line: it may run
-    e.session->interrupt();                // Ctrl-C once it is known to run
-    e.interrupt_pipelined = true;          // dropped if it did not (on_ready)
+  if (e.session->pipelined_in_flight()) {
+    // Sent behind the setup line, not known yet to run: a ^C now could flush it from the pty's
+    // input or stop the shell's startup, so the outcome would be unknowable. The connection goes
+    // (the shell gets SIGHUP, whatever it started), and the node says so.
+    e.session->close();
+    drop_pending(e);
+    if (e.job && !e.job->results_[e.index].finished)
+      e.job->finish(e.index, -1,
+                    "interrupted while its shell started (the command may have begun)");
     return true;
   }
   // Still connecting: the line was never sent, and must not be once the shell is ready.
@@ -225,6 +231,7 @@ int Pool::interrupt(const Job& job) {
   int n = 0;
   for (auto& [k, e] : entries_)
     if (e.job.get() == &job && !job.results_[e.index].finished && interrupt(e)) ++n;
+  start_queued();  // a closed login frees its handshake slot
   return n;
 }
 
@@ -239,6 +246,7 @@ int Pool::interrupt(const std::vector<Endpoint>& nodes) {
     for (const auto& ep : nodes)
       if (auto it = entries_.find(ep.key); it != entries_.end()) hit(it->second);
   }
+  start_queued();  // a closed login frees its handshake slot
   return n;
 }
 
@@ -333,13 +341,8 @@ void Pool::on_ready(Session& s) {
   // The command now; lines typed after it are its input, sent a moment later: a shell reading its
   // next command from a buffer that already holds them would run them as commands instead.
   if (e->pending.empty()) return start_queued();
-  bool interrupted = std::exchange(e->interrupt_pipelined, false);
   if (s.take_pipelined()) {
     e->pending.erase(e->pending.begin());  // already running (Session::pipeline)
-  } else if (interrupted) {
-    drop_pending(*e);
-    if (e->job) e->job->finish(e->index, -1, "interrupted before it was sent");
-    return start_queued();
   } else {
     s.send_line(e->pending.front());
     e->pending.erase(e->pending.begin());
@@ -364,7 +367,6 @@ void Pool::send_pending_input(const std::string& key) {
 
 void Pool::drop_pending(Entry& e) {
   e.pending.clear();
-  e.interrupt_pipelined = false;
   if (e.session) e.session->drop_pipelined();
   if (e.input_timer) loop_.cancel(e.input_timer), e.input_timer = 0;
 }

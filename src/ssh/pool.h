@@ -173,9 +173,6 @@ class Pool : private SessionObserver {
     std::vector<std::string> pending;
     uint64_t input_timer = 0;  // sends the input lines of `pending` a moment after the command
     bool queued = false;       // waiting for a handshake slot
-    // Ctrl-C came while the command rode behind the setup line (Session::pipeline): if it turns
-    // out not to have run, it is dropped instead of sent.
-    bool interrupt_pipelined = false;
   };
   Entry& entry_for(const Endpoint& ep);
   // Ctrl-C to the node's running command, or drops its line not yet sent (still connecting).

@@ -157,7 +157,7 @@ void Session::on_channel_closed() {
 
 void Session::finish_closed() {
   if (ended()) return;
-  bool busy = state_ == State::Busy;
+  bool busy = state_ == State::Busy, setting_up = state_ == State::Setup;
   int status = ch_ ? ssh_channel_get_exit_status(ch_) : -1;
   output_.end_command(
       Clock::now(), [this](std::string_view l) { show_line(l); },
@@ -175,6 +175,12 @@ void Session::finish_closed() {
     obs_.on_notice(*this,
                    fmt::format("the shell was killed by signal {}: session ended", exit_signal_));
     obs_.on_done(*this, num > 0 ? 128 + num : 255);
+  } else if (setting_up) {
+    // Nothing ran: a failure, never a clean close (its command would otherwise count as done).
+    obs_.on_closed(*this,
+                   "the login shell ended before it was ready (does a startup file exit, "
+                   "or set -e?)");
+    return;
   }
   obs_.on_closed(*this, "");
 }
@@ -208,7 +214,9 @@ void Session::on_text(std::string_view d) {
 void Session::on_marker(int status) {
   if (state_ == State::Setup) {
     if (!is_setup_status(status)) return;
-    stale_setups_ = setup_attempts_ - 1;
+    // Input arrives in order: the copies sent before this one were eaten, those after it will still
+    // run (their markers are skipped).
+    stale_setups_ = std::max(0, setup_attempts_ - 1 - (status - kSetupStatusBase));
     state_ = State::Ready;
     used_ = true;
     if (deadline_timer_) loop_.cancel(deadline_timer_), deadline_timer_ = 0;
@@ -217,12 +225,12 @@ void Session::on_marker(int status) {
       // line was a no-op, and the pool sends it again now.
       bool runs = status == kSetupStatusBase;
       first_ = runs ? First::Running : First::None;
+      first_running_ = runs;  // setup lines sent again come after it: their markers follow its own
       if (runs) {
         state_ = State::Busy;
         line_breaks_ = static_cast<int>(std::count(first_line_.begin(), first_line_.end(), '\n'));
       }
       first_line_.clear();
-      if (runs && std::exchange(interrupt_first_, false)) outq_ += '\x03';
     }
     arm_keepalive();
     obs_.on_ready(*this);
@@ -250,10 +258,10 @@ void Session::on_marker(int status) {
     obs_.on_notice(*this, "incomplete command (unbalanced quote?): cancelled");
     outq_ += status == kZshContinuationStatus ? "\x03\n" : "\x03";
     step();
-  } else if (is_setup_status(status) && stale_setups_ > 0) {
-    --stale_setups_;  // a repeated setup line that ran after all
+  } else if (is_setup_status(status) && stale_setups_ > 0 && !first_running_) {
+    --stale_setups_;  // a repeated setup line that ran after all (they come after a pipelined line)
   } else if (state_ == State::Busy) {
-    stale_setups_ = 0;
+    if (!std::exchange(first_running_, false)) stale_setups_ = 0;
     if (cancelling_) status = kIncompleteStatus;
     cancelling_ = false;
     output_.end_command(
@@ -367,16 +375,32 @@ bool Session::send_line(const std::string& line) {
   return true;
 }
 
+namespace {
+// Whether `line` arrives intact in a pty still in canonical mode (the setup line's `stty -icanon`
+// has not run when it arrives): no line longer than the canonical limit (4,095 bytes), no control
+// character the line discipline acts on (erase, kill, ^C...).
+bool tty_safe(const std::string& line) {
+  size_t run = 0;
+  for (unsigned char c : line) {
+    if (c == '\n') {
+      run = 0;
+      continue;
+    }
+    if ((c < 0x20 && c != '\t') || c == 0x7f || ++run > 3000) return false;
+  }
+  return true;
+}
+}  // namespace
+
 bool Session::pipeline(const std::string& line) {
-  if (state_ >= State::Setup || first_ != First::None) return false;
+  if (state_ >= State::Setup || first_ != First::None || !tty_safe(line)) return false;
   first_line_ = line;  // guarded when sent: the nonce is new for each connection
   first_ = First::Queued;
   return true;
 }
 
 void Session::drop_pipelined() {
-  if (first_ == First::Queued || first_ == First::Sent) first_ = First::None, first_line_.clear();
-  interrupt_first_ = false;
+  if (first_ == First::Queued) first_ = First::None, first_line_.clear();
 }
 
 bool Session::take_pipelined() {
@@ -454,7 +478,6 @@ bool Session::send_secret(const std::string& secret) {
 }
 
 void Session::interrupt() {
-  if (first_ == First::Sent) interrupt_first_ = true;  // once it is known to run (on_marker)
   if (!ch_ || handshaking()) return;
   outq_ += '\x03';
   step();

@@ -94,7 +94,7 @@ class Session {
   // At on_ready: true once if the pipelined line is running now (the pool must not send it).
   bool take_pipelined();
   bool pipelined_in_flight() const { return first_ == First::Sent; }  // sent, fate not yet known
-  void drop_pipelined();  // the pool dropped the line (interrupted, the session failed): forget it
+  void drop_pipelined();  // the pool dropped the line before it was sent: forget it
   // A password for the running program (sudo): like input to a Busy session, but never logged or
   // kept — the copy queued here is wiped once written. The one path for secrets (sudo.h).
   bool send_secret(const std::string& secret);
@@ -187,8 +187,8 @@ class Session {
   // running since the first setup line's marker came).
   std::string first_line_;
   enum class First { None, Queued, Sent, Running } first_ = First::None;
-  bool interrupt_first_ = false;  // interrupt() while it was sent but not yet known to run
-  std::string strict_;            // StrictHostKeyChecking in effect
+  bool first_running_ = false;  // that line runs: its marker is its own, never a stale setup's
+  std::string strict_;          // StrictHostKeyChecking in effect
   bool host_key_changed_ = false;
   std::vector<std::string> known_hosts_;  // UserKnownHostsFile list in effect
   std::string connect_to_;                // HostName[:Port] from the ssh config, for messages

@@ -36,7 +36,7 @@ void Session::start() {
   // A line queued to ride behind the setup line waits for this connection; one sent on the last
   // connection is gone with it.
   if (first_ != First::Queued) first_ = First::None, first_line_.clear();
-  interrupt_first_ = false;
+  first_running_ = false;
   raw_entering_ = false;
   key_exchanged_ = false;
   raw_held_.clear();

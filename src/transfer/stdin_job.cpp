@@ -2,8 +2,6 @@
 #include "transfer/stdin_job.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <openssl/rand.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -13,18 +11,13 @@
 
 #include "transfer/link.h"
 #include "util/error.h"
+#include "util/random_hex.h"
 
 namespace dust::transfer {
 
 namespace {
 
 constexpr const char* kPathPrefix = "dust-stdin-file ";
-
-std::string random_tag() {
-  unsigned char b[8];
-  if (RAND_bytes(b, sizeof b) != 1) throw Error("no randomness for a temporary file name");
-  return fmt::format("{:02x}", fmt::join(b, ""));
-}
 
 }  // namespace
 
@@ -90,7 +83,7 @@ bool StdinJob::plan(NodeTask& n) {
 
 bool StdinJob::begin_item(NodeTask& n) {
   // The stream reads the shared memfd at its own offsets (pread): n.fd stays unset.
-  std::string tag = random_tag();
+  std::string tag = util::random_hex(8, "a temporary file name");
   tags_[n.ep.key] = tag;
   n.stream = std::make_unique<Stream>(n.link->session(), fd_, size_, stdin_command(size_, tag));
   return true;

@@ -152,14 +152,58 @@ class LoginShells(testbed.SandboxTestCase):
         setup line is sent again behind the command, which runs once and does not read it."""
         user, home, cfg = self.users["dash"]
         profile = os.path.join(home, ".profile")
+        self.addCleanup(lambda: os.path.exists(profile) and os.unlink(profile))
         for body in ("read -r eaten\n", "sleep 1.5\n"):
             with open(profile, "w") as f:
                 f.write(body)
-            try:
-                r = self.dust("-F", cfg, "@worker0", "echo ran-$((1+1)); cat; echo end", input="")
-                self.assertEqual((r.rc, r.out), (0, "[worker0] ran-2\n[worker0] end\n"), f"{body!r}: {r.err}")
-            finally:
-                os.unlink(profile)
+            r = self.dust("-F", cfg, "@worker0", "echo ran-$((1+1)); cat; echo end", input="")
+            self.assertEqual((r.rc, r.out), (0, "[worker0] ran-2\n[worker0] end\n"), f"{body!r}: {r.err}")
+            # Its status, even one in the setup line's own range (240-249), when the setup line went
+            # twice (its copy's marker comes after the command's).
+            r = self.dust("-F", cfg, "@worker0", "(exit 245)", input="")
+            self.assertEqual(r.rc, 245, f"{body!r}: {r.err}")
+        os.unlink(profile)
+        # A line the pty would cut or edit in canonical mode (longer than 4,095 bytes, a DEL byte)
+        # waits for the setup line's marker, which turns canonical mode off (dash has no line editor).
+        long = "A" * 5000
+        r = self.dust("-F", cfg, "@worker0", f"echo {long} | wc -c; echo 'x\x7fy' | od -An -c", input="")
+        self.assertEqual(r.out.split("\n")[0], "[worker0] 5001", r.err)
+        self.assertRegex(r.out, r"\[worker0\]\s+x\s+177\s+y", r.err)
+        # A startup file that ends the shell: the command never ran, and that is an error, not success.
+        with open(profile, "w") as f:
+            f.write("exit 0\n")
+        r = self.dust("-F", cfg, "@worker0", "echo never", input="")
+        self.assertEqual(r.rc, 255, r.out + r.err)
+        self.assertIn("the login shell ended before it was ready", r.err)
+        os.unlink(profile)
+
+    def test_ctrl_c_while_the_shell_starts(self):
+        """Ctrl-C while a cold one-shot's command rides behind the setup line (a slow .profile): the
+        connection is closed (the shell gets SIGHUP), dust says so and ends at once; the next command
+        on that node works."""
+        import signal
+        user, home, cfg = self.users["dash"]
+        profile = os.path.join(home, ".profile")
+        self.addCleanup(lambda: os.path.exists(profile) and os.unlink(profile))
+        started = os.path.join(home, "profile-started")
+        with open(profile, "w") as f:
+            f.write(f"touch {started}; sleep 3\n")
+        p = subprocess.Popen([testbed.harness.dust_bin(), "-F", cfg, "@worker0", "echo ran"], env=self.sandbox.env(),
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        deadline = time.monotonic() + 20
+        while not os.path.exists(started) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.assertTrue(os.path.exists(started), "the shell never started")
+        time.sleep(0.3)  # the setup line and the command have gone out; the profile sleeps
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=15)
+        self.assertNotEqual(p.returncode, 0, out + err)
+        self.assertEqual(out, "")
+        self.assertIn("interrupted while its shell started", err)
+        os.unlink(profile)
+        r = self.dust("-F", cfg, "@worker0", "echo next", input="")
+        self.assertEqual((r.rc, r.out), (0, "[worker0] next\n"), r.err)
 
     def test_zsh_raw_mode_and_back(self):
         user, home, cfg = self.users["zsh"]

@@ -159,7 +159,7 @@ int run_at(Context& ctx, Args& a, bool gather) {
   }
 
   // A one-shot's stdin is its command's (remote_stdin.h): data then end of file, as clush does.
-  // A node it could not reach is left out and said so; the exit status then says it too.
+  // A node it could not reach gets no line and ends with that error, as an unreachable node does.
   // A node still running the last command gets this line as its input (how `@node Y` answers a
   // prompt): said once per line, so a command meant for the shell is not silently typed into it.
   std::vector<std::string> busy = sessions.busy_nodes(), taking;
