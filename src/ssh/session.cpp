@@ -377,8 +377,8 @@ bool Session::send_line(const std::string& line) {
 
 namespace {
 // Whether `line` arrives intact in a pty still in canonical mode (the setup line's `stty -icanon`
-// has not run when it arrives): no line longer than the canonical limit (4,095 bytes), no control
-// character the line discipline acts on (erase, kill, ^C...).
+// has not run when it arrives): no line near the canonical limit (4,095 bytes, the guard included),
+// no control character the line discipline acts on (erase, kill, ^C...).
 bool tty_safe(const std::string& line) {
   size_t run = 0;
   for (unsigned char c : line) {

@@ -16,6 +16,7 @@ As a module: `p = DelayProxy(upstream_port, rtt_ms); p.start()` (a thread of its
 """
 import argparse
 import asyncio
+import collections
 import json
 import os
 import signal
@@ -38,8 +39,9 @@ class _Stats:
         self.bytes_down = 0
         # The longest chain of round trips on one connection: each client flight is one round deeper
         # than the server's bytes delivered to the client before it; the server's bytes are as deep as
-        # the client flights that had reached the server when it sent them. A flight nobody waits for
-        # (a window adjust, the goodbye) adds no round to what the server sends after it.
+        # the client flights that had reached the server when it sent them. An upper bound: a flight
+        # nobody waits for (a window adjust) deepens what the server sends after it arrived; the
+        # client's goodbye, which nothing answers, adds nothing.
         self.rounds = 0
 
     def snapshot(self):
@@ -75,8 +77,9 @@ class DelayProxy:
     # -- one direction -----------------------------------------------------------------------------
     async def _pipe(self, reader, writer, up, chain):
         """`chain` (shared by the connection's two pipes) counts its rounds (_Stats.rounds): "client" is
-        the deepest round delivered to the client, "flights" the client's flights as (time it reaches
-        the server, round)."""
+        the deepest round delivered to the client, "flights" the client's flights not yet at the server
+        as (time it reaches the server, round), oldest first (their rounds never decrease), "server"
+        the deepest round that has reached the server."""
         q = asyncio.Queue()
         held = [0]
         room = asyncio.Event()
@@ -93,7 +96,10 @@ class DelayProxy:
                             depth = chain["client"] + 1
                             chain["flights"].append((now + self.delay, depth))
                         else:
-                            depth = max((d for at, d in chain["flights"] if at <= now), default=0)
+                            flights = chain["flights"]
+                            while flights and flights[0][0] <= now:
+                                chain["server"] = max(chain["server"], flights.popleft()[1])
+                            depth = chain["server"]
                     await q.put((now + self.delay, data, depth))
                     if not data:
                         return
@@ -165,7 +171,7 @@ class DelayProxy:
         with self._stats.lock:
             self._stats.connections += 1
         try:
-            chain = {"client": 0, "flights": []}
+            chain = {"client": 0, "server": 0, "flights": collections.deque()}
             await asyncio.gather(self._pipe(c_reader, s_writer, True, chain),
                                  self._pipe(s_reader, c_writer, False, chain))
         except asyncio.CancelledError:
