@@ -318,6 +318,15 @@ class Driver : private ssh::Observer {
 
 }  // namespace
 
+void end_stream(NodeTask& n, bool connection_alive, int wait_ms) {
+  if (!n.stream) return;
+  if (connection_alive)
+    n.stream->cancel(wait_ms);
+  else
+    n.stream->abandon();
+  n.stream.reset();
+}
+
 int run(ssh::Pool& pool, const std::vector<ssh::Endpoint>& nodes, Job& job, const RunOptions& opt) {
   Driver d(pool, job, opt);
   return d.run(nodes);

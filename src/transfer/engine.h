@@ -81,6 +81,11 @@ class Job {
   virtual std::string describe(const NodeTask& n) const = 0;
 };
 
+// What abort_item does with a put-like item's stream: end of input to the remote command and a wait
+// of at most `wait_ms` for it to exit (it removes what it made short), or, the connection gone,
+// forget the channel libssh freed. Then the stream is dropped.
+void end_stream(NodeTask& n, bool connection_alive, int wait_ms);
+
 // What one node's transfer did, as data (JSON lines) and as its result line.
 struct Transferred {
   std::string text;         // "put a → /tmp/a (1 KB, 10 MB/s)", without the `[node]` prefix

@@ -201,15 +201,9 @@ bool PutJob::finish_item(NodeTask& n) {
 
 void PutJob::abort_item(NodeTask& n, bool connection_alive) {
   if (n.fd >= 0) close(n.fd), n.fd = -1;
-  if (n.stream) {
-    // The remote writer removes a short file (or its staging directory) itself; waiting for it
-    // means nothing of ours is left being written once this returns.
-    if (connection_alive)
-      n.stream->cancel(3000);
-    else
-      n.stream->abandon();
-    n.stream.reset();
-  }
+  // The remote writer removes a short file (or its staging directory) itself; waiting for it
+  // means nothing of ours is left being written once this returns.
+  end_stream(n, connection_alive, 3000);
 }
 
 std::string PutJob::describe(const NodeTask& n) const {

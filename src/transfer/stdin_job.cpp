@@ -100,12 +100,7 @@ bool StdinJob::finish_item(NodeTask& n) {
 void StdinJob::abort_item(NodeTask& n, bool connection_alive) {
   // End of input, without waiting (a Ctrl-C must not wait for each node in turn): the writer
   // removes a short file itself, and the caller removes a complete one (remove_command).
-  if (!n.stream) return;
-  if (connection_alive)
-    n.stream->cancel(0);
-  else
-    n.stream->abandon();
-  n.stream.reset();
+  end_stream(n, connection_alive, 0);
 }
 
 std::string StdinJob::describe(const NodeTask& n) const {
@@ -126,12 +121,7 @@ bool CommandJob::begin_item(NodeTask& n) {
 }
 
 void CommandJob::abort_item(NodeTask& n, bool connection_alive) {
-  if (!n.stream) return;
-  if (connection_alive)
-    n.stream->cancel(0);
-  else
-    n.stream->abandon();
-  n.stream.reset();
+  end_stream(n, connection_alive, 0);
 }
 
 }  // namespace dust::transfer
