@@ -10,7 +10,8 @@ import subprocess
 import testbed
 from testbed.delay_proxy import DelayProxy
 
-RTT_MS = 100  # well above the hosts' own reaction time, so that flights do not blur
+RTT_MS = 200  # well above the hosts' own reaction time (a loaded machine's too), so flights do not blur
+RUNS = 3  # the count is an upper bound (a slow answer can meet a later, unrelated flight): the least
 
 
 class ColdRoundTrips(testbed.SandboxTestCase):
@@ -36,12 +37,16 @@ class ColdRoundTrips(testbed.SandboxTestCase):
         super().tearDownClass()
 
     def turns(self, argv, **kw):
-        self.proxy.reset_stats()
-        p = subprocess.run(argv, env=self.sandbox.env(), capture_output=True, text=True, timeout=60, **kw)
-        self.assertEqual(p.returncode, 0, p.stderr)
-        s = self.proxy.stats()
-        self.assertEqual(s["connections"], 1, s)
-        return s["rounds"], p.stdout
+        """The fewest rounds over RUNS runs, and the output of the last."""
+        best = None
+        for _ in range(RUNS):
+            self.proxy.reset_stats()
+            p = subprocess.run(argv, env=self.sandbox.env(), capture_output=True, text=True, timeout=60, **kw)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            s = self.proxy.stats()
+            self.assertEqual(s["connections"], 1, s)
+            best = s["rounds"] if best is None else min(best, s["rounds"])
+        return best, p.stdout
 
     def test_a_cold_command_takes_no_more_round_trips_than_ssh_host_true(self):
         ssh, _ = self.turns(["ssh", "-F", self.config, self.ip, "true"], stdin=subprocess.DEVNULL)
