@@ -289,6 +289,19 @@ Session* Pool::ready_session(const Endpoint& ep, std::string* err, bool busy_ok)
   return s;
 }
 
+Session* Pool::logged_in_session(const Endpoint& ep, std::string* err) {
+  Entry& e = entry_for(ep);
+  Session* s = e.session.get();
+  if (s->state() == Session::State::Busy) return ready_session(ep, err);  // refused, saying why
+  if (!s->handshaking() && !s->usable() && s->state() != Session::State::Raw) begin_connect(e);
+  loop_.run_until([&] { return s->logged_in() || s->ended(); }, std::chrono::milliseconds(50));
+  if (!s->logged_in() || s->state() == Session::State::Raw) {
+    *err = s->ended() ? "could not connect" : "the session is busy";
+    return nullptr;
+  }
+  return s;
+}
+
 void Pool::connect(const std::vector<Endpoint>& nodes) {
   for (const auto& ep : nodes) {
     Entry& e = entry_for(ep);

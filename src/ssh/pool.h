@@ -149,6 +149,10 @@ class Pool : private SessionObserver {
   // until ready or failed). nullptr with *err set on failure. A session whose command still runs is
   // refused, unless busy_ok (raw mode attaches to the running command).
   Session* ready_session(const Endpoint& ep, std::string* err, bool busy_ok = false);
+  // For transfers, which open channels of their own: the node's session as soon as it is logged in
+  // (Session::logged_in), its shell still starting meanwhile, so that a cold put or get waits for
+  // no pty, shell or setup line. Refused as ready_session refuses.
+  Session* logged_in_session(const Endpoint& ep, std::string* err);
   // Starts connecting every node without a usable session (bounded handshakes) and returns at once,
   // so that ready_session() on many nodes waits for the slowest instead of their sum (transfers).
   void connect(const std::vector<Endpoint>& nodes);

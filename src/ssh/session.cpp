@@ -71,10 +71,11 @@ void Session::step() {
   if (ok && state_ >= State::Setup && ch_) {
     flush_writes();
     if (!ended() && !paused_) pump();
-    if (!ended() && io_hook_) io_hook_();
-    // Output handlers may have queued input (the pool sends a waiting line on_ready).
-    if (!ended() && !outq_.empty()) flush_writes();
   }
+  // A transfer's channels advance from the login on, beside the shell's handshake.
+  if (ok && logged_in() && io_hook_) io_hook_();
+  // Output handlers may have queued input (the pool sends a waiting line on_ready).
+  if (ok && state_ >= State::Setup && ch_ && !ended() && !outq_.empty()) flush_writes();
   in_step_ = false;
   if (ended()) return;
   update_watch();

@@ -69,6 +69,9 @@ class Session {
   bool handshaking() const { return state_ >= State::Connecting && state_ <= State::Setup; }
   bool usable() const { return state_ == State::Ready || state_ == State::Busy; }
   bool ended() const { return state_ == State::Closed || state_ == State::Failed; }
+  // Logged in: other channels (a transfer's) may open on handle() while the shell's own channel,
+  // pty, shell and setup line go on in the same loop.
+  bool logged_in() const { return state_ >= State::Channel && state_ <= State::Raw; }
   bool was_used() const { return used_; }  // a shell was ready once (state lost on reconnect)
 
   // Where ProxyJump tunnels come from (the pool's one session per jump host); without it, a
@@ -104,9 +107,9 @@ class Session {
   void interrupt();  // Ctrl-C on the pty: SIGINT to the foreground command
   void close();      // polite close, no callbacks
 
-  // Transfers (src/transfer) ride on this connection: the libssh handle, and a hook run after every
-  // step (socket activity) so that its own channel advances in the same loop; poke() runs a step
-  // now.
+  // Transfers (src/transfer) ride on this connection once logged_in(): the libssh handle, and a
+  // hook run after every step (socket activity) so that its own channel advances in the same loop;
+  // poke() runs a step now.
   ssh_session handle() const { return ssh_; }
   void set_io_hook(std::function<void()> hook) { io_hook_ = std::move(hook); }
   void poke() { step(); }

@@ -43,14 +43,14 @@ class Driver : private ssh::Observer {
         continue;
       }
       std::string err;
-      ssh::Session* s = pool_.ready_session(t.ep, &err);
+      ssh::Session* s = pool_.logged_in_session(t.ep, &err);
       if (t.phase != NodeTask::Phase::Connecting) continue;
       if (!s) {
         fail(t, connect_errors_.count(i) ? connect_errors_[i] : err);
         continue;
       }
       t.session = s;
-      trace(t, "session ready");
+      trace(t, "logged in");
       t.link = std::make_unique<Link>(s->handle());
       t.peers = tasks_.size();
       t.phase = NodeTask::Phase::Planning;

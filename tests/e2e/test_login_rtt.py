@@ -3,7 +3,9 @@ counted, not timed: each client reaches the host through the delay proxy (tests/
 which measures the longest chain of round trips on the connection (a client flight is one round deeper
 than what was delivered to it before; the server's bytes are as deep as the flights it had received).
 dust's one-shot command rides right behind the shell's setup line (Session::pipeline) and its key is
-offered signed: 8 rounds, as `ssh host true`; before, dust took 9."""
+offered signed: 8 rounds, as `ssh host true`; before, dust took 9. A cold put or get opens its exec channel
+as soon as it is logged in (Pool::logged_in_session), its shell starting meanwhile: no more rounds than
+`ssh host 'cat > f'` / `ssh host cat f`; before, it waited for the pty, the shell and the setup line."""
 import os
 import subprocess
 
@@ -56,6 +58,25 @@ class ColdRoundTrips(testbed.SandboxTestCase):
             self.assertEqual(out, "" if stdin is not None else "[worker0] hi\n")
             self.assertLessEqual(dust, ssh, f"dust took {dust} round trips, ssh host true {ssh}")
         # A terminal's stdin is the command's (the pty): that line waits for the setup line's marker.
+
+    def test_a_cold_put_or_get_takes_no_more_round_trips_than_ssh_cat(self):
+        data = "".join(f"line {i}\n" for i in range(2000))  # 20 KB: one window, one flight
+        src = os.path.join(self.sandbox.dir, "rtt-put.txt")
+        with open(src, "w") as f:
+            f.write(data)
+        ssh_put, _ = self.turns(["ssh", "-F", self.config, self.ip, "cat > rtt-wire.txt"], input=data)
+        dust_put, _ = self.turns([testbed.harness.dust_bin(), "-F", self.config, "put", "worker0", src,
+                                  "rtt-dust.txt"], stdin=subprocess.DEVNULL)
+        self.assertLessEqual(dust_put, ssh_put, f"dust put took {dust_put} round trips, ssh cat > f {ssh_put}")
+        ssh_get, out = self.turns(["ssh", "-F", self.config, self.ip, "cat rtt-dust.txt"], stdin=subprocess.DEVNULL)
+        self.assertEqual(out, data)  # what dust put arrived whole
+        dest = os.path.join(self.sandbox.dir, "rtt-got")
+        os.makedirs(dest, exist_ok=True)
+        dust_get, _ = self.turns([testbed.harness.dust_bin(), "-F", self.config, "get", "-f",
+                                  "worker0", "rtt-wire.txt", dest], stdin=subprocess.DEVNULL)
+        with open(os.path.join(dest, "worker0", "rtt-wire.txt")) as f:
+            self.assertEqual(f.read(), data)
+        self.assertLessEqual(dust_get, ssh_get, f"dust get took {dust_get} round trips, ssh cat f {ssh_get}")
 
 
 if __name__ == "__main__":
