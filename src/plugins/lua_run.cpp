@@ -74,7 +74,7 @@ std::vector<NodeOutcome> run_and_wait(shell::Context& ctx, const std::string& ta
   shell::Terminal::Hold tty = ctx.terminal().hold();
   // Only idle shells get the command: a node still running something (a program waiting for input,
   // a user's long job) is reported busy instead of having the command typed into it.
-  auto job = sessions.run(eps, command, ssh::Send::IdleOnly);
+  auto job = sessions.run(eps, command, {{.mode = ssh::Send::IdleOnly}});
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
   int interrupts = interrupt::count();

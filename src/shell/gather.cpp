@@ -156,13 +156,14 @@ int finish_status(Context& ctx, const ssh::Job& job, Stop why, const AtHooks& ho
 }  // namespace
 
 int run_observed(Context& ctx, const std::vector<ssh::Endpoint>& eps,
-                 const std::vector<std::string>& lines, bool gather, const AtHooks& hooks) {
+                 const std::vector<std::string>& lines, const Sessions::Sending& how, bool gather,
+                 const AtHooks& hooks) {
   Sessions& sessions = ctx.sessions();
   const bool json = ctx.json() && !ctx.interactive();
   if (!gather) {  // live JSON lines
     JsonLines records(ctx, eps);
     ssh::Pool::Subscription sub = sessions.observe(eps, records);
-    auto job = sessions.run(eps, lines);
+    auto job = sessions.run(eps, lines, how);
     sessions.track(job, eps, false);  // the last command (:failed/:ok); hooks.wait summarises
     int rc = hooks.wait(*job);
     records.finish(*job);
@@ -185,7 +186,7 @@ int run_observed(Context& ctx, const std::vector<ssh::Endpoint>& eps,
     };
   }
   ssh::Pool::Subscription sub = sessions.observe(eps, g);
-  job = sessions.run(eps, lines);
+  job = sessions.run(eps, lines, how);
   sessions.track(job, eps, false);  // the last command (:failed/:ok); the summary comes below
   Stop why = wait_gathering(ctx, *job);
   const auto& rs = job->results();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "shell/gather_group.h"
+#include "shell/sessions.h"
 #include "ssh/pool.h"
 
 namespace dust::shell {
@@ -59,8 +60,9 @@ struct AtHooks {
 // shell). Gathered, it waits for every node (ssh.command_timeout applies); Ctrl-C prints what was
 // gathered so far and names the nodes still running, whose commands go on (their later output
 // streams as background output). Returns the exit status as `@` does (130 after Ctrl-C).
-// `lines`: one for every node, or one per node (Sessions::run).
+// `lines` and `how`: one line for every node, or one per node, sent as Sessions::run sends them.
 int run_observed(Context& ctx, const std::vector<ssh::Endpoint>& eps,
-                 const std::vector<std::string>& lines, bool gather, const AtHooks& hooks);
+                 const std::vector<std::string>& lines, const Sessions::Sending& how, bool gather,
+                 const AtHooks& hooks);
 
 }  // namespace dust::shell

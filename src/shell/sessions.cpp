@@ -93,32 +93,30 @@ const std::string& Sessions::prefix(const ssh::Endpoint& ep) {
 }
 
 std::shared_ptr<ssh::Job> Sessions::run(const std::vector<ssh::Endpoint>& nodes,
-                                        const std::vector<std::string>& lines, ssh::Send mode,
-                                        Record record) {
-  std::optional<std::string> shown = std::exchange(record_as_, std::nullopt);
-  std::map<std::string, std::string> failing = std::exchange(failing_, {});
+                                        const std::vector<std::string>& lines, Sending how) {
+  how.pool.summarise = ctx_.interactive();
   std::vector<std::string> busy = pool().busy_nodes();  // (pool() creates sudo_)
   sudo_->begin(nodes, busy);
-  if (typing_secret(nodes)) record = Record::Secret;
+  const bool secret = typing_secret(nodes);
   for (const auto& ep : nodes) asking_secret_.erase(ep.key);  // answered (or not): input went
-  if (!tap_) return pool().run(nodes, lines, mode, ctx_.interactive());
+  if (!tap_) return pool().run(nodes, lines, how.pool);
   // Recorded before it is sent, so that the line precedes its output in the transcript.
   std::vector<std::string> labels;
   for (const auto& ep : nodes) labels.push_back(label(ep));
   tap_->begin(nodes, labels);
   for (size_t i = 0; i < nodes.size(); ++i) {
     bool running = std::find(busy.begin(), busy.end(), nodes[i].node_label) != busy.end();
-    if (running && mode == ssh::Send::IdleOnly) continue;  // not sent: the node reports busy
-    if (failing.count(nodes[i].key)) continue;             // not sent: the node ends with its error
+    if (running && how.pool.mode == ssh::Send::IdleOnly) continue;  // not sent: reported busy
+    if (how.pool.failing.count(nodes[i].key)) continue;  // not sent: the node ends with its error
     tap_->sent(nodes[i], labels[i],
-               shown               ? *shown
+               how.record_as       ? *how.record_as
                : lines.size() == 1 ? lines[0]
                                    : lines[i],
-               record == Record::Secret ? Tap::Sent::Secret
-               : running                ? Tap::Sent::Input
-                                        : Tap::Sent::Command);
+               secret    ? Tap::Sent::Secret
+               : running ? Tap::Sent::Input
+                         : Tap::Sent::Command);
   }
-  auto job = pool().run(nodes, lines, mode, ctx_.interactive());
+  auto job = pool().run(nodes, lines, how.pool);
   if (tap_) tap_->job(job);
   return job;
 }

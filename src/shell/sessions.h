@@ -42,27 +42,22 @@ class Sessions : private ssh::Sink {
   // Endpoints of `nodes` (address, user and key settings from the config), keyed by instance id.
   std::vector<ssh::Endpoint> endpoints(const std::vector<const Node*>& nodes);
 
-  // Whether the line sent may be kept in transcripts: a Secret one (a sudo password) never is, nor
-  // a line sent to a node that shows a prompt for a secret (typing_secret()).
-  enum class Record { Line, Secret };
+  // How run() sends: the pool's options (ssh::RunOptions; `summarise` is the client's mode), and
+  // how transcripts record the line.
+  struct Sending {
+    ssh::RunOptions pool;
+    // Recorded as this rather than as what is sent: a one-shot's command as typed, not wrapped
+    // with its stdin (remote_stdin.h).
+    std::optional<std::string> record_as;
+  };
   std::shared_ptr<ssh::Job> run(const std::vector<ssh::Endpoint>& nodes, const std::string& line,
-                                ssh::Send mode = ssh::Send::Always, Record record = Record::Line) {
-    return run(nodes, std::vector<std::string>{line}, mode, record);
+                                Sending how = {}) {
+    return run(nodes, std::vector<std::string>{line}, std::move(how));
   }
-  // The same with a line of its own for each node (Pool::run).
+  // The same with a line of its own for each node (Pool::run). A line sent to a node that shows a
+  // prompt for a secret (typing_secret()) is recorded as a secret, never as typed.
   std::shared_ptr<ssh::Job> run(const std::vector<ssh::Endpoint>& nodes,
-                                const std::vector<std::string>& lines,
-                                ssh::Send mode = ssh::Send::Always, Record record = Record::Line);
-  // The next run() is recorded (transcripts) as `line` rather than as what it sends: a one-shot's
-  // command as typed, not wrapped with its stdin (remote_stdin.h).
-  void record_next_as(std::string line) { record_as_ = std::move(line); }
-  // The next run()'s lines read no input from the pty (Pool::pipeline_next).
-  void pipeline_next() { pool().pipeline_next(); }
-  // The next run() sends nothing to these nodes: each ends with its error (Pool::fail_next).
-  void fail_next(std::map<std::string, std::string> errors) {
-    failing_ = errors;
-    pool().fail_next(std::move(errors));
-  }
+                                const std::vector<std::string>& lines, Sending how = {});
   [[nodiscard]] ssh::Pool::Subscription observe(const std::vector<ssh::Endpoint>& nodes,
                                                 ssh::Observer& o) {
     return pool().observe(nodes, o);
@@ -151,8 +146,6 @@ class Sessions : private ssh::Sink {
   const std::string& prefix(const ssh::Endpoint& ep);
 
   Context& ctx_;
-  std::optional<std::string> record_as_;
-  std::map<std::string, std::string> failing_;  // fail_next(): not sent, so not recorded as sent
   std::unique_ptr<Tap> tap_;  // before pool_: events of the pool's last moments still reach it
   std::unique_ptr<ssh::Pool> pool_;
   std::unique_ptr<SudoPrompts> sudo_;    // password prompts of the running command (sudo.h)

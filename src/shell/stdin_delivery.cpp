@@ -46,7 +46,7 @@ StdinLines stdin_lines(Context& ctx, const std::vector<ssh::Endpoint>& eps,
   transfer::RunOptions opt;
   opt.progress = ctx.client().stderr_tty() && !ctx.json();
   opt.node_ok = [](const ssh::Endpoint&, const transfer::Transferred&) {};
-  // Said with the command's results (Sessions::fail_next). A connection that failed is said as
+  // Said with the command's results (ssh::RunOptions::failing). A connection that failed is said as
   // the command would have said it ("cannot connect to …"), so that it folds with the others.
   opt.node_unreachable = [&](const ssh::Endpoint& ep) { unreachable.insert(ep.key); };
   opt.node_failed = [&](const ssh::Endpoint& ep, const std::string& why) {

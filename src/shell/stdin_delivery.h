@@ -14,7 +14,7 @@ class Context;
 struct StdinLines {
   std::vector<std::string> lines;  // one for every node, or one per node of `eps`
   // Nodes it did not reach (Endpoint::key → why): they get no line and end with that error
-  // (Sessions::fail_next), in the results, the summary and JSON as an unreachable node is.
+  // (ssh::RunOptions::failing), in the results, the summary and JSON as an unreachable node is.
   std::map<std::string, std::string> failed;
   bool interrupted = false;  // Ctrl-C (or the client went away) while it travelled
 };

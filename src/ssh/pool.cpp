@@ -143,18 +143,16 @@ void Pool::backlog(const std::string& key, bool on) {
 }
 
 std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes,
-                               const std::vector<std::string>& lines, Send mode, bool summarise) {
+                               const std::vector<std::string>& lines, const RunOptions& how) {
   if (lines.size() != 1 && lines.size() != nodes.size())
     throw std::logic_error("Pool::run: one line, or one per node");
-  const bool pipeline = std::exchange(pipeline_next_, false);
-  const std::map<std::string, std::string> failing = std::exchange(fail_next_, {});
   auto job = std::make_shared<Job>();
   job->results_.resize(nodes.size());
   job->remaining_ = nodes.size();
   for (size_t i = 0; i < nodes.size(); ++i) {
     job->results_[i].node = nodes[i].node_label;
     const std::string& line = lines.size() == 1 ? lines[0] : lines[i];
-    if (auto f = failing.find(nodes[i].key); f != failing.end()) {
+    if (auto f = how.failing.find(nodes[i].key); f != how.failing.end()) {
       job->finish(i, -1, f->second);
       emit({NodeEvent::Kind::Error, nodes[i], f->second});
       continue;
@@ -168,11 +166,11 @@ std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes,
     }
     bool busy = s.state() == Session::State::Busy ||
                 (e.job && e.index < e.job->results_.size() && !e.job->results_[e.index].finished);
-    if (busy && mode == Send::IdleOnly) {
+    if (busy && how.mode == Send::IdleOnly) {
       job->finish(i, -1, "busy: a command is still running there");
       continue;
     }
-    if (!busy) s.set_summarise(summarise);  // a new command: its client's flood policy
+    if (!busy) s.set_summarise(how.summarise);  // a new command: its client's flood policy
     // Superseded: this line is the earlier job's input.
     if (e.job && e.job != job) e.job->finish(e.index, -1, "");
     e.job = job;
@@ -181,7 +179,7 @@ std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes,
       s.send_line(line);
     } else {  // connecting, or earlier lines still wait: after them, in order
       e.pending.push_back(line);
-      if (pipeline && e.pending.size() == 1) s.pipeline(line);
+      if (how.pipelined && e.pending.size() == 1) s.pipeline(line);
       if (!s.usable() && !s.handshaking()) begin_connect(e);
     }
   }

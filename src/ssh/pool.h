@@ -77,6 +77,19 @@ enum class Send {
   IdleOnly,  // dust.run: a busy node is reported busy and gets nothing
 };
 
+// How Pool::run sends its lines.
+struct RunOptions {
+  Send mode = Send::Always;
+  bool summarise = false;  // floods are summarised (an interactive client) rather than shown whole
+  // The lines read no input from the pty (a one-shot's: stdin `</dev/null` or a file): where the
+  // shell is not set up yet, each rides right behind the setup line (Session::pipeline), one round
+  // trip sooner.
+  bool pipelined = false;
+  // Nodes sent nothing (Endpoint::key → why): each ends at once with that error, as a node that
+  // could not be reached does (a one-shot's stdin that did not reach it).
+  std::map<std::string, std::string> failing;
+};
+
 class Pool : private SessionObserver {
  public:
   // Every event of every session ends in `sink` (it must outlive the pool).
@@ -109,22 +122,13 @@ class Pool : private SessionObserver {
   // Writes `line` to each node's shell: a new command where the shell is idle; where it is busy,
   // input to the running program (Send::Always) or nothing, the node's result saying it is busy
   // (Send::IdleOnly). Nodes without a session are connected first.
-  // `summarise`: floods are summarised (an interactive client) rather than shown whole.
   std::shared_ptr<Job> run(const std::vector<Endpoint>& nodes, const std::string& line,
-                           Send mode = Send::Always, bool summarise = false) {
-    return run(nodes, std::vector<std::string>{line}, mode, summarise);
+                           const RunOptions& how = {}) {
+    return run(nodes, std::vector<std::string>{line}, how);
   }
   // The same with a line of its own for each node (lines[i] goes to nodes[i]; one line: to all).
   std::shared_ptr<Job> run(const std::vector<Endpoint>& nodes,
-                           const std::vector<std::string>& lines, Send mode = Send::Always,
-                           bool summarise = false);
-  // The next run()'s lines read no input from the pty (a one-shot's: stdin `</dev/null` or a
-  // file): where the shell is not set up yet, each rides right behind the setup line
-  // (Session::pipeline), one round trip sooner.
-  void pipeline_next() { pipeline_next_ = true; }
-  // The next run() sends nothing to these nodes (Endpoint::key → why): each ends at once with that
-  // error, as a node that could not be reached does (a one-shot's stdin that did not reach it).
-  void fail_next(std::map<std::string, std::string> errors) { fail_next_ = std::move(errors); }
+                           const std::vector<std::string>& lines, const RunOptions& how = {});
   // Whoever shows the node's output cannot take more yet (or can again): Session::set_backlogged.
   // Nodes without a session are ignored.
   void backlog(const std::string& key, bool on);
@@ -166,8 +170,6 @@ class Pool : private SessionObserver {
   const Options& options() const { return opt_; }
 
  private:
-  bool pipeline_next_ = false;
-  std::map<std::string, std::string> fail_next_;
   struct Entry {
     std::unique_ptr<Session> session;
     std::shared_ptr<Job> job;

@@ -167,6 +167,7 @@ int run_at(Context& ctx, Args& a, bool gather) {
     if (std::find(busy.begin(), busy.end(), ep.node_label) != busy.end())
       taking.push_back(ep.node_label);
   StdinLines in{{command}};
+  Sessions::Sending how;
   if (ctx.mode() == Mode::OneShot)
     if (std::optional<std::string> data = ctx.client().stdin_data()) {
       in = stdin_lines(ctx, eps, command, *data, busy);
@@ -174,19 +175,19 @@ int run_at(Context& ctx, Args& a, bool gather) {
         ctx.out().err("interrupted while stdin was on its way: the command ran on no node\n");
         return 130;
       }
-      sessions.record_next_as(command);
-      sessions.fail_next(in.failed);
-      sessions.pipeline_next();  // stdin `</dev/null` or a file: the line may ride with the setup
+      how.record_as = command;
+      how.pool.failing = in.failed;
+      how.pool.pipelined = true;  // stdin `</dev/null` or a file: the line may ride with the setup
     }
   if (gather || (ctx.json() && !ctx.interactive()))  // `@@`, `output gather`, --json: gather.h
-    return run_observed(ctx, eps, in.lines, gather,
+    return run_observed(ctx, eps, in.lines, how, gather,
                         {[&](const ssh::Job& j) { return wait_for(ctx, j); },
                          [&](const ssh::Job& j) { return summarise(ctx, j); }});
   if (!taking.empty())
     ctx.out().err(fmt::format(
         "{}: still running a command; this line is its input (`intr {}` interrupts it)\n",
         fold_names(taking), taking.size() == 1 ? taking[0] : fold_names(taking)));
-  auto job = sessions.run(eps, in.lines);
+  auto job = sessions.run(eps, in.lines, how);
   // Interactive: a folded summary line prints when it has ended everywhere (if anything failed).
   sessions.track(job, eps, ctx.interactive());
   if (ctx.interactive()) return 0;  // output streams in while the user types
