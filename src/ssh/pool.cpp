@@ -113,7 +113,13 @@ int Pool::handshaking() const {
   return n;
 }
 
-void Pool::begin_connect(Entry& e) {
+void Pool::begin_connect(Entry& e, bool shell) {
+  Session& s = *e.session;
+  if (s.state() == Session::State::LoggedIn) {  // logged in already: only its shell is missing
+    if (shell) s.open_shell();
+    return;
+  }
+  s.set_shell_wanted(shell);
   if (e.queued) return;
   if (e.session->was_used())
     emit({NodeEvent::Kind::Notice, e.session->endpoint(),
@@ -291,7 +297,7 @@ Session* Pool::logged_in_session(const Endpoint& ep, std::string* err) {
   Entry& e = entry_for(ep);
   Session* s = e.session.get();
   if (s->state() == Session::State::Busy) return ready_session(ep, err);  // refused, saying why
-  if (!s->handshaking() && !s->usable() && s->state() != Session::State::Raw) begin_connect(e);
+  if (!s->handshaking() && !s->usable() && !s->logged_in()) begin_connect(e, false);
   loop_.run_until([&] { return s->logged_in() || s->ended(); }, std::chrono::milliseconds(50));
   if (!s->logged_in() || s->state() == Session::State::Raw) {
     *err = s->ended() ? "could not connect" : "the session is busy";
@@ -300,13 +306,16 @@ Session* Pool::logged_in_session(const Endpoint& ep, std::string* err) {
   return s;
 }
 
-void Pool::connect(const std::vector<Endpoint>& nodes) {
+void Pool::connect(const std::vector<Endpoint>& nodes, bool shell) {
   for (const auto& ep : nodes) {
     Entry& e = entry_for(ep);
-    const Session& s = *e.session;
-    if (!s.handshaking() && !s.usable() && s.state() != Session::State::Raw) begin_connect(e);
+    Session& s = *e.session;
+    if (!shell && s.state() < Session::State::LoggedIn) s.set_shell_wanted(false);  // not yet in
+    if (!s.handshaking() && !s.usable() && !s.logged_in()) begin_connect(e, shell);
   }
 }
+
+void Pool::on_logged_in(Session&) { start_queued(); }
 
 void Pool::prepare(const std::vector<Endpoint>& nodes) {
   for (const auto& ep : nodes) {

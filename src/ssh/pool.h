@@ -154,12 +154,14 @@ class Pool : private SessionObserver {
   // refused, unless busy_ok (raw mode attaches to the running command).
   Session* ready_session(const Endpoint& ep, std::string* err, bool busy_ok = false);
   // For transfers, which open channels of their own: the node's session as soon as it is logged in
-  // (Session::logged_in), its shell still starting meanwhile, so that a cold put or get waits for
-  // no pty, shell or setup line. Refused as ready_session refuses.
+  // (Session::logged_in). A session started for it opens no shell (LoggedIn; a later line opens
+  // it), so a cold put or get waits for no pty, shell or setup line, and runs whatever the login
+  // shell's startup files do, as scp does. Refused as ready_session refuses.
   Session* logged_in_session(const Endpoint& ep, std::string* err);
   // Starts connecting every node without a usable session (bounded handshakes) and returns at once,
-  // so that ready_session() on many nodes waits for the slowest instead of their sum (transfers).
-  void connect(const std::vector<Endpoint>& nodes);
+  // so that ready_session() / logged_in_session() on many nodes waits for the slowest instead of
+  // their sum (transfers). shell false: the logins not yet past authentication open no shell.
+  void connect(const std::vector<Endpoint>& nodes, bool shell = true);
   // Speculative connections (Context::fetch_nodes_overlapped): nodes as a cached EC2 answer knows
   // them start connecting held (Session::set_held) while the fresh answer is on its way; nodes
   // with a session already are left alone. confirm() then releases each held session whose node
@@ -186,11 +188,13 @@ class Pool : private SessionObserver {
   Entry* find(Session& s);
   void send_pending_input(const std::string& key);
   void drop_pending(Entry& e);
-  void begin_connect(Entry& e);
+  // shell false: a transfer's login, which stops once logged in (Session::set_shell_wanted).
+  void begin_connect(Entry& e, bool shell = true);
   void start_queued();
   int handshaking() const;
 
   void on_ready(Session& s) override;
+  void on_logged_in(Session& s) override;
   void on_line(Session& s, std::string_view text) override;
   void on_partial(Session& s, std::string_view text) override;
   void on_done(Session& s, int status) override;

@@ -46,8 +46,9 @@ std::string debug_escape(std::string_view d) {
 }  // namespace
 
 const char* state_name(Session::State s) {
-  static const char* names[] = {"idle",  "connecting", "auth", "channel", "pty",    "shell",
-                                "setup", "ready",      "busy", "raw",     "closed", "failed"};
+  static const char* names[] = {"idle", "connecting", "auth",  "logged in", "channel",
+                                "pty",  "shell",      "setup", "ready",     "busy",
+                                "raw",  "closed",     "failed"};
   return names[static_cast<int>(s)];
 }
 
@@ -81,7 +82,8 @@ void Session::step() {
   update_watch();
   // libssh may read a reply into its own buffers during a call that still returns SSH_AGAIN; the
   // socket then stays quiet, so handshakes are also re-driven by a short tick.
-  if (state_ < State::Setup && !tick_timer_ && !(held_ && key_exchanged_))
+  if (state_ < State::Setup && state_ != State::LoggedIn && !tick_timer_ &&
+      !(held_ && key_exchanged_))
     tick_timer_ = loop_.after(10ms, [this] { tick_timer_ = 0, step(); });
 }
 

@@ -32,6 +32,8 @@ class SessionObserver {
  public:
   virtual ~SessionObserver() = default;
   virtual void on_ready(Session& s) = 0;  // shell set up (or back from raw)
+  // Logged in without a shell (Session::set_shell_wanted(false)): its handshake slot is free.
+  virtual void on_logged_in(Session& s) = 0;
   // Output lines as the node sent them (raw bytes, without "\n" or "\r\n"; the pool sanitises).
   virtual void on_line(Session& s, std::string_view raw) = 0;
   virtual void on_partial(Session& s, std::string_view raw) = 0;
@@ -48,6 +50,7 @@ class Session {
     Idle,
     Connecting,
     Auth,
+    LoggedIn,  // no shell wanted (yet): a transfer's channels ride on the connection
     Channel,
     Pty,
     Shell,
@@ -66,12 +69,20 @@ class Session {
 
   const Endpoint& endpoint() const { return ep_; }
   State state() const { return state_; }
-  bool handshaking() const { return state_ >= State::Connecting && state_ <= State::Setup; }
+  bool handshaking() const {
+    return state_ >= State::Connecting && state_ <= State::Setup && state_ != State::LoggedIn;
+  }
   bool usable() const { return state_ == State::Ready || state_ == State::Busy; }
   bool ended() const { return state_ == State::Closed || state_ == State::Failed; }
-  // Logged in: other channels (a transfer's) may open on handle() while the shell's own channel,
-  // pty, shell and setup line go on in the same loop.
-  bool logged_in() const { return state_ >= State::Channel && state_ <= State::Raw; }
+  // Logged in: other channels (a transfer's) may open on handle(), whatever the shell's own
+  // channel does meanwhile.
+  bool logged_in() const { return state_ >= State::LoggedIn && state_ <= State::Raw; }
+  // false: the session stops once logged in (LoggedIn) and opens no shell, as scp and sftp do not:
+  // a transfer's remote commands run whatever the login shell's startup files do (one that exits,
+  // hangs or cannot be driven), and cost no pty, shell and setup line. Effective only until the
+  // login; open_shell() goes on from LoggedIn (a line was sent to it).
+  void set_shell_wanted(bool on) { shell_wanted_ = on; }
+  void open_shell();
   bool was_used() const { return used_; }  // a shell was ready once (state lost on reconnect)
 
   // Where ProxyJump tunnels come from (the pool's one session per jump host); without it, a
@@ -148,6 +159,7 @@ class Session {
   void send_raw_enter();                 // the line that turns the shell itself interactive
   void arm_idle_timer();
   void arm_keepalive();
+  void begin_shell();  // logged in: the shell's channel, pty, shell request and setup line
   void send_setup(bool first);
   void send_setup_timer();
   void flush_writes();
@@ -181,6 +193,7 @@ class Session {
   bool pump_scheduled_ = false;
   bool raw_entering_ = false;
   bool held_ = false;           // set_held
+  bool shell_wanted_ = true;    // set_shell_wanted
   bool key_exchanged_ = false;  // ssh_connect completed (the host key not yet checked)
   std::string raw_held_;        // keys typed while raw mode was being entered
   bool raw_busy_ = false;       // raw mode attached while a command runs (its end not yet seen)

@@ -28,6 +28,7 @@ constexpr auto kHandshakeGrace =
 
 void Session::start() {
   teardown();
+  io_hook_ = nullptr;  // a transfer rode on the last connection, not on this one
   state_ = State::Connecting;
   scanner_ = PromptScanner(make_nonce());
   output_.reset();
@@ -136,26 +137,16 @@ bool Session::step_handshake() {
         rc = auth_.step(ssh_);
         if (rc == SSH_AUTH_AGAIN) return true;
         if (rc != SSH_AUTH_SUCCESS) return fail(auth_.failure(ssh_, connect_to_, rc)), false;
-        if (deadline_timer_) loop_.cancel(deadline_timer_);
-        deadline_timer_ = loop_.after(kSetupTimeout, [this] {
-          deadline_timer_ = 0;
-          if (handshaking())
-            fail(
-                "the remote shell did not answer dust's setup line within 30 s "
-                "(dust drives bash, dash and zsh login shells)");
-        });
-        ch_ = ssh_channel_new(ssh_);
-        exit_signal_.clear();
-        ch_cb_ = {};
-        ch_cb_.userdata = this;
-        ch_cb_.channel_exit_signal_function = [](ssh_session, ssh_channel, const char* sig, int,
-                                                 const char*, const char*, void* self) {
-          static_cast<Session*>(self)->exit_signal_ = sig && *sig ? sig : "?";
-        };
-        ssh_callbacks_init(&ch_cb_);
-        if (ch_) ssh_set_channel_callbacks(ch_, &ch_cb_);
-        state_ = State::Channel;
+        if (deadline_timer_) loop_.cancel(deadline_timer_), deadline_timer_ = 0;
+        if (!shell_wanted_) {
+          state_ = State::LoggedIn;
+          obs_.on_logged_in(*this);
+          return !ended();
+        }
+        begin_shell();
         break;
+      case State::LoggedIn:
+        return true;  // open_shell() goes on
       case State::Channel:
         rc = ssh_channel_open_session(ch_);
         if (rc == SSH_AGAIN) return true;
@@ -187,6 +178,35 @@ bool Session::step_handshake() {
     }
     if (state_ == before) return true;
   }
+}
+
+void Session::begin_shell() {
+  if (deadline_timer_) loop_.cancel(deadline_timer_);
+  deadline_timer_ = loop_.after(kSetupTimeout, [this] {
+    deadline_timer_ = 0;
+    if (handshaking())
+      fail(
+          "the remote shell did not answer dust's setup line within 30 s "
+          "(dust drives bash, dash and zsh login shells)");
+  });
+  ch_ = ssh_channel_new(ssh_);
+  exit_signal_.clear();
+  ch_cb_ = {};
+  ch_cb_.userdata = this;
+  ch_cb_.channel_exit_signal_function = [](ssh_session, ssh_channel, const char* sig, int,
+                                           const char*, const char*, void* self) {
+    static_cast<Session*>(self)->exit_signal_ = sig && *sig ? sig : "?";
+  };
+  ssh_callbacks_init(&ch_cb_);
+  if (ch_) ssh_set_channel_callbacks(ch_, &ch_cb_);
+  state_ = State::Channel;
+}
+
+void Session::open_shell() {
+  shell_wanted_ = true;
+  if (state_ != State::LoggedIn) return;
+  begin_shell();
+  step();
 }
 
 bool Session::check_host_key() {

@@ -32,7 +32,7 @@ class Driver : private ssh::Observer {
                          // transfer
     started_ = Clock::now();
     if (opt_.progress) arm_progress();
-    pool_.connect(nodes);
+    pool_.connect(nodes, job_.needs_shell());
     for (size_t i = 0; i < tasks_.size(); ++i) {
       NodeTask& t = tasks_[i];
       if (t.phase != NodeTask::Phase::Connecting) continue;  // failed while we waited for another
@@ -43,7 +43,8 @@ class Driver : private ssh::Observer {
         continue;
       }
       std::string err;
-      ssh::Session* s = pool_.logged_in_session(t.ep, &err);
+      ssh::Session* s = job_.needs_shell() ? pool_.ready_session(t.ep, &err)
+                                           : pool_.logged_in_session(t.ep, &err);
       if (t.phase != NodeTask::Phase::Connecting) continue;
       if (!s) {
         fail(t, connect_errors_.count(i) ? connect_errors_[i] : err);
@@ -165,7 +166,9 @@ class Driver : private ssh::Observer {
   void release(NodeTask& t) {
     if (t.tick) pool_.loop().cancel(t.tick), t.tick = 0;
     if (t.turn) pool_.loop().cancel(t.turn), t.turn = 0;
-    if (t.session && !t.session->ended()) t.session->set_io_hook(nullptr);
+    // Always: an ended session is started again later (the same object), and must not call a hook
+    // into a transfer that is over.
+    if (t.session) t.session->set_io_hook(nullptr);
     if (t.link && !alive(t)) {
       if (t.stream) t.stream->abandon();
       if (t.fetch) t.fetch->abandon();
@@ -174,6 +177,8 @@ class Driver : private ssh::Observer {
     t.stream.reset();
     t.fetch.reset();
     t.link.reset();
+    // A login without a shell was this transfer's alone: nothing would read its socket now.
+    if (t.session && t.session->state() == ssh::Session::State::LoggedIn) t.session->close();
   }
 
   // --loglevel debug: each node's steps, in ms since the transfer began (where the round trips go).

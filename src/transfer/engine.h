@@ -79,6 +79,10 @@ class Job {
   virtual void abort_item(NodeTask& n, bool connection_alive) = 0;
   // "data.dat → /opt/data/data.dat" or "3 files → /opt/data".
   virtual std::string describe(const NodeTask& n) const = 0;
+  // Whether the node's shell is set up before the items begin (a one-shot's stdin, which a command
+  // in that shell reads and removes next). Else the transfer begins once the node is logged in and
+  // opens no shell (Pool::logged_in_session).
+  virtual bool needs_shell() const { return false; }
 };
 
 // What abort_item does with a put-like item's stream: end of input to the remote command and a wait

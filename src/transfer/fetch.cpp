@@ -115,8 +115,16 @@ bool Fetch::take(const char* p, size_t n, std::string* err) {
     // "-rw-r--r-- 1234\n"
     auto sp = header_.find(' ');
     uint32_t mode = 0;
-    if (sp == std::string::npos || !parse_ls_mode(header_.substr(0, sp), &mode))
-      return *err = "the remote reader sent an unexpected header", false;
+    if (sp == std::string::npos || !parse_ls_mode(header_.substr(0, sp), &mode)) {
+      // Most often a startup file (.bashrc) that prints even when the shell runs a command, as it
+      // breaks scp: what came is shown (escaped where it is printed).
+      std::string said = header_.substr(0, std::min<size_t>(header_.size() - 1, 80));
+      return *err = fmt::format(
+                 "the remote reader sent an unexpected header \"{}\" (does a startup file of the "
+                 "login shell print when it runs a command?)",
+                 said),
+             false;
+    }
     mode_ = mode;
     dir_ = header_[0] == 'd';
     size_ = std::strtoull(header_.c_str() + sp + 1, nullptr, 10);

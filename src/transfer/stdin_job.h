@@ -31,6 +31,9 @@ class StdinJob : public Job {
   StdinJob& operator=(const StdinJob&) = delete;
 
   const char* verb() const override { return "stdin"; }
+  // The shell first: were the file there and the shell to fail (a startup file that exits), nothing
+  // would run the command that removes it.
+  bool needs_shell() const override { return true; }
   bool plan(NodeTask& n) override;
   bool begin_item(NodeTask& n) override;
   bool finish_item(NodeTask& n) override;

@@ -177,6 +177,61 @@ class LoginShells(testbed.SandboxTestCase):
         self.assertIn("the login shell ended before it was ready", r.err)
         os.unlink(profile)
 
+    def test_a_transfer_opens_no_login_shell(self):
+        """put and get start no login shell, as scp does not (a cold one begins once logged in): a
+        .profile that ends the shell or hangs changes nothing for them, while a command there says so. A
+        one-shot's large stdin waits for the shell (the command that reads and removes it runs there):
+        a shell that ends leaves no copy of it on the node."""
+        user, home, cfg = self.users["dash"]
+        profile = os.path.join(home, ".profile")
+        self.addCleanup(lambda: os.path.exists(profile) and os.unlink(profile))
+        src = os.path.join(self.sandbox.dir, "no-shell.dat")
+        data = os.urandom(300_000)
+        with open(src, "wb") as f:
+            f.write(data)
+        out = os.path.join(self.sandbox.dir, "got-no-shell")
+        for body in ("exit 0\n", "sleep 60\n"):
+            with open(profile, "w") as f:
+                f.write(body)
+            t0 = time.monotonic()
+            r = self.dust("-F", cfg, "put", "worker0", src, "copy.dat", timeout=60)
+            self.assertEqual(r.rc, 0, f"{body!r}: {r.out}{r.err}")
+            r = self.dust("-F", cfg, "get", "-f", "worker0", "copy.dat", out, timeout=60)
+            self.assertEqual(r.rc, 0, f"{body!r}: {r.out}{r.err}")
+            self.assertLess(time.monotonic() - t0, 20, "neither waited for the shell")
+            with open(os.path.join(out, "worker0", "copy.dat"), "rb") as f:
+                self.assertEqual(f.read(), data)
+            self.assertEqual(sorted(x for x in os.listdir(home) if "dust" in x), [], "no temporary file left")
+        # In one process: the put, then a command, which needs the shell (its login is a new one).
+        with open(profile, "w") as f:
+            f.write("exit 0\n")
+        r = self.dust("-F", cfg, input=f"put worker0 {src} again.dat\n@worker0 echo never\n", timeout=60)
+        self.assertEqual(r.rc, 255, r.out + r.err)
+        self.assertIn("→ ", r.out)
+        self.assertNotIn("never", r.out)
+        self.assertIn("the login shell ended before it was ready", r.err)
+        self.assertTrue(os.path.exists(os.path.join(home, "again.dat")))
+        tmp = os.environ.get("TMPDIR", "/tmp")
+        before = {x for x in os.listdir(tmp) if x.startswith("dust-stdin-")}
+        r = self.dust("-F", cfg, "@worker0", "wc -c", input="x" * 200_000, timeout=60)
+        self.assertEqual(r.rc, 255, r.out + r.err)
+        self.assertIn("the login shell ended before it was ready", r.err)
+        self.assertEqual({x for x in os.listdir(tmp) if x.startswith("dust-stdin-")} - before, set())
+        os.unlink(profile)
+
+    def test_a_startup_file_that_prints_is_named_by_get(self):
+        """zsh reads ~/.zshenv even for a command: one that prints breaks get's header (as it breaks
+        scp), and the error shows what came, escaped."""
+        user, home, cfg = self.users["zsh"]
+        zshenv = os.path.join(home, ".zshenv")
+        self.addCleanup(lambda: os.path.exists(zshenv) and os.unlink(zshenv))
+        with open(zshenv, "w") as f:
+            f.write("printf 'hello from zshenv \\033[31m\\n'\n")
+        r = self.dust("-F", cfg, "get", "worker0", ".zshenv", os.path.join(self.sandbox.dir, "got-zshenv"),
+                      timeout=60)
+        self.assertEqual(r.rc, 1, r.out + r.err)
+        self.assertIn('unexpected header "hello from zshenv \\x1b[31m" (does a startup file', r.err)
+
     def test_ctrl_c_while_the_shell_starts(self):
         """Ctrl-C while a cold one-shot's command rides behind the setup line (a slow .profile): the
         connection is closed (the shell gets SIGHUP), dust says so and ends at once; the next command
