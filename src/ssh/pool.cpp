@@ -310,12 +310,18 @@ void Pool::connect(const std::vector<Endpoint>& nodes, bool shell) {
   for (const auto& ep : nodes) {
     Entry& e = entry_for(ep);
     Session& s = *e.session;
-    if (!shell && s.state() < Session::State::LoggedIn) s.set_shell_wanted(false);  // not yet in
+    // Not yet logged in, and no line waits for its shell (another client's command): none.
+    if (!shell && s.state() < Session::State::LoggedIn && e.pending.empty())
+      s.set_shell_wanted(false);
     if (!s.handshaking() && !s.usable() && !s.logged_in()) begin_connect(e, shell);
   }
 }
 
-void Pool::on_logged_in(Session&) { start_queued(); }
+void Pool::on_logged_in(Session& s) {
+  // A line came for it meanwhile (another client's command, in a server): its shell, now.
+  if (Entry* e = find(s); e && !e->pending.empty()) s.open_shell();
+  start_queued();
+}
 
 void Pool::prepare(const std::vector<Endpoint>& nodes) {
   for (const auto& ep : nodes) {

@@ -141,7 +141,9 @@ bool Session::step_handshake() {
         if (!shell_wanted_) {
           state_ = State::LoggedIn;
           obs_.on_logged_in(*this);
-          return !ended();
+          if (ended()) return false;
+          if (state_ == State::LoggedIn) return true;
+          break;  // a line came for it meanwhile: the observer opened its shell (open_shell)
         }
         begin_shell();
         break;
