@@ -328,9 +328,17 @@ void Session::flush_writes() {
     ssh_blocking_flush(ssh_, 0);
 }
 
+void Session::set_io_hook(std::function<void()> hook) {
+  io_hook_ = std::move(hook);
+  update_watch();  // a login without a shell is read only while a transfer rides on it
+}
+
 void Session::update_watch() {
   if (fd_ < 0 || !ssh_) return;
-  bool held_back = paused_ && state_ >= State::Setup;
+  // A login without a shell and without a transfer (its transfer ended or was interrupted before it
+  // came): nothing would read what arrives, and a readable socket would spin the loop. What comes
+  // waits in the socket for the next transfer, or for the shell a line opens.
+  bool held_back = (paused_ && state_ >= State::Setup) || (state_ == State::LoggedIn && !io_hook_);
   short ev = held_back ? 0 : POLLIN;
   bool write_pending = (ssh_get_poll_flags(ssh_) & SSH_WRITE_PENDING) != 0;
   if (held_back && write_pending && outq_.empty()) {
@@ -339,7 +347,8 @@ void Session::update_watch() {
     // spun the loop at 100% CPU. Whatever libssh really still holds is flushed a few times a
     // second.
     write_pending = false;
-    if (!flush_timer_) flush_timer_ = loop_.after(200ms, [this] { flush_timer_ = 0, step(); });
+    if (state_ >= State::Setup && !flush_timer_)
+      flush_timer_ = loop_.after(200ms, [this] { flush_timer_ = 0, step(); });
   }
   if (write_pending) ev |= POLLOUT;
   if (state_ == State::Connecting && !ssh_is_connected(ssh_)) ev |= POLLOUT;

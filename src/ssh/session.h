@@ -122,7 +122,7 @@ class Session {
   // hook run after every step (socket activity) so that its own channel advances in the same loop;
   // poke() runs a step now.
   ssh_session handle() const { return ssh_; }
-  void set_io_hook(std::function<void()> hook) { io_hook_ = std::move(hook); }
+  void set_io_hook(std::function<void()> hook);
   void poke() { step(); }
   // Flood summarising for the commands sent from now on (the client's mode: interactive or not).
   void set_summarise(bool on);
