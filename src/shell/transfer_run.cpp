@@ -8,6 +8,7 @@
 #include "shell/context.h"
 #include "shell/json_lines.h"
 #include "shell/sessions.h"
+#include "util/interrupt.h"
 #include "util/sanitise.h"
 
 namespace dust::shell {
@@ -64,6 +65,14 @@ int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer
     ctx.out().err(fmt::format("{} failed on {} of {} node{}\n", job.verb(), failed, running.size(),
                               running.size() == 1 ? "" : "s"));
   return failed;
+}
+
+int transfer_status(Context& ctx, int failed) {
+  if (interrupt::pending()) {
+    if (!ctx.interactive()) ctx.quit_requested = true;
+    return 130;
+  }
+  return failed ? 1 : 0;
 }
 
 }  // namespace dust::shell

@@ -15,5 +15,8 @@ class Context;
 // its output stays line-oriented. Returns the number of nodes that failed.
 int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer::Job& job,
                  bool command);
+// put's and get's exit status after run_transfer: 130 when Ctrl-C stopped it (a script then stops,
+// as after an interrupted `@`), else 1 when a node failed, else 0.
+int transfer_status(Context& ctx, int failed);
 
 }  // namespace dust::shell

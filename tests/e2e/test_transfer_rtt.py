@@ -199,7 +199,7 @@ class TransferOverDistance(testbed.SandboxTestCase):
             self.fail("the download never started: " + p.communicate()[1])
         p.send_signal(signal.SIGINT)
         _, err = p.communicate(timeout=60)
-        self.assertEqual(p.returncode, 1, err)
+        self.assertEqual(p.returncode, 130, err)
         for node in self.NODES:
             self.assertIn(f"[{node}] get failed: interrupted", err)
             self.assertEqual(os.listdir(os.path.join(out, node)), [])

@@ -20,7 +20,7 @@ int run(Context& ctx, Args& a) {
   std::string local = ctx.local_path(a.words.size() == 2 ? a.words[1] : ".");
 
   transfer::GetJob job(remote, local, a.has("--recursive"), a.has("--force"), a.has("--suffix"));
-  return run_transfer(ctx, a.nodes, job, true) ? 1 : 0;
+  return transfer_status(ctx, run_transfer(ctx, a.nodes, job, true));
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ int run(Context& ctx, Args& a) {
   for (auto& l : locals) l = ctx.local_path(l);  // the client's directory, not the server's
   auto files = transfer::expand_local(locals, a.has("--recursive"));
   transfer::PutJob job(std::move(files), remote);
-  return run_transfer(ctx, a.nodes, job, true) ? 1 : 0;
+  return transfer_status(ctx, run_transfer(ctx, a.nodes, job, true));
 }
 
 }  // namespace
