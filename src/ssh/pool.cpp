@@ -275,7 +275,8 @@ bool Pool::host_key_changed(const Endpoint& node) const {
   return it != entries_.end() && it->second.session && it->second.session->host_key_changed();
 }
 
-Session* Pool::ready_session(const Endpoint& ep, std::string* err, bool busy_ok) {
+Session* Pool::ready_session(const Endpoint& ep, std::string* err, bool busy_ok,
+                             const std::function<bool()>& stop) {
   Entry& e = entry_for(ep);
   if (e.session->state() == Session::State::Busy) {
     if (busy_ok) return e.session.get();  // raw mode attaches; the job keeps its observers
@@ -285,22 +286,27 @@ Session* Pool::ready_session(const Endpoint& ep, std::string* err, bool busy_ok)
   if (!e.session->handshaking() && !e.session->usable()) begin_connect(e);
   std::string failure;
   Session* s = e.session.get();
-  loop_.run_until([&] { return s->usable() || s->ended(); }, std::chrono::milliseconds(50));
+  auto given_up = [&] { return stop && stop(); };
+  loop_.run_until([&] { return s->usable() || s->ended() || given_up(); },
+                  std::chrono::milliseconds(50));
   if (s->state() != Session::State::Ready) {
-    *err = s->ended() ? "could not connect" : "the session is busy";
+    *err = s->ended() ? "could not connect" : given_up() ? "interrupted" : "the session is busy";
     return nullptr;
   }
   return s;
 }
 
-Session* Pool::logged_in_session(const Endpoint& ep, std::string* err) {
+Session* Pool::logged_in_session(const Endpoint& ep, std::string* err,
+                                 const std::function<bool()>& stop) {
   Entry& e = entry_for(ep);
   Session* s = e.session.get();
   if (s->state() == Session::State::Busy) return ready_session(ep, err);  // refused, saying why
   if (!s->handshaking() && !s->usable() && !s->logged_in()) begin_connect(e, false);
-  loop_.run_until([&] { return s->logged_in() || s->ended(); }, std::chrono::milliseconds(50));
+  auto given_up = [&] { return stop && stop(); };
+  loop_.run_until([&] { return s->logged_in() || s->ended() || given_up(); },
+                  std::chrono::milliseconds(50));
   if (!s->logged_in() || s->state() == Session::State::Raw) {
-    *err = s->ended() ? "could not connect" : "the session is busy";
+    *err = s->ended() ? "could not connect" : given_up() ? "interrupted" : "the session is busy";
     return nullptr;
   }
   return s;

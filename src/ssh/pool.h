@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -152,12 +153,15 @@ class Pool : private SessionObserver {
   // For raw mode and transfers: the node's session, connecting it first if needed (runs the loop
   // until ready or failed). nullptr with *err set on failure. A session whose command still runs is
   // refused, unless busy_ok (raw mode attaches to the running command).
-  Session* ready_session(const Endpoint& ep, std::string* err, bool busy_ok = false);
+  // `stop` (optional): give up waiting when it says so (Ctrl-C), *err "interrupted".
+  Session* ready_session(const Endpoint& ep, std::string* err, bool busy_ok = false,
+                         const std::function<bool()>& stop = nullptr);
   // For transfers, which open channels of their own: the node's session as soon as it is logged in
   // (Session::logged_in). A session started for it opens no shell (LoggedIn; a later line opens
   // it), so a cold put or get waits for no pty, shell or setup line, and runs whatever the login
   // shell's startup files do, as scp does. Refused as ready_session refuses.
-  Session* logged_in_session(const Endpoint& ep, std::string* err);
+  Session* logged_in_session(const Endpoint& ep, std::string* err,
+                             const std::function<bool()>& stop = nullptr);
   // Starts connecting every node without a usable session (bounded handshakes) and returns at once,
   // so that ready_session() / logged_in_session() on many nodes waits for the slowest instead of
   // their sum (transfers). shell false: the logins not yet past authentication open no shell.

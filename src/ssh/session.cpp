@@ -73,8 +73,12 @@ void Session::step() {
     flush_writes();
     if (!ended() && !paused_) pump();
   }
-  // A transfer's channels advance from the login on, beside the shell's handshake.
-  if (ok && logged_in() && io_hook_) io_hook_();
+  // A transfer's channels advance from the login on. A copy runs: the transfer may drop its hook
+  // from inside it (its node is done).
+  if (ok && logged_in() && io_hook_) {
+    std::function<void()> hook = io_hook_;
+    hook();
+  }
   // Output handlers may have queued input (the pool sends a waiting line on_ready).
   if (ok && state_ >= State::Setup && ch_ && !ended() && !outq_.empty()) flush_writes();
   in_step_ = false;
@@ -330,15 +334,17 @@ void Session::flush_writes() {
 
 void Session::set_io_hook(std::function<void()> hook) {
   io_hook_ = std::move(hook);
-  update_watch();  // a login without a shell is read only while a transfer rides on it
+  update_watch();  // a login without a shell is watched only while a transfer rides on it
 }
 
 void Session::update_watch() {
   if (fd_ < 0 || !ssh_) return;
-  // A login without a shell and without a transfer (its transfer ended or was interrupted before it
-  // came): nothing would read what arrives, and a readable socket would spin the loop. What comes
-  // waits in the socket for the next transfer, or for the shell a line opens.
-  bool held_back = (paused_ && state_ >= State::Setup) || (state_ == State::LoggedIn && !io_hook_);
+  // A login without a shell and without a transfer (done, or interrupted before it came): nothing
+  // reads its socket or runs libssh's poll, whose wish to write (SSH_WRITE_PENDING) then stays set
+  // on an empty buffer; watching it would spin the loop. What comes waits in the socket for the
+  // next transfer, or for the shell a line opens.
+  bool idle_login = state_ == State::LoggedIn && !io_hook_;
+  bool held_back = (paused_ && state_ >= State::Setup) || idle_login;
   short ev = held_back ? 0 : POLLIN;
   bool write_pending = (ssh_get_poll_flags(ssh_) & SSH_WRITE_PENDING) != 0;
   if (held_back && write_pending && outq_.empty()) {
@@ -347,7 +353,7 @@ void Session::update_watch() {
     // spun the loop at 100% CPU. Whatever libssh really still holds is flushed a few times a
     // second.
     write_pending = false;
-    if (state_ >= State::Setup && !flush_timer_)
+    if (!idle_login && !flush_timer_)
       flush_timer_ = loop_.after(200ms, [this] { flush_timer_ = 0, step(); });
   }
   if (write_pending) ev |= POLLOUT;

@@ -32,6 +32,7 @@ class Driver : private ssh::Observer {
                          // transfer
     started_ = Clock::now();
     if (opt_.progress) arm_progress();
+    auto stopped = [&] { return interrupt::pending() || (opt_.stop && opt_.stop()); };
     pool_.connect(nodes, job_.needs_shell());
     for (size_t i = 0; i < tasks_.size(); ++i) {
       NodeTask& t = tasks_[i];
@@ -43,8 +44,8 @@ class Driver : private ssh::Observer {
         continue;
       }
       std::string err;
-      ssh::Session* s = job_.needs_shell() ? pool_.ready_session(t.ep, &err)
-                                           : pool_.logged_in_session(t.ep, &err);
+      ssh::Session* s = job_.needs_shell() ? pool_.ready_session(t.ep, &err, false, stopped)
+                                           : pool_.logged_in_session(t.ep, &err, stopped);
       if (t.phase != NodeTask::Phase::Connecting) continue;
       if (!s) {
         fail(t, connect_errors_.count(i) ? connect_errors_[i] : err);
@@ -60,7 +61,6 @@ class Driver : private ssh::Observer {
       arm_tick(i);
       pump(i);
     }
-    auto stopped = [&] { return interrupt::pending() || (opt_.stop && opt_.stop()); };
     pool_.loop().run_until([&] { return all_done() || stopped(); }, 100ms);
     if (stopped()) {
       for (auto& t : tasks_)
@@ -125,6 +125,7 @@ class Driver : private ssh::Observer {
     if (t.phase == NodeTask::Phase::Connecting && opt_.node_unreachable)
       opt_.node_unreachable(t.ep);
     t.phase = NodeTask::Phase::Failed;
+    unhook(t);
     t.error = why;
     t.seconds = seconds_since(t);
     clear_line();
@@ -134,6 +135,7 @@ class Driver : private ssh::Observer {
   void succeed(NodeTask& t) {
     if (!t.skipped.empty()) return fail(t, not_copied(t));
     t.phase = NodeTask::Phase::Done;
+    unhook(t);
     t.seconds = seconds_since(t);
     clear_line();
     Transferred r;
@@ -161,6 +163,12 @@ class Driver : private ssh::Observer {
   double seconds_since(const NodeTask& t) const {
     auto from = t.started == Clock::time_point{} ? started_ : t.started;
     return std::chrono::duration<double>(Clock::now() - from).count();
+  }
+
+  // The node is done: its session stops driving this transfer at once (a login without a shell is
+  // then no longer watched, Session::update_watch), not only when every node is done.
+  static void unhook(NodeTask& t) {
+    if (t.session && !t.session->ended()) t.session->set_io_hook(nullptr);
   }
 
   void release(NodeTask& t) {

@@ -88,17 +88,23 @@ std::vector<LocalEntry> expand_local(const std::vector<std::string>& args, bool 
   return out;
 }
 
+namespace {
+// The destination as the remote commands take it: relative to the login directory they start in
+// ("" for the login directory itself: no destination, `~`).
+std::string remote_root(const std::string& dir) {
+  if (dir == "~") return "";
+  if (dir.rfind("~/", 0) == 0) return dir.substr(2);
+  return dir;
+}
+}  // namespace
+
 PutJob::PutJob(std::vector<LocalEntry> files, std::string remote_dir)
     : files_(std::move(files)), remote_dir_(std::move(remote_dir)) {}
 
 bool PutJob::plan(NodeTask& n) {
   // Every remote command finds or checks its target itself: nothing to ask beforehand, no SFTP
   // (its calls each block the loop for a round trip, so every node would wait for every node's).
-  std::string dir = remote_dir_;
-  if (dir == "~")
-    dir.clear();  // the commands start in the login directory
-  else if (dir.rfind("~/", 0) == 0)
-    dir = dir.substr(2);
+  std::string dir = remote_root(remote_dir_);
   n.summary = dir.empty() ? "~" : dir;
   bool tree = false;
   for (const auto& f : files_) tree = tree || f.dir;
@@ -158,7 +164,7 @@ bool PutJob::plan(NodeTask& n) {
 
 bool PutJob::begin_item(NodeTask& n) {
   const Item& it = n.items[n.next];
-  std::string root = remote_dir_ == "~" ? "" : n.summary;
+  std::string root = remote_root(remote_dir_);
   if (it.dir) {
     // No bytes: the command makes the directory and sets its mode.
     n.stream =
@@ -193,8 +199,11 @@ bool PutJob::finish_item(NodeTask& n) {
   std::string out = n.stream ? n.stream->output() : "";
   if (!out.empty() && out.back() == '\n') out.pop_back();
   if (!out.empty() && out.find('\n') == std::string::npos) {
+    // The login directory, for the result line: from a file put at the top of it (a file deeper in
+    // a tree names its own directory, relative to it).
+    bool top = it.dst.find('/') == std::string::npos;
+    if (n.items.size() == 1 || (n.summary == "~" && top)) n.summary = parent_of(out);
     n.items[n.next].dst = out;
-    if (n.summary == "~" || n.items.size() == 1) n.summary = parent_of(out);
   }
   return true;
 }

@@ -94,6 +94,22 @@ class Transfer(testbed.SandboxTestCase):
         self.assertEqual(stat.S_IMODE(os.stat(x).st_mode), 0o755)
         self.assertEqual(stat.S_IMODE(os.stat(os.path.join(dst, "tree", "sub")).st_mode), 0o750)
 
+    def test_a_tree_put_to_the_login_directory_names_that_directory(self):
+        """Without a destination a tree goes to the login directory (it failed: "~: no such directory"),
+        and the result line names it `~` (not the directory of a large file deep in the tree, which its
+        own command reported relative to it)."""
+        tree = self.mkdir("hometree")
+        os.makedirs(os.path.join(tree, "a", "b"))
+        self.write(os.path.join(tree, "a", "b", "big.dat"), os.urandom(1_500_000))
+        self.write(os.path.join(tree, "small.txt"), b"x\n")
+        self.addCleanup(lambda: self.dust("@worker0", "rm -rf hometree"))
+        r = self.dust("put", "-r", "worker0", tree)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        self.assertIn("[worker0] put 2 files → ~ (", r.out)
+        r = self.dust("@worker0", "sha256sum hometree/a/b/big.dat; cat hometree/small.txt")
+        self.assertEqual(r.out.split()[1], testbed.sha256_of(os.path.join(tree, "a", "b", "big.dat")), r.err)
+        self.assertEqual(r.out.split()[-1], "x")
+
     def test_permission_denied_and_missing_remote_dir_fail_per_node_without_partial_files(self):
         src = self.write(os.path.join(self.tmp, "f.bin"), os.urandom(100_000))
         locked = self.mkdir("locked")

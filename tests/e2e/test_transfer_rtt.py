@@ -5,6 +5,7 @@ node's round trips; each host's SFTP server is a wrapper that counts its starts)
 window in flight (not one SFTP write), and a download keeps more bytes in flight than libssh's own
 receive window could (its window is grown with the measured round trip)."""
 import os
+import resource
 import shutil
 import signal
 import stat
@@ -203,6 +204,28 @@ class TransferOverDistance(testbed.SandboxTestCase):
         for node in self.NODES:
             self.assertIn(f"[{node}] get failed: interrupted", err)
             self.assertEqual(os.listdir(os.path.join(out, node)), [])
+
+    def test_a_node_done_early_costs_no_cpu_while_a_far_one_goes_on(self):
+        """master is near (no proxy), worker0 200 ms away: master's transfer ends at once, and its login
+        (no shell) then waits for worker0's. libssh kept a stale wish to write there and the loop spun
+        on an always-writable socket (a whole CPU for the rest of the transfer); now dust's CPU stays a
+        small part of the time the transfer takes."""
+        src = os.path.join(self.tmp, "mixed.bin")
+        with open(src, "wb") as f:
+            f.write(os.urandom(6_000_000))
+        copy = os.path.join(self.tmp, "mixed-copy.bin")
+        for args in (["put", "master,worker0", src, copy],
+                     ["get", "-f", "master,worker0", copy, os.path.join(self.tmp, "got")]):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.monotonic()
+            p = subprocess.run([testbed.dust_bin(), "-F", self.config, *args], env=self.sandbox.env(),
+                               capture_output=True, text=True, timeout=120)
+            wall = time.monotonic() - t0
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            self.assertGreater(wall, 1.0, "worker0 is 200 ms away: the transfer takes many round trips")
+            self.assertLess(cpu, 0.4 * wall, f"{args[0]}: dust used {cpu:.2f} s of CPU in {wall:.2f} s")
 
     def test_ctrl_c_while_a_large_stdin_travels_leaves_no_file(self):
         """A one-shot's stdin past 64 KiB goes to a file on each node first (transfer/stdin_job.h).
