@@ -8,13 +8,14 @@
 #include <string>
 
 #include "transfer/engine.h"
+#include "transfer/remote_name.h"
 
 namespace dust::transfer {
 
 class GetJob : public Job {
  public:
   GetJob(std::string remote, std::string local_dir, bool recursive, bool force, bool suffix = false)
-      : remote_(std::move(remote)),
+      : remote_(login_relative(remote).empty() ? "." : login_relative(remote)),
         local_dir_(std::move(local_dir)),
         recursive_(recursive),
         force_(force),

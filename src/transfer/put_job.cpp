@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "transfer/batch.h"
+#include "transfer/remote_name.h"
 #include "transfer/stream.h"
 #include "util/error.h"
 
@@ -88,23 +89,13 @@ std::vector<LocalEntry> expand_local(const std::vector<std::string>& args, bool 
   return out;
 }
 
-namespace {
-// The destination as the remote commands take it: relative to the login directory they start in
-// ("" for the login directory itself: no destination, `~`).
-std::string remote_root(const std::string& dir) {
-  if (dir == "~") return "";
-  if (dir.rfind("~/", 0) == 0) return dir.substr(2);
-  return dir;
-}
-}  // namespace
-
 PutJob::PutJob(std::vector<LocalEntry> files, std::string remote_dir)
     : files_(std::move(files)), remote_dir_(std::move(remote_dir)) {}
 
 bool PutJob::plan(NodeTask& n) {
   // Every remote command finds or checks its target itself: nothing to ask beforehand, no SFTP
   // (its calls each block the loop for a round trip, so every node would wait for every node's).
-  std::string dir = remote_root(remote_dir_);
+  std::string dir = login_relative(remote_dir_);
   n.summary = dir.empty() ? "~" : dir;
   bool tree = false;
   for (const auto& f : files_) tree = tree || f.dir;
@@ -164,7 +155,7 @@ bool PutJob::plan(NodeTask& n) {
 
 bool PutJob::begin_item(NodeTask& n) {
   const Item& it = n.items[n.next];
-  std::string root = remote_root(remote_dir_);
+  std::string root = login_relative(remote_dir_);
   if (it.dir) {
     // No bytes: the command makes the directory and sets its mode.
     n.stream =

@@ -51,4 +51,10 @@ std::string quote_name(std::string_view name) {
   return q + "\"";
 }
 
+std::string login_relative(const std::string& path) {
+  if (path == "~") return "";
+  if (path.rfind("~/", 0) == 0) return path.substr(2);
+  return path;
+}
+
 }  // namespace dust::transfer

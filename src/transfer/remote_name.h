@@ -19,6 +19,11 @@ std::string unsafe_name_reason(std::string_view name);
 // becomes a path.
 std::string node_dir_name(std::string_view label, std::string_view fallback);
 
+// A remote path as put's and get's remote commands take it, which start in the login directory:
+// `~` is that directory itself (""), `~/x` is `x`; any other path is kept (`~user` too: the
+// remote shell never sees an unquoted `~`).
+std::string login_relative(const std::string& path);
+
 // `name` for a message: in double quotes, with '"', '\\', control bytes and DEL escaped (\n, \t,
 // \x1b…), so a hostile name cannot reach the terminal raw nor hide what it is.
 std::string quote_name(std::string_view name);

@@ -30,6 +30,15 @@ TEST(RemoteName, NodeFolderFallsBackToTheInstanceId) {
   EXPECT_EQ(node_dir_name("", ""), "unnamed");
 }
 
+TEST(RemoteName, TildeIsTheLoginDirectoryTheCommandsStartIn) {
+  EXPECT_EQ(login_relative("~"), "");
+  EXPECT_EQ(login_relative("~/a/b.txt"), "a/b.txt");
+  EXPECT_EQ(login_relative("~/"), "");
+  EXPECT_EQ(login_relative("~alice/x"), "~alice/x");
+  EXPECT_EQ(login_relative("/tmp/~/x"), "/tmp/~/x");
+  EXPECT_EQ(login_relative("rel/~"), "rel/~");
+}
+
 TEST(RemoteName, QuotedForMessages) {
   EXPECT_EQ(quote_name("plain"), "\"plain\"");
   EXPECT_EQ(quote_name("a\"b\\c"), "\"a\\\"b\\\\c\"");

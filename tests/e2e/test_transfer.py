@@ -109,6 +109,16 @@ class Transfer(testbed.SandboxTestCase):
         r = self.dust("@worker0", "sha256sum hometree/a/b/big.dat; cat hometree/small.txt")
         self.assertEqual(r.out.split()[1], testbed.sha256_of(os.path.join(tree, "a", "b", "big.dat")), r.err)
         self.assertEqual(r.out.split()[-1], "x")
+        # `~/` is the login directory for get too, as for put and scp (it was "no such file").
+        out = self.mkdir("from-home")
+        r = self.dust("get", "-r", "worker0", "~/hometree", out)
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        with open(os.path.join(out, "worker0", "hometree", "small.txt")) as f:
+            self.assertEqual(f.read(), "x\n")
+        r = self.dust("get", "worker0", "~/hometree/small.txt", os.path.join(out, "one"))
+        self.assertEqual(r.rc, 0, r.out + r.err)
+        with open(os.path.join(out, "one", "worker0", "small.txt")) as f:
+            self.assertEqual(f.read(), "x\n")
 
     def test_permission_denied_and_missing_remote_dir_fail_per_node_without_partial_files(self):
         src = self.write(os.path.join(self.tmp, "f.bin"), os.urandom(100_000))
