@@ -284,7 +284,6 @@ Session* Pool::ready_session(const Endpoint& ep, std::string* err, bool busy_ok,
     return nullptr;
   }
   if (!e.session->handshaking() && !e.session->usable()) begin_connect(e);
-  std::string failure;
   Session* s = e.session.get();
   auto given_up = [&] { return stop && stop(); };
   loop_.run_until([&] { return s->usable() || s->ended() || given_up(); },
