@@ -1,5 +1,5 @@
 # Installing dust like a tool (`cmake --install build --prefix P`, `make install PREFIX=P`, `make deb`):
-# P/bin/dust, the man page P/share/man/man1/dust.1 and bash completion, both generated from the
+# P/bin/dust and P/libexec/dust/dust-core, the man page P/share/man/man1/dust.1 and bash completion, both generated from the
 # command table by the built binary, and the shipped Lua commands in P/share/dust/commands (where
 # the installed binary looks, relative to its own bin/). cpack -G DEB packages the same tree.
 include(GNUInstallDirs)
@@ -15,14 +15,16 @@ foreach(kind man bash-completion)
     COMMAND ${CMAKE_COMMAND} -DDUST=$<TARGET_FILE:dust> -DFLAG=--${kind} -DOUT=${out}
             -DHOME_DIR=${DUST_DOC_DIR}/empty-home -DCOMMANDS_DIR=${CMAKE_SOURCE_DIR}/commands
             -P ${CMAKE_SOURCE_DIR}/cmake/generate_doc.cmake
-    DEPENDS dust ${DUST_LUA_COMMANDS} ${CMAKE_SOURCE_DIR}/cmake/generate_doc.cmake
+    DEPENDS dust dust-core ${DUST_LUA_COMMANDS} ${CMAKE_SOURCE_DIR}/cmake/generate_doc.cmake
     COMMENT "Generating dust.${kind} from the command table" VERBATIM)
   list(APPEND DUST_DOCS ${out})
 endforeach()
 add_custom_target(dust_docs ALL DEPENDS ${DUST_DOCS})
 
-# The loader looks in <bin>/../share/dust/commands, so these two paths stay fixed.
+# P/bin/dust (the front) runs P/libexec/dust/dust-core, which reads P/share/dust/commands: these
+# paths stay fixed relative to each other (front_main.cpp, lua_loader.cpp).
 install(TARGETS dust RUNTIME DESTINATION bin)
+install(TARGETS dust-core RUNTIME DESTINATION libexec/dust)
 install(FILES ${DUST_LUA_COMMANDS} DESTINATION share/dust/commands)
 install(FILES ${DUST_DOC_DIR}/dust.man DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 RENAME dust.1)
 install(FILES ${DUST_DOC_DIR}/dust.bash-completion

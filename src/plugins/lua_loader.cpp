@@ -348,15 +348,17 @@ std::vector<std::string> command_dirs() {
   if (const char* p = getenv("DUST_COMMANDS_PATH")) {
     dirs = split_path(p);
   } else {
-    // Relative to the binary, so an installed tree is relocatable: <prefix>/bin/dust reads
-    // <prefix>/share/dust/commands. A build tree (CMakeCache.txt beside the binary) reads the
-    // checkout's commands/ through the link CMake makes beside the binary, so the shipped examples
-    // work before installing.
+    // Relative to the binary, so an installed tree is relocatable: <prefix>/libexec/dust/dust-core
+    // (or a dust-core in <prefix>/bin) reads <prefix>/share/dust/commands. A build tree
+    // (CMakeCache.txt beside the binary) reads the checkout's commands/ through the link CMake
+    // makes beside the binary, so the shipped examples work before installing.
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
-      std::string bin = fs::path(std::string(exe, static_cast<size_t>(n))).parent_path();
-      dirs.push_back(paths::join(fs::path(bin).parent_path(), "share/dust/commands"));
+      fs::path bin = fs::path(std::string(exe, static_cast<size_t>(n))).parent_path();
+      fs::path prefix = bin.parent_path();
+      if (bin.filename() == "dust" && prefix.filename() == "libexec") prefix = prefix.parent_path();
+      dirs.push_back(paths::join(prefix, "share/dust/commands"));
       if (paths::exists(paths::join(bin, "CMakeCache.txt")))
         dirs.push_back(paths::join(bin, "commands"));
     }

@@ -2,7 +2,6 @@
 #include "server/client.h"
 
 #include <fmt/format.h>
-#include <openssl/crypto.h>
 #include <poll.h>
 #include <readline/readline.h>
 #include <signal.h>
@@ -20,10 +19,10 @@
 
 #include "server/client_link.h"
 #include "shell/client_io.h"
-#include "shell/completion.h"
 #include "shell/history.h"
 #include "shell/node_output.h"
 #include "shell/printer.h"
+#include "shell/readline_completion.h"
 #include "shell/terminal.h"
 #include "util/environment.h"
 #include "util/error.h"
@@ -114,7 +113,8 @@ void answer(ClientLink& link, const Frame& f) {
   Ask a = decode_ask(f.payload);
   std::optional<std::string> given = shell::ask_on_terminal(a.question, a.secret);
   link.send(Type::Answer, encode_answer(given));
-  if (given) OPENSSL_cleanse(given->data(), given->size());
+  // Not OpenSSL's cleanse: the front (front_main.cpp) links no libcrypto for it.
+  if (given) explicit_bzero(given->data(), given->size());
 }
 
 void write_all(int fd, std::string_view text) { (void)util::write_all(fd, text); }
@@ -432,11 +432,15 @@ int run_through(int fd, const std::optional<std::string>& line, bool json, bool 
       try {
         in = nostdin ? std::optional<std::string>("") : shell::read_all_stdin();
       } catch (const Error& e) {
+        if (interrupt::pending()) break;  // nothing was sent: 130 below
         write_all(STDERR_FILENO, fmt::format("dust: {}\n", e.what()));
         return 2;
       }
       if (in) link.send(Type::Stdin, *in);
     }
+    // A Ctrl-C before the line is sent (while connecting, reading stdin, or between a script's
+    // lines) ends here: nothing more runs, as in one process.
+    if (interrupt::pending()) break;
     link.send(Type::Line, text);
     Done d;
     int rc = await_done(link, &d);
@@ -449,7 +453,7 @@ int run_through(int fd, const std::optional<std::string>& line, bool json, bool 
     if (d.status != 0) worst = d.status;
     if (d.leave || line) break;
   }
-  return worst;
+  return interrupt::pending() ? 130 : worst;
 }
 
 int kill_server(int fd, bool yes) {

@@ -19,6 +19,7 @@
 #include <cstring>
 #include <thread>
 
+#include "server/connect.h"
 #include "server/rendezvous.h"
 #include "server/server.h"
 #include "shell/context.h"
@@ -28,17 +29,6 @@
 
 namespace dust::server {
 namespace {
-
-bool address(const std::string& path, sockaddr_un* a, std::string* err) {
-  *a = {};
-  a->sun_family = AF_UNIX;
-  if (path.size() >= sizeof a->sun_path) {
-    *err = fmt::format("socket path too long for a unix socket: {}", path);
-    return false;
-  }
-  std::memcpy(a->sun_path, path.c_str(), path.size() + 1);
-  return true;
-}
 
 // The server process: takes the lock (or leaves: another server runs), listens, serves.
 [[noreturn]] void serve(const shell::Config& config, const std::string& log_dir) {
@@ -67,7 +57,7 @@ bool address(const std::string& path, sockaddr_un* a, std::string* err) {
     }
     sockaddr_un a;
     std::string err;
-    if (!address(r.socket, &a, &err)) throw Error(err);
+    if (!socket_address(r.socket, &a, &err)) throw Error(err);
     unlink(r.socket.c_str());  // stale: its server is gone (we hold the lock)
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     mode_t old = umask(0177);
@@ -100,38 +90,6 @@ bool address(const std::string& path, sockaddr_un* a, std::string* err) {
 }
 
 }  // namespace
-
-int connect_server(std::string* err) {
-  Rendezvous r = rendezvous();
-  sockaddr_un a;
-  if (!address(r.socket, &a, err)) return -1;
-  // Only a socket of ours, in a directory only we can write, is our server: anything else may be
-  // another user's trap for our terminal, passwords and AWS environment.
-  if (std::string why = untrusted(r); !why.empty()) {
-    *err = why;
-    return -1;
-  }
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    *err = std::strerror(errno);
-    return -1;
-  }
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    if (errno != ENOENT && errno != ECONNREFUSED)
-      *err = fmt::format("cannot reach the dust server at {}: {}", r.socket, std::strerror(errno));
-    close(fd);
-    return -1;
-  }
-  ucred cred{};
-  socklen_t len = sizeof cred;
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != geteuid()) {
-    *err = fmt::format("refusing the dust server at {}: it runs as uid {}, not as you (uid {})",
-                       r.socket, cred.uid, geteuid());
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 int start_and_connect(const shell::Config& config, const std::string& log_dir, std::string* err) {
   int fd = connect_server(err);

@@ -2,14 +2,10 @@
 #pragma once
 #include <string>
 
+#include "server/connect.h"
 #include "shell/config.h"
 
 namespace dust::server {
-
-// A connected socket to the running server (blocking), or -1 when none runs (no socket, or a
-// stale one nobody listens on). *err is set when something else is wrong (a directory that is not
-// ours).
-int connect_server(std::string* err);
 
 // Starts a server in the background (its own session, daemonized) unless one runs, and connects
 // to it. Two dust started at once end up with one server: the lock decides, the loser connects to

@@ -5,16 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "shell/invocation.h"
+
 namespace dust::shell {
 
 class CommandTable;
-
-// One command-line option of dust itself.
-struct CliOption {
-  std::vector<std::string> names;  // "-y", "--yes"
-  std::string value;               // "DIR" when it takes a value, else ""
-  std::string help;
-};
 
 // dust.1 in man(7) format: name, synopsis, options, every command of `table` (usage, summary, help,
 // flags), targets, files, environment, exit status.

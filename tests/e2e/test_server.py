@@ -105,6 +105,62 @@ class Server(testbed.SandboxTestCase):
         self.assertEqual(self.dust_processes(), [])
         self.assertFalse(os.path.exists(self.run_path("server.sock")))
 
+    def test_the_front_alone_serves_one_shots_and_scripts_through_the_server(self):
+        # bin/dust is a small front that is the server's client itself for a one-shot or a script;
+        # only the rest needs dust-core. A copy of the front with no dust-core beside it shows which.
+        front_dir = os.path.join(self.sandbox.dir, "front-only")
+        os.makedirs(front_dir, exist_ok=True)
+        front = os.path.join(front_dir, "dust")
+        shutil.copy(testbed.dust_bin(), front)
+        env = self.sandbox.env()
+        def run(*args, input=""):
+            p = subprocess.run([front, *args], input=input, env=env, capture_output=True, text=True,
+                               timeout=30, start_new_session=True)
+            return p.returncode, p.stdout, p.stderr
+        rc, out, err = run("@worker0", "true")
+        self.assertEqual(rc, 127, (out, err))  # no server: dust-core's work, and it is missing
+        self.assertIn(f"cannot run {front_dir}/../libexec/dust/dust-core", err)
+        self.assertEqual(self.dust("start-server").rc, 0)
+        self.assertEqual(self.dust("@worker0", "cd /var").rc, 0)
+        rc, out, err = run("@worker0", "pwd")
+        self.assertEqual((rc, out), (0, "[worker0] /var\n"), err)
+        rc, out, err = run("@worker0", "(exit 4)")
+        self.assertEqual(rc, 4, err)
+        self.assertIn("exit 4: worker0", err)
+        rc, out, err = run(input="@worker0 cd /tmp\n@worker0 pwd\n")
+        self.assertEqual((rc, out), (0, "[worker0] /tmp\n"), err)
+        rc, out, err = run("--json", "@worker0", "cat", input="from the front\n")
+        self.assertEqual(rc, 0, err)
+        self.assertIn('"from the front"', out)
+        # Any one-shot line is the server's, `help` too (its command table); --version the front's.
+        rc, out, err = run("help", "put")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("usage: put", out)
+        self.assertEqual(run("--version")[:2], (0, self.dust("--version").out))
+        rc, out, err = run("--no-such-option")
+        self.assertEqual(rc, 2)
+        self.assertIn("--no-such-option", err)
+
+    def test_ctrl_c_before_a_one_shot_line_is_sent_runs_nothing(self):
+        # The one-shot reads its stdin (a pipe that stays open) before it sends its line: Ctrl-C
+        # then ends it with 130 and the line never runs (it was "interrupted while reading stdin", 2).
+        self.assertEqual(self.dust("start-server").rc, 0)
+        self.assertEqual(self.dust("@worker0", "rm -f /tmp/never-ran").rc, 0)
+        p = subprocess.Popen([testbed.dust_bin(), "@worker0", "touch /tmp/never-ran"], env=self.sandbox.env(),
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             start_new_session=True)
+        try:
+            time.sleep(0.5)
+            os.kill(p.pid, signal.SIGINT)
+            out, err = p.communicate(timeout=5)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        self.assertEqual(p.returncode, 130, err)
+        r = self.dust("@worker0", "test -e /tmp/never-ran && echo ran || echo not run")
+        self.assertEqual(r.out, "[worker0] not run\n", r.err)
+
     def test_ctrl_backslash_twice_detaches(self):
         c = self.attach()
         c.sendline("@worker0 cd /usr && echo moved")

@@ -35,10 +35,35 @@ class Install(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def test_layout(self):
-        for f in ("bin/dust", "share/man/man1/dust.1", "share/dust/commands/uptime.lua",
+        for f in ("bin/dust", "libexec/dust/dust-core", "share/man/man1/dust.1", "share/dust/commands/uptime.lua",
                   "share/dust/commands/inventory.lua", "share/bash-completion/completions/dust"):
             self.assertTrue(os.path.isfile(os.path.join(self.prefix, f)), f)
-        self.assertTrue(os.access(os.path.join(self.prefix, "bin/dust"), os.X_OK))
+        for f in ("bin/dust", "libexec/dust/dust-core"):
+            self.assertTrue(os.access(os.path.join(self.prefix, f), os.X_OK), f)
+
+    def test_the_front_links_none_of_the_heavy_libraries(self):
+        # bin/dust serves a one-shot through a running server; it starts fast because it loads no
+        # ssh, AWS (curl), Lua, libarchive or XML library: dust-core does, once the front hands over.
+        def needed(path):
+            r = run(["readelf", "-d", path])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return set(re.findall(r"Shared library: \[([^\]]+)\]", r.stdout))
+        front = needed(os.path.join(self.prefix, "bin/dust"))
+        core = needed(os.path.join(self.prefix, "libexec/dust/dust-core"))
+        for lib in ("libssh", "libcurl", "liblua", "libarchive", "libpugixml", "libre2"):
+            self.assertFalse([n for n in front if n.startswith(lib)], (lib, front))
+            self.assertTrue([n for n in core if n.startswith(lib)], (lib, core))
+        self.assertLessEqual(len(front), 8, front)
+
+    def test_the_front_runs_the_core_beside_it_and_names_it_when_missing(self):
+        broken = os.path.join(self.tmp, "no-core")
+        shutil.copytree(self.prefix, broken)
+        core = os.path.join(broken, "libexec/dust/dust-core")
+        os.remove(core)
+        r = run([os.path.join(broken, "bin/dust"), "help"], env=self.env, cwd=self.tmp)
+        self.assertEqual(r.returncode, 127, r.stdout + r.stderr)
+        self.assertIn(f"dust: cannot run {os.path.join(broken, 'bin/../libexec/dust/dust-core')}", r.stderr)
+        self.assertEqual(r.stdout, "")
 
     def test_installed_binary_finds_the_shipped_lua_commands_without_a_build_tree(self):
         # A copy of the prefix elsewhere: the binary finds share/dust/commands relative to itself.
@@ -104,7 +129,7 @@ class Install(unittest.TestCase):
                     "libfmt9", "libssl3", "libc6", "libstdc++6"):
             self.assertRegex(depends, rf"(:|, ) ?{re.escape(pkg)}( \(|,|$)", depends)
         files = run(["dpkg-deb", "-c", deb]).stdout
-        for f in ("./usr/bin/dust", "./usr/share/man/man1/dust.1", "./usr/share/dust/commands/uptime.lua",
+        for f in ("./usr/bin/dust", "./usr/libexec/dust/dust-core", "./usr/share/man/man1/dust.1", "./usr/share/dust/commands/uptime.lua",
                   "./usr/share/bash-completion/completions/dust"):
             self.assertIn(f, files)
 
