@@ -47,6 +47,9 @@ int run_transfer(Context& ctx, const std::vector<const Node*>& running, transfer
   opt.stop = [&ctx] {
     return !ctx.interactive() && ctx.attachments() && ctx.attachments()->abandoned();
   };
+  // The interactive shell and a server keep their sessions: a transfer's login stays for the next
+  // command (its shell opens as the transfer ends); a one-shot or a script without a server ends.
+  opt.keep_logins = ctx.interactive() || ctx.attachments() != nullptr;
   auto eps = sessions.endpoints(running);
   if (auto* tap = sessions.tap()) {
     std::vector<std::string> labels;

@@ -185,8 +185,14 @@ class Driver : private ssh::Observer {
     t.stream.reset();
     t.fetch.reset();
     t.link.reset();
-    // A login without a shell was this transfer's alone: nothing would read its socket now.
-    if (t.session && t.session->state() == ssh::Session::State::LoggedIn) t.session->close();
+    // A login without a shell was this transfer's alone: nothing would read its socket now. Where
+    // sessions are kept, its shell opens instead, for the next command.
+    if (t.session && t.session->state() == ssh::Session::State::LoggedIn) {
+      if (opt_.keep_logins)
+        t.session->open_shell();
+      else
+        t.session->close();
+    }
   }
 
   // --loglevel debug: each node's steps, in ms since the transfer began (where the round trips go).

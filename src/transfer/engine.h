@@ -112,6 +112,10 @@ struct RunOptions {
   // Polled while the transfer runs: true stops it as Ctrl-C does (a one-shot's dust went away while
   // the session server ran its line: nobody waits for the files any more).
   std::function<bool()> stop;
+  // Sessions outlive this transfer (the interactive shell, a session server): a node's login that
+  // has no shell yet gets one when its transfer ends, so that the next command there runs on it
+  // (one round trip) instead of logging in again. Otherwise that login is closed.
+  bool keep_logins = false;
 };
 
 // Returns the number of nodes that failed. Watches its nodes' events on the pool while it runs (a

@@ -78,6 +78,31 @@ class ColdRoundTrips(testbed.SandboxTestCase):
             self.assertEqual(f.read(), data)
         self.assertLessEqual(dust_get, ssh_get, f"dust get took {dust_get} round trips, ssh cat f {ssh_get}")
 
+    def test_a_command_after_a_put_in_a_server_rides_the_puts_login(self):
+        # A transfer logs in without a shell. Where sessions are kept (a server, the interactive
+        # shell) that login gets its shell when the transfer ends, so the next command needs no new
+        # connection (it was closed: a second login, 8 round trips instead of 1).
+        env = self.sandbox.env()
+        dust = testbed.harness.dust_bin()
+        src = os.path.join(self.sandbox.dir, "rtt-keep.txt")
+        with open(src, "w") as f:
+            f.write("kept\n")
+        r = subprocess.run([dust, "-F", self.config, "start-server"], env=env, capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        try:
+            self.proxy.reset_stats()
+            r = subprocess.run([dust, "-F", self.config, "put", "worker0", src, "rtt-keep.txt"], env=env,
+                               capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = subprocess.run([dust, "-F", self.config, "@worker0", "cat rtt-keep.txt"], env=env,
+                               capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+            self.assertEqual((r.returncode, r.stdout), (0, "[worker0] kept\n"), r.stderr)
+            self.assertNotIn("reconnecting", r.stderr)
+            self.assertEqual(self.proxy.stats()["connections"], 1, "the command rode the put's login")
+        finally:
+            subprocess.run([dust, "--yes", "kill-server"], env=env, capture_output=True, timeout=60)
+
 
 if __name__ == "__main__":
     testbed.main()
