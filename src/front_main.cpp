@@ -28,7 +28,7 @@ std::string core_path() {
   std::string dir(exe, static_cast<size_t>(n));
   dir.erase(dir.rfind('/') + 1);
   std::string beside = dir + "dust-core";
-  if (access(beside.c_str(), X_OK) == 0) return beside;
+  if (access(beside.c_str(), F_OK) == 0) return beside;  // not executable: execv says so
   return dir + "../libexec/dust/dust-core";
 }
 

@@ -399,7 +399,10 @@ bool read_script_line(std::string* line) {
   char c;
   for (;;) {
     ssize_t n = ::read(STDIN_FILENO, &c, 1);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR) {
+      if (interrupt::pending()) return false;  // Ctrl-C while waiting for the next line: 130
+      continue;
+    }
     if (n <= 0) return !line->empty();
     if (c == '\n') return true;
     line->push_back(c);
@@ -433,8 +436,8 @@ int run_through(int fd, const std::optional<std::string>& line, bool json, bool 
         in = nostdin ? std::optional<std::string>("") : shell::read_all_stdin();
       } catch (const Error& e) {
         if (interrupt::pending()) break;  // nothing was sent: 130 below
-        write_all(STDERR_FILENO, fmt::format("dust: {}\n", e.what()));
-        return 2;
+        write_all(STDERR_FILENO, fmt::format("error: {}\n", e.what()));  // as in one process
+        return 1;
       }
       if (in) link.send(Type::Stdin, *in);
     }

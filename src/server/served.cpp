@@ -15,10 +15,14 @@ namespace dust::server {
 
 std::optional<ClientSetup> client_setup(const shell::Invocation& inv, std::string* err) {
   ClientSetup s;
+  const std::string file = paths::join(paths::dust_home(), "config.yaml");
   try {
-    s.config = shell::Config::load(paths::join(paths::dust_home(), "config.yaml"));
+    s.config = shell::Config::load(file);
   } catch (const Error& e) {
     *err = e.what();
+    return std::nullopt;
+  } catch (const std::exception& e) {  // yaml-cpp's stream failing (a directory, say)
+    *err = fmt::format("{}: cannot read it: {}", file, e.what());
     return std::nullopt;
   }
   if (!inv.ssh_config.empty()) {

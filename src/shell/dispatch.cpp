@@ -11,6 +11,7 @@
 #include "shell/context.h"
 #include "util/error.h"
 #include "util/fold.h"
+#include "util/interrupt.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -145,6 +146,8 @@ int execute_line(Context& ctx, const std::string& raw_line) {
     ctx.out().flush();
     return ctx.client().run_local(line);
   } catch (const Error& e) {
+    // Ctrl-C while the line read its input (a one-shot's stdin): interrupted, not an error.
+    if (interrupt::pending() && !ctx.interactive()) return 130;
     ctx.out().err(fmt::format("error: {}\n", e.what()));
     return 1;
   } catch (const std::exception& e) {

@@ -60,8 +60,10 @@ int run_script(Context& ctx) {
     Terminal::Hold held = ctx.terminal().hold();  // one command: its questions start afresh
     int rc = execute_line(ctx, line);
     if (rc != 0) worst = rc;
+    // A script stops at Ctrl-C (130), whatever the line did with it, as it does through a server.
+    if (interrupt::pending()) return 130;
   }
-  return worst;
+  return interrupt::pending() ? 130 : worst;  // Ctrl-C while it waited for its next line
 }
 
 int run_one_shot(Context& ctx, const std::string& line) {

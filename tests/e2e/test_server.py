@@ -161,6 +161,36 @@ class Server(testbed.SandboxTestCase):
         r = self.dust("@worker0", "test -e /tmp/never-ran && echo ran || echo not run")
         self.assertEqual(r.out, "[worker0] not run\n", r.err)
 
+    def test_ctrl_c_while_a_script_waits_for_its_next_line_ends_it_with_130(self):
+        # With and without a server alike (the served client retried its read; one process said 0).
+        for served in (False, True):
+            if served:
+                self.assertEqual(self.dust("start-server").rc, 0)
+            p = subprocess.Popen([testbed.dust_bin()], env=self.sandbox.env(), stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+            try:
+                p.stdin.write(b"@worker0 echo one\n")
+                p.stdin.flush()
+                time.sleep(2.5)
+                os.kill(p.pid, signal.SIGINT)
+                p.wait(timeout=5)  # at once, while its stdin stays open
+                out = p.stdout.read().decode()
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+                p.stdin.close()
+            self.assertEqual((p.returncode, out), (130, "[worker0] one\n"), f"served={served}")
+
+    def test_a_config_file_that_cannot_be_read_is_named(self):
+        os.makedirs(os.path.join(self.sandbox.dust_home, "config.yaml"))
+        try:
+            r = self.dust("@worker0", "true")
+            self.assertEqual(r.rc, 2, r.err)
+            self.assertRegex(r.err, r"^dust: \S*config\.yaml: cannot read it: ")
+        finally:
+            os.rmdir(os.path.join(self.sandbox.dust_home, "config.yaml"))
+
     def test_ctrl_backslash_twice_detaches(self):
         c = self.attach()
         c.sendline("@worker0 cd /usr && echo moved")
