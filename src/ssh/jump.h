@@ -119,6 +119,7 @@ class JumpHost {
   std::string strict_, host_;
   std::vector<std::string> known_hosts_;
   int fd_ = -1;
+  bool tcp_up_ = false;  // the socket was writable once (Session::update_watch says why)
   EventLoop::TimerId deadline_ = 0, tick_ = 0, keepalive_ = 0;
   std::vector<std::shared_ptr<Tunnel>> tunnels_;
   // A session channel with a pty, opened once the jump host is ready, only so that its sshd turns

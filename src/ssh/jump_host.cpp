@@ -126,7 +126,10 @@ bool JumpHost::handshake() {
       int rc = ssh_connect(ssh_);
       if (fd_ < 0 && ssh_get_fd(ssh_) >= 0) {
         fd_ = ssh_get_fd(ssh_);
-        loop_.watch(fd_, POLLIN | POLLOUT, [this](short) { step(); });
+        loop_.watch(fd_, POLLIN | POLLOUT, [this](short revents) {
+          if (revents & POLLOUT) tcp_up_ = true;
+          step();
+        });
       }
       if (rc == SSH_AGAIN) return true;
       if (rc != SSH_OK)
@@ -226,8 +229,11 @@ void JumpHost::ask_nodelay() {
 void JumpHost::update_watch() {
   if (fd_ < 0 || !ssh_) return;
   short ev = POLLIN;
-  if (ssh_get_poll_flags(ssh_) & SSH_WRITE_PENDING) ev |= POLLOUT;
-  if (phase_ == Phase::Connecting && !ssh_is_connected(ssh_)) ev |= POLLOUT;
+  // Connecting: POLLOUT only until the TCP connect is through, not for libssh's stale wish to
+  // write during the key exchange (it spun the loop; the 10 ms tick drives the handshake).
+  bool write_pending = (ssh_get_poll_flags(ssh_) & SSH_WRITE_PENDING) != 0;
+  if (phase_ == Phase::Connecting) write_pending = !tcp_up_;
+  if (write_pending) ev |= POLLOUT;
   loop_.set_events(fd_, ev);
 }
 

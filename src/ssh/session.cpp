@@ -356,8 +356,15 @@ void Session::update_watch() {
     if (!idle_login && !flush_timer_)
       flush_timer_ = loop_.after(200ms, [this] { flush_timer_ = 0, step(); });
   }
+  if (state_ == State::Connecting) {
+    // POLLOUT until the TCP connect is through; then only what comes. libssh keeps wishing to
+    // write for the whole key exchange (its own poll never clears it while ssh_connect waits),
+    // and that stale wish on an always-writable socket spun the loop 10,000-20,000 times per
+    // login. What it writes meanwhile (banner, KEXINIT, the key exchange) is small and goes at
+    // once; the 10 ms tick above drives it all the same.
+    write_pending = !tcp_up_;
+  }
   if (write_pending) ev |= POLLOUT;
-  if (state_ == State::Connecting && !ssh_is_connected(ssh_)) ev |= POLLOUT;
   loop_.set_events(fd_, ev);
 }
 

@@ -195,6 +195,7 @@ class Session {
   bool held_ = false;           // set_held
   bool shell_wanted_ = true;    // set_shell_wanted
   bool key_exchanged_ = false;  // ssh_connect completed (the host key not yet checked)
+  bool tcp_up_ = false;         // the socket was writable once: its TCP connect is through
   std::string raw_held_;        // keys typed while raw mode was being entered
   bool raw_busy_ = false;       // raw mode attached while a command runs (its end not yet seen)
   bool cancelling_ = false;  // an incomplete command was cancelled with ^C: its prompt is expected

@@ -40,6 +40,7 @@ void Session::start() {
   first_running_ = false;
   raw_entering_ = false;
   key_exchanged_ = false;
+  tcp_up_ = false;
   raw_held_.clear();
   raw_sink_ = nullptr;
   ssh_ = ssh_new();
@@ -121,7 +122,10 @@ bool Session::step_handshake() {
           rc = ssh_connect(ssh_);
           if (fd_ < 0 && ssh_get_fd(ssh_) >= 0) {
             fd_ = ssh_get_fd(ssh_);
-            loop_.watch(fd_, POLLIN | POLLOUT, [this](short) { step(); });
+            loop_.watch(fd_, POLLIN | POLLOUT, [this](short revents) {
+              if (revents & POLLOUT) tcp_up_ = true;
+              step();
+            });
           }
           if (rc == SSH_AGAIN) return true;
           if (rc != SSH_OK)

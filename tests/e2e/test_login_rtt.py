@@ -78,6 +78,22 @@ class ColdRoundTrips(testbed.SandboxTestCase):
             self.assertEqual(f.read(), data)
         self.assertLessEqual(dust_get, ssh_get, f"dust get took {dust_get} round trips, ssh cat f {ssh_get}")
 
+    def test_a_login_waits_for_the_key_exchange_without_spinning(self):
+        # While ssh_connect waits for the server's banner and key exchange, libssh keeps wishing to
+        # write; dust watched the always-writable socket for it and stepped the handshake 9,000-
+        # 20,000 times per login (a whole CPU while it lasted; seen on the direct path, where the
+        # TCP connect is still under way when ssh_connect first returns). Now the socket is watched
+        # for writing only until the TCP connect is through, and a 10 ms tick drives the rest: a
+        # handful of steps. Counted from --loglevel debug, not timed; direct, not through the proxy.
+        for _ in range(2):
+            r = subprocess.run([testbed.harness.dust_bin(), "--loglevel", "debug", "@worker0", "true"],
+                               env=self.sandbox.env(), capture_output=True, text=True, timeout=60,
+                               stdin=subprocess.DEVNULL)
+            self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+            steps = sum(1 for line in r.stderr.splitlines() if line.endswith("ssh worker0: connecting"))
+            self.assertGreater(steps, 0, "the debug log names the handshake's steps")
+            self.assertLess(steps, 300, f"{steps} handshake steps while connecting")
+
     def test_a_command_after_a_put_in_a_server_rides_the_puts_login(self):
         # A transfer logs in without a shell. Where sessions are kept (a server, the interactive
         # shell) that login gets its shell when the transfer ends, so the next command needs no new
