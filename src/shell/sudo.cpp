@@ -112,12 +112,10 @@ void SudoPrompts::ask(ssh::Pool& pool) {
   std::string who_names = fold_names(labels);
   ClientIo* who = asker(ctx_);
   if (!who) {
-    for (auto& [k, n] : nodes_)
-      if (n.waiting) {
-        n.waiting = false;
-        pool.emit({ssh::NodeEvent::Kind::Error, n.ep, kNoTerminal});
-        pool.interrupt(std::vector<ssh::Endpoint>{n.ep});
-      }
+    for (const ssh::Endpoint& ep : take_waiting()) {
+      pool.emit({ssh::NodeEvent::Kind::Error, ep, kNoTerminal});
+      pool.interrupt(std::vector<ssh::Endpoint>{ep});
+    }
     return;
   }
   std::optional<std::string> given;
@@ -133,23 +131,35 @@ void SudoPrompts::ask(ssh::Pool& pool) {
   if (given) answer = std::move(*given), wipe_string(*given);
   if (!ok) {
     wipe_string(answer);
-    for (auto& [k, n] : nodes_)
-      if (n.waiting) {
-        n.waiting = false;
-        pool.emit({ssh::NodeEvent::Kind::Notice, n.ep, "sudo password not given: interrupted"});
-        pool.interrupt(std::vector<ssh::Endpoint>{n.ep});
-      }
+    for (const ssh::Endpoint& ep : take_waiting()) {
+      pool.emit({ssh::NodeEvent::Kind::Notice, ep, "sudo password not given: interrupted"});
+      pool.interrupt(std::vector<ssh::Endpoint>{ep});
+    }
     return;
   }
   wipe();
   secret_ = std::move(answer);
   wipe_string(answer);
   secret_request_ = 0;
+  std::vector<std::string> keys;
   for (auto& [k, n] : nodes_)
     if (n.waiting) {
       secret_request_ = n.request;  // the newest request asked for (one question per moment)
-      send(pool, n);
+      keys.push_back(k);
     }
+  // By key, looked up again each time: sending may end a node (its events reach on_event, which
+  // forgets it), and a map iterated while that erases crashed the server.
+  for (const std::string& k : keys)
+    if (auto it = nodes_.find(k); it != nodes_.end() && it->second.waiting) send(pool, it->second);
+}
+
+std::vector<ssh::Endpoint> SudoPrompts::take_waiting() {
+  // Copied out before anything is emitted or interrupted: those reach on_event, which erases
+  // nodes that end (forget) while a loop over nodes_ would still be walking it.
+  std::vector<ssh::Endpoint> out;
+  for (auto& [k, n] : nodes_)
+    if (n.waiting) n.waiting = false, out.push_back(n.ep);
+  return out;
 }
 
 void SudoPrompts::send(ssh::Pool& pool, Node& n) {

@@ -44,6 +44,7 @@ class SudoPrompts {
     bool waiting = false;
   };
   void ask(ssh::Pool& pool);  // from the loop, once the prompts of one moment are in
+  std::vector<ssh::Endpoint> take_waiting();  // the nodes waiting for an answer, no longer waiting
   void send(ssh::Pool& pool, Node& n);
   void forget(const std::string& key);
   void wipe();
