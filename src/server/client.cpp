@@ -413,15 +413,17 @@ bool read_script_line(std::string* line) {
 
 int run_attached(int fd, const Settings& asked) { return Attached(fd, asked).run(); }
 
-int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes, bool nostdin,
+int run_through(int fd, const std::optional<std::string>& line, const shell::Invocation& inv,
                 const Settings& asked) {
+  const bool nostdin = inv.nostdin;
   ClientLink link(fd);
   Hello h;
   h.version = DUST_VERSION;
   h.kind = ClientKind::Command;
   h.client = this_client();
-  h.json = json;
-  h.yes = yes;
+  h.json = inv.json;
+  h.yes = inv.yes;
+  h.loglevel = inv.level;
   h.settings = asked;
   if (!link.hello(h)) return 1;
   on_signal(SIGWINCH, on_winch);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "server/messages.h"
+#include "shell/invocation.h"
 
 namespace dust::server {
 
@@ -14,7 +15,8 @@ namespace dust::server {
 int run_attached(int fd, const Settings& asked);
 // One line (one-shot) or, with none, the lines of stdin (script mode): the worst status. A
 // one-shot `@` line takes stdin with it (unless `nostdin`), for its nodes.
-int run_through(int fd, const std::optional<std::string>& line, bool json, bool yes, bool nostdin,
+// `inv`: --json, --yes, --nostdin and --loglevel as given.
+int run_through(int fd, const std::optional<std::string>& line, const shell::Invocation& inv,
                 const Settings& asked);
 // kill-server: asks the server to end (first, unless `yes`, the person: when clients are attached
 // or commands run); 0 once it has ended.

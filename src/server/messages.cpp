@@ -49,6 +49,7 @@ std::string encode_hello(const Hello& h) {
               {"kind", kind_name(h.kind)},
               {"json", h.json},
               {"yes", h.yes},
+              {"loglevel", h.loglevel},
               {"ssh_config", h.settings.ssh_config},
               {"log_dir", h.settings.log_dir},
               {"client",
@@ -79,6 +80,7 @@ Hello decode_hello(std::string_view body) {
     throw Error(fmt::format("malformed hello message: kind '{}'", kind));
   h.json = field<bool>(j, "json", "hello", false);
   h.yes = field<bool>(j, "yes", "hello", false);
+  h.loglevel = field<std::string>(j, "loglevel", "hello", "");
   h.settings.ssh_config = field<std::string>(j, "ssh_config", "hello", "");
   h.settings.log_dir = field<std::string>(j, "log_dir", "hello", "");
   json c = field<json>(j, "client", "hello", json::object());

@@ -39,6 +39,8 @@ struct Hello {
   ClientKind kind = ClientKind::Command;
   bool json = false;  // --json
   bool yes = false;   // --yes
+  // --loglevel as the client gave it ("": none): its lines are logged at that level, to it.
+  std::string loglevel;
   Settings settings;
   ClientInfo client;
 };

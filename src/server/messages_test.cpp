@@ -15,6 +15,7 @@ TEST(Messages, HelloRoundTrips) {
   h.client.cwd = "/home/me/dir with space";
   h.json = true;
   h.yes = true;
+  h.loglevel = "debug";
   h.client.colour = true;
   h.client.env = {{"AWS_REGION", "eu-west-1"}, {"FOO", "a=b c"}};
   h.client.stdin_tty = true;
@@ -27,6 +28,7 @@ TEST(Messages, HelloRoundTrips) {
   EXPECT_EQ(back.client.cwd, h.client.cwd);
   EXPECT_TRUE(back.json);
   EXPECT_TRUE(back.yes);
+  EXPECT_EQ(back.loglevel, "debug");
   EXPECT_TRUE(back.client.colour);
   EXPECT_EQ(back.client.env, h.client.env);
   EXPECT_TRUE(back.client.stdin_tty);

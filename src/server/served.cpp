@@ -50,8 +50,7 @@ std::optional<int> run_served(const ClientSetup& setup, const shell::Invocation&
   int fd = connect_server(err);
   if (fd < 0) return std::nullopt;
   interrupt::install();  // Ctrl-C is the server's to pass on from here
-  return util::exit_status_with_stdout(
-      run_through(fd, line, inv.json, inv.yes, inv.nostdin, setup.asked));
+  return util::exit_status_with_stdout(run_through(fd, line, inv, setup.asked));
 }
 
 }  // namespace dust::server

@@ -22,10 +22,36 @@
 #include "util/error.h"
 #include "util/fold.h"
 #include "util/interrupt.h"
+#include "util/log.h"
 #include "util/paths.h"
 
 namespace dust::server {
 namespace {
+
+// While it lives, log lines go to the running line's client (its Err frames) at the level that
+// client asked for; then the server's own level and log file again.
+class LogToClient {
+ public:
+  LogToClient(shell::Context& ctx, const std::string& level) {
+    log::Level l;
+    if (level.empty() || !log::parse_level(level, &l)) return;
+    active_ = true;
+    saved_ = log::level();
+    log::set_level(l);
+    log::set_writer([&ctx](const std::string& line) { ctx.out().err(line); });
+  }
+  ~LogToClient() {
+    if (!active_) return;
+    log::set_writer(nullptr);
+    log::set_level(saved_);
+  }
+  LogToClient(const LogToClient&) = delete;
+  LogToClient& operator=(const LogToClient&) = delete;
+
+ private:
+  bool active_ = false;
+  log::Level saved_ = log::Level::Info;
+};
 
 constexpr size_t kLowMark = 256u << 10;  // a backlogged client's nodes go on under this
 // An attached client that reads nothing while notices and background output pile up for it (they
@@ -435,6 +461,8 @@ void Server::execute(const Request& r) {
   bool secret = r.type != Type::Eof && !ctx_.sessions().may_remember(r.line);
   {
     shell::Terminal::Hold held = ctx_.terminal().hold();
+    // `dust --loglevel debug …` through the server: the line's log goes to its client.
+    LogToClient logs(ctx_, h.loglevel);
     if (r.type == Type::Eof) {
       if (shell::confirm_quit(ctx_)) ctx_.quit_requested = true;
     } else {

@@ -430,6 +430,13 @@ void Pool::on_closed(Session& s, const std::string& error) {
     log::debug("ssh {}: speculative connection failed: {}", s.endpoint().node_label, error);
     return start_queued();
   }
+  if (s.unasked_shell() && e->pending.empty() && !e->job) {
+    // The shell a transfer's login was given for later commands (a login shell whose startup
+    // file exits, say): nobody asked for it, so nobody is told now; the next command there
+    // connects again and says what fails.
+    log::debug("ssh {}: kept login's shell failed: {}", s.endpoint().node_label, error);
+    return start_queued();
+  }
   if (error.empty())
     emit({NodeEvent::Kind::Notice, s.endpoint(), "session closed"});
   else

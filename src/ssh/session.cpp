@@ -164,6 +164,11 @@ void Session::on_channel_closed() {
 
 void Session::finish_closed() {
   if (ended()) return;
+  if (unasked_shell_ && (state_ == State::Channel || state_ == State::Setup) && ssh_ &&
+      ssh_is_connected(ssh_)) {
+    back_to_login("the login shell ended before it was ready");
+    return;
+  }
   bool busy = state_ == State::Busy, setting_up = state_ == State::Setup;
   int status = ch_ ? ssh_channel_get_exit_status(ch_) : -1;
   output_.end_command(
@@ -226,6 +231,7 @@ void Session::on_marker(int status) {
     stale_setups_ = std::max(0, setup_attempts_ - 1 - (status - kSetupStatusBase));
     state_ = State::Ready;
     used_ = true;
+    unasked_shell_ = false;
     if (deadline_timer_) loop_.cancel(deadline_timer_), deadline_timer_ = 0;
     if (first_ == First::Sent) {
       // The first setup line ran: so does the line right behind it. Another one ran first: that

@@ -82,7 +82,10 @@ class Session {
   // hangs or cannot be driven), and cost no pty, shell and setup line. Effective only until the
   // login; open_shell() goes on from LoggedIn (a line was sent to it).
   void set_shell_wanted(bool on) { shell_wanted_ = on; }
-  void open_shell();
+  // `unasked`: nobody waits for this shell (a transfer's login kept for later commands): until it
+  // is ready, its failure is the pool's to log, not to show (Pool::on_closed).
+  void open_shell(bool unasked = false);
+  bool unasked_shell() const { return unasked_shell_; }
   bool was_used() const { return used_; }  // a shell was ready once (state lost on reconnect)
 
   // Where ProxyJump tunnels come from (the pool's one session per jump host); without it, a
@@ -167,7 +170,8 @@ class Session {
   void fail(const std::string& msg);
   void teardown();
   void on_channel_closed();
-  void finish_closed();  // after the exit status arrived (or could not)
+  void finish_closed();                        // after the exit status arrived (or could not)
+  void back_to_login(const std::string& why);  // an unasked shell failed: LoggedIn again
 
   EventLoop& loop_;
   const Options& opt_;
@@ -189,6 +193,7 @@ class Session {
   std::string exit_signal_;
   int fd_ = -1;
   bool used_ = false;
+  bool unasked_shell_ = false;  // open_shell(true), until the shell is ready
   bool in_step_ = false;
   bool pump_scheduled_ = false;
   bool raw_entering_ = false;

@@ -41,6 +41,7 @@ void Session::start() {
   raw_entering_ = false;
   key_exchanged_ = false;
   tcp_up_ = false;
+  unasked_shell_ = false;
   raw_held_.clear();
   raw_sink_ = nullptr;
   ssh_ = ssh_new();
@@ -190,7 +191,9 @@ void Session::begin_shell() {
   if (deadline_timer_) loop_.cancel(deadline_timer_);
   deadline_timer_ = loop_.after(kSetupTimeout, [this] {
     deadline_timer_ = 0;
-    if (handshaking())
+    if (handshaking() && unasked_shell_)
+      back_to_login("its setup line had no answer within 30 s");
+    else if (handshaking())
       fail(
           "the remote shell did not answer dust's setup line within 30 s "
           "(dust drives bash, dash and zsh login shells)");
@@ -208,8 +211,27 @@ void Session::begin_shell() {
   state_ = State::Channel;
 }
 
-void Session::open_shell() {
+void Session::back_to_login(const std::string& why) {
+  // The shell nobody asked for failed (a startup file that exits or hangs): the login itself is
+  // fine, and may carry a transfer right now. It goes on without a shell; the next command that
+  // needs one opens it again and is told what fails.
+  log::debug("ssh {}: the kept login's shell failed ({}): a login without a shell again",
+             ep_.node_label, why);
+  for (auto* t : {&deadline_timer_, &setup_timer_, &idle_timer_, &keepalive_timer_, &close_timer_})
+    if (*t) loop_.cancel(*t), *t = 0;
+  if (ch_) ssh_channel_free(ch_), ch_ = nullptr;
+  outq_.clear();  // the setup line that shell never read
+  output_.reset();
+  scanner_ = PromptScanner(make_nonce());
+  unasked_shell_ = false;
+  shell_wanted_ = false;
+  state_ = State::LoggedIn;
+  update_watch();
+}
+
+void Session::open_shell(bool unasked) {
   shell_wanted_ = true;
+  unasked_shell_ = unasked && state_ == State::LoggedIn;  // a line asked for it first: not unasked
   if (state_ != State::LoggedIn) return;
   begin_shell();
   step();

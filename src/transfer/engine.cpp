@@ -189,7 +189,7 @@ class Driver : private ssh::Observer {
     // sessions are kept, its shell opens instead, for the next command.
     if (t.session && t.session->state() == ssh::Session::State::LoggedIn) {
       if (opt_.keep_logins)
-        t.session->open_shell();
+        t.session->open_shell(/*unasked=*/true);
       else
         t.session->close();
     }

@@ -191,6 +191,19 @@ class Server(testbed.SandboxTestCase):
         finally:
             os.rmdir(os.path.join(self.sandbox.dust_home, "config.yaml"))
 
+    def test_loglevel_debug_logs_the_line_to_its_client(self):
+        # The server's log level and log file are its own; a client's --loglevel debug gets the log
+        # of its own line on its stderr, as in one process, and the next line is quiet again.
+        self.assertEqual(self.dust("start-server").rc, 0)
+        self.assertEqual(self.dust("@worker0", "true").rc, 0)
+        debug_line = r"(?m)^dust:\S+ \S+ \| ssh worker0"
+        r = self.dust("--loglevel", "debug", "@worker0", "echo logged")
+        self.assertEqual((r.rc, r.out), (0, "[worker0] logged\n"), r.err)
+        self.assertRegex(r.err, debug_line)
+        r = self.dust("@worker0", "echo quiet")
+        self.assertEqual((r.rc, r.out), (0, "[worker0] quiet\n"), r.err)
+        self.assertNotRegex(r.err, debug_line)
+
     def test_ctrl_backslash_twice_detaches(self):
         c = self.attach()
         c.sendline("@worker0 cd /usr && echo moved")

@@ -217,6 +217,22 @@ class LoginShells(testbed.SandboxTestCase):
         self.assertEqual(r.rc, 255, r.out + r.err)
         self.assertIn("the login shell ended before it was ready", r.err)
         self.assertEqual({x for x in os.listdir(tmp) if x.startswith("dust-stdin-")} - before, set())
+        # In a server, a transfer's login is given its shell for later commands: one that fails
+        # was asked for by nobody, so it says nothing; the command that needs it says why, once.
+        alone = self.dust("-F", cfg, "@worker0", "echo never", timeout=60)
+        self.assertEqual(alone.rc, 255, alone.out + alone.err)
+        self.assertEqual(self.dust("-F", cfg, "start-server").rc, 0)
+        try:
+            for name in ("kept1.dat", "kept2.dat"):
+                r = self.dust("-F", cfg, "put", "worker0", src, name, timeout=60)
+                self.assertEqual(r.rc, 0, r.out + r.err)
+                self.assertNotIn("error", r.err)
+                self.assertNotIn("reconnecting", r.err)
+            time.sleep(1)  # the kept shell's failure, had it been shown, would be out by now
+            r = self.dust("-F", cfg, "@worker0", "echo never", timeout=60)
+            self.assertEqual((r.rc, r.out, r.err), (alone.rc, alone.out, alone.err), "as in one process")
+        finally:
+            self.dust("-F", cfg, "--yes", "kill-server")
         os.unlink(profile)
 
     def test_a_startup_file_that_prints_is_named_by_get(self):
