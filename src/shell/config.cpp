@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/paths.h"
 
@@ -46,7 +47,9 @@ Config Config::load(const std::string& path) {
   Config c;
   if (!paths::exists(path)) return c;
   try {
-    YAML::Node root = YAML::LoadFile(path);
+    // Read here, not by yaml-cpp: its LoadFile leaks its buffer when the stream fails (a
+    // directory), and util::read_file names what is wrong.
+    YAML::Node root = YAML::Load(util::read_file(path));
     if (!root || root.IsNull()) return c;
     if (!root.IsMap()) throw Error(fmt::format("{}: expected a mapping at the top level", path));
     get(root, "region", &c.region);

@@ -187,7 +187,7 @@ class Server(testbed.SandboxTestCase):
         try:
             r = self.dust("@worker0", "true")
             self.assertEqual(r.rc, 2, r.err)
-            self.assertRegex(r.err, r"^dust: \S*config\.yaml: cannot read it: ")
+            self.assertRegex(r.err, r"^dust: cannot read \S*config\.yaml: is a directory")
         finally:
             os.rmdir(os.path.join(self.sandbox.dust_home, "config.yaml"))
 
