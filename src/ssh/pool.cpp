@@ -185,6 +185,8 @@ std::shared_ptr<Job> Pool::run(const std::vector<Endpoint>& nodes,
       s.send_line(line);
     } else {  // connecting, or earlier lines still wait: after them, in order
       e.pending.push_back(line);
+      s.want_shell();  // a kept login's shell starting unasked is asked for now: its failure is
+                       // told
       if (how.pipelined && e.pending.size() == 1) s.pipeline(line);
       if (!s.usable() && !s.handshaking()) begin_connect(e);
     }

@@ -86,6 +86,8 @@ class Session {
   // is ready, its failure is the pool's to log, not to show (Pool::on_closed).
   void open_shell(bool unasked = false);
   bool unasked_shell() const { return unasked_shell_; }
+  // A line waits for this session's shell: wanted, and no longer unasked.
+  void want_shell() { shell_wanted_ = true, unasked_shell_ = false; }
   bool was_used() const { return used_; }  // a shell was ready once (state lost on reconnect)
 
   // Where ProxyJump tunnels come from (the pool's one session per jump host); without it, a

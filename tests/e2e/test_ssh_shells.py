@@ -231,6 +231,12 @@ class LoginShells(testbed.SandboxTestCase):
             time.sleep(1)  # the kept shell's failure, had it been shown, would be out by now
             r = self.dust("-F", cfg, "@worker0", "echo never", timeout=60)
             self.assertEqual((r.rc, r.out, r.err), (alone.rc, alone.out, alone.err), "as in one process")
+            # A line that comes while that shell is still starting asked for it: it is told why.
+            r = self.dust("-F", cfg, input=f"put worker0 {src} kept3.dat\n@worker0 echo never\n", timeout=60)
+            self.assertEqual(r.rc, 255, r.out + r.err)
+            self.assertIn("→ ", r.out)
+            self.assertNotIn("never", r.out)
+            self.assertIn("the login shell ended before it was ready", r.err)
         finally:
             self.dust("-F", cfg, "--yes", "kill-server")
         os.unlink(profile)
