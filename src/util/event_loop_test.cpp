@@ -100,6 +100,24 @@ TEST(EventLoop, WatchAgainAfterCloseAndReuseOfTheNumber) {
   EXPECT_EQ(calls, 1);
 }
 
+TEST(EventLoop, WaitsForATimerWithoutSpinningInItsLastMillisecond) {
+  // A wait shorter than a millisecond was truncated to none: every turn until the timer was due
+  // came back at once. Rounded up, a 3 ms timer takes a few turns, not hundreds.
+  EventLoop loop;
+  bool fired = false;
+  for (int round = 0; round < 20; ++round) {
+    fired = false;
+    loop.after(std::chrono::milliseconds(2 + round % 3), [&] { fired = true; });
+    int turns = 0;
+    while (!fired && turns < 10000) {
+      loop.run_once(100ms);
+      ++turns;
+    }
+    EXPECT_TRUE(fired);
+    EXPECT_LE(turns, 4) << "round " << round;
+  }
+}
+
 TEST(EventLoop, TimersRunInOrderAndCancelFindsAny) {
   EventLoop loop;
   std::string seen;
