@@ -3,7 +3,6 @@
 // starts in a few milliseconds (dust-core loads ~50 libraries: 10-17 ms before main). Everything
 // else, and anything this front is unsure of, is dust-core's, which replaces this process (exec):
 // same pid, same terminal, same signals, same arguments.
-#include <fcntl.h>
 #include <limits.h>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 #include "server/served.h"
 #include "shell/invocation.h"
 #include "shell/words.h"
+#include "util/fd_io.h"
 #include "util/log.h"
 
 namespace {
@@ -44,19 +44,14 @@ std::string core_path() {
 bool servable(const dust::shell::Invocation& inv) {
   if (inv.man || inv.bash_completion) return false;
   if (!inv.words.empty() && dust::server::is_server_word(inv.words[0])) return false;
-  if (inv.words.empty() && isatty(STDIN_FILENO)) return false;  // interactive
-  dust::log::Level l;
-  return inv.level.empty() || dust::log::parse_level(inv.level, &l);
+  return !(inv.words.empty() && isatty(STDIN_FILENO));  // not interactive
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace dust;
-  // As dust-core does (main.cpp): a closed stdin, stdout or stderr is /dev/null.
-  for (int fd = 0; fd <= 2; ++fd)
-    if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
-      return 125;
+  if (!util::fill_standard_fds()) return 125;
   shell::Invocation inv = shell::parse_invocation(argc, argv);
   if (inv.exit_status) return *inv.exit_status;  // --help, a usage error: said already
   if (inv.version && !inv.man && !inv.bash_completion) {
@@ -64,14 +59,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!servable(inv)) run_core(argv);
+  log::Level level;
+  if (!inv.level.empty() && !log::parse_level(inv.level, &level)) run_core(argv);  // it says why
   std::string err;
   std::optional<server::ClientSetup> setup = server::client_setup(inv, &err);
   if (!setup) run_core(argv);  // dust-core says what is wrong
-  if (!inv.level.empty()) {
-    log::Level l;
-    log::parse_level(inv.level, &l);
-    log::set_level(l);
-  }
+  if (!inv.level.empty()) log::set_level(level);
   std::optional<std::string> line;
   if (!inv.words.empty()) line = shell::one_shot_line(inv.words);
   // Without a server dust-core gets this process as it was: nothing read from stdin, no signal

@@ -1,5 +1,4 @@
 // dust entry point: argv → Context → REPL, script or one-shot.
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -27,11 +26,7 @@
 
 int main(int argc, char** argv) {
   using namespace dust;
-  // A closed stdin, stdout or stderr (`dust 0<&-`) is /dev/null, so that no file dust opens (the
-  // interrupt pipe, a socket) takes its number and is read or written as if it were one.
-  for (int fd = 0; fd <= 2; ++fd)
-    if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
-      return 125;
+  if (!util::fill_standard_fds()) return 125;
   shell::Invocation inv = shell::parse_invocation(argc, argv);
   if (inv.exit_status) return *inv.exit_status;
   if (inv.version) {

@@ -1,6 +1,7 @@
 // write_all (fd_io.h).
 #include "util/fd_io.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -51,6 +52,13 @@ int exit_status_with_stdout(int status) {
   std::string msg = std::string("dust: cannot write to stdout: ") + std::strerror(e) + "\n";
   (void)write_all(STDERR_FILENO, msg);
   return status == 0 ? 1 : status;
+}
+
+bool fill_standard_fds() {
+  for (int fd = 0; fd <= 2; ++fd)
+    if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+      return false;
+  return true;
 }
 
 }  // namespace dust::util

@@ -17,4 +17,9 @@ int stdout_error();
 // on stderr and makes a status of 0 into 1.
 int exit_status_with_stdout(int status);
 
+// A closed stdin, stdout or stderr (`dust 0<&-`) becomes /dev/null, so that no file dust opens (the
+// interrupt pipe, a socket) takes its number and is read or written as if it were one. false when
+// that cannot be done (exit 125). Both binaries call it first.
+bool fill_standard_fds();
+
 }  // namespace dust::util
