@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -131,29 +132,34 @@ int LocalClientIo::run_local(const std::string& command) { return run_local_comm
 int run_local_command(const std::string& command) {
   // Job control only where this process owns the terminal's foreground: the interactive shell.
   int tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() ? STDIN_FILENO : -1;
-  pid_t pid = fork();
-  if (pid < 0) return 127;
-  if (pid == 0) {
-    if (tty >= 0) {
-      setpgid(0, 0);
-      signal(SIGTTOU, SIG_IGN);
-      tcsetpgrp(tty, getpid());
-    }
-    for (int s : {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD, SIGPIPE, SIGCONT, SIGWINCH})
-      signal(s, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    close_range(3, ~0U, 0);  // dust's ssh sockets and pipes are not the command's
-    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  // posix_spawn (a vfork), never fork: a fork write-protects every page of this process, and with
+  // many sessions open each of thousands of pages then faulted once more on its next write — the
+  // first `@* cmd` on 100 nodes after a `!cmd` took 60 ms longer than the next one.
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_init(&attr);
+  posix_spawn_file_actions_init(&actions);
+  short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
   if (tty >= 0) {
-    setpgid(pid, pid);  // both sides, whoever runs first
-    void (*old)(int) = signal(SIGTTOU, SIG_IGN);
-    tcsetpgrp(tty, pid);
-    signal(SIGTTOU, old);
+    flags |= POSIX_SPAWN_SETPGROUP;  // its own group (0: its pid), the terminal's foreground
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawn_file_actions_addtcsetpgrp_np(&actions, tty);
   }
+  posix_spawnattr_setflags(&attr, flags);
+  sigset_t defaults, none;
+  sigemptyset(&defaults);
+  for (int sig : {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD, SIGPIPE, SIGCONT, SIGWINCH})
+    sigaddset(&defaults, sig);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);  // dust's ssh sockets and pipes
+  const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
+  pid_t pid = -1;
+  int err = posix_spawn(&pid, "/bin/sh", &actions, &attr, const_cast<char* const*>(argv), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (err != 0) return 127;
   int status = 0;
   for (;;) {
     pid_t r = waitpid(pid, &status, tty >= 0 ? WUNTRACED : 0);
