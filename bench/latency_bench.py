@@ -9,8 +9,9 @@ chunk RTT/2 per direction. The ssh config and known_hosts every client reads (du
 the proxy's port, so nothing reaches sshd directly. dust finds the hosts through moto (no delay there).
 
 Per RTT, all in the same run, every time also in round trips (time / RTT):
-  warm     `@bench… true` over sessions already open (script mode, wall-clock stamps around it, less a
-           stamp's own cost measured in the same script), 2 and 100 hosts; floor 1 RTT.
+  warm     `@bench… true` over sessions already open (script mode, wall-clock stamps around 1 and around 21
+           such lines: the difference / 20), 2 and 100 hosts; floor 1 RTT, and RTT + the case's own time at
+           RTT 0 (CPU: dust, and every node's sshd and shell on this one machine).
   cold     one process logging in and running `true`: dust on 1 host against `ssh host true`; dust on 10
            hosts against pdsh and clush; dust on 1 host with EC2 (moto) behind the same delay, without and
            with its node cache (logins start while EC2 answers).
@@ -41,7 +42,7 @@ import testbed  # noqa: E402
 from testbed import procs  # noqa: E402
 from testbed.moto import Moto, free_port  # noqa: E402
 import hosts as fleetmod  # noqa: E402
-from common import STAMP, STAMP_TAIL, measured, met, parallel, settle, stamp_cost, stamps, timed  # noqa: E402
+from common import STAMP, measured, met, parallel, settle, stamps, timed  # noqa: E402
 
 MB = 1_000_000
 
@@ -77,14 +78,18 @@ class Proxy:
             self.proc = None
 
 
-def warm(dust, env, target):
-    """The second `@target true` of a script (the first logs in), the stamps' own cost subtracted."""
-    script = "\n".join([STAMP, f"@{target} true", STAMP, f"@{target} true"] + [STAMP] * STAMP_TAIL) + "\n"
+def warm(dust, env, target, extra=20):
+    """One `@target true` over open sessions in a script: (1 + extra lines between two stamps, less 1 line
+    between two stamps) / extra, so a stamp's own cost cancels out (the first line logs in). Subtracting
+    the cost of a stamp measured after another stamp instead left 40-50 ms in the 100-host figure: a
+    stamp after a line costs more (a line at RTT 0 was 68 ms that way, 12-16 ms this way)."""
+    line = f"@{target} true"
+    script = "\n".join([line, STAMP, line, STAMP] + [line] * (1 + extra) + [STAMP]) + "\n"
     p = subprocess.run([dust], env=env, input=script.encode(), capture_output=True)
     st = stamps(p.stdout.decode(errors="replace"))
-    if p.returncode != 0 or len(st) != 2 + STAMP_TAIL:
+    if p.returncode != 0 or len(st) != 3:
         raise SystemExit(f"dust warm script failed: {p.stderr.decode(errors='replace')[-1500:]}")
-    return st[2] - st[1] - stamp_cost(st[2:])
+    return ((st[2] - st[1]) - (st[1] - st[0])) / extra
 
 
 def warm_one_shot(dust, env, target, runs=3):
@@ -175,6 +180,7 @@ def main():
         total = nx * size
         ssh = f"ssh -F {fleet.ssh_config}"
         summary = []
+        at_rtt0 = {}  # warm case → its time at RTT 0 (when the run has RTT 0 first)
         for rtt in rtts:
             proxy.start(rtt)
             ec2_proxy.start(rtt)
@@ -185,17 +191,29 @@ def main():
             print(f"\n== RTT {rtt:.0f} ms", flush=True)
             timed([args.dust, "@bench000?", "true"], env, "warm-up")
             if "warm" in only:
+                def beside_loopback(case, w):
+                    # What the same case costs at RTT 0 is CPU (dust, and sshd and the shells of every
+                    # node on this one machine): RTT plus that is what no client can go under here.
+                    if not r_s:
+                        at_rtt0[case] = w
+                        return ""
+                    if case not in at_rtt0:
+                        return ""
+                    floor = r_s + at_rtt0[case]
+                    return f"; RTT + its time at RTT 0 = {floor * 1000:.1f} ms ({floor / r_s:.2f} RTT)"
                 for label, pat in (("2", "bench[0000-0001]"), (str(many), "bench*")):
                     w = min(warm(args.dust, env, pat) for _ in range(2))
                     print(f"  warm @* true, {label:>3} hosts  {w * 1000:8.1f} ms {rt(w)}"
-                          + (f"  (goal ≤ 1.1 RTT: {met(w <= 1.1 * r_s)})" if r_s else ""),
-                          flush=True)
+                          + (f"  (goal ≤ 1.1 RTT: {met(w <= 1.1 * r_s)})" if r_s else "")
+                          + beside_loopback(label, w), flush=True)
                 w = warm_one_shot(args.dust, env, "bench[0000-0001]")
                 start = min(timed([args.dust, "--version"], env, "dust --version").wall for _ in range(3))
+                ssh_start = min(timed(["ssh", "-V"], env, "ssh -V").wall for _ in range(3))
                 print(f"  warm one-shot through the server, 2 hosts  {w * 1000:8.1f} ms {rt(w)}"
                       + (f"  (goal ≤ 1.1 RTT: {met(w <= 1.1 * r_s)})" if r_s else "")
-                      + f"; of which starting a process (`dust --version` from here) {start * 1000:.1f} ms",
-                      flush=True)
+                      + beside_loopback("one-shot", w)
+                      + f"; of which starting a process (`dust --version` from here) {start * 1000:.1f} ms"
+                      + f", `ssh -V` {ssh_start * 1000:.1f} ms", flush=True)
             if "cold" in only:
                 d1 = timed([args.dust, "@bench0000", "true"], env, "dust cold 1").wall
                 s1 = timed(fleet.ssh_argv(addrs[0], "true"), env, "ssh true").wall
