@@ -141,7 +141,10 @@ int main(int argc, char** argv) {
   }
   if (!err.empty()) std::fprintf(stderr, "dust: %s; running without a server\n", err.c_str());
   shell::Context ctx(config, mode, yes, json);
-  if (mode == shell::Mode::OneShot) ctx.own_client().one_shot_stdin(!nostdin);
+  // A one-shot's stdin is its command's; a script's is the script: its commands get end of file,
+  // as a served script's do (server/client.cpp), or a command that reads would wait forever.
+  if (mode != shell::Mode::Interactive)
+    ctx.own_client().one_shot_stdin(mode == shell::Mode::OneShot && !nostdin);
   if (!log_dir.empty() || !config.log_dir.empty()) {
     try {
       shell::set_log_dir(ctx, log_dir.empty() ? config.log_dir : log_dir);

@@ -431,11 +431,12 @@ int run_through(int fd, const std::optional<std::string>& line, const shell::Inv
   std::string text;
   while (line ? text.empty() : read_script_line(&text)) {
     if (line) text = *line;
-    if (line && text.find_first_not_of(" \t") != std::string::npos &&
+    if (text.find_first_not_of(" \t") != std::string::npos &&
         text[text.find_first_not_of(" \t")] == '@') {
-      std::optional<std::string> in;  // --nostdin: end of file at once, as `ssh -n`
+      // --nostdin, and a script's lines (its stdin is the script): end of file at once, `ssh -n`.
+      std::optional<std::string> in;
       try {
-        in = nostdin ? std::optional<std::string>("") : shell::read_all_stdin();
+        in = nostdin || !line ? std::optional<std::string>("") : shell::read_all_stdin();
       } catch (const Error& e) {
         if (interrupt::pending()) break;  // nothing was sent: 130 below
         write_all(STDERR_FILENO, fmt::format("error: {}\n", e.what()));  // as in one process

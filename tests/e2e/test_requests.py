@@ -109,6 +109,18 @@ class Requests(testbed.SandboxTestCase):
             self.assertEqual(r.rc, 0, how)
         self.both_ways(check)
 
+    def test_a_scripts_commands_read_end_of_file(self):
+        # A script's stdin is the script: a node command that reads gets end of file at once (`ssh -n`),
+        # the script's next lines stay dust's. Before, `cat` waited on the pty for ever.
+        def check(how):
+            script = "@worker0 cat; echo eof-read\n@worker0 read x || echo read-nothing\n@worker0 pwd\n"
+            r = self.dust(input=script, timeout=20)
+            self.assertEqual(r.rc, 0, f"{how}: {r.err}")
+            lines = r.out.splitlines()
+            self.assertEqual(lines[:2], ["[worker0] eof-read", "[worker0] read-nothing"], how)
+            self.assertRegex(lines[2], r"^\[worker0\] /", how)
+        self.both_ways(check)
+
     def test_large_stdin_reaches_every_node_whole_and_leaves_no_file(self):
         """Past the here-document's 64 KiB, stdin goes first to a temporary file on each node (an exec
         channel, as put): 8 MiB (the most a one-shot takes) arrive whole on two nodes, the command runs

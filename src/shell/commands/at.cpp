@@ -158,7 +158,8 @@ int run_at(Context& ctx, Args& a, bool gather) {
     return 0;
   }
 
-  // A one-shot's stdin is its command's (remote_stdin.h): data then end of file, as clush does.
+  // A one-shot's stdin is its command's (remote_stdin.h): data then end of file, as clush does; a
+  // script's commands get end of file at once (`ssh -n`).
   // A node it could not reach gets no line and ends with that error, as an unreachable node does.
   // A node still running the last command gets this line as its input (how `@node Y` answers a
   // prompt): said once per line, so a command meant for the shell is not silently typed into it.
@@ -168,7 +169,7 @@ int run_at(Context& ctx, Args& a, bool gather) {
       taking.push_back(ep.node_label);
   StdinLines in{{command}};
   Sessions::Sending how;
-  if (ctx.mode() == Mode::OneShot)
+  if (ctx.mode() != Mode::Interactive)
     if (std::optional<std::string> data = ctx.client().stdin_data()) {
       in = stdin_lines(ctx, eps, command, *data, busy);
       if (in.interrupted) {
