@@ -1,12 +1,16 @@
 // SigV4 signing: canonical request, string to sign, derived key, Authorization header.
 #include "cloud/sigv4.h"
 
+#include <fmt/format.h>
+#include <openssl/err.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
 #include <cctype>
 #include <map>
+
+#include "util/error.h"
 
 namespace dust::cloud::sigv4 {
 
@@ -29,17 +33,29 @@ std::string hex(std::string_view bytes) {
   return out;
 }
 
+namespace {
+// OpenSSL fails these only when it cannot start at all (an OPENSSL_CONF naming a provider that is
+// not there): said as that, not as AWS refusing a signature made of uninitialised bytes.
+[[noreturn]] void openssl_failed(const char* what) {
+  char why[256] = "";
+  ERR_error_string_n(ERR_get_error(), why, sizeof why);
+  throw Error(fmt::format("OpenSSL cannot compute {} ({}): check OPENSSL_CONF", what, why));
+}
+}  // namespace
+
 std::string sha256_hex(std::string_view data) {
   unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  if (!SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md))
+    openssl_failed("SHA-256");
   return hex(std::string_view(reinterpret_cast<const char*>(md), sizeof md));
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len))
+    openssl_failed("HMAC-SHA-256");
   return std::string(reinterpret_cast<const char*>(md), len);
 }
 

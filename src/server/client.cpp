@@ -131,8 +131,12 @@ int finish_locally(const Done& d, bool interactive) {
   }
   if (!d.local) return d.status;
   int status = shell::run_local_command(*d.local);
-  interrupt::reset();
-  interrupt::drain();
+  // A Ctrl-C that reached the command (it shares this process's group when there is no job
+  // control) is the prompt's to forget; a script stops at it, as in one process.
+  if (interactive) {
+    interrupt::reset();
+    interrupt::drain();
+  }
   // At the prompt a failed local command says so (a script or one-shot has its exit status).
   if (interactive && status != 0 && status < 128)
     write_all(STDERR_FILENO, fmt::format("(local command: exit {})\n", status));
@@ -456,6 +460,7 @@ int run_through(int fd, const std::optional<std::string>& line, const shell::Inv
     }
     if (rc == 130) return 130;
     d.status = finish_locally(d, false);  // a local command is for this process's shell
+    if (interrupt::pending()) return 130;
     if (d.status != 0) worst = d.status;
     if (d.leave || line) break;
   }

@@ -22,10 +22,12 @@ Rendezvous rendezvous() {
   if (realpath(home.c_str(), resolved)) home = resolved;
   std::string dir;
   std::string name = "server";
-  if (const char* x = getenv("XDG_RUNTIME_DIR"); x && *x) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  const char* x = getenv("XDG_RUNTIME_DIR");
+  // SHA256 fails only where OpenSSL cannot start (an OPENSSL_CONF naming a provider that is not
+  // there): then the socket lives in DUST_HOME, never under a name of uninitialised bytes.
+  if (x && *x && SHA256(reinterpret_cast<const unsigned char*>(home.data()), home.size(), md)) {
     dir = paths::join(x, "dust");
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(home.data()), home.size(), md);
     name.clear();
     for (int i = 0; i < 6; ++i) name += fmt::format("{:02x}", md[i]);
   } else {

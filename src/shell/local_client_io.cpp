@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 #include "shell/client_io.h"
 #include "shell/remote_stdin.h"
@@ -129,9 +130,32 @@ void LocalClientIo::change_directory(const std::string& dir) {
 
 int LocalClientIo::run_local(const std::string& command) { return run_local_command(command); }
 
+namespace {
+// Local commands stopped at Ctrl-Z: reaped once they end (continued, or killed from another one),
+// so none stays a zombie until dust exits.
+std::vector<pid_t>& stopped_commands() {
+  static std::vector<pid_t> pids;
+  return pids;
+}
+
+void reap_stopped_commands() {
+  auto& pids = stopped_commands();
+  for (auto it = pids.begin(); it != pids.end();) {
+    int st = 0;
+    pid_t r = waitpid(*it, &st, WNOHANG);
+    it = r == *it || (r < 0 && errno == ECHILD) ? pids.erase(it) : it + 1;
+  }
+}
+}  // namespace
+
 int run_local_command(const std::string& command) {
+  reap_stopped_commands();
   // Job control only where this process owns the terminal's foreground: the interactive shell.
   int tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() ? STDIN_FILENO : -1;
+  // The terminal's modes, put back when the command is stopped or killed in the middle of changing
+  // them (raw mode, no echo), as a shell does; a command that ends normally keeps what it set.
+  struct termios modes {};
+  bool have_modes = tty >= 0 && tcgetattr(tty, &modes) == 0;
   // posix_spawn (a vfork), never fork: a fork write-protects every page of this process, and with
   // many sessions open each of thousands of pages then faulted once more on its next write — the
   // first `@* cmd` on 100 nodes after a `!cmd` took 60 ms longer than the next one.
@@ -169,12 +193,16 @@ int run_local_command(const std::string& command) {
   if (tty >= 0) {
     void (*old)(int) = signal(SIGTTOU, SIG_IGN);
     tcsetpgrp(tty, getpgrp());  // the terminal is dust's again
+    if (have_modes && (WIFSTOPPED(status) || WIFSIGNALED(status)))
+      tcsetattr(tty, TCSADRAIN, &modes);
     signal(SIGTTOU, old);
   }
   if (WIFSTOPPED(status)) {
+    // The command's process group (its pid): sh may have started the command as a child of its own.
+    stopped_commands().push_back(pid);
     std::fprintf(stderr,
-                 "\ndust: stopped: %s (pid %d); `!kill -CONT %d` lets it go on in the "
-                 "background, `!kill %d` ends it\n",
+                 "\ndust: stopped: %s (process group %d); `!kill -CONT -%d` lets it go on in the "
+                 "background, `!kill -KILL -%d` ends it\n",
                  command.c_str(), pid, pid, pid);
     return 128 + WSTOPSIG(status);
   }

@@ -121,6 +121,21 @@ class Requests(testbed.SandboxTestCase):
             self.assertRegex(lines[2], r"^\[worker0\] /", how)
         self.both_ways(check)
 
+    def test_ctrl_c_in_a_scripts_local_command_stops_the_script(self):
+        # No terminal, no job control: Ctrl-C reaches dust and the command alike. The script ends with
+        # 130 and runs nothing more; through a server the client forgot it and went on.
+        def check(how):
+            p = subprocess.Popen([testbed.harness.dust_bin()], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, env=self.sandbox.env(), start_new_session=True)
+            p.stdin.write(b"!sleep 5\n!echo after\n")
+            p.stdin.close()
+            p.stdin = None  # communicate() below: nothing more to send
+            time.sleep(1.5)
+            os.killpg(p.pid, signal.SIGINT)
+            out, err = p.communicate(timeout=20)
+            self.assertEqual((p.returncode, out), (130, b""), f"{how}: {err!r}")
+        self.both_ways(check)
+
     def test_large_stdin_reaches_every_node_whole_and_leaves_no_file(self):
         """Past the here-document's 64 KiB, stdin goes first to a temporary file on each node (an exec
         channel, as put): 8 MiB (the most a one-shot takes) arrive whole on two nodes, the command runs
@@ -261,15 +276,34 @@ class Requests(testbed.SandboxTestCase):
         c.sendintr()
         c.expect(PROMPT, timeout=5)
         self.assertLess(time.monotonic() - t, 1.5)
-        c.sendline("!sleep 30")
-        time.sleep(1)
-        c.sendcontrol("z")
-        c.expect(r"stopped: sleep 30 \(pid (\d+)\)", timeout=5)
-        pid = int(c.match.group(1))
-        c.expect(PROMPT)
-        c.sendline("@master echo after")
-        c.expect(r"\[master\] after")  # the client's terminal works: only the command was suspended
-        os.kill(pid, signal.SIGKILL)
+        with tempfile.TemporaryDirectory() as d:
+            # Stopped while it had turned echo off: the terminal's modes come back, as in a shell.
+            c.sendline(f"!stty -echo; sleep 2; touch {d}/resumed")
+            time.sleep(1)
+            c.sendcontrol("z")
+            c.expect(r"stopped: stty -echo; sleep 2; touch \S+ \(process group (\d+)\); "
+                     r"`!kill -CONT -(\d+)`", timeout=5)
+            pgid = int(c.match.group(1))
+            self.assertEqual(int(c.match.group(2)), pgid)
+            c.expect(PROMPT)
+            c.sendline("!stty -a")
+            c.expect(r"\s(-?)echo\s")
+            self.assertEqual(c.match.group(1), "", "echo is on again after the stop")
+            c.expect(PROMPT)
+            c.sendline("@master echo after")
+            c.expect(r"\[master\] after")  # the client's terminal works: only the command was suspended
+            c.expect(PROMPT)
+            # What the message says lets the command itself go on (sh's child too, not only sh).
+            c.sendline(f"!kill -CONT -{pgid}")
+            c.expect(PROMPT)
+            deadline = time.monotonic() + 10
+            while not os.path.exists(os.path.join(d, "resumed")) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.assertTrue(os.path.exists(os.path.join(d, "resumed")), "the stopped command went on")
+            time.sleep(0.5)
+            c.sendline("!true")  # the next local command reaps it: no zombie left behind
+            c.expect(PROMPT)
+            self.assertFalse(os.path.exists(f"/proc/{pgid}"), "the ended command was reaped")
         c.sendline("exit")
         c.expect(pexpect.EOF)
 

@@ -7,7 +7,9 @@ import os
 import shutil
 import signal
 import socket
+import re
 import subprocess
+import tempfile
 import time
 
 import pexpect
@@ -229,6 +231,37 @@ class Server(testbed.SandboxTestCase):
         r = self.dust("attach")
         self.assertEqual(r.rc, 1)
         self.assertIn("no dust server runs", r.err)
+
+    def test_the_socket_under_xdg_runtime_dir_even_where_openssl_cannot_start(self):
+        # With XDG_RUNTIME_DIR the socket's name is a SHA-256 of DUST_HOME; an OPENSSL_CONF that names a
+        # provider that is not there makes SHA-256 fail: the name came from uninitialised bytes (the
+        # server ran where no client found it). It falls back to DUST_HOME/run.
+        with tempfile.TemporaryDirectory() as xdg:
+            os.chmod(xdg, 0o700)
+            conf = os.path.join(xdg, "broken.cnf")
+            with open(conf, "w") as f:
+                f.write("config_diagnostics = 1\nopenssl_conf = init\n[init]\nproviders = prov\n"
+                        "[prov]\nnosuch = nosuch_sect\n[nosuch_sect]\nactivate = 1\n")
+            for extra in ({}, {"OPENSSL_CONF": conf}):
+                env = dict(XDG_RUNTIME_DIR=xdg, **extra)
+                r = self.dust("start-server", **env)
+                self.assertEqual(r.rc, 0, f"{extra}: {r.err}")
+                if extra:  # without OpenSSL no AWS request can be signed: said as that
+                    r = self.dust("show", **env)
+                    self.assertNotEqual(r.rc, 0, r.out)
+                    self.assertIn("OpenSSL cannot compute", r.err)
+                    self.assertIn("OPENSSL_CONF", r.err)
+                else:
+                    r = self.dust("@worker0", "cd /tmp", **env)
+                    self.assertEqual(r.rc, 0, r.err)
+                    r = self.dust("@worker0", "pwd", **env)  # served: the server's shell kept the cd
+                    self.assertEqual(r.out, "[worker0] /tmp\n", f"{extra}: {r.err}")
+                r = self.dust("--yes", "kill-server", **env)
+                self.assertEqual(r.rc, 0, f"{extra}: {r.err}")
+                self.assertIn("was ended", r.err + r.out)
+                self.assertEqual(self.dust_processes(), [], extra)
+                names = os.listdir(os.path.join(xdg, "dust")) if os.path.isdir(os.path.join(xdg, "dust")) else []
+                self.assertTrue(all(re.fullmatch(r"[0-9a-f]{12}\.(sock|lock|log)", n) for n in names), names)
 
     def test_output_while_detached_is_shown_at_attach_and_by_replay(self):
         c = self.attach()
