@@ -143,8 +143,10 @@ int main(int argc, char** argv) {
   shell::Context ctx(config, mode, yes, json);
   // A one-shot's stdin is its command's; a script's is the script: its commands get end of file,
   // as a served script's do (server/client.cpp), or a command that reads would wait forever.
-  if (mode != shell::Mode::Interactive)
+  if (mode != shell::Mode::Interactive) {
     ctx.own_client().one_shot_stdin(mode == shell::Mode::OneShot && !nostdin);
+    ctx.own_client().set_job_control(false);
+  }
   if (!log_dir.empty() || !config.log_dir.empty()) {
     try {
       shell::set_log_dir(ctx, log_dir.empty() ? config.log_dir : log_dir);

@@ -130,7 +130,7 @@ int finish_locally(const Done& d, bool interactive) {
     setenv("PWD", d.cwd->c_str(), 1);
   }
   if (!d.local) return d.status;
-  int status = shell::run_local_command(*d.local);
+  int status = shell::run_local_command(*d.local, interactive);
   // A Ctrl-C that reached the command (it shares this process's group when there is no job
   // control) is the prompt's to forget; a script stops at it, as in one process.
   if (interactive) {

@@ -60,8 +60,12 @@ class LocalClientIo : public ClientIo {
   // A one-shot: its stdin (when not a terminal) is read on first use; with --nostdin (`forward`
   // false) its nodes' commands get end of file instead.
   void one_shot_stdin(bool forward) { stdin_use_ = forward ? StdinUse::Forward : StdinUse::Eof; }
+  // Outside the interactive shell dust is not the job-control shell: a local command stays in
+  // dust's own job (run_local_command).
+  void set_job_control(bool on) { job_control_ = on; }
 
  private:
+  bool job_control_ = true;
   enum class StdinUse { None, Forward, Eof } stdin_use_ = StdinUse::None;
   std::optional<std::string> stdin_;
   Environment env_;
@@ -78,9 +82,11 @@ bool have_terminal();
 // throws dust::Error past kMaxStdin.
 std::optional<std::string> read_all_stdin();
 
-// Runs `command` with /bin/sh in this process's terminal, with job control when there is one: the
-// command gets the terminal's foreground (Ctrl-C and Ctrl-Z act on it, not on dust); a stopped
-// command is reported and left stopped. Returns its status (128+signal when killed).
-int run_local_command(const std::string& command);
+// Runs `command` with /bin/sh in this process's terminal. With `job_control` (the interactive
+// shell) and a terminal the command gets its foreground (Ctrl-C and Ctrl-Z act on it, not on dust)
+// and a stopped command is reported and left stopped; without (a one-shot, a script) it stays in
+// dust's process group: Ctrl-Z stops dust with it, and the user's shell's `fg` resumes both.
+// Returns its status (128+signal when killed).
+int run_local_command(const std::string& command, bool job_control = true);
 
 }  // namespace dust::shell

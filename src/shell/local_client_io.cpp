@@ -128,7 +128,9 @@ void LocalClientIo::change_directory(const std::string& dir) {
   setenv("PWD", dir.c_str(), 1);  // what a local command's shell reports as $PWD
 }
 
-int LocalClientIo::run_local(const std::string& command) { return run_local_command(command); }
+int LocalClientIo::run_local(const std::string& command) {
+  return run_local_command(command, job_control_);
+}
 
 namespace {
 // Local commands stopped at Ctrl-Z: reaped once they end (continued, or killed from another one),
@@ -148,10 +150,12 @@ void reap_stopped_commands() {
 }
 }  // namespace
 
-int run_local_command(const std::string& command) {
+int run_local_command(const std::string& command, bool job_control) {
   reap_stopped_commands();
-  // Job control only where this process owns the terminal's foreground: the interactive shell.
-  int tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() ? STDIN_FILENO : -1;
+  // Job control only in the interactive shell, and where it owns the terminal's foreground.
+  int tty = job_control && isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()
+                ? STDIN_FILENO
+                : -1;
   // The terminal's modes, put back when the command is stopped or killed in the middle of changing
   // them (raw mode, no echo), as a shell does; a command that ends normally keeps what it set.
   struct termios modes {};

@@ -307,6 +307,31 @@ class Requests(testbed.SandboxTestCase):
         c.sendline("exit")
         c.expect(pexpect.EOF)
 
+    def test_ctrl_z_on_a_one_shots_local_command_stops_dust_with_it_and_fg_resumes_both(self):
+        # A one-shot is a job of the user's shell: dust is no job-control shell there. The command stays
+        # in dust's group, so Ctrl-Z stops both and `fg` resumes both (before, dust told how to resume it
+        # with a `!kill` nobody could type, ended with 148, and the kernel killed the orphaned command).
+        def check(how):
+            sh = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], env=dict(self.sandbox.env(), PS1="SH$ "),
+                               encoding="utf-8", timeout=30)
+            try:
+                sh.expect_exact("SH$ ")
+                sh.sendline(f"{testbed.harness.dust_bin()} '!sleep 2; echo resumed-$((1+1))'")
+                time.sleep(1)
+                sh.sendcontrol("z")
+                sh.expect(r"Stopped", timeout=10)
+                sh.expect_exact("SH$ ")
+                self.assertNotIn("resumed-2", sh.before, how)
+                sh.sendline("fg; echo rc=$?")
+                sh.expect_exact("resumed-2", timeout=15)
+                sh.expect(r"rc=(\d+)")
+                self.assertEqual(sh.match.group(1), "0", how)
+                sh.sendline("exit")
+                sh.expect(pexpect.EOF)
+            finally:
+                sh.close(force=True)
+        self.both_ways(check)
+
     # -- per-client state -------------------------------------------------------------------------
     def test_failed_and_use_belong_to_each_client(self):
         a = self.spawn(timeout=30)
