@@ -169,7 +169,7 @@ class _Side(asyncio.Protocol):
             self.proxy._tasks.add(task)
             task.add_done_callback(self.proxy._tasks.discard)
         else:
-            self.link.server_made(self)
+            self.link.server = self
 
     def data_received(self, data):
         self.link.line(self.up).take(data)
@@ -314,9 +314,6 @@ class _Link:
 
     def side(self, up):
         return self.client if up else self.server
-
-    def server_made(self, side):
-        self.server = side
 
     def start(self):
         if not self.closed:
